@@ -1,0 +1,55 @@
+/*
+ * capture.h - capture input: pcap (either byte order, us or ns precision)
+ * and pcapng, from a path, "-" (standard input) or an open FILE stream.
+ *
+ * Files are opened through libpcap.  A pcapng whose interfaces have
+ * different link types (libpcap refuses those) is read by the module's own
+ * pcapng block reader instead, which reports each packet's link type.  A
+ * BPF filter, when given, is applied per packet (pcap_offline_filter),
+ * compiled once per link type.  Only this module includes <pcap.h>.
+ */
+#ifndef DNSTS_CAPTURE_H
+#define DNSTS_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct cap_packet {
+	uint64_t ts_ns;        /* timestamp, ns since the epoch */
+	int linktype;          /* LINKTYPE_* of this packet's interface */
+	const uint8_t *data;   /* valid until the next capture_next() */
+	uint32_t caplen;       /* bytes present */
+	uint32_t len;          /* bytes on the wire */
+	bool filtered;         /* true: rejected by the BPF filter */
+} cap_packet_t;
+
+typedef struct capture capture_t;
+
+/*
+ * Open path ("-" for stdin), or fp when non-NULL (then path only names it;
+ * the stream is not closed by capture_close).  bpf may be NULL.  On failure
+ * returns a negative dnsts_err and writes a one-line reason to errbuf
+ * ("not a pcap or pcapng file (magic 0x3c68746d)", "truncated file header").
+ */
+int capture_open(capture_t **out, const char *path, FILE *fp, const char *bpf,
+		 char *errbuf, size_t errlen);
+
+/*
+ * Next packet.  Returns 1 with *pkt filled, 0 at a clean end of file, or a
+ * negative dnsts_err when the file is damaged (truncated record, absurd
+ * record length, ...); capture_error() then says what and where.  Every
+ * packet before the damage has been returned.
+ */
+int capture_next(capture_t *c, cap_packet_t *pkt);
+
+const char *capture_error(const capture_t *c);
+/* Non-fatal problem noticed so far (e.g. "timestamps go backwards at packet
+ * 17"), or NULL. */
+const char *capture_warning(const capture_t *c);
+const char *capture_format(const capture_t *c);   /* "pcap" or "pcapng" */
+uint64_t capture_bytes_read(const capture_t *c);  /* file bytes consumed */
+void capture_close(capture_t *c);
+
+#endif

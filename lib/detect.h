@@ -1,0 +1,63 @@
+/*
+ * detect.h - the detection engine as the pipeline sees it: DNS messages and
+ * non-DNS payloads on DNS ports go in, scored findings come out.
+ *
+ * Inside, data flows one way: regdomain (base domain split, Public Suffix
+ * List) -> features (per query name) -> aggregate (per base domain and
+ * client, bounded) -> score (+ fingerprint, allowlist) -> findings.
+ * Detectors built on different inputs can be merged.
+ */
+#ifndef DNSTS_DETECT_H
+#define DNSTS_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns_wire.h"
+#include "finding.h"
+#include "pkt.h"
+
+#include <dnsts/dnsts.h>
+
+/* Where and when a message was seen. */
+typedef struct dns_event {
+	uint64_t ts_ns;
+	const ip_addr_t *src, *dst;
+	uint16_t sport, dport;
+	uint8_t transport;       /* 17 UDP, 6 TCP */
+	uint32_t input_id;       /* index of the input in the scanner */
+} dns_event_t;
+
+typedef struct detector detector_t;
+
+/* Reads opt->default_allowlist, opt->allowlist_file, opt->max_domains,
+ * opt->max_clients_per_domain.  NULL with a reason in errbuf on failure
+ * (allowlist file unreadable: "ALLOWLIST: No such file or directory"). */
+detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen);
+void detector_free(detector_t *d);
+
+/* One parsed DNS message (query or response).  May iterate m's records. */
+void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m);
+
+/* A payload on a DNS port that is not DNS (e.g. iodine's raw UDP mode). */
+void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *payload,
+			 uint32_t len);
+
+/* Merge src into dst (src unchanged).  input ids of src are shifted by
+ * input_offset so that both detectors' inputs index one list. */
+int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset);
+
+/*
+ * Score every base domain and return the findings with score >= min_score
+ * (all base domains, allowlisted ones included and marked, when all is
+ * true), sorted by score then domain.  The array and findings are owned by
+ * the caller: free with findings_free().
+ */
+int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n);
+
+/* Counters the detector keeps for dnsts_stats. */
+void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t *base_domains,
+		    uint64_t *evicted_domains, uint64_t *evicted_clients);
+
+#endif

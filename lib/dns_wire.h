@@ -1,0 +1,155 @@
+/*
+ * dns_wire.h - DNS message parser (RFC 1035 and successors) over untrusted
+ * bytes.  Nothing is allocated: a message view points into the caller's
+ * buffer, names are decompressed into fixed-size structs, and resource
+ * records are read one at a time by an iterator.
+ *
+ * Name decompression has three independent limits: a pointer must point
+ * strictly before the start of the label sequence that contains it, at most
+ * DNS_MAX_HOPS pointers are followed, and a name stops at 255 octets.  The
+ * reserved label types 01 and 10 are rejected.
+ *
+ * Anomalies are data: a message whose header and question parse is a
+ * message, and what is wrong after that is recorded in msg->anomalies.
+ */
+#ifndef DNSTS_DNS_WIRE_H
+#define DNSTS_DNS_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_HEADER_LEN 12
+#define DNS_MAX_NAME 255     /* octets of a name in wire form */
+#define DNS_MAX_LABELS 128
+#define DNS_MAX_HOPS 128     /* compression pointers followed per name */
+/* presentation form: every octet may need "\DDD", plus dots and NUL */
+#define DNS_NAME_STRLEN (DNS_MAX_NAME * 4 + 2)
+
+/* A name in uncompressed wire form: length-prefixed labels ending with the
+ * root label.  Case is kept as on the wire. */
+typedef struct dns_name {
+	uint8_t wire[DNS_MAX_NAME + 1];
+	uint16_t len;                 /* bytes of wire used, root label included */
+	uint8_t nlabels;              /* labels, root not counted */
+	uint8_t loff[DNS_MAX_LABELS]; /* offset in wire of each label's length byte */
+} dns_name_t;
+
+/* Label i: pointer to its bytes and length. */
+static inline const uint8_t *dns_name_label(const dns_name_t *n, unsigned i, unsigned *len)
+{
+	*len = n->wire[n->loff[i]];
+	return n->wire + n->loff[i] + 1;
+}
+
+enum dns_section { DNS_SEC_QUESTION = 0, DNS_SEC_ANSWER, DNS_SEC_AUTHORITY, DNS_SEC_ADDITIONAL };
+
+enum dns_anomaly {
+	DNS_ANOM_TRUNC_RR      = 1u << 0, /* RR section ends before its count */
+	DNS_ANOM_BAD_NAME      = 1u << 1, /* a name (in RRs) failed to decode */
+	DNS_ANOM_RDLEN         = 1u << 2, /* RDATA length disagrees with its type */
+	DNS_ANOM_TRAILING      = 1u << 3, /* bytes after the last RR */
+	DNS_ANOM_MULTI_Q       = 1u << 4, /* qdcount > 1 */
+	DNS_ANOM_NO_Q          = 1u << 5, /* qdcount == 0 */
+	DNS_ANOM_FWD_PTR       = 1u << 6, /* compression pointer not backwards */
+	DNS_ANOM_Z             = 1u << 7, /* Z bit set */
+	DNS_ANOM_BAD_OPT       = 1u << 8, /* OPT malformed or misplaced */
+	DNS_ANOM_NUL_IN_NAME   = 1u << 9, /* a label holds a NUL byte */
+	DNS_ANOM_TC            = 1u << 10,/* truncated response (TC bit) */
+};
+
+/* Header flag bits (in dns_msg.flags, host order) */
+#define DNS_F_QR 0x8000
+#define DNS_F_AA 0x0400
+#define DNS_F_TC 0x0200
+#define DNS_F_RD 0x0100
+#define DNS_F_RA 0x0080
+#define DNS_F_Z  0x0040
+#define DNS_F_AD 0x0020
+#define DNS_F_CD 0x0010
+
+typedef struct dns_msg {
+	const uint8_t *wire;     /* the message, borrowed */
+	uint32_t len;
+	uint16_t id;
+	uint16_t flags;          /* the 16-bit flags word */
+	uint8_t qr, opcode;
+	uint16_t rcode;          /* header RCODE, extended by OPT when present */
+	uint16_t count[4];       /* qd, an, ns, ar counts from the header */
+	bool has_question;
+	dns_name_t qname;        /* first question */
+	uint16_t qtype, qclass;
+	uint32_t rr_off;         /* offset of the first RR after the questions */
+	uint32_t anomalies;      /* enum dns_anomaly bits */
+	/* EDNS(0), filled by dns_msg_parse_all() or as the iterator meets OPT */
+	bool has_edns;
+	uint16_t edns_udp_size;
+	uint8_t edns_version;
+	bool edns_do;
+} dns_msg_t;
+
+/*
+ * Parse the header and the first question.  Returns 0, or DNSTS_EMALF when
+ * the bytes are not a DNS message (shorter than a header, or the question
+ * does not decode).  A message with qdcount 0 parses with has_question false.
+ */
+int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len);
+
+/* A resource record as the iterator returns it.  For the question section
+ * only name, type and rclass are set. */
+typedef struct dns_rr {
+	uint8_t section;         /* enum dns_section */
+	dns_name_t name;
+	uint16_t type, rclass;
+	uint32_t ttl;
+	uint16_t rdlen;
+	uint32_t rdoff;          /* offset of RDATA in msg->wire */
+} dns_rr_t;
+
+typedef struct dns_rr_iter {
+	dns_msg_t *m;
+	uint32_t pos;
+	uint8_t section;
+	uint16_t left;           /* records left in the section */
+	bool done;
+} dns_rr_iter_t;
+
+/* Iterate over every record of every section, the questions included (the
+ * first question again too).  The iterator records anomalies in m. */
+void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m);
+/* 1: *rr filled; 0: no more; DNSTS_EMALF: the rest of the message is
+ * unreadable (the anomaly is recorded, the records before it stand). */
+int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr);
+
+/* Run the iterator over the whole message, only to fill anomalies and EDNS. */
+void dns_msg_parse_all(dns_msg_t *m);
+
+/* Decompress the name at *pos in wire[0..len).  On success *pos is just past
+ * the name's bytes at that position (after the first pointer, if any).
+ * Returns 0 or DNSTS_EMALF (a pointer that does not point backwards, a
+ * reserved label type, too many hops, or a name over 255 octets). */
+int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out);
+
+/* Presentation form: labels joined by '.', with '.', '\\' and bytes outside
+ * 0x21..0x7e escaped ("\." "\\" "\DDD"); the root alone is ".".  No
+ * trailing dot otherwise.  Returns the string length (buf always
+ * terminated when buflen > 0; DNS_NAME_STRLEN always suffices). */
+size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen);
+
+/*
+ * RDATA in presentation form (A, AAAA, NS, CNAME, PTR, MX, TXT, SOA, SRV,
+ * NULL, OPT, HTTPS/SVCB, CAA, DS, DNSKEY, RRSIG, NSEC, NSEC3, NAPTR, HINFO,
+ * SSHFP, TLSA, URI, LOC ...; anything else as RFC 3597 "\# len hex").
+ * Returns the length written, or DNSTS_EMALF when RDATA does not match its
+ * type (buf then holds the RFC 3597 form).
+ */
+int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen);
+
+/* Mnemonics; unknown values as "TYPE65280", "CLASS7", "RCODE23",
+ * "OPCODE9".  tmp must hold 16 bytes; the result may point to it. */
+const char *dns_type_str(uint16_t type, char tmp[16]);
+const char *dns_class_str(uint16_t rclass, char tmp[16]);
+const char *dns_rcode_str(uint16_t rcode, char tmp[16]);
+const char *dns_opcode_str(uint8_t opcode, char tmp[16]);
+
+#endif

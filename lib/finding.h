@@ -1,0 +1,64 @@
+/*
+ * finding.h - one scored base domain, as detection hands it to the report.
+ * Plain data: the report module turns it into JSON, text, RPZ and STIX.
+ */
+#ifndef DNSTS_FINDING_H
+#define DNSTS_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+
+typedef struct finding_client {
+	ip_addr_t ip;
+	uint64_t queries;
+	uint64_t bytes_out, bytes_in;
+	uint64_t first_ns, last_ns;
+	char **other_suspicious;   /* other base domains this client used that
+	                              scored above the reporting floor (may be NULL) */
+	size_t nother;
+} finding_client_t;
+
+typedef struct finding_count {
+	char name[16];             /* "TXT", "NXDOMAIN", "TYPE65280" */
+	uint64_t n;
+} finding_count_t;
+
+typedef struct finding_feature {
+	const char *name;          /* static */
+	double value;
+} finding_feature_t;
+
+typedef struct finding {
+	char *domain;              /* base domain under which payload labels vary */
+	char *registered_domain;   /* from the Public Suffix List; may equal domain */
+	double score;              /* 0..100 */
+	int risk_score;            /* 1..99; set by the report module */
+	const char *confidence;    /* "low" | "medium" | "high" */
+	const char *tool;          /* "iodine", "dnscat2", ... or NULL */
+	bool allowlisted;          /* only with --all */
+	const char *allowlist_reason;
+	bool exfil;                /* data leaves in the queries (T1048.003) */
+	uint64_t first_ns, last_ns;
+	uint64_t queries, responses, unique_subdomains;
+	finding_count_t *qtypes; size_t nqtypes;
+	finding_count_t *rcodes; size_t nrcodes;
+	uint64_t bytes_out, bytes_in;
+	finding_client_t *clients; size_t nclients;
+	ip_addr_t *resolvers; size_t nresolvers;
+	uint32_t *input_ids; size_t ninputs;
+	char **reasons; size_t nreasons;          /* sentences */
+	char **false_positive_hints; size_t nhints; /* when borderline */
+	finding_feature_t *features; size_t nfeatures;
+	char **samples; size_t nsamples;          /* sample query names */
+	/* decoded sample; encoding NULL when nothing decoded cleanly */
+	const char *decoded_encoding;
+	uint8_t *decoded; size_t decoded_len;
+} finding_t;
+
+void finding_free(finding_t *f);
+void findings_free(finding_t **fs, size_t n);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * dnsts.h - the public interface of libdnsts, the library behind
+ * dnstunnel-scan.
+ *
+ * A scanner reads captures (pcap, pcapng), decodes every packet down to DNS
+ * over UDP and TCP (IP fragments and TCP streams reassembled), and either
+ * writes every DNS message as an NDJSON log, or aggregates the messages per
+ * base domain and client and scores them for DNS tunnelling.
+ *
+ * Conventions: functions that can fail return an int, 0 (DNSTS_OK) on
+ * success and a negative enum dnsts_err on failure.  Every _new has a _free
+ * that accepts NULL.  The library never prints and never exits; it writes
+ * only to the FILE streams the caller hands it.  A scanner is not
+ * thread-safe, but separate scanners share nothing and may run in separate
+ * threads.
+ */
+#ifndef DNSTS_DNSTS_H
+#define DNSTS_DNSTS_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DNSTS_VERSION_MAJOR 0
+#define DNSTS_VERSION_MINOR 1
+#define DNSTS_VERSION_PATCH 0
+#define DNSTS_VERSION "0.1.0"
+
+/* ---- errors ---------------------------------------------------------- */
+
+enum dnsts_err {
+	DNSTS_OK = 0,
+	DNSTS_ENOMEM = -ENOMEM,
+	DNSTS_EINVAL = -EINVAL,
+	DNSTS_EIO = -EIO,
+	DNSTS_ENOENT = -ENOENT,
+	DNSTS_ERROR_MIN = -1000,
+	DNSTS_EMALF = -1000,     /* malformed data, cannot continue */
+	DNSTS_ETRUNC = -1001,    /* data ends early */
+	DNSTS_EFORMAT = -1002,   /* not a capture file */
+	DNSTS_ELINKTYPE = -1003, /* link type not supported */
+	DNSTS_ELIMIT = -1004,    /* a resource limit was hit */
+	DNSTS_EFILTER = -1005,   /* BPF filter does not compile */
+};
+
+/* Text for an error code; never NULL. */
+const char *dnsts_strerror(int code);
+
+/* ---- statistics ------------------------------------------------------- */
+
+/*
+ * Every packet read is counted in exactly one of the packet classes:
+ *   packets = udp_dns + tcp_dns + ip_fragments + truncated_packets
+ *           + non_dns_packets + unsupported_packets + filtered_packets
+ * The remaining counters are of messages, streams and datagrams, not
+ * packets.
+ */
+typedef struct dnsts_stats {
+	uint64_t packets;             /* packets read from the inputs */
+	uint64_t bytes;               /* captured bytes of those packets */
+	/* packet classes */
+	uint64_t udp_dns;             /* UDP packets on a DNS port */
+	uint64_t tcp_dns;             /* TCP segments on a DNS port */
+	uint64_t ip_fragments;        /* IP fragments (held for reassembly) */
+	uint64_t truncated_packets;   /* cut short before the transport payload */
+	uint64_t non_dns_packets;     /* decoded, but not DNS */
+	uint64_t unsupported_packets; /* link type or encapsulation not decoded */
+	uint64_t filtered_packets;    /* rejected by --filter */
+	/* messages */
+	uint64_t dns_messages;        /* parsed DNS messages (queries + responses) */
+	uint64_t dns_queries;
+	uint64_t dns_responses;
+	uint64_t malformed_dns;       /* payloads on DNS ports that are not valid DNS */
+	uint64_t nondns_on_dns_port;  /* of those, ones that do not look like DNS at all */
+	/* reassembly */
+	uint64_t tcp_streams;         /* TCP connections on DNS ports */
+	uint64_t tcp_gaps;            /* stream holes never filled (data lost) */
+	uint64_t tcp_dropped_bytes;   /* bytes dropped by per-stream / total caps */
+	uint64_t tcp_evicted_streams; /* streams evicted (idle or over the cap) */
+	uint64_t reassembled_datagrams; /* datagrams rebuilt from fragments */
+	uint64_t frag_timeouts;       /* fragment trackers expired incomplete */
+	uint64_t frag_dropped;        /* fragments dropped (caps, bad offsets) */
+	uint64_t frag_overlaps;       /* fragments that overlapped earlier data */
+	/* detection */
+	uint64_t allowlisted_queries; /* queries under an allowlisted domain */
+	uint64_t base_domains;        /* distinct base domains seen */
+	uint64_t evicted_domains;     /* domain aggregates evicted (cap reached) */
+	uint64_t evicted_clients;     /* client aggregates evicted (cap reached) */
+} dnsts_stats_t;
+
+/* ---- options ---------------------------------------------------------- */
+
+#define DNSTS_MAX_PORTS 32
+
+typedef struct dnsts_options {
+	uint16_t ports[DNSTS_MAX_PORTS]; /* UDP/TCP ports treated as DNS */
+	size_t nports;
+	const char *bpf_filter;        /* NULL: none */
+	double min_score;              /* report findings >= this (0..100) */
+	bool report_all;               /* --all: every base domain */
+	bool default_allowlist;        /* apply the built-in allowlist */
+	const char *allowlist_file;    /* extra allowlist, NULL: none */
+	FILE *messages_out;            /* non-NULL: write the DNS log here */
+	/* limits (0 = the documented default) */
+	size_t max_tcp_streams;
+	size_t max_tcp_stream_bytes;
+	size_t max_tcp_total_bytes;
+	size_t max_frag_trackers;
+	size_t max_frag_bytes;
+	size_t max_domains;
+	size_t max_clients_per_domain;
+} dnsts_options_t;
+
+/* Fill with defaults: ports 53, 5353, 5355; min_score DNSTS_DEFAULT_MIN_SCORE;
+ * default allowlist on; limits at their documented defaults. */
+void dnsts_options_init(dnsts_options_t *opt);
+
+#define DNSTS_DEFAULT_MIN_SCORE 60.0
+
+/* ---- scanner ---------------------------------------------------------- */
+
+typedef struct dnsts_scanner dnsts_scanner_t;
+
+/* Summary of one input, kept after it is scanned. */
+typedef struct dnsts_input {
+	char *path;            /* as given; "-" for standard input */
+	const char *format;    /* "pcap", "pcapng", or NULL if never recognised */
+	bool compressed;
+	int linktypes[8];      /* LINKTYPE_ values seen, in order of appearance */
+	size_t nlinktypes;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t first_ns, last_ns; /* packet timestamps, ns since the epoch */
+	char *error;           /* NULL, or why reading failed/stopped */
+	char *warning;         /* NULL, or a non-fatal problem */
+} dnsts_input_t;
+
+/* Returns NULL on allocation failure or invalid options; errbuf (if given)
+ * receives the reason. */
+dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen);
+void dnsts_scanner_free(dnsts_scanner_t *s);
+
+/*
+ * Scan one capture file ("-" is standard input).  The packets up to any
+ * damage are analysed whatever happens; the input's summary (with its error,
+ * if any) is recorded in the scanner.  Returns DNSTS_OK, or the error that
+ * stopped the input (also in the summary).
+ */
+int dnsts_scan_file(dnsts_scanner_t *s, const char *path);
+
+/* Scan an already-open stream; name is used in the summary and messages. */
+int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed);
+
+/* Finish: flush reassembly state.  Call once after the last input. */
+void dnsts_scanner_finish(dnsts_scanner_t *s);
+
+const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *s);
+size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
+const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
+
+/* Names of link types and encapsulations met but not decoded, each once,
+ * for a warning.  Returns the count; *names borrows the scanner's strings. */
+size_t dnsts_scanner_unsupported(const dnsts_scanner_t *s, const char *const **names);
+
+/* ---- report ----------------------------------------------------------- */
+
+enum dnsts_report_format {
+	DNSTS_REPORT_JSON = 0,   /* one JSON document */
+	DNSTS_REPORT_NDJSON = 1, /* finding lines then a summary line */
+	DNSTS_REPORT_TEXT = 2,   /* aligned lines for a terminal */
+};
+
+/* Write the report (inputs, stats, findings) to out.  Returns DNSTS_OK or
+ * DNSTS_EIO; *nfindings (if given) receives the number of findings
+ * reported. */
+int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
+		       size_t *nfindings);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
