@@ -1,3 +1,368 @@
-/* dnstunnel-scan - command line; being written. */
+/*
+ * dnstunnel-scan - find DNS tunnels in packet captures.
+ *
+ * This file handles only the command line: options, inputs, output streams
+ * and exit status.  Everything else is in libdnsts.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <dnsts/dnsts.h>
-int main(void) { return 0; }
+
+#define PROG "dnstunnel-scan"
+
+/* Exit status (SPEC.md) */
+enum {
+	EXIT_CLEAN = 0,    /* scan completed, nothing reached --min-score */
+	EXIT_FINDINGS = 1, /* scan completed with at least one finding */
+	EXIT_TROUBLE = 2,  /* usage error, or an input could not be read */
+};
+
+enum {
+	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
+	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
+	OPT_NO_PROGRESS, OPT_TEXT,
+};
+
+static const struct option long_opts[] = {
+	{"ndjson", no_argument, NULL, OPT_NDJSON},
+	{"messages", no_argument, NULL, OPT_MESSAGES},
+	{"text", no_argument, NULL, OPT_TEXT},
+	{"min-score", required_argument, NULL, OPT_MIN_SCORE},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"per-file", no_argument, NULL, OPT_PER_FILE},
+	{"allowlist", required_argument, NULL, OPT_ALLOWLIST},
+	{"no-default-allowlist", no_argument, NULL, OPT_NO_DEFAULT_ALLOWLIST},
+	{"filter", required_argument, NULL, OPT_FILTER},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"jobs", required_argument, NULL, 'j'},
+	{"rpz", required_argument, NULL, OPT_RPZ},
+	{"stix", required_argument, NULL, OPT_STIX},
+	{"output", required_argument, NULL, 'o'},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " PROG " [OPTIONS] INPUT...\n"
+		"Find DNS tunnels (C2 and exfiltration over DNS) in packet captures.\n"
+		"\n"
+		"INPUT is a pcap or pcapng file (optionally gzip/bzip2/xz/zstd-compressed), a\n"
+		"directory (scanned recursively; captures recognised by their magic bytes),\n"
+		"or - for standard input.\n"
+		"\n"
+		"Output:\n"
+		"      --ndjson               one JSON object per line (inputs, findings, summary)\n"
+		"      --text                 aligned one-line-per-finding summary for a terminal\n"
+		"      --messages             emit every DNS message as NDJSON (a DNS log)\n"
+		"  -o, --output FILE          write the report to FILE instead of standard output\n"
+		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
+		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
+		"Detection:\n"
+		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
+		"      --all                  report every base domain seen, allowlisted ones marked\n"
+		"      --per-file             aggregate each input separately\n"
+		"      --allowlist FILE       extra domains never reported (one per line, # comments)\n"
+		"      --no-default-allowlist do not apply the built-in allowlist\n"
+		"Reading:\n"
+		"      --filter EXPR          BPF filter applied while reading\n"
+		"      --port N               treat UDP/TCP port N as DNS too (repeatable;\n"
+		"                             default 53, 5353 and 5355)\n"
+		"  -j, --jobs N               parallel workers for many inputs (default: CPUs)\n"
+		"      --progress             progress on standard error\n"
+		"      --no-progress          no progress (default: on when stderr is a terminal)\n"
+		"  -h, --help                 show this help and exit\n"
+		"  -V, --version              show the version and exit\n"
+		"\n"
+		"Exit status: 0 nothing found, 1 at least one finding, 2 usage error or an\n"
+		"input could not be read.  See dnstunnel-scan(1).\n",
+		DNSTS_DEFAULT_MIN_SCORE);
+}
+
+static void die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	exit(EXIT_TROUBLE);
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ---- inputs ------------------------------------------------------------ */
+
+typedef struct input_list {
+	char **paths;
+	size_t n, cap;
+	size_t skipped;   /* files in directories that are not captures */
+	int error;        /* a directory could not be read */
+} input_list_t;
+
+static input_list_t *walk_list; /* nftw has no user pointer */
+
+static int list_add(input_list_t *l, const char *path)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		char **np = realloc(l->paths, nc * sizeof *np);
+		if (!np)
+			return -1;
+		l->paths = np;
+		l->cap = nc;
+	}
+	l->paths[l->n] = strdup(path);
+	if (!l->paths[l->n])
+		return -1;
+	l->n++;
+	return 0;
+}
+
+/* Is this file a capture (or a compressed one)?  By magic bytes only. */
+static bool capture_magic(const char *path)
+{
+	uint8_t b[8];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return true; /* let the scan report why it cannot be read */
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	if (n < 4)
+		return false;
+	static const uint8_t magics[][4] = {
+		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap us */
+		{0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap ns */
+		{0x0a, 0x0d, 0x0d, 0x0a},                           /* pcapng */
+		{0x28, 0xb5, 0x2f, 0xfd},                           /* zstd */
+		{0x04, 0x22, 0x4d, 0x18},                           /* lz4 */
+	};
+	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (memcmp(b, magics[i], 4) == 0)
+			return true;
+	if (b[0] == 0x1f && b[1] == 0x8b)
+		return true; /* gzip */
+	if (memcmp(b, "BZh", 3) == 0)
+		return true;
+	if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0)
+		return true;
+	return false;
+}
+
+static int walk_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DNR) {
+		fprintf(stderr, PROG ": %s: cannot read directory\n", path);
+		walk_list->error = 1;
+	} else if (type == FTW_F) {
+		if (capture_magic(path)) {
+			if (list_add(walk_list, path) < 0)
+				return -1;
+		} else {
+			walk_list->skipped++;
+		}
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int expand_input(input_list_t *l, const char *arg)
+{
+	struct stat st;
+	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		size_t before = l->n, skipped = l->skipped;
+		walk_list = l;
+		if (nftw(arg, walk_cb, 32, FTW_PHYS) != 0) {
+			fprintf(stderr, PROG ": %s: %s\n", arg, strerror(errno));
+			l->error = 1;
+		}
+		qsort(l->paths + before, l->n - before, sizeof *l->paths, cmp_str);
+		if (l->n == before) {
+			fprintf(stderr, PROG ": %s: no capture files in directory (%zu other files skipped)\n",
+				arg, l->skipped - skipped);
+			l->error = 1;
+		}
+		return 0;
+	}
+	return list_add(l, arg);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	dnsts_options_t opt;
+	enum dnsts_report_format fmt = DNSTS_REPORT_JSON;
+	bool messages = false, ports_given = false;
+	const char *out_path = NULL;
+	unsigned long v;
+
+	dnsts_options_init(&opt);
+	int c;
+	while ((c = getopt_long(argc, argv, "hVj:o:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return EXIT_CLEAN;
+		case 'V':
+			printf(PROG " %s\n", DNSTS_VERSION);
+			return EXIT_CLEAN;
+		case OPT_NDJSON:
+			fmt = DNSTS_REPORT_NDJSON;
+			break;
+		case OPT_TEXT:
+			fmt = DNSTS_REPORT_TEXT;
+			break;
+		case OPT_MESSAGES:
+			messages = true;
+			break;
+		case OPT_MIN_SCORE:
+			if (!parse_uint(optarg, 100, &v))
+				die_usage("--min-score must be a whole number from 0 to 100, not '%s'",
+					  optarg);
+			opt.min_score = (double)v;
+			break;
+		case OPT_ALL:
+			opt.report_all = true;
+			break;
+		case OPT_PER_FILE:
+			die_usage("%s is not available yet", "--per-file");
+			break;
+		case OPT_ALLOWLIST:
+			opt.allowlist_file = optarg;
+			break;
+		case OPT_NO_DEFAULT_ALLOWLIST:
+			opt.default_allowlist = false;
+			break;
+		case OPT_FILTER:
+			opt.bpf_filter = optarg;
+			break;
+		case OPT_PORT:
+			if (!parse_uint(optarg, 65535, &v) || v == 0)
+				die_usage("--port must be a port number from 1 to 65535, not '%s'",
+					  optarg);
+			if (!ports_given) {
+				ports_given = true; /* the defaults stay; N is added */
+			}
+			if (opt.nports >= DNSTS_MAX_PORTS)
+				die_usage("too many --port options (at most %s)", "32");
+			opt.ports[opt.nports++] = (uint16_t)v;
+			break;
+		case 'j':
+			if (!parse_uint(optarg, 1024, &v) || v == 0)
+				die_usage("--jobs must be a number from 1 to 1024, not '%s'", optarg);
+			break;
+		case OPT_RPZ:
+		case OPT_STIX:
+			die_usage("%s is not available yet", c == OPT_RPZ ? "--rpz" : "--stix");
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case OPT_PROGRESS:
+		case OPT_NO_PROGRESS:
+			break;
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc)
+		die_usage("%s", "no input given (use - for standard input)");
+
+	FILE *out = stdout;
+	if (out_path) {
+		out = fopen(out_path, "w");
+		if (!out) {
+			fprintf(stderr, PROG ": %s: %s\n", out_path, strerror(errno));
+			return EXIT_TROUBLE;
+		}
+	}
+	if (messages)
+		opt.messages_out = out;
+
+	input_list_t inputs = {0};
+	for (int i = optind; i < argc; i++)
+		if (expand_input(&inputs, argv[i]) < 0) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return EXIT_TROUBLE;
+		}
+
+	char err[512];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return EXIT_TROUBLE;
+	}
+	bool trouble = inputs.error != 0;
+	for (size_t i = 0; i < inputs.n; i++) {
+		int rc = dnsts_scan_file(s, inputs.paths[i]);
+		const dnsts_input_t *in = dnsts_scanner_input(s, dnsts_scanner_ninputs(s) - 1);
+		if (rc < 0) {
+			trouble = true;
+			fprintf(stderr, PROG ": %s: %s\n", inputs.paths[i],
+				in && in->error ? in->error : dnsts_strerror(rc));
+		} else if (in && in->warning) {
+			fprintf(stderr, PROG ": %s: warning: %s\n", inputs.paths[i], in->warning);
+		}
+		if (fmt == DNSTS_REPORT_NDJSON && !messages)
+			dnsts_report_input_line(s, dnsts_scanner_ninputs(s) - 1, out);
+		free(inputs.paths[i]);
+	}
+	free(inputs.paths);
+	dnsts_scanner_finish(s);
+
+	const char *const *unsup;
+	size_t nunsup = dnsts_scanner_unsupported(s, &unsup);
+	for (size_t i = 0; i < nunsup; i++)
+		fprintf(stderr, PROG ": warning: packets with %s were not decoded (counted in "
+				"unsupported_packets)\n", unsup[i]);
+
+	int status = trouble ? EXIT_TROUBLE : EXIT_CLEAN;
+	bool write_failed = false;
+	if (messages) {
+		write_failed = dnsts_scanner_log_error(s) != 0;
+	} else {
+		size_t nf = 0;
+		if (dnsts_report_write(s, out, fmt, &nf) != DNSTS_OK)
+			write_failed = true;
+		if (!trouble && nf > 0)
+			status = EXIT_FINDINGS;
+	}
+	dnsts_scanner_free(s);
+
+	if (ferror(out) || fclose(out) != 0)
+		write_failed = true;
+	if (write_failed) {
+		fprintf(stderr, PROG ": %s: writing output failed\n", out_path ? out_path : "stdout");
+		return EXIT_TROUBLE;
+	}
+	return status;
+}

@@ -164,6 +164,9 @@ const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *s);
 size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
 const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
 
+/* Non-zero if writing the DNS log failed (disk full, closed pipe). */
+int dnsts_scanner_log_error(const dnsts_scanner_t *s);
+
 /* Names of link types and encapsulations met but not decoded, each once,
  * for a warning.  Returns the count; *names borrows the scanner's strings. */
 size_t dnsts_scanner_unsupported(const dnsts_scanner_t *s, const char *const **names);
@@ -181,6 +184,10 @@ enum dnsts_report_format {
  * reported. */
 int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
 		       size_t *nfindings);
+
+/* Write input i's summary as one NDJSON line ({"type":"input", ...}) and
+ * flush, so that a pipe sees inputs as they finish. */
+int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out);
 
 #ifdef __cplusplus
 }

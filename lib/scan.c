@@ -1,0 +1,385 @@
+/*
+ * scan.c - the pipeline: capture -> decode -> {defrag, tcp_reasm} ->
+ * dns_wire -> {DNS log, detection}.  It owns the per-scanner state of every
+ * stage, classifies each packet into exactly one packet class of
+ * dnsts_stats_t, and keeps one summary per input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <dnsts/dnsts.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "defrag.h"
+#include "detect.h"
+#include "dns_wire.h"
+#include "dnslog.h"
+#include "scan_internal.h"
+#include "source.h"
+#include "tcp_reasm.h"
+
+#define MAX_DECAP_ROUNDS 4  /* fragment -> reassembled -> fragment ... */
+
+void dnsts_options_init(dnsts_options_t *opt)
+{
+	memset(opt, 0, sizeof *opt);
+	opt->ports[0] = 53;
+	opt->ports[1] = 5353;
+	opt->ports[2] = 5355;
+	opt->nports = 3;
+	opt->min_score = DNSTS_DEFAULT_MIN_SCORE;
+	opt->default_allowlist = true;
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void on_tcp_msg(void *ud, const l4_pkt_t *seg);
+
+dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
+{
+	dnsts_options_t defaults;
+	char dummy[8];
+	if (!errbuf) {
+		errbuf = dummy;
+		errlen = sizeof dummy;
+	}
+	if (!opt) {
+		dnsts_options_init(&defaults);
+		opt = &defaults;
+	}
+	if (opt->nports > DNSTS_MAX_PORTS || opt->min_score < 0 || opt->min_score > 100) {
+		snprintf(errbuf, errlen, "invalid options");
+		return NULL;
+	}
+	dnsts_scanner_t *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	s->opt = *opt;
+	s->opt.bpf_filter = s->bpf = xstrdup(opt->bpf_filter);
+	s->opt.allowlist_file = s->allowlist = xstrdup(opt->allowlist_file);
+	for (size_t i = 0; i < opt->nports; i++)
+		s->dns_port[opt->ports[i] >> 3] |= (uint8_t)(1u << (opt->ports[i] & 7));
+
+	defrag_limits_t dl = {
+		.max_trackers = opt->max_frag_trackers,
+		.max_bytes = opt->max_frag_bytes,
+	};
+	tcp_limits_t tl = {
+		.max_streams = opt->max_tcp_streams,
+		.max_stream_bytes = opt->max_tcp_stream_bytes,
+		.max_total_bytes = opt->max_tcp_total_bytes,
+	};
+	s->defrag = defrag_new(&dl);
+	s->tcp = tcp_reasm_new(&tl, on_tcp_msg, s);
+	if (!s->defrag || !s->tcp) {
+		snprintf(errbuf, errlen, "out of memory");
+		dnsts_scanner_free(s);
+		return NULL;
+	}
+	if (opt->messages_out) {
+		s->log = dnslog_new(opt->messages_out);
+		if (!s->log) {
+			snprintf(errbuf, errlen, "out of memory");
+			dnsts_scanner_free(s);
+			return NULL;
+		}
+	} else {
+		s->det = detector_new(&s->opt, errbuf, errlen);
+		if (!s->det) {
+			dnsts_scanner_free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+void dnsts_scanner_free(dnsts_scanner_t *s)
+{
+	if (!s)
+		return;
+	defrag_free(s->defrag);
+	tcp_reasm_free(s->tcp);
+	detector_free(s->det);
+	dnslog_free(s->log);
+	for (size_t i = 0; i < s->ninputs; i++) {
+		free(s->inputs[i].path);
+		free(s->inputs[i].error);
+		free(s->inputs[i].warning);
+	}
+	free(s->inputs);
+	free(s->bpf);
+	free(s->allowlist);
+	free(s);
+}
+
+static inline bool is_dns_port(const dnsts_scanner_t *s, uint16_t port)
+{
+	return s->dns_port[port >> 3] & (1u << (port & 7));
+}
+
+/* Does a payload on a DNS port look like a DNS message at all?  Used to
+ * tell "malformed DNS" from "something else on port 53". */
+static bool looks_like_dns(const uint8_t *p, uint32_t n)
+{
+	if (n < DNS_HEADER_LEN)
+		return false;
+	unsigned qd = (unsigned)p[4] << 8 | p[5];
+	unsigned opcode = (p[2] >> 3) & 15;
+	return qd <= 4 && opcode <= 6;
+}
+
+static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
+{
+	dns_msg_t m;
+	if (dns_msg_parse(&m, msg, len) != 0) {
+		s->st.malformed_dns++;
+		if (!looks_like_dns(msg, len)) {
+			s->st.nondns_on_dns_port++;
+			if (s->det) {
+				dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport,
+						  l4->proto, s->cur_input};
+				detector_add_nondns(s->det, &ev, msg, len);
+			}
+		}
+		return;
+	}
+	s->st.dns_messages++;
+	if (m.qr)
+		s->st.dns_responses++;
+	else
+		s->st.dns_queries++;
+	if (s->log)
+		dnslog_write(s->log, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport, l4->proto,
+			     &m, s->inputs[s->cur_input].path);
+	if (s->det) {
+		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
+				  s->cur_input};
+		detector_add_msg(s->det, &ev, &m);
+	}
+}
+
+static void on_tcp_msg(void *ud, const l4_pkt_t *seg)
+{
+	handle_dns(ud, seg, seg->payload, seg->paylen);
+}
+
+static void note_unsupported(dnsts_scanner_t *s, const char *what)
+{
+	if (!what)
+		what = "unknown encapsulation";
+	for (size_t i = 0; i < s->nunsupported; i++)
+		if (s->unsupported[i] == what || strcmp(s->unsupported[i], what) == 0)
+			return;
+	if (s->nunsupported < SCAN_MAX_UNSUPPORTED)
+		s->unsupported[s->nunsupported++] = what;
+}
+
+/* A transport packet reached (first == true: the packet's own class is
+ * still to be counted). */
+static void handle_l4(dnsts_scanner_t *s, const l4_pkt_t *l4, bool first)
+{
+	bool dns = is_dns_port(s, l4->sport) || is_dns_port(s, l4->dport);
+	if (l4->proto == 17 && dns) {
+		if (first)
+			s->st.udp_dns++;
+		handle_dns(s, l4, l4->payload, l4->paylen);
+	} else if (l4->proto == 6 && dns) {
+		if (first)
+			s->st.tcp_dns++;
+		tcp_reasm_add(s->tcp, l4);
+	} else if (first) {
+		s->st.non_dns_packets++;
+	}
+}
+
+static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p)
+{
+	decode_out_t d;
+	enum decode_result r = decode_packet(p->linktype, p->ts_ns, p->data, p->caplen, &d);
+	bool first = true;
+
+	for (int round = 0; round < MAX_DECAP_ROUNDS; round++) {
+		switch (r) {
+		case DECODE_L4:
+			handle_l4(s, &d.l4, first);
+			return;
+		case DECODE_FRAGMENT: {
+			if (first)
+				s->st.ip_fragments++;
+			first = false;
+			const uint8_t *buf;
+			uint32_t len;
+			ip_frag_t done;
+			if (defrag_add(s->defrag, p->ts_ns, &d.frag, &buf, &len, &done) != 1)
+				return;
+			s->st.reassembled_datagrams++;
+			r = decode_transport(done.proto, &done.src, &done.dst, p->ts_ns, buf, len, &d);
+			continue;
+		}
+		case DECODE_OTHER:
+			if (first)
+				s->st.non_dns_packets++;
+			return;
+		case DECODE_TRUNCATED:
+			if (first)
+				s->st.truncated_packets++;
+			return;
+		case DECODE_UNSUPPORTED:
+			if (first)
+				s->st.unsupported_packets++;
+			note_unsupported(s, d.what);
+			return;
+		}
+		return;
+	}
+}
+
+static dnsts_input_t *new_input(dnsts_scanner_t *s, const char *path)
+{
+	if (s->ninputs == s->cinputs) {
+		size_t nc = s->cinputs ? s->cinputs * 2 : 8;
+		dnsts_input_t *ni = realloc(s->inputs, nc * sizeof *ni);
+		if (!ni)
+			return NULL;
+		s->inputs = ni;
+		s->cinputs = nc;
+	}
+	dnsts_input_t *in = &s->inputs[s->ninputs];
+	memset(in, 0, sizeof *in);
+	in->path = strdup(path);
+	if (!in->path)
+		return NULL;
+	s->cur_input = (uint32_t)s->ninputs++;
+	return in;
+}
+
+static void note_linktype(dnsts_input_t *in, int lt)
+{
+	for (size_t i = 0; i < in->nlinktypes; i++)
+		if (in->linktypes[i] == lt)
+			return;
+	if (in->nlinktypes < sizeof in->linktypes / sizeof in->linktypes[0])
+		in->linktypes[in->nlinktypes++] = lt;
+}
+
+static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const char *name)
+{
+	char err[512];
+	capture_t *c = NULL;
+	int rc = capture_open(&c, name, fp, s->opt.bpf_filter, err, sizeof err);
+	if (rc < 0) {
+		in->error = strdup(err);
+		return rc;
+	}
+	in->format = capture_format(c);
+	cap_packet_t p;
+	int lastlt = -1;
+	while ((rc = capture_next(c, &p)) == 1) {
+		if (p.linktype != lastlt) {
+			note_linktype(in, p.linktype);
+			lastlt = p.linktype;
+		}
+		if (in->packets == 0 || p.ts_ns < in->first_ns)
+			in->first_ns = p.ts_ns;
+		if (p.ts_ns > in->last_ns)
+			in->last_ns = p.ts_ns;
+		in->packets++;
+		in->bytes += p.caplen;
+		s->st.packets++;
+		s->st.bytes += p.caplen;
+		if (p.filtered) {
+			s->st.filtered_packets++;
+			continue;
+		}
+		process_packet(s, &p);
+	}
+	if (rc < 0)
+		in->error = strdup(capture_error(c) ? capture_error(c) : dnsts_strerror(rc));
+	if (capture_warning(c))
+		in->warning = strdup(capture_warning(c));
+	capture_close(c);
+	return rc < 0 ? rc : DNSTS_OK;
+}
+
+int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed)
+{
+	dnsts_input_t *in = new_input(s, name);
+	if (!in)
+		return DNSTS_ENOMEM;
+	in->compressed = compressed;
+	return scan_capture(s, in, fp, name);
+}
+
+int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
+{
+	char err[512];
+	dnsts_input_t *in = new_input(s, path);
+	if (!in)
+		return DNSTS_ENOMEM;
+	source_t *src = NULL;
+	int rc = source_open(&src, path, err, sizeof err);
+	if (rc < 0) {
+		in->error = strdup(err);
+		return rc;
+	}
+	in->compressed = source_compressed(src);
+	rc = scan_capture(s, in, source_stream(src), path);
+	if (source_error(src) && !in->error) {
+		in->error = strdup(source_error(src));
+		rc = DNSTS_EIO;
+	}
+	source_close(src);
+	return rc;
+}
+
+void dnsts_scanner_finish(dnsts_scanner_t *s)
+{
+	tcp_reasm_flush(s->tcp);
+	if (s->log)
+		s->log_error = dnslog_flush(s->log) < 0;
+}
+
+const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
+{
+	dnsts_scanner_t *s = (dnsts_scanner_t *)(uintptr_t)cs; /* counters are gathered lazily */
+	const tcp_stats_t *ts = tcp_reasm_stats(s->tcp);
+	const defrag_stats_t *ds = defrag_stats(s->defrag);
+	s->st.tcp_streams = ts->streams;
+	s->st.tcp_gaps = ts->gaps;
+	s->st.tcp_dropped_bytes = ts->dropped_bytes;
+	s->st.tcp_evicted_streams = ts->evicted;
+	s->st.frag_timeouts = ds->timeouts;
+	s->st.frag_dropped = ds->dropped;
+	s->st.frag_overlaps = ds->overlaps;
+	if (s->det)
+		detector_stats(s->det, &s->st.allowlisted_queries, &s->st.base_domains,
+			       &s->st.evicted_domains, &s->st.evicted_clients);
+	return &s->st;
+}
+
+size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s)
+{
+	return s->ninputs;
+}
+
+const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i)
+{
+	return i < s->ninputs ? &s->inputs[i] : NULL;
+}
+
+size_t dnsts_scanner_unsupported(const dnsts_scanner_t *s, const char *const **names)
+{
+	*names = s->unsupported;
+	return s->nunsupported;
+}
+
+int dnsts_scanner_log_error(const dnsts_scanner_t *s)
+{
+	return s->log_error;
+}

@@ -1,0 +1,35 @@
+/* scan_internal.h - the scanner's state, shared by scan.c and report.c. */
+#ifndef DNSTS_SCAN_INTERNAL_H
+#define DNSTS_SCAN_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <dnsts/dnsts.h>
+
+#include "defrag.h"
+#include "detect.h"
+#include "dnslog.h"
+#include "tcp_reasm.h"
+
+#define SCAN_MAX_UNSUPPORTED 32
+
+struct dnsts_scanner {
+	dnsts_options_t opt;
+	char *bpf, *allowlist;       /* owned copies of the option strings */
+	uint8_t dns_port[65536 / 8]; /* bitmap of DNS ports */
+	dnsts_stats_t st;
+	defrag_t *defrag;
+	tcp_reasm_t *tcp;
+	detector_t *det;             /* NULL in DNS-log mode */
+	dnslog_t *log;               /* NULL unless DNS-log mode */
+	bool log_error;
+	dnsts_input_t *inputs;
+	size_t ninputs, cinputs;
+	uint32_t cur_input;
+	const char *unsupported[SCAN_MAX_UNSUPPORTED];
+	size_t nunsupported;
+};
+
+
+#endif
