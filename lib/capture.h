@@ -2,11 +2,12 @@
  * capture.h - capture input: pcap (either byte order, us or ns precision)
  * and pcapng, from a path, "-" (standard input) or an open FILE stream.
  *
- * Files are opened through libpcap.  A pcapng whose interfaces have
- * different link types (libpcap refuses those) is read by the module's own
- * pcapng block reader instead, which reports each packet's link type.  A
- * BPF filter, when given, is applied per packet (pcap_offline_filter),
- * compiled once per link type.  Only this module includes <pcap.h>.
+ * Both formats are parsed by the module's own buffered readers (libpcap
+ * cannot re-read the magic bytes from a non-seekable stream, and refuses
+ * pcapng files whose interfaces have different link types); every packet
+ * reports its own interface's link type.  A BPF filter, when given, is
+ * compiled with libpcap once per link type and applied per packet
+ * (pcap_offline_filter).  Only this module includes <pcap.h>.
  */
 #ifndef DNSTS_CAPTURE_H
 #define DNSTS_CAPTURE_H
@@ -30,17 +31,24 @@ typedef struct capture capture_t;
 /*
  * Open path ("-" for stdin), or fp when non-NULL (then path only names it;
  * the stream is not closed by capture_close).  bpf may be NULL.  On failure
- * returns a negative dnsts_err and writes a one-line reason to errbuf
- * ("not a pcap or pcapng file (magic 0x3c68746d)", "truncated file header").
+ * returns a negative dnsts_err and writes a one-line reason, without the
+ * path, to errbuf ("empty file", "not a pcap or pcapng capture (starts with
+ * 3c 68 74 6d)", "truncated file header: 10 of 24 bytes present", "bad
+ * filter: ...").  Codes: DNSTS_EFORMAT (empty, not a capture, unsupported
+ * version), DNSTS_ETRUNC, DNSTS_EFILTER, DNSTS_ENOENT / DNSTS_EIO (open
+ * or read failed), DNSTS_ENOMEM.
  */
 int capture_open(capture_t **out, const char *path, FILE *fp, const char *bpf,
 		 char *errbuf, size_t errlen);
 
 /*
  * Next packet.  Returns 1 with *pkt filled, 0 at a clean end of file, or a
- * negative dnsts_err when the file is damaged (truncated record, absurd
- * record length, ...); capture_error() then says what and where.  Every
- * packet before the damage has been returned.
+ * negative dnsts_err when the file is damaged: DNSTS_ETRUNC (truncated
+ * record: "truncated record at packet 1234 (byte offset N): 20 of 60 bytes
+ * present"), DNSTS_EMALF (absurd record length, bad pcapng block), DNSTS_EIO;
+ * capture_error() then says what and where.  Every packet before the damage
+ * has been returned, and the error is sticky.  Zero-length records are
+ * packets with caplen 0.
  */
 int capture_next(capture_t *c, cap_packet_t *pkt);
 
