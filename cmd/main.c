@@ -46,6 +46,7 @@ static const struct option long_opts[] = {
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
 	{"output", required_argument, NULL, 'o'},
+	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"help", no_argument, NULL, 'h'},
@@ -67,6 +68,7 @@ static void usage(FILE *out)
 		"      --ndjson               one JSON object per line (inputs, findings, summary)\n"
 		"      --text                 aligned one-line-per-finding summary for a terminal\n"
 		"      --messages             emit every DNS message as NDJSON (a DNS log)\n"
+		"  -r, --read INPUT           an input, as if given as an argument (repeatable)\n"
 		"  -o, --output FILE          write the report to FILE instead of standard output\n"
 		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
 		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
@@ -225,8 +227,9 @@ int main(int argc, char **argv)
 	unsigned long v;
 
 	dnsts_options_init(&opt);
+	input_list_t inputs = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "hVj:o:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hVj:o:r:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -286,6 +289,12 @@ int main(int argc, char **argv)
 		case 'o':
 			out_path = optarg;
 			break;
+		case 'r':
+			if (expand_input(&inputs, optarg) < 0) {
+				fprintf(stderr, PROG ": out of memory\n");
+				return EXIT_TROUBLE;
+			}
+			break;
 		case OPT_PROGRESS:
 		case OPT_NO_PROGRESS:
 			break;
@@ -294,7 +303,7 @@ int main(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc && inputs.n == 0 && !inputs.error)
 		die_usage("%s", "no input given (use - for standard input)");
 
 	FILE *out = stdout;
@@ -308,7 +317,6 @@ int main(int argc, char **argv)
 	if (messages)
 		opt.messages_out = out;
 
-	input_list_t inputs = {0};
 	for (int i = optind; i < argc; i++)
 		if (expand_input(&inputs, argv[i]) < 0) {
 			fprintf(stderr, PROG ": out of memory\n");

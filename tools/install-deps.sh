@@ -1,0 +1,11 @@
+#!/bin/sh
+# Install what dnstunnel-scan needs to build and test on Debian 12 (as root).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	gcc clang make cmake pkg-config ca-certificates \
+	libpcap-dev libjansson-dev check libpsl-dev libarchive-dev \
+	libclang-rt-14-dev valgrind \
+	tshark python3 python3-scapy python3-jsonschema jq bind9-utils \
+	gzip bzip2 xz-utils zstd zip >/dev/null
