@@ -112,6 +112,7 @@ typedef struct dns_rr_iter {
 	uint8_t section;
 	uint16_t left;           /* records left in the section */
 	bool done;
+	uint16_t nopt;           /* OPT records met (a second one is an anomaly) */
 } dns_rr_iter_t;
 
 /* Iterate over every record of every section, the questions included (the
@@ -121,7 +122,11 @@ void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m);
  * unreadable (the anomaly is recorded, the records before it stand). */
 int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr);
 
-/* Run the iterator over the whole message, only to fill anomalies and EDNS. */
+/* Run the iterator over the whole message, only to fill anomalies and EDNS.
+ * It also checks every RDATA against its type (as dns_rdata_to_str does,
+ * without writing), setting DNS_ANOM_RDLEN, and sets DNS_ANOM_TRAILING
+ * when bytes follow the last record.  The iterator alone checks only the
+ * lengths of A and AAAA. */
 void dns_msg_parse_all(dns_msg_t *m);
 
 /* Decompress the name at *pos in wire[0..len).  On success *pos is just past
@@ -132,8 +137,11 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
 
 /* Presentation form: labels joined by '.', with '.', '\\' and bytes outside
  * 0x21..0x7e escaped ("\." "\\" "\DDD"); the root alone is ".".  No
- * trailing dot otherwise.  Returns the string length (buf always
- * terminated when buflen > 0; DNS_NAME_STRLEN always suffices). */
+ * trailing dot otherwise.  '"' and other printable octets are left as
+ * they are (as tshark does), so the result is always printable ASCII.
+ * Returns the length of the whole string, like snprintf: when it is >=
+ * buflen the output was cut (buf always terminated when buflen > 0;
+ * DNS_NAME_STRLEN always suffices). */
 size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen);
 
 /*
@@ -142,6 +150,12 @@ size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen);
  * SSHFP, TLSA, URI, LOC ...; anything else as RFC 3597 "\# len hex").
  * Returns the length written, or DNSTS_EMALF when RDATA does not match its
  * type (buf then holds the RFC 3597 form).
+ *
+ * Like snprintf, the length returned is that of the whole string: when it
+ * is >= buflen, buf holds the first buflen - 1 characters (cut anywhere,
+ * even inside an escape) and is terminated.  buf may be NULL with buflen 0
+ * to only check the RDATA or measure its presentation.  The output is
+ * printable ASCII.  The exact formats are described in dns_rdata.c.
  */
 int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen);
 
