@@ -1,0 +1,341 @@
+/*
+ * allowlist.c - built-in and user allowlist; see allowlist.h.
+ *
+ * State: an open-addressing set of lowercased names keyed by SipHash
+ * (random key per instance), grown by doubling; it holds only what the
+ * built-in table and the user's file put in it, never names from traffic.
+ * Matching a query walks its suffixes (at most DNS_MAX_LABELS lookups).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "allowlist.h"
+#include "siphash.h"
+
+struct al_entry {
+	char *name;
+	const char *reason;
+	uint64_t h;
+};
+
+struct allowlist {
+	bool builtin;
+	uint8_t key[16];
+	struct al_entry *tab;
+	size_t cap, n;
+};
+
+/* Built-in names: each covers its subdomains. */
+static const struct {
+	const char *name, *reason;
+} BUILTIN[] = {
+	{"in-addr.arpa", "reverse look-up (PTR) of an IPv4 address"},
+	{"ip6.arpa", "reverse look-up (PTR) of an IPv6 address"},
+	{"local", "multicast DNS (.local) service discovery"},
+	{"spamhaus.org", "Spamhaus DNS blocklists (reversed-IP and domain queries)"},
+	{"spamhaus.net", "Spamhaus Data Query Service blocklists"},
+	{"spamcop.net", "SpamCop DNS blocklist (reversed-IP queries)"},
+	{"sorbs.net", "SORBS DNS blocklists"},
+	{"barracudacentral.org", "Barracuda reputation blocklist"},
+	{"uribl.com", "URIBL domain blocklist"},
+	{"surbl.org", "SURBL domain blocklist"},
+	{"abuseat.org", "CBL composite blocklist"},
+	{"dnswl.org", "DNSWL allowlist look-ups (reversed IPs)"},
+	{"mailspike.net", "Mailspike reputation blocklist"},
+	{"senderscore.com", "Validity Sender Score reputation look-ups"},
+	{"spameatingmonkey.net", "SEM DNS blocklists"},
+	{"uceprotect.net", "UCEPROTECT DNS blocklists"},
+	{"backscatterer.org", "Backscatterer DNS blocklist"},
+	{"dronebl.org", "DroneBL DNS blocklist"},
+	{"abusix.zone", "Abusix Mail Intelligence blocklists (hash and IP zones)"},
+	{"junkemailfilter.com", "Hostkarma reputation look-ups"},
+	{"manitu.net", "NiX Spam DNS blocklist"},
+	{"surriel.com", "PSBL DNS blocklist"},
+	{"spamrats.com", "SpamRATS DNS blocklists"},
+	{"blocklist.de", "blocklist.de DNS blocklist"},
+	{"gbudb.net", "GBUdb Truncate blocklist"},
+	{"invaluement.com", "Invaluement DNS blocklists"},
+	{"rspamd.com", "Rspamd hash and IP blocklists"},
+	{"msrbl.net", "MSRBL DNS blocklists"},
+	{"0spam.org", "0spam DNS blocklist"},
+	{"torproject.org", "Tor exit-node DNS list (dnsel) look-ups"},
+	{"cymru.com", "Team Cymru malware hash registry and IP-to-ASN look-ups"},
+	{"mcafee.com", "McAfee GTI file/URL reputation hash look-ups (avqs, avts)"},
+	{"sophosxl.net", "Sophos Live Protection hash look-ups"},
+	{"e5.sk", "ESET LiveGrid reputation look-ups"},
+	{"eset.com", "ESET reputation and update look-ups"},
+	{"kaspersky.com", "Kaspersky Security Network look-ups"},
+	{"kaspersky-labs.com", "Kaspersky update and reputation look-ups"},
+	{"trendmicro.com", "Trend Micro Smart Protection Network look-ups"},
+	{"bitdefender.net", "Bitdefender cloud reputation look-ups"},
+	{"webrootcloudav.com", "Webroot cloud anti-virus look-ups"},
+	{"fsapi.com", "F-Secure Security Cloud look-ups"},
+	{"avast.com", "Avast file reputation look-ups"},
+	{"avira.com", "Avira Protection Cloud look-ups"},
+	{"senderbase.org", "Cisco Talos SenderBase reputation look-ups"},
+	{"spamhaus.com", "Spamhaus hash blocklist look-ups"},
+};
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static size_t norm(const char *in, char *out, size_t outlen)
+{
+	size_t n = strlen(in);
+	while (n && (in[n - 1] == '.' || in[n - 1] == '\n' || in[n - 1] == '\r' ||
+		     in[n - 1] == ' ' || in[n - 1] == '\t'))
+		n--;
+	while (n && (*in == ' ' || *in == '\t' || *in == '.')) {
+		in++;
+		n--;
+	}
+	if (n == 0 || n >= outlen)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = lower((unsigned char)in[i]);
+		if (c == ' ' || c == '\t')
+			return 0;
+		out[i] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static struct al_entry *find(const allowlist_t *a, const char *s, size_t len, uint64_t h)
+{
+	if (!a->cap)
+		return NULL;
+	for (size_t i = h & (a->cap - 1);; i = (i + 1) & (a->cap - 1)) {
+		struct al_entry *e = &a->tab[i];
+		if (!e->name)
+			return NULL;
+		if (e->h == h && strlen(e->name) == len && memcmp(e->name, s, len) == 0)
+			return e;
+	}
+}
+
+static int grow(allowlist_t *a)
+{
+	size_t ncap = a->cap ? a->cap * 2 : 128;
+	struct al_entry *nt = calloc(ncap, sizeof(*nt));
+	if (!nt)
+		return -1;
+	for (size_t i = 0; i < a->cap; i++) {
+		if (!a->tab[i].name)
+			continue;
+		size_t j = a->tab[i].h & (ncap - 1);
+		while (nt[j].name)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = a->tab[i];
+	}
+	free(a->tab);
+	a->tab = nt;
+	a->cap = ncap;
+	return 0;
+}
+
+int allowlist_add(allowlist_t *a, const char *name, const char *reason)
+{
+	char buf[DNS_NAME_STRLEN];
+	size_t len = norm(name, buf, sizeof(buf));
+	if (!len)
+		return -1;
+	uint64_t h = siphash(a->key, buf, len);
+	if (find(a, buf, len, h))
+		return 0;
+	if ((a->n + 1) * 2 > a->cap && grow(a) < 0)
+		return -1;
+	char *copy = strdup(buf);
+	if (!copy)
+		return -1;
+	size_t i = h & (a->cap - 1);
+	while (a->tab[i].name)
+		i = (i + 1) & (a->cap - 1);
+	a->tab[i].name = copy;
+	a->tab[i].reason = reason;
+	a->tab[i].h = h;
+	a->n++;
+	return 0;
+}
+
+allowlist_t *allowlist_new(bool builtin)
+{
+	allowlist_t *a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	a->builtin = builtin;
+	siphash_random_key(a->key);
+	if (builtin) {
+		for (size_t i = 0; i < sizeof(BUILTIN) / sizeof(BUILTIN[0]); i++) {
+			if (allowlist_add(a, BUILTIN[i].name, BUILTIN[i].reason) < 0) {
+				allowlist_free(a);
+				return NULL;
+			}
+		}
+	}
+	return a;
+}
+
+void allowlist_free(allowlist_t *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->cap; i++)
+		free(a->tab[i].name);
+	free(a->tab);
+	free(a);
+}
+
+int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[1024];
+	while (fgets(line, sizeof(line), fp)) {
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		char *e = s;
+		while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
+			e++;
+		*e = '\0';
+		if (!*s)
+			continue;
+		if (allowlist_add(a, s, "listed in the --allowlist file") < 0 && errno == ENOMEM) {
+			fclose(fp);
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+			return -1;
+		}
+	}
+	fclose(fp);
+	return 0;
+}
+
+static bool label_eq(const uint8_t *p, unsigned len, const char *s)
+{
+	size_t n = strlen(s);
+	if (n != len)
+		return false;
+	for (unsigned i = 0; i < len; i++)
+		if (lower(p[i]) != s[i])
+			return false;
+	return true;
+}
+
+static bool label_is_octet(const uint8_t *p, unsigned len)
+{
+	if (len == 0 || len > 3)
+		return false;
+	unsigned v = 0;
+	for (unsigned i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	return v <= 255 && !(len > 1 && p[0] == '0');
+}
+
+static bool label_is_nibble(const uint8_t *p, unsigned len)
+{
+	if (len != 1)
+		return false;
+	int c = lower(p[0]);
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/* Structural rules: shapes that are legitimate under any zone. */
+static const char *structural(const dns_name_t *n, uint16_t port)
+{
+	unsigned nl = n->nlabels;
+	if (port == 5353)
+		return "multicast DNS (port 5353)";
+	if (nl == 0)
+		return NULL;
+	for (unsigned i = 0; i < nl; i++) {
+		unsigned len;
+		const uint8_t *p = dns_name_label(n, i, &len);
+		if (len && p[0] == '_') {
+			if (label_eq(p, len, "_domainkey"))
+				return "DKIM public key look-up (_domainkey)";
+			if (label_eq(p, len, "_acme-challenge"))
+				return "ACME (Let's Encrypt) DNS-01 challenge";
+			if (label_eq(p, len, "_dmarc") || label_eq(p, len, "_mta-sts") ||
+			    label_eq(p, len, "_smtp._tls") || label_eq(p, len, "_bimi"))
+				return "mail policy record (_dmarc, _mta-sts, _bimi)";
+			if (label_eq(p, len, "_tcp") || label_eq(p, len, "_udp") ||
+			    label_eq(p, len, "_tls") || label_eq(p, len, "_sctp"))
+				return "SRV service name (_service._proto)";
+		}
+	}
+	/* DNSBL-style reversed IPv4: four octet labels left of a zone. */
+	if (nl >= 6) {
+		unsigned len;
+		bool ok = true;
+		for (unsigned i = 0; i < 4 && ok; i++) {
+			const uint8_t *p = dns_name_label(n, i, &len);
+			ok = label_is_octet(p, len);
+		}
+		if (ok)
+			return "DNS blocklist style reversed-IPv4 look-up";
+	}
+	/* Reversed IPv6 in nibbles under a blocklist zone. */
+	if (nl >= 34) {
+		unsigned len;
+		bool ok = true;
+		for (unsigned i = 0; i < 32 && ok; i++) {
+			const uint8_t *p = dns_name_label(n, i, &len);
+			ok = label_is_nibble(p, len);
+		}
+		if (ok)
+			return "DNS blocklist style reversed-IPv6 look-up";
+	}
+	return NULL;
+}
+
+const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t port,
+			    int *matched_first)
+{
+	char buf[DNS_NAME_STRLEN];
+	size_t starts[DNS_MAX_LABELS];
+	*matched_first = -1;
+	if (a->n && n->nlabels) {
+		/* lowercased text once; each suffix is a tail of it */
+		size_t o = 0;
+		for (unsigned i = 0; i < n->nlabels; i++) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(n, i, &len);
+			if (i)
+				buf[o++] = '.';
+			starts[i] = o;
+			for (unsigned j = 0; j < len; j++) {
+				int c = lower(p[j]);
+				buf[o++] = (char)((c > 0x20 && c < 0x7f && c != '.') ? c : '?');
+			}
+		}
+		buf[o] = '\0';
+		for (unsigned i = 0; i < n->nlabels; i++) {
+			size_t len = o - starts[i];
+			uint64_t h = siphash(a->key, buf + starts[i], len);
+			struct al_entry *e = find(a, buf + starts[i], len, h);
+			if (e) {
+				*matched_first = (int)i;
+				return e->reason ? e->reason : "allowlisted";
+			}
+		}
+	}
+	if (a->builtin)
+		return structural(n, port);
+	return NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * allowlist.h - legitimate encoders that must never be reported: built-in
+ * names (each with a one-line reason in allowlist.c), structural rules for
+ * shapes that are known whatever the zone (reverse look-ups, DKIM, ACME,
+ * SRV service names, DNSBL reversed-IP queries, mDNS), and names from an
+ * --allowlist FILE (one per line, '#' comments; a name covers its
+ * subdomains).
+ */
+#ifndef DNSTS_ALLOWLIST_H
+#define DNSTS_ALLOWLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns_wire.h"
+
+typedef struct allowlist allowlist_t;
+
+/* builtin: load the built-in names and apply the structural rules. */
+allowlist_t *allowlist_new(bool builtin);
+void allowlist_free(allowlist_t *a);
+
+/* Add one name (any case; trailing dot ignored).  0 or -1 (bad name, no
+ * memory).  reason must outlive the allowlist (or be NULL). */
+int allowlist_add(allowlist_t *a, const char *name, const char *reason);
+
+/* Load a file; 0 or -1 with "PATH: reason" in err. */
+int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen);
+
+/*
+ * Is the query name allowlisted?  Returns the reason, or NULL.  When a
+ * listed name matched, *matched_first receives the index of its first
+ * label in n (the base to aggregate the query under); for a structural
+ * rule it receives -1.  port is the server port of the message (5353
+ * means mDNS).
+ */
+const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t port,
+			    int *matched_first);
+
+#endif
