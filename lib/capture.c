@@ -672,8 +672,9 @@ static int sniff(capture_t *c)
 		if (is_magic_prefix(p, n))
 			return fail(c, DNSTS_ETRUNC, "truncated file header: %zu of 24 bytes present", n);
 		char hex[16] = "";
+		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
-			snprintf(hex + 3 * i, sizeof hex - 3 * i, "%s%02x", i ? " " : "", p[i]);
+			k += (size_t)snprintf(hex + k, sizeof hex - k, "%s%02x", i ? " " : "", p[i]);
 		return fail(c, DNSTS_EFORMAT, "not a pcap or pcapng capture (starts with %s)", hex);
 	}
 	rd_t r;
