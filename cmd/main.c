@@ -8,6 +8,8 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,34 +144,16 @@ static int list_add(input_list_t *l, const char *path)
 	return 0;
 }
 
-/* Is this file a capture (or a compressed one)?  By magic bytes only. */
+/* Is this file a capture, a compressed file or an archive?  By magic bytes. */
 static bool capture_magic(const char *path)
 {
-	uint8_t b[8];
+	unsigned char b[512];
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return true; /* let the scan report why it cannot be read */
 	size_t n = fread(b, 1, sizeof b, f);
 	fclose(f);
-	if (n < 4)
-		return false;
-	static const uint8_t magics[][4] = {
-		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap us */
-		{0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap ns */
-		{0x0a, 0x0d, 0x0d, 0x0a},                           /* pcapng */
-		{0x28, 0xb5, 0x2f, 0xfd},                           /* zstd */
-		{0x04, 0x22, 0x4d, 0x18},                           /* lz4 */
-	};
-	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
-		if (memcmp(b, magics[i], 4) == 0)
-			return true;
-	if (b[0] == 0x1f && b[1] == 0x8b)
-		return true; /* gzip */
-	if (memcmp(b, "BZh", 3) == 0)
-		return true;
-	if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0)
-		return true;
-	return false;
+	return dnsts_magic_known(b, n);
 }
 
 static int walk_cb(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -216,13 +200,212 @@ static int expand_input(input_list_t *l, const char *arg)
 	return list_add(l, arg);
 }
 
+/* ---- batch: workers scan inputs, the main thread merges them in order ---- */
+
+typedef struct job {
+	dnsts_scanner_t *sc;
+	bool done;
+} job_t;
+
+typedef struct batch {
+	char **paths;
+	size_t n;
+	const dnsts_options_t *opt;
+	int jobs;
+	size_t window;           /* inputs started but not merged, at most */
+	dnsts_scanner_t *result;
+	bool per_file;
+	FILE *ndjson_out;        /* input lines as inputs finish, or NULL */
+	bool progress;
+	double min_score;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	job_t *slots;
+	size_t next, merged;
+	int failed;              /* a scanner could not be created */
+	char err[512];
+} batch_t;
+
+static void *worker(void *arg)
+{
+	batch_t *b = arg;
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		while (b->next < b->n && b->next >= b->merged + b->window)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (b->next >= b->n) {
+			pthread_mutex_unlock(&b->mu);
+			return NULL;
+		}
+		size_t i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+
+		char err[512];
+		dnsts_scanner_t *sc = dnsts_scanner_new(b->opt, err, sizeof err);
+		if (sc) {
+			dnsts_scan_file(sc, b->paths[i]);
+			dnsts_scanner_finish(sc);
+		}
+		pthread_mutex_lock(&b->mu);
+		if (!sc && !b->failed) {
+			b->failed = 1;
+			snprintf(b->err, sizeof b->err, "%s", err);
+		}
+		b->slots[i].sc = sc;
+		b->slots[i].done = true;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+	}
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(const batch_t *b, uint64_t bytes, uint64_t total_bytes, size_t nfound,
+			  double t0, bool last)
+{
+	double dt = mono_now() - t0;
+	double mb = (double)bytes / 1e6;
+	fprintf(stderr, "\r" PROG ": %zu/%zu files, %.1f", b->merged, b->n, mb);
+	if (total_bytes)
+		fprintf(stderr, "/%.1f", (double)total_bytes / 1e6);
+	fprintf(stderr, " MB, %.1f MB/s, %zu suspicious domain%s so far\033[K%s",
+		dt > 0 ? mb / dt : 0.0, nfound, nfound == 1 ? "" : "s", last ? "\n" : "");
+	fflush(stderr);
+}
+
+/* Report each new input's problems on standard error, and as NDJSON. */
+static bool announce_inputs(batch_t *b, size_t from)
+{
+	bool trouble = false;
+	for (size_t k = from; k < dnsts_scanner_ninputs(b->result); k++) {
+		const dnsts_input_t *in = dnsts_scanner_input(b->result, k);
+		if (in->error) {
+			trouble = true;
+			if (b->progress)
+				fprintf(stderr, "\r\033[K");
+			fprintf(stderr, PROG ": %s: %s\n", in->path, in->error);
+		} else if (in->warning) {
+			fprintf(stderr, PROG ": %s: warning: %s\n", in->path, in->warning);
+		}
+		if (b->ndjson_out)
+			dnsts_report_input_line(b->result, k, b->ndjson_out);
+	}
+	return trouble;
+}
+
+/* Scan every path with b->jobs workers; merge results into b->result in
+ * the order of the paths, so that the report does not depend on -j.
+ * Returns non-zero when an input had an error. */
+static int batch_run(batch_t *b)
+{
+	bool trouble = false;
+	uint64_t total_bytes = 0, bytes = 0;
+	if (b->progress) {
+		for (size_t i = 0; i < b->n; i++) {
+			struct stat st;
+			if (stat(b->paths[i], &st) == 0 && S_ISREG(st.st_mode))
+				total_bytes += (uint64_t)st.st_size;
+		}
+	}
+	b->slots = calloc(b->n ? b->n : 1, sizeof *b->slots);
+	if (!b->slots) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	int nthreads = b->jobs < (int)b->n ? b->jobs : (int)b->n;
+	pthread_t *th = calloc((size_t)(nthreads > 0 ? nthreads : 1), sizeof *th);
+	int started = 0;
+	for (int i = 0; th && i < nthreads; i++)
+		if (pthread_create(&th[i], NULL, worker, b) == 0)
+			started++;
+	if (started == 0 && b->n) {
+		fprintf(stderr, PROG ": cannot start worker threads\n");
+		free(th);
+		free(b->slots);
+		return 1;
+	}
+
+	/* suspicious domains seen so far, for the progress line only */
+	char **found = NULL;
+	size_t nfound = 0;
+	double t0 = mono_now(), shown = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		pthread_mutex_lock(&b->mu);
+		while (!b->slots[i].done)
+			pthread_cond_wait(&b->cv, &b->mu);
+		dnsts_scanner_t *sc = b->slots[i].sc;
+		b->slots[i].sc = NULL;
+		pthread_mutex_unlock(&b->mu);
+		if (!sc) {
+			fprintf(stderr, PROG ": %s: %s\n", b->paths[i], b->err);
+			trouble = true;
+		} else {
+			if (b->progress && !b->per_file) {
+				size_t nd = 0;
+				char **doms = dnsts_scanner_domains_over(sc, b->min_score, &nd);
+				for (size_t k = 0; k < nd; k++) {
+					bool dup = false;
+					for (size_t m = 0; m < nfound && !dup; m++)
+						dup = strcmp(found[m], doms[k]) == 0;
+					char **nf = dup ? NULL : realloc(found, (nfound + 1) * sizeof *nf);
+					if (nf) {
+						found = nf;
+						found[nfound++] = doms[k];
+					} else {
+						free(doms[k]);
+					}
+				}
+				free(doms);
+			}
+			size_t before = dnsts_scanner_ninputs(b->result);
+			for (size_t k = 0; k < dnsts_scanner_ninputs(sc); k++)
+				bytes += dnsts_scanner_input(sc, k)->bytes;
+			if (dnsts_scanner_merge(b->result, sc, b->per_file) != DNSTS_OK) {
+				fprintf(stderr, PROG ": %s: out of memory while merging results\n",
+					b->paths[i]);
+				trouble = true;
+			}
+			dnsts_scanner_free(sc);
+			if (announce_inputs(b, before))
+				trouble = true;
+		}
+		free(b->paths[i]);
+		pthread_mutex_lock(&b->mu);
+		b->merged++;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+		if (b->progress && (mono_now() - shown > 0.25 || i + 1 == b->n)) {
+			show_progress(b, bytes, total_bytes, nfound, t0, i + 1 == b->n);
+			shown = mono_now();
+		}
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t k = 0; k < nfound; k++)
+		free(found[k]);
+	free(found);
+	free(th);
+	free(b->slots);
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->cv);
+	return trouble ? 1 : 0;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int main(int argc, char **argv)
 {
 	dnsts_options_t opt;
 	enum dnsts_report_format fmt = DNSTS_REPORT_JSON;
-	bool messages = false, ports_given = false;
+	bool messages = false, ports_given = false, per_file = false;
+	int jobs = 0, progress = -1;
 	const char *out_path = NULL;
 	unsigned long v;
 
@@ -256,7 +439,7 @@ int main(int argc, char **argv)
 			opt.report_all = true;
 			break;
 		case OPT_PER_FILE:
-			die_usage("%s is not available yet", "--per-file");
+			per_file = true;
 			break;
 		case OPT_ALLOWLIST:
 			opt.allowlist_file = optarg;
@@ -281,6 +464,7 @@ int main(int argc, char **argv)
 		case 'j':
 			if (!parse_uint(optarg, 1024, &v) || v == 0)
 				die_usage("--jobs must be a number from 1 to 1024, not '%s'", optarg);
+			jobs = (int)v;
 			break;
 		case OPT_RPZ:
 		case OPT_STIX:
@@ -296,7 +480,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case OPT_PROGRESS:
+			progress = 1;
+			break;
 		case OPT_NO_PROGRESS:
+			progress = 0;
 			break;
 		default:
 			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
@@ -323,27 +510,30 @@ int main(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 
+	if (jobs == 0) {
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+	}
+	if (messages)
+		jobs = 1; /* the DNS log keeps the order of the inputs */
+	if (progress < 0)
+		progress = isatty(STDERR_FILENO);
+
 	char err[512];
 	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
 	if (!s) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return EXIT_TROUBLE;
 	}
+	batch_t b = {
+		.paths = inputs.paths, .n = inputs.n, .opt = &opt, .jobs = jobs,
+		.window = (size_t)jobs * 2, .result = s, .per_file = per_file,
+		.ndjson_out = fmt == DNSTS_REPORT_NDJSON && !messages ? out : NULL,
+		.progress = progress != 0, .min_score = opt.min_score,
+	};
 	bool trouble = inputs.error != 0;
-	for (size_t i = 0; i < inputs.n; i++) {
-		int rc = dnsts_scan_file(s, inputs.paths[i]);
-		const dnsts_input_t *in = dnsts_scanner_input(s, dnsts_scanner_ninputs(s) - 1);
-		if (rc < 0) {
-			trouble = true;
-			fprintf(stderr, PROG ": %s: %s\n", inputs.paths[i],
-				in && in->error ? in->error : dnsts_strerror(rc));
-		} else if (in && in->warning) {
-			fprintf(stderr, PROG ": %s: warning: %s\n", inputs.paths[i], in->warning);
-		}
-		if (fmt == DNSTS_REPORT_NDJSON && !messages)
-			dnsts_report_input_line(s, dnsts_scanner_ninputs(s) - 1, out);
-		free(inputs.paths[i]);
-	}
+	if (batch_run(&b) != 0)
+		trouble = true;
 	free(inputs.paths);
 	dnsts_scanner_finish(s);
 

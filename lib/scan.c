@@ -113,6 +113,7 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 		free(s->inputs[i].warning);
 	}
 	free(s->inputs);
+	findings_free(s->kept, s->nkept);
 	free(s->bpf);
 	free(s->allowlist);
 	free(s);
@@ -316,26 +317,43 @@ int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compr
 	return scan_capture(s, in, fp, name);
 }
 
+static int on_stream(void *ud, source_stream_t *st)
+{
+	dnsts_scanner_t *s = ud;
+	dnsts_input_t *in = new_input(s, st->name);
+	if (!in) {
+		s->walk_rc = DNSTS_ENOMEM;
+		return 1;
+	}
+	in->compressed = st->compressed;
+	int rc = scan_capture(s, in, st->fp, st->name);
+	const char *derr = source_stream_error(st);
+	if (derr) {
+		/* the capture reader saw a short read; the real cause is here */
+		free(in->error);
+		in->error = strdup(derr);
+		rc = DNSTS_EIO;
+	}
+	if (rc < 0 && s->walk_rc == 0)
+		s->walk_rc = rc;
+	return 0;
+}
+
 int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
 {
 	char err[512];
-	dnsts_input_t *in = new_input(s, path);
-	if (!in)
-		return DNSTS_ENOMEM;
-	source_t *src = NULL;
-	int rc = source_open(&src, path, err, sizeof err);
+	size_t n = 0;
+	s->walk_rc = 0;
+	int rc = source_walk(path, on_stream, s, &n, err, sizeof err);
 	if (rc < 0) {
+		/* the path itself, or an archive after some members */
+		dnsts_input_t *in = new_input(s, path);
+		if (!in)
+			return DNSTS_ENOMEM;
 		in->error = strdup(err);
 		return rc;
 	}
-	in->compressed = source_compressed(src);
-	rc = scan_capture(s, in, source_stream(src), path);
-	if (source_error(src) && !in->error) {
-		in->error = strdup(source_error(src));
-		rc = DNSTS_EIO;
-	}
-	source_close(src);
-	return rc;
+	return s->walk_rc;
 }
 
 void dnsts_scanner_finish(dnsts_scanner_t *s)
@@ -345,22 +363,87 @@ void dnsts_scanner_finish(dnsts_scanner_t *s)
 		s->log_error = dnslog_flush(s->log) < 0;
 }
 
+static void stats_add(dnsts_stats_t *d, const dnsts_stats_t *x)
+{
+	uint64_t *dp = (uint64_t *)d;
+	const uint64_t *xp = (const uint64_t *)x;
+	for (size_t i = 0; i < sizeof *d / sizeof(uint64_t); i++)
+		dp[i] += xp[i];
+}
+
 const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
 {
-	dnsts_scanner_t *s = (dnsts_scanner_t *)(uintptr_t)cs; /* counters are gathered lazily */
+	dnsts_scanner_t *s = (dnsts_scanner_t *)(uintptr_t)cs; /* gathered lazily */
 	const tcp_stats_t *ts = tcp_reasm_stats(s->tcp);
 	const defrag_stats_t *ds = defrag_stats(s->defrag);
-	s->st.tcp_streams = ts->streams;
-	s->st.tcp_gaps = ts->gaps;
-	s->st.tcp_dropped_bytes = ts->dropped_bytes;
-	s->st.tcp_evicted_streams = ts->evicted;
-	s->st.frag_timeouts = ds->timeouts;
-	s->st.frag_dropped = ds->dropped;
-	s->st.frag_overlaps = ds->overlaps;
-	if (s->det)
-		detector_stats(s->det, &s->st.allowlisted_queries, &s->st.base_domains,
-			       &s->st.evicted_domains, &s->st.evicted_clients);
-	return &s->st;
+	dnsts_stats_t *o = &s->out;
+	*o = s->st;
+	o->tcp_streams = ts->streams;
+	o->tcp_gaps = ts->gaps;
+	o->tcp_dropped_bytes = ts->dropped_bytes;
+	o->tcp_evicted_streams = ts->evicted;
+	o->frag_timeouts = ds->timeouts;
+	o->frag_dropped = ds->dropped;
+	o->frag_overlaps = ds->overlaps;
+	stats_add(o, &s->merged);
+	if (s->det) /* the detector's counters include what was merged into it */
+		detector_stats(s->det, &o->allowlisted_queries, &o->base_domains,
+			       &o->evicted_domains, &o->evicted_clients);
+	return o;
+}
+
+int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart)
+{
+	uint32_t offset = (uint32_t)dst->ninputs;
+	if (dst->ninputs + src->ninputs > dst->cinputs) {
+		size_t nc = dst->cinputs ? dst->cinputs : 8;
+		while (nc < dst->ninputs + src->ninputs)
+			nc *= 2;
+		dnsts_input_t *ni = realloc(dst->inputs, nc * sizeof *ni);
+		if (!ni)
+			return DNSTS_ENOMEM;
+		dst->inputs = ni;
+		dst->cinputs = nc;
+	}
+	dnsts_stats_t st = *dnsts_scanner_stats(src);
+	if (dst->det && src->det) {
+		if (keep_apart) {
+			finding_t **fs = NULL;
+			size_t n = 0;
+			int rc = detector_findings(src->det, src->opt.min_score, src->opt.report_all,
+						   &fs, &n);
+			if (rc < 0)
+				return rc;
+			finding_t **nk = realloc(dst->kept, (dst->nkept + n) * sizeof *nk);
+			if (!nk && n) {
+				findings_free(fs, n);
+				return DNSTS_ENOMEM;
+			}
+			dst->kept = nk;
+			for (size_t i = 0; i < n; i++) {
+				for (size_t k = 0; k < fs[i]->ninputs; k++)
+					fs[i]->input_ids[k] += offset;
+				dst->kept[dst->nkept++] = fs[i];
+			}
+			free(fs);
+		} else {
+			int rc = detector_merge(dst->det, src->det, offset);
+			if (rc < 0)
+				return rc;
+			/* the merged detector counts these itself */
+			st.allowlisted_queries = st.base_domains = 0;
+			st.evicted_domains = st.evicted_clients = 0;
+		}
+	}
+	stats_add(&dst->merged, &st);
+	memcpy(dst->inputs + dst->ninputs, src->inputs, src->ninputs * sizeof *src->inputs);
+	dst->ninputs += src->ninputs;
+	src->ninputs = 0; /* the strings now belong to dst */
+	for (size_t i = 0; i < src->nunsupported; i++)
+		note_unsupported(dst, src->unsupported[i]);
+	if (src->log_error)
+		dst->log_error = true;
+	return DNSTS_OK;
 }
 
 size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s)
@@ -382,4 +465,24 @@ size_t dnsts_scanner_unsupported(const dnsts_scanner_t *s, const char *const **n
 int dnsts_scanner_log_error(const dnsts_scanner_t *s)
 {
 	return s->log_error;
+}
+
+char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n)
+{
+	finding_t **fs = NULL;
+	size_t nf = 0;
+	*n = 0;
+	if (!s->det || detector_findings(s->det, min_score, false, &fs, &nf) < 0 || nf == 0)
+		return NULL;
+	char **out = calloc(nf, sizeof *out);
+	for (size_t i = 0; out && i < nf; i++)
+		if (!fs[i]->allowlisted && (out[*n] = strdup(fs[i]->domain)) != NULL)
+			(*n)++;
+	findings_free(fs, nf);
+	return out;
+}
+
+bool dnsts_magic_known(const unsigned char *b, size_t n)
+{
+	return source_magic_known(b, n);
 }

@@ -18,7 +18,11 @@ struct dnsts_scanner {
 	dnsts_options_t opt;
 	char *bpf, *allowlist;       /* owned copies of the option strings */
 	uint8_t dns_port[65536 / 8]; /* bitmap of DNS ports */
-	dnsts_stats_t st;
+	dnsts_stats_t st;            /* this scanner's own packet and message counters */
+	dnsts_stats_t merged;        /* counters of scanners merged into this one */
+	dnsts_stats_t out;           /* what dnsts_scanner_stats() returns */
+	finding_t **kept;            /* findings of inputs kept apart (--per-file) */
+	size_t nkept;
 	defrag_t *defrag;
 	tcp_reasm_t *tcp;
 	detector_t *det;             /* NULL in DNS-log mode */
@@ -27,6 +31,7 @@ struct dnsts_scanner {
 	dnsts_input_t *inputs;
 	size_t ninputs, cinputs;
 	uint32_t cur_input;
+	int walk_rc;                 /* first error of the current path's streams */
 	const char *unsupported[SCAN_MAX_UNSUPPORTED];
 	size_t nunsupported;
 };

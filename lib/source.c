@@ -1,15 +1,20 @@
 /*
- * source.c - capture byte sources.  A file's first bytes are sniffed: a
- * compression magic sends it through libarchive (raw format, every filter),
- * presented to the capture reader as a FILE via fopencookie(); anything else
- * is read as it is.  Standard input is sniffed the same way, the sniffed
- * bytes being replayed in front of the rest of the stream.
+ * source.c - capture byte sources.
+ *
+ * The first bytes of a path are sniffed.  A pcap or pcapng magic (or a file
+ * too short to hold one) is read as it is: the common case costs nothing.
+ * Anything else goes through libarchive with every filter and the tar, zip
+ * and raw formats: a compressed capture comes out of the raw format as one
+ * stream, an archive as one stream per regular member.  Standard input is
+ * sniffed the same way, the sniffed bytes being replayed in front of the
+ * rest.  Streams reach the capture reader as FILEs made with fopencookie().
  */
 #include "source.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,63 +22,86 @@
 
 #define SNIFF_LEN 8
 
-struct source {
-	FILE *raw;             /* the file as opened (stdin not closed) */
-	bool raw_is_stdin;
-	FILE *feed;            /* replaying stream feeding libarchive (stdin) */
-	FILE *stream;          /* what the capture reader reads */
-	bool compressed;
-	struct archive *ar;
+typedef struct walk {
+	FILE *raw;               /* the file as opened (stdin is not closed) */
+	bool is_stdin;
 	uint8_t sniff[SNIFF_LEN];
-	size_t nsniff, sniff_pos; /* replay of sniffed bytes (plain stdin) */
-	char error[256];
-};
+	size_t nsniff, sniff_pos;
+	struct archive *ar;
+	char err[256];           /* decompression error of the current stream */
+} walk_t;
 
-static bool is_compressed(const uint8_t *b, size_t n)
+bool source_magic_known(const unsigned char *b, size_t n)
 {
+	static const uint8_t magics[][4] = {
+		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap, us */
+		{0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap, ns */
+		{0x0a, 0x0d, 0x0d, 0x0a},                           /* pcapng */
+		{0x28, 0xb5, 0x2f, 0xfd},                           /* zstd */
+		{0x04, 0x22, 0x4d, 0x18},                           /* lz4 */
+		{0x50, 0x4b, 0x03, 0x04},                           /* zip */
+	};
 	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
 		return true; /* gzip */
 	if (n >= 3 && memcmp(b, "BZh", 3) == 0)
 		return true;
 	if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0)
 		return true;
-	if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
-		return true; /* zstd */
-	if (n >= 4 && memcmp(b, "\x04\x22\x4d\x18", 4) == 0)
-		return true; /* lz4 */
+	if (n < 4)
+		return false;
+	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (memcmp(b, magics[i], 4) == 0)
+			return true;
+	return n >= 262 && memcmp(b + 257, "ustar", 5) == 0; /* tar */
+}
+
+static bool plain_capture(const uint8_t *b, size_t n)
+{
+	static const uint8_t magics[][4] = {
+		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},
+		{0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},
+		{0x0a, 0x0d, 0x0d, 0x0a},
+	};
+	if (n < 4)
+		return true; /* too short for anything: let the reader say so */
+	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (memcmp(b, magics[i], 4) == 0)
+			return true;
 	return false;
 }
 
-static ssize_t cookie_read_archive(void *c, char *buf, size_t size)
+/* raw bytes: replay the sniffed ones, then the rest of the file */
+static ssize_t replay_read(void *c, char *buf, size_t size)
 {
-	source_t *s = c;
-	la_ssize_t n = archive_read_data(s->ar, buf, size);
-	if (n < 0) {
-		snprintf(s->error, sizeof s->error, "decompression failed: %s",
-			 archive_error_string(s->ar) ? archive_error_string(s->ar) : "corrupt data");
-		errno = EIO;
-		return -1;
-	}
-	return n;
-}
-
-static ssize_t cookie_read_replay(void *c, char *buf, size_t size)
-{
-	source_t *s = c;
-	if (s->sniff_pos < s->nsniff) {
-		size_t n = s->nsniff - s->sniff_pos;
+	walk_t *w = c;
+	if (w->sniff_pos < w->nsniff) {
+		size_t n = w->nsniff - w->sniff_pos;
 		if (n > size)
 			n = size;
-		memcpy(buf, s->sniff + s->sniff_pos, n);
-		s->sniff_pos += n;
+		memcpy(buf, w->sniff + w->sniff_pos, n);
+		w->sniff_pos += n;
 		return (ssize_t)n;
 	}
-	size_t n = fread(buf, 1, size, s->raw);
-	if (n == 0 && ferror(s->raw)) {
+	size_t n = fread(buf, 1, size, w->raw);
+	if (n == 0 && ferror(w->raw)) {
 		errno = EIO;
 		return -1;
 	}
 	return (ssize_t)n;
+}
+
+/* decompressed bytes of the current archive entry */
+static ssize_t archive_cookie_read(void *c, char *buf, size_t size)
+{
+	walk_t *w = c;
+	la_ssize_t n = archive_read_data(w->ar, buf, size);
+	if (n < 0) {
+		const char *e = archive_error_string(w->ar);
+		snprintf(w->err, sizeof w->err, "decompression failed: %s", e ? e : "corrupt data");
+		errno = EIO;
+		return -1;
+	}
+	return n;
 }
 
 static int cookie_close(void *c)
@@ -82,111 +110,129 @@ static int cookie_close(void *c)
 	return 0;
 }
 
-int source_open(source_t **out, const char *path, char *errbuf, size_t errlen)
+const char *source_stream_error(const source_stream_t *st)
 {
-	*out = NULL;
-	source_t *s = calloc(1, sizeof *s);
-	if (!s) {
+	const walk_t *w = st->priv;
+	return w && w->err[0] ? w->err : NULL;
+}
+
+static FILE *replay_stream(walk_t *w)
+{
+	cookie_io_functions_t io = {.read = replay_read, .close = cookie_close};
+	return fopencookie(w, "rb", io);
+}
+
+static int walk_archive(walk_t *w, const char *path, source_fn fn, void *ud, size_t *nstreams,
+			char *errbuf, size_t errlen)
+{
+	int rc = DNSTS_OK;
+	FILE *feed = NULL;
+	w->ar = archive_read_new();
+	if (!w->ar) {
 		snprintf(errbuf, errlen, "out of memory");
 		return DNSTS_ENOMEM;
 	}
-	if (strcmp(path, "-") == 0) {
-		s->raw = stdin;
-		s->raw_is_stdin = true;
+	archive_read_support_filter_all(w->ar);
+	archive_read_support_format_tar(w->ar);
+	archive_read_support_format_zip(w->ar);
+	archive_read_support_format_raw(w->ar);
+	if (!w->is_stdin && fseek(w->raw, 0, SEEK_SET) == 0) {
+		w->sniff_pos = w->nsniff;
+		feed = w->raw;
 	} else {
-		s->raw = fopen(path, "rb");
-		if (!s->raw) {
+		feed = replay_stream(w);
+	}
+	if (!feed || archive_read_open_FILE(w->ar, feed) != ARCHIVE_OK) {
+		const char *e = archive_error_string(w->ar);
+		snprintf(errbuf, errlen, "cannot read: %s", e ? e : "unrecognised data");
+		rc = DNSTS_EFORMAT;
+		goto out;
+	}
+	struct archive_entry *ent;
+	for (;;) {
+		int r = archive_read_next_header(w->ar, &ent);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			const char *e = archive_error_string(w->ar);
+			snprintf(errbuf, errlen, "%s%s", *nstreams ? "archive damaged: " : "cannot read: ",
+				 e ? e : "corrupt data");
+			rc = DNSTS_EFORMAT;
+			break;
+		}
+		bool raw = archive_format(w->ar) == ARCHIVE_FORMAT_RAW;
+		if (!raw && archive_entry_filetype(ent) != AE_IFREG)
+			continue;
+		char name[4096];
+		if (raw)
+			snprintf(name, sizeof name, "%s", path);
+		else
+			snprintf(name, sizeof name, "%s:%s", path, archive_entry_pathname(ent));
+		cookie_io_functions_t io = {.read = archive_cookie_read, .close = cookie_close};
+		FILE *fp = fopencookie(w, "rb", io);
+		if (!fp) {
+			snprintf(errbuf, errlen, "out of memory");
+			rc = DNSTS_ENOMEM;
+			break;
+		}
+		w->err[0] = 0;
+		source_stream_t st = {fp, name, archive_filter_count(w->ar) > 1 || !raw, w};
+		(*nstreams)++;
+		int stop = fn(ud, &st);
+		fclose(fp);
+		if (stop || raw)
+			break;
+	}
+out:
+	archive_read_free(w->ar);
+	w->ar = NULL;
+	if (feed && feed != w->raw)
+		fclose(feed);
+	return rc;
+}
+
+int source_walk(const char *path, source_fn fn, void *ud, size_t *nstreams, char *errbuf,
+		size_t errlen)
+{
+	walk_t w;
+	memset(&w, 0, sizeof w);
+	*nstreams = 0;
+	if (strcmp(path, "-") == 0) {
+		w.raw = stdin;
+		w.is_stdin = true;
+	} else {
+		w.raw = fopen(path, "rb");
+		if (!w.raw) {
 			int e = errno;
 			snprintf(errbuf, errlen, "%s", strerror(e));
-			free(s);
 			return e == ENOENT ? DNSTS_ENOENT : DNSTS_EIO;
 		}
 	}
-	s->nsniff = fread(s->sniff, 1, SNIFF_LEN, s->raw);
-	if (s->nsniff == 0 && ferror(s->raw)) {
+	w.nsniff = fread(w.sniff, 1, SNIFF_LEN, w.raw);
+	int rc = DNSTS_OK;
+	if (w.nsniff == 0 && ferror(w.raw)) {
 		snprintf(errbuf, errlen, "%s", strerror(errno ? errno : EIO));
-		source_close(s);
-		return DNSTS_EIO;
-	}
-	if (is_compressed(s->sniff, s->nsniff)) {
-		s->compressed = true;
-		s->ar = archive_read_new();
-		if (!s->ar) {
+		rc = DNSTS_EIO;
+	} else if (plain_capture(w.sniff, w.nsniff)) {
+		FILE *fp = NULL;
+		if (!w.is_stdin && fseek(w.raw, 0, SEEK_SET) == 0)
+			fp = w.raw;
+		else
+			fp = replay_stream(&w);
+		if (!fp) {
 			snprintf(errbuf, errlen, "out of memory");
-			source_close(s);
-			return DNSTS_ENOMEM;
-		}
-		archive_read_support_filter_all(s->ar);
-		archive_read_support_format_raw(s->ar);
-		/* rewind what was sniffed: plain files seek, stdin cannot, so the
-		 * archive reads through a replaying FILE */
-		FILE *feed = s->raw;
-		if (!s->raw_is_stdin && fseek(s->raw, 0, SEEK_SET) == 0) {
-			s->sniff_pos = s->nsniff;
+			rc = DNSTS_ENOMEM;
 		} else {
-			cookie_io_functions_t io = {.read = cookie_read_replay, .close = cookie_close};
-			feed = fopencookie(s, "rb", io);
-			s->feed = feed;
+			source_stream_t st = {fp, path, false, &w};
+			(*nstreams)++;
+			fn(ud, &st);
+			if (fp != w.raw)
+				fclose(fp);
 		}
-		struct archive_entry *ent;
-		if (!feed || archive_read_open_FILE(s->ar, feed) != ARCHIVE_OK ||
-		    archive_read_next_header(s->ar, &ent) != ARCHIVE_OK) {
-			snprintf(errbuf, errlen, "cannot decompress: %s",
-				 archive_error_string(s->ar) ? archive_error_string(s->ar)
-							     : "unrecognised data");
-			if (feed && feed != s->raw)
-				s->feed = feed;
-			source_close(s);
-			return DNSTS_EFORMAT;
-		}
-		cookie_io_functions_t io = {.read = cookie_read_archive, .close = cookie_close};
-		s->stream = fopencookie(s, "rb", io);
-	} else if (s->raw_is_stdin) {
-		cookie_io_functions_t io = {.read = cookie_read_replay, .close = cookie_close};
-		s->stream = fopencookie(s, "rb", io);
 	} else {
-		if (fseek(s->raw, 0, SEEK_SET) != 0) {
-			cookie_io_functions_t io = {.read = cookie_read_replay, .close = cookie_close};
-			s->stream = fopencookie(s, "rb", io);
-		} else {
-			s->stream = s->raw;
-		}
+		rc = walk_archive(&w, path, fn, ud, nstreams, errbuf, errlen);
 	}
-	if (!s->stream) {
-		snprintf(errbuf, errlen, "out of memory");
-		source_close(s);
-		return DNSTS_ENOMEM;
-	}
-	*out = s;
-	return DNSTS_OK;
-}
-
-FILE *source_stream(source_t *s)
-{
-	return s->stream;
-}
-
-bool source_compressed(const source_t *s)
-{
-	return s->compressed;
-}
-
-const char *source_error(const source_t *s)
-{
-	return s->error[0] ? s->error : NULL;
-}
-
-void source_close(source_t *s)
-{
-	if (!s)
-		return;
-	if (s->stream && s->stream != s->raw)
-		fclose(s->stream);
-	if (s->ar)
-		archive_read_free(s->ar);
-	if (s->feed)
-		fclose(s->feed);
-	if (s->raw && !s->raw_is_stdin)
-		fclose(s->raw);
-	free(s);
+	if (!w.is_stdin)
+		fclose(w.raw);
+	return rc;
 }

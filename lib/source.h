@@ -1,8 +1,9 @@
 /*
- * source.h - byte sources for captures: a plain file, standard input, or a
- * compressed file (gzip, bzip2, xz, zstd, lz4) decompressed as a stream
- * through libarchive's filters, without temporary files.  The result is a
- * FILE stream the capture reader consumes.
+ * source.h - where capture bytes come from: a plain file, standard input, a
+ * compressed file (gzip, bzip2, xz, zstd, lz4), or an archive (tar, plain or
+ * compressed, and zip) whose regular members are captures.  Everything that
+ * is not a plain capture is read as a stream through libarchive, without
+ * temporary files, and handed on as a FILE stream.
  */
 #ifndef DNSTS_SOURCE_H
 #define DNSTS_SOURCE_H
@@ -11,19 +12,34 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef struct source source_t;
+/*
+ * Called once per capture stream found at the path: the path itself for a
+ * plain or compressed capture, "path:member" for each regular member of an
+ * archive.  fp is valid only during the call.  Returning non-zero stops the
+ * walk.  stream_error(), called after the capture reader stopped early,
+ * says whether decompression failed (NULL if not).
+ */
+typedef struct source_stream {
+	FILE *fp;
+	const char *name;
+	bool compressed;
+	void *priv;
+} source_stream_t;
 
-/* Open path ("-": standard input).  Compression is recognised by its magic
- * bytes.  Returns 0, or a negative dnsts_err with a one-line reason in
- * errbuf. */
-int source_open(source_t **out, const char *path, char *errbuf, size_t errlen);
+typedef int (*source_fn)(void *ud, source_stream_t *st);
 
-/* The decompressed stream; owned by the source. */
-FILE *source_stream(source_t *s);
-bool source_compressed(const source_t *s);
-/* Error met while decompressing (truncated or corrupt compressed data), or
- * NULL. */
-const char *source_error(const source_t *s);
-void source_close(source_t *s);
+const char *source_stream_error(const source_stream_t *st);
+
+/*
+ * Walk path ("-" for standard input).  Returns 0, or a negative dnsts_err
+ * with a one-line reason in errbuf when the path cannot be opened or the
+ * archive is damaged (members before the damage have been handed on;
+ * *nstreams says how many).
+ */
+int source_walk(const char *path, source_fn fn, void *ud, size_t *nstreams, char *errbuf,
+		size_t errlen);
+
+/* Do these first bytes start a capture, a compressed file or an archive? */
+bool source_magic_known(const unsigned char *b, size_t n);
 
 #endif

@@ -161,11 +161,30 @@ int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compr
 void dnsts_scanner_finish(dnsts_scanner_t *s);
 
 const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *s);
+
+/*
+ * Move src's results into dst: its input summaries, counters, and detection
+ * aggregates (merged with dst's, so that a tunnel spread over several inputs
+ * is one finding), or, with keep_apart, src's findings scored on their own
+ * (--per-file).  Call after dnsts_scanner_finish(src); then free src.
+ * Merging scanners in the same order gives the same result whichever
+ * thread built each.
+ */
+int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
 size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
 const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
 
 /* Non-zero if writing the DNS log failed (disk full, closed pipe). */
 int dnsts_scanner_log_error(const dnsts_scanner_t *s);
+
+/* Domains that score >= min_score in this scanner so far (a progress
+ * indication: scores them all).  Returns a malloc'd array of malloc'd
+ * strings, *n of them; NULL when there are none. */
+char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n);
+
+/* Do these first bytes start a capture, a compressed file or an archive
+ * that dnsts_scan_file() reads?  (n up to 512 bytes helps recognise tar.) */
+bool dnsts_magic_known(const unsigned char *b, size_t n);
 
 /* Names of link types and encapsulations met but not decoded, each once,
  * for a warning.  Returns the count; *names borrows the scanner's strings. */
