@@ -223,8 +223,10 @@ static void put_ip6(out_t *o, const uint8_t *p)
 			}
 		}
 	}
-	if (mapped)
+	if (mapped) {
+		put_c(o, ':');
 		put_ip4(o, p + 12);
+	}
 }
 
 static void put_2d(out_t *o, unsigned v)
