@@ -475,6 +475,30 @@ START_TEST(absurd_length)
 }
 END_TEST
 
+/* 64-bit timestamps in microseconds that do not fit in 64-bit ns saturate
+ * instead of wrapping. */
+START_TEST(ts_saturates)
+{
+	size_t n;
+	uint8_t *ng = hex(PCAPNG_MULTI, &n);
+	/* second EPB (interface 1, us) at 200: timestamp high and low words */
+	put32le(ng + 200 + 12, 0xffffffff);
+	put32le(ng + 200 + 16, 0xffffffff);
+	char err[256], path[4096];
+	capture_t *c;
+	ck_assert_int_eq(open_bytes(&c, ng, n, NULL, err, sizeof err, path, sizeof path), 0);
+	got_t g;
+	read_all(c, &g);
+	ck_assert_int_eq(g.rc, 0);
+	ck_assert_uint_eq(g.n, 6);
+	ck_assert_uint_eq(g.ts[0], 1700000000123456789ull);
+	ck_assert_uint_eq(g.ts[1], UINT64_MAX);
+	capture_close(c);
+	rm_tmp(path);
+	free(ng);
+}
+END_TEST
+
 /* Build a classic pcap of npk records; record i has ts i s and 100 bytes
  * whose first byte is i & 0xff. */
 static uint8_t *big_pcap(size_t npk, size_t *len)
@@ -638,6 +662,7 @@ static Suite *capture_suite(void)
 	tcase_add_test(tc, truncated_header);
 	tcase_add_test(tc, truncated_record);
 	tcase_add_test(tc, absurd_length);
+	tcase_add_test(tc, ts_saturates);
 	tcase_add_test(tc, pipe_stream);
 	tcase_add_test(tc, stdin_dash);
 	tcase_add_test(tc, corpus_multi_interface);
