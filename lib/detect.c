@@ -1,0 +1,740 @@
+/*
+ * detect.c - the detection engine (see detect.h): one table of base
+ * domains, each with a bounded aggregate (aggregate.h), fed by every DNS
+ * message; scored on demand.
+ *
+ * Handles: the base-domain split (regdomain.h, search suffixes dropped,
+ * dnscat2-style "prefix.<payload>" names with no real TLD), the allowlist
+ * (allowlist.h: listed names are aggregated under the listed name and
+ * marked; structural matches are only counted), query and response data,
+ * answer records smuggled inside queries, and non-DNS payloads on DNS
+ * ports with a tunnel header (counted per client/server pair, at most
+ * DET_MAX_RAW pairs).
+ *
+ * Bounds and eviction: at most max_domains entries (default
+ * DET_DEFAULT_MAX_DOMAINS).  When full, DET_EVICT_SAMPLE occupied slots are
+ * picked at random and the one with the lowest suspicion (roughly the
+ * hostname-unlike payload characters plus unique answer bytes it carries,
+ * see agg_suspicion) is evicted, so a long capture full of benign names
+ * keeps the domains that look like tunnels.  Clients per domain are capped
+ * (default DET_DEFAULT_MAX_CLIENTS); more are counted, not listed.
+ * Deliberately dropped: non-IN classes (CHAOS version probes), opcodes
+ * other than QUERY (UPDATE, NOTIFY), messages without a question.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "allowlist.h"
+#include "detect.h"
+#include "feature.h"
+#include "fingerprint.h"
+#include "regdomain.h"
+#include "score.h"
+#include "siphash.h"
+
+#define DET_DEFAULT_MAX_DOMAINS 100000
+#define DET_DEFAULT_MAX_CLIENTS 64
+#define DET_EVICT_SAMPLE 8
+#define DET_MAX_RAW 64
+#define DET_RESP_BUF 1024
+
+typedef struct dom {
+	uint64_t h;
+	char *key;                 /* lowercase base key */
+	char *reg;                 /* registered domain (may equal key) */
+	const char *allow_reason;  /* non-NULL: an allowlisted name */
+	bool prefix_mode;
+	agg_t g;
+} dom_t;
+
+typedef struct raw_pair {
+	ip_addr_t a, b;
+	uint64_t n;
+} raw_pair_t;
+
+struct detector {
+	uint8_t key[16];
+	size_t max_domains, max_clients;
+	regdomain_t *rd;
+	allowlist_t *al;
+	dom_t **tab;
+	size_t cap, n;
+	uint64_t rng;
+	uint64_t allowlisted_queries, base_domains, evicted_domains;
+	raw_pair_t raw[DET_MAX_RAW];
+	size_t nraw;
+	uint64_t raw_dropped;
+};
+
+static uint64_t rng_next(detector_t *d)
+{
+	uint64_t x = d->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	d->rng = x;
+	return x;
+}
+
+detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
+{
+	detector_t *d = calloc(1, sizeof(*d));
+	if (!d)
+		goto nomem;
+	siphash_random_key(d->key);
+	memcpy(&d->rng, d->key, sizeof(d->rng));
+	d->rng |= 1;
+	d->max_domains = opt && opt->max_domains ? opt->max_domains : DET_DEFAULT_MAX_DOMAINS;
+	d->max_clients = opt && opt->max_clients_per_domain ? opt->max_clients_per_domain
+							     : DET_DEFAULT_MAX_CLIENTS;
+	d->rd = regdomain_new();
+	d->al = allowlist_new(opt ? opt->default_allowlist : true);
+	d->cap = 1024;
+	d->tab = calloc(d->cap, sizeof(*d->tab));
+	if (!d->rd || !d->al || !d->tab)
+		goto nomem;
+	if (opt && opt->allowlist_file) {
+		char err[512];
+		if (allowlist_load(d->al, opt->allowlist_file, err, sizeof(err)) < 0) {
+			if (errbuf && errlen)
+				snprintf(errbuf, errlen, "%s", err);
+			detector_free(d);
+			return NULL;
+		}
+	}
+	return d;
+nomem:
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "out of memory");
+	detector_free(d);
+	return NULL;
+}
+
+static void dom_free(dom_t *e)
+{
+	if (!e)
+		return;
+	free(e->key);
+	free(e->reg);
+	agg_clear(&e->g);
+	free(e);
+}
+
+void detector_free(detector_t *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->cap && d->tab; i++)
+		dom_free(d->tab[i]);
+	free(d->tab);
+	regdomain_free(d->rd);
+	allowlist_free(d->al);
+	free(d);
+}
+
+static dom_t *lookup(const detector_t *d, const char *key, size_t len, uint64_t h)
+{
+	for (size_t i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
+		dom_t *e = d->tab[i];
+		if (!e)
+			return NULL;
+		if (e->h == h && strncmp(e->key, key, len) == 0 && e->key[len] == '\0')
+			return e;
+	}
+}
+
+static void place(dom_t **tab, size_t cap, dom_t *e)
+{
+	size_t i = e->h & (cap - 1);
+	while (tab[i])
+		i = (i + 1) & (cap - 1);
+	tab[i] = e;
+}
+
+/* Remove slot i with backward-shift deletion (linear probing). */
+static void remove_slot(detector_t *d, size_t i)
+{
+	size_t mask = d->cap - 1;
+	d->tab[i] = NULL;
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		dom_t *e = d->tab[j];
+		if (!e)
+			break;
+		size_t home = e->h & mask;
+		/* can e move to the hole at i? */
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			d->tab[i] = e;
+			d->tab[j] = NULL;
+			i = j;
+		}
+	}
+	d->n--;
+}
+
+static void evict_one(detector_t *d)
+{
+	size_t best = SIZE_MAX;
+	double bs = 0;
+	for (unsigned k = 0, tries = 0; k < DET_EVICT_SAMPLE && tries < 64 * DET_EVICT_SAMPLE; tries++) {
+		size_t i = rng_next(d) & (d->cap - 1);
+		if (!d->tab[i])
+			continue;
+		k++;
+		double s = agg_suspicion(&d->tab[i]->g);
+		if (best == SIZE_MAX || s < bs) {
+			best = i;
+			bs = s;
+		}
+	}
+	if (best == SIZE_MAX)
+		return;
+	dom_free(d->tab[best]);
+	remove_slot(d, best);
+	d->evicted_domains++;
+}
+
+static dom_t *get(detector_t *d, const char *key, size_t len, const char *reg)
+{
+	uint64_t h = siphash(d->key, key, len);
+	dom_t *e = lookup(d, key, len, h);
+	if (e)
+		return e;
+	if (d->n >= d->max_domains)
+		evict_one(d);
+	if ((d->n + 1) * 2 > d->cap) {
+		size_t ncap = d->cap * 2;
+		dom_t **nt = calloc(ncap, sizeof(*nt));
+		if (!nt)
+			return NULL;
+		for (size_t i = 0; i < d->cap; i++)
+			if (d->tab[i])
+				place(nt, ncap, d->tab[i]);
+		free(d->tab);
+		d->tab = nt;
+		d->cap = ncap;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->key = strndup(key, len);
+	e->reg = strdup(reg ? reg : "");
+	if (!e->key || !e->reg) {
+		dom_free(e);
+		return NULL;
+	}
+	e->h = h;
+	agg_init(&e->g);
+	place(d->tab, d->cap, e);
+	d->n++;
+	d->base_domains++;
+	return e;
+}
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static bool label_mixed(const dns_name_t *n, unsigned first, unsigned last)
+{
+	bool up = false, lo = false;
+	for (unsigned i = first; i < last; i++) {
+		unsigned len;
+		const uint8_t *p = dns_name_label(n, i, &len);
+		for (unsigned j = 0; j < len; j++) {
+			if (p[j] >= 'A' && p[j] <= 'Z')
+				up = true;
+			else if (p[j] >= 'a' && p[j] <= 'z')
+				lo = true;
+		}
+	}
+	return up && lo;
+}
+
+static bool label_payloadish(const uint8_t *p, unsigned len)
+{
+	if (len < 16)
+		return false;
+	for (unsigned i = 0; i < len; i++) {
+		int c = lower(p[i]);
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
+			return false;
+	}
+	return true;
+}
+
+/* Estimated payload bytes in text returned in an answer (TXT strings). */
+static uint64_t text_decoded(const uint8_t *p, size_t len)
+{
+	feat_labels_t fl;
+	fl.n = 1;
+	fl.p[0] = p;
+	fl.len[0] = (uint8_t)(len > 255 ? 255 : len);
+	feat_t f;
+	features_compute(&fl, &f);
+	uint32_t e = features_pick_encoding(f.enc, f.mixed_case);
+	if (e == FEAT_ENC_BASE64URL && !f.mixed_case)
+		e = 0;
+	return (uint64_t)((double)len * (e ? features_enc_bits(e) : 8.0) / 8.0);
+}
+
+static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dns_msg_t *m,
+			      const ip_addr_t *client, const ip_addr_t *resolver, unsigned base_labels)
+{
+	uint8_t buf[DET_RESP_BUF];
+	size_t bl = 0;
+	uint64_t data = 0, decoded = 0, addr = 0;
+	if (m->count[1]) {
+		dns_rr_iter_t it;
+		dns_rr_t rr;
+		dns_rr_iter_init(&it, m);
+		int guard = 0;
+		while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
+			if (rr.section != DNS_SEC_ANSWER)
+				continue;
+			if ((uint64_t)rr.rdoff + rr.rdlen > m->len)
+				break;
+			const uint8_t *rd = m->wire + rr.rdoff;
+			fp_answer(&e->g.fp, rr.type, rd, rr.rdlen);
+			switch (rr.type) {
+			case 1:
+				addr += rr.rdlen == 4 ? 4 : 0;
+				break;
+			case 28:
+				addr += rr.rdlen == 16 ? 16 : 0;
+				break;
+			case 16: { /* TXT: the strings */
+				size_t pos = 0;
+				while (pos < rr.rdlen) {
+					size_t sl = rd[pos++];
+					if (sl > rr.rdlen - pos)
+						sl = rr.rdlen - pos;
+					data += sl;
+					decoded += text_decoded(rd + pos, sl);
+					size_t cp = sl < DET_RESP_BUF - bl ? sl : DET_RESP_BUF - bl;
+					memcpy(buf + bl, rd + pos, cp);
+					bl += cp;
+					pos += sl;
+				}
+				break;
+			}
+			case 5: case 15: case 2: case 12: case 33: case 39: {
+				size_t pos = rr.rdoff + (rr.type == 15 ? 2 : rr.type == 33 ? 6 : 0);
+				dns_name_t tn;
+				if (pos > m->len || dns_name_read(m->wire, m->len, &pos, &tn) != 0)
+					break;
+				unsigned keep = tn.nlabels > base_labels ? tn.nlabels - base_labels : 0;
+				for (unsigned i = 0; i < keep; i++) {
+					unsigned len;
+					const uint8_t *p = dns_name_label(&tn, i, &len);
+					size_t cp = len < DET_RESP_BUF - bl ? len : DET_RESP_BUF - bl;
+					memcpy(buf + bl, p, cp);
+					bl += cp;
+					data += len;
+					decoded += text_decoded(p, len);
+				}
+				break;
+			}
+			case 6: case 46: case 47: case 48: case 50: case 43: case 41:
+				break; /* SOA and DNSSEC material are not payload */
+			default: { /* NULL, KEY, private and unknown types: raw bytes */
+				data += rr.rdlen;
+				decoded += rr.rdlen;
+				size_t cp = rr.rdlen < DET_RESP_BUF - bl ? rr.rdlen : DET_RESP_BUF - bl;
+				memcpy(buf + bl, rd, cp);
+				bl += cp;
+				break;
+			}
+			}
+		}
+	}
+	uint32_t h = bl ? (uint32_t)siphash(d->key, buf, bl) | 1 : 0;
+	double ent = bl >= 16 ? features_entropy(buf, bl) : -1;
+	agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, data, decoded, addr, h, ent,
+			 ev->input_id, d->max_clients);
+}
+
+void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
+{
+	if (!d || !m || !m->has_question || m->opcode != 0)
+		return;
+	if ((m->qclass & 0x7fff) != 1 && (m->qclass & 0x7fff) != 255)
+		return;
+	const dns_name_t *n = &m->qname;
+	if (n->nlabels == 0)
+		return;
+	bool q = m->qr == 0;
+	const ip_addr_t *client = q ? ev->src : ev->dst;
+	const ip_addr_t *resolver = q ? ev->dst : ev->src;
+	uint16_t port = q ? ev->dport : ev->sport;
+	char key[DNS_NAME_STRLEN], reg[DNS_NAME_STRLEN];
+	size_t klen;
+	int mf;
+	const char *why = allowlist_match(d->al, n, port, &mf);
+	if (why) {
+		if (q)
+			d->allowlisted_queries++;
+		if (mf < 0)
+			return;
+		klen = regdomain_labels_str(n, (unsigned)mf, n->nlabels, key, sizeof(key));
+		dom_t *e = get(d, key, klen, key);
+		if (!e)
+			return;
+		e->allow_reason = why;
+		if (q) {
+			e->g.allowlisted++;
+			e->g.queries++;
+			e->g.qtype[agg_qt_index(m->qtype)]++;
+			if (!e->g.first_ns || ev->ts_ns < e->g.first_ns)
+				e->g.first_ns = ev->ts_ns;
+			if (ev->ts_ns > e->g.last_ns)
+				e->g.last_ns = ev->ts_ns;
+		} else {
+			agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, 0, 0, 0, 0, -1,
+					 ev->input_id, d->max_clients);
+		}
+		return;
+	}
+
+	regdomain_split_t sp;
+	regdomain_split(d->rd, n, &sp);
+	agg_query_t aq;
+	memset(&aq, 0, sizeof(aq));
+	aq.name = n;
+	aq.nlabels = sp.nlabels;
+	aq.qtype = m->qtype;
+	aq.ts_ns = ev->ts_ns;
+	aq.client = client;
+	aq.resolver = resolver;
+	aq.input_id = ev->input_id;
+	unsigned len0;
+	dns_name_label(n, n->nlabels - 1, &len0);
+	const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
+	if (!sp.real_tld && n->nlabels >= 2 && label_payloadish(last, len0)) {
+		/* "<tag>.<payload>" with no domain (dnscat2 direct mode) */
+		aq.prefix_mode = true;
+		aq.reg_first = 0;
+		aq.npay = 0;
+		klen = regdomain_labels_str(n, 0, 1, key, sizeof(key));
+		memcpy(reg, key, klen + 1);
+	} else if (sp.reg_first >= sp.nlabels) {
+		aq.reg_first = sp.nlabels;
+		aq.npay = 0;
+		klen = regdomain_labels_str(n, 0, sp.nlabels, key, sizeof(key));
+		memcpy(reg, key, klen + 1);
+	} else {
+		aq.reg_first = sp.reg_first;
+		aq.npay = sp.reg_first;
+		klen = regdomain_labels_str(n, sp.reg_first, sp.nlabels, key, sizeof(key));
+		memcpy(reg, key, klen + 1);
+		aq.base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
+	}
+	if (!klen)
+		return;
+	dom_t *e = get(d, key, klen, reg);
+	if (!e)
+		return;
+	e->prefix_mode = aq.prefix_mode;
+	if (q) {
+		agg_add_query(&e->g, &aq, d->key, d->max_clients);
+		/* answer records inside a query: data in the wrong section */
+		if (m->count[1] && port != 5353) {
+			dns_rr_iter_t it;
+			dns_rr_t rr;
+			dns_rr_iter_init(&it, m);
+			uint64_t bytes = 0;
+			int guard = 0;
+			while (dns_rr_next(&it, &rr) == 1 && guard++ < 256)
+				if (rr.section == DNS_SEC_ANSWER && rr.type != 41)
+					bytes += rr.rdlen;
+			if (bytes) {
+				e->g.q_answers++;
+				e->g.q_answer_bytes += bytes;
+			}
+		}
+	} else {
+		unsigned base_labels = sp.nlabels > aq.reg_first ? sp.nlabels - aq.reg_first : 0;
+		if (aq.prefix_mode)
+			base_labels = 0;
+		add_response_data(d, e, ev, m, client, resolver, base_labels + (unsigned)sp.dropped);
+	}
+}
+
+void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *payload,
+			 uint32_t len)
+{
+	if (!d || !fp_iodine_raw(payload, len))
+		return;
+	for (size_t i = 0; i < d->nraw; i++) {
+		raw_pair_t *r = &d->raw[i];
+		if ((!ip_addr_cmp(&r->a, ev->src) && !ip_addr_cmp(&r->b, ev->dst)) ||
+		    (!ip_addr_cmp(&r->a, ev->dst) && !ip_addr_cmp(&r->b, ev->src))) {
+			r->n++;
+			return;
+		}
+	}
+	if (d->nraw < DET_MAX_RAW) {
+		d->raw[d->nraw].a = *ev->src;
+		d->raw[d->nraw].b = *ev->dst;
+		d->raw[d->nraw].n = 1;
+		d->nraw++;
+	} else {
+		d->raw_dropped++;
+	}
+}
+
+int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset)
+{
+	int ret = 0;
+	for (size_t i = 0; i < src->cap; i++) {
+		const dom_t *s = src->tab[i];
+		if (!s)
+			continue;
+		dom_t *e = get(dst, s->key, strlen(s->key), s->reg);
+		if (!e) {
+			ret = -1;
+			continue;
+		}
+		if (s->allow_reason)
+			e->allow_reason = s->allow_reason;
+		e->prefix_mode |= s->prefix_mode;
+		if (agg_merge(&e->g, &s->g, input_offset, dst->max_clients) < 0)
+			ret = -1;
+	}
+	for (size_t i = 0; i < src->nraw; i++) {
+		const raw_pair_t *r = &src->raw[i];
+		size_t j;
+		for (j = 0; j < dst->nraw; j++)
+			if (!ip_addr_cmp(&dst->raw[j].a, &r->a) && !ip_addr_cmp(&dst->raw[j].b, &r->b))
+				break;
+		if (j < dst->nraw)
+			dst->raw[j].n += r->n;
+		else if (dst->nraw < DET_MAX_RAW)
+			dst->raw[dst->nraw++] = *r;
+	}
+	dst->allowlisted_queries += src->allowlisted_queries;
+	dst->evicted_domains += src->evicted_domains;
+	dst->raw_dropped += src->raw_dropped;
+	return ret;
+}
+
+static uint64_t raw_for(const detector_t *d, const agg_t *g)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < d->nraw; i++) {
+		const raw_pair_t *r = &d->raw[i];
+		for (uint32_t k = 0; k < g->nclients; k++)
+			if (!ip_addr_cmp(&g->clients[k].ip, &r->a) ||
+			    !ip_addr_cmp(&g->clients[k].ip, &r->b)) {
+				n += r->n;
+				break;
+			}
+	}
+	return n;
+}
+
+static int cmp_findings(const void *a, const void *b)
+{
+	const finding_t *x = *(const finding_t *const *)a, *y = *(const finding_t *const *)b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return strcmp(x->domain, y->domain);
+}
+
+static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t *so)
+{
+	const agg_t *g = &e->g;
+	finding_t *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	const char *base = e->allow_reason ? NULL : agg_base(g);
+	f->domain = strdup(base ? base : e->key);
+	f->registered_domain = strdup(e->reg[0] ? e->reg : e->key);
+	if (!f->domain || !f->registered_domain)
+		goto fail;
+	f->score = so->score;
+	f->confidence = so->confidence;
+	f->tool = so->tool;
+	f->allowlisted = e->allow_reason != NULL;
+	f->allowlist_reason = e->allow_reason;
+	f->exfil = so->exfil;
+	f->first_ns = g->first_ns;
+	f->last_ns = g->last_ns;
+	f->queries = g->queries;
+	f->responses = g->responses;
+	f->unique_subdomains = (uint64_t)llround(so->unique);
+	f->bytes_out = so->bytes_out;
+	f->bytes_in = so->bytes_in;
+	f->qtypes = calloc(AQ_N, sizeof(*f->qtypes));
+	f->rcodes = calloc(AR_N, sizeof(*f->rcodes));
+	if (!f->qtypes || !f->rcodes)
+		goto fail;
+	for (int i = 0; i < AQ_N; i++)
+		if (g->qtype[i]) {
+			snprintf(f->qtypes[f->nqtypes].name, sizeof(f->qtypes[0].name), "%s", agg_qt_name(i));
+			f->qtypes[f->nqtypes++].n = g->qtype[i];
+		}
+	static const char *const rc[AR_N] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					      "NOTIMP", "REFUSED", "OTHER"};
+	for (int i = 0; i < AR_N; i++)
+		if (g->rcode[i]) {
+			snprintf(f->rcodes[f->nrcodes].name, sizeof(f->rcodes[0].name), "%s", rc[i]);
+			f->rcodes[f->nrcodes++].n = g->rcode[i];
+		}
+	double bits = so->encoding ? features_enc_bits(so->encoding) : 8.0 * agg_compress_ratio(g);
+	if (g->nclients) {
+		f->clients = calloc(g->nclients, sizeof(*f->clients));
+		if (!f->clients)
+			goto fail;
+		for (uint32_t i = 0; i < g->nclients; i++) {
+			const agg_client_t *c = &g->clients[i];
+			finding_client_t *fc = &f->clients[f->nclients++];
+			fc->ip = c->ip;
+			fc->queries = c->queries;
+			fc->bytes_out = (uint64_t)((double)c->uniq_chars * bits / 8.0);
+			fc->bytes_in = c->bytes_in;
+			fc->first_ns = c->first_ns;
+			fc->last_ns = c->last_ns;
+		}
+	}
+	if (g->nresolvers) {
+		f->resolvers = calloc(g->nresolvers, sizeof(*f->resolvers));
+		if (!f->resolvers)
+			goto fail;
+		memcpy(f->resolvers, g->resolvers, g->nresolvers * sizeof(*f->resolvers));
+		f->nresolvers = g->nresolvers;
+	}
+	if (g->ninputs) {
+		f->input_ids = calloc(g->ninputs, sizeof(*f->input_ids));
+		if (!f->input_ids)
+			goto fail;
+		memcpy(f->input_ids, g->inputs, g->ninputs * sizeof(*f->input_ids));
+		f->ninputs = g->ninputs;
+	}
+	if (so->nreasons) {
+		f->reasons = calloc(so->nreasons, sizeof(char *));
+		if (!f->reasons)
+			goto fail;
+		for (size_t i = 0; i < so->nreasons; i++) {
+			f->reasons[i] = so->reasons[i];
+			so->reasons[i] = NULL;
+		}
+		f->nreasons = so->nreasons;
+		so->nreasons = 0;
+	}
+	if (so->hint) {
+		f->false_positive_hints = calloc(1, sizeof(char *));
+		if (!f->false_positive_hints)
+			goto fail;
+		f->false_positive_hints[0] = so->hint;
+		so->hint = NULL;
+		f->nhints = 1;
+	}
+	if (so->nfeatures) {
+		f->features = calloc(so->nfeatures, sizeof(*f->features));
+		if (!f->features)
+			goto fail;
+		memcpy(f->features, so->features, so->nfeatures * sizeof(*f->features));
+		f->nfeatures = so->nfeatures;
+	}
+	if (g->d && g->d->nsamples) {
+		f->samples = calloc(g->d->nsamples, sizeof(char *));
+		if (!f->samples)
+			goto fail;
+		for (unsigned i = 0; i < g->d->nsamples; i++) {
+			f->samples[i] = strdup(g->d->samples[i]);
+			if (!f->samples[i])
+				goto fail;
+			f->nsamples++;
+		}
+	}
+	if (so->decoded_len) {
+		f->decoded = malloc(so->decoded_len);
+		if (!f->decoded)
+			goto fail;
+		memcpy(f->decoded, so->decoded, so->decoded_len);
+		f->decoded_len = so->decoded_len;
+		f->decoded_encoding = so->decoded_encoding;
+	}
+	(void)d;
+	return f;
+fail:
+	finding_free(f);
+	return NULL;
+}
+
+int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 16, cnt = 0;
+	finding_t **fs = calloc(cap, sizeof(*fs));
+	if (!fs)
+		return DNSTS_ENOMEM;
+	for (size_t i = 0; i < d->cap; i++) {
+		dom_t *e = d->tab[i];
+		if (!e)
+			continue;
+		score_out_t so;
+		const char *base = agg_base(&e->g);
+		score_domain(&e->g, base ? base : e->key, 0, &so);
+		if (so.score >= 30 || (so.tool && !strcmp(so.tool, "iodine"))) {
+			uint64_t raw = raw_for(d, &e->g);
+			if (raw) {
+				score_out_clear(&so);
+				score_domain(&e->g, base ? base : e->key, raw, &so);
+			}
+		}
+		if (e->allow_reason) {
+			so.score = 0;
+			so.confidence = "low";
+			so.tool = NULL;
+		}
+		if (!(all || (!e->allow_reason && so.score >= min_score))) {
+			score_out_clear(&so);
+			continue;
+		}
+		if (cnt == cap) {
+			finding_t **p = realloc(fs, cap * 2 * sizeof(*fs));
+			if (!p) {
+				score_out_clear(&so);
+				findings_free(fs, cnt);
+				return DNSTS_ENOMEM;
+			}
+			fs = p;
+			cap *= 2;
+		}
+		finding_t *f = make_finding(d, e, &so);
+		score_out_clear(&so);
+		if (!f) {
+			findings_free(fs, cnt);
+			return DNSTS_ENOMEM;
+		}
+		fs[cnt++] = f;
+	}
+	qsort(fs, cnt, sizeof(*fs), cmp_findings);
+	*out = fs;
+	*n = cnt;
+	return DNSTS_OK;
+}
+
+void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t *base_domains,
+		    uint64_t *evicted_domains, uint64_t *evicted_clients)
+{
+	uint64_t ec = 0;
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->tab[i])
+			ec += d->tab[i]->g.clients_dropped;
+	if (allowlisted_queries)
+		*allowlisted_queries = d->allowlisted_queries;
+	if (base_domains)
+		*base_domains = d->base_domains;
+	if (evicted_domains)
+		*evicted_domains = d->evicted_domains;
+	if (evicted_clients)
+		*evicted_clients = ec;
+}

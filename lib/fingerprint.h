@@ -1,0 +1,62 @@
+/*
+ * fingerprint.h - recognise DNS tunnelling tools from their documented wire
+ * formats.  Each query and answer of a base domain is fed to a small
+ * accumulator; fp_tool() names a tool only when its protocol-specific
+ * markers are present, else NULL (a wrong name is worse than none).
+ *
+ *  iodine     version handshake "v" + base32 of the 32-bit protocol version
+ *             (upper bytes zero: "vaaaa..."), the upstream codec check
+ *             string "aA-Aaahhh-Drink-mal-ein-J\344germeister-", answers
+ *             "VACK"/"VNAK"/"VFUL", raw-mode UDP header 10 d1 9e.
+ *  dnscat2    hex-encoded packets (optionally after a "dnscat." prefix):
+ *             packet_id(2) type(1: SYN 0, MSG 1, FIN 2, ENC 3, PING ff)
+ *             session_id(2); a few sessions carry all packets.
+ *  dns2tcp    command labels "=auth", "=connect", "=resources" beside
+ *             base64 data.
+ *  cobaltstrike  DNS beacon data queries with the documented default
+ *             prefixes "api.", "cdn.", "www6.", "post." followed by hex
+ *             labels and the beacon id.
+ *  dnsexfiltrator  "init." + base32 of "filename|chunks", then numbered
+ *             base64url chunks.
+ *  sods       "id-NNNN.up" / "id-NNNN.down" session labels.
+ */
+#ifndef DNSTS_FINGERPRINT_H
+#define DNSTS_FINGERPRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns_wire.h"
+
+#define FP_SESSIONS 4
+
+typedef struct fp_acc {
+	uint32_t iodine_ver, iodine_check, iodine_ack, iodine_raw;
+	uint32_t dnscat_hex, dnscat_ok, dnscat_prefix;
+	uint16_t dnscat_sess[FP_SESSIONS];
+	uint32_t dnscat_sess_n[FP_SESSIONS];
+	uint32_t dns2tcp_marker;
+	uint32_t cs_hits;
+	uint32_t dnsexf_init, dnsexf_chunk;
+	uint32_t sods_hits;
+	uint32_t queries;  /* payload-bearing queries seen */
+} fp_acc_t;
+
+/* A query: labels [0, npay) of n are the payload, the rest the base.
+ * prefix_mode: the payload is right of a fixed first label ("dnscat."). */
+void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode);
+
+/* One answer record's RDATA. */
+void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen);
+
+/* A non-DNS payload on a DNS port: true when it has iodine's raw header. */
+bool fp_iodine_raw(const uint8_t *p, size_t len);
+
+void fp_merge(fp_acc_t *dst, const fp_acc_t *src);
+
+/* The tool, or NULL.  *strength (0..1) says how protocol-specific the
+ * evidence is; why receives a sentence naming the markers. */
+const char *fp_tool(const fp_acc_t *a, double *strength, char *why, size_t whylen);
+
+#endif
