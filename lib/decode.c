@@ -922,13 +922,16 @@ static int linklayer(dctx_t *c, int linktype, const uint8_t *p, size_t len, int 
 	}
 	case 239:
 		return nflog(c, p, len);
-	case 258: { /* PKTAP: host-order header length, then the inner DLT */
+	case 258: { /* PKTAP: host-order header length, record type, DLT */
 		uint32_t hlen = rd_u32_le(&r);
+		uint32_t rectype = rd_u32_le(&r);
 		uint32_t dlt = rd_u32_le(&r);
 		if (r.err)
 			return TRUNC(c, "pktap header");
-		if (nested || hlen < 8 || dlt == 258)
+		if (nested || hlen < 12 || dlt == 258)
 			return INVALID(c, "pktap header");
+		if (rectype != 1) /* not a packet record */
+			return DECODE_OTHER;
 		rd_seek(&r, hlen);
 		if (r.err)
 			return TRUNC(c, "pktap header");
