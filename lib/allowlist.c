@@ -256,9 +256,8 @@ static bool label_is_nibble(const uint8_t *p, unsigned len)
 }
 
 /* Structural rules: shapes that are legitimate under any zone. */
-static const char *structural(const dns_name_t *n, uint16_t port)
+static const char *structural(const dns_name_t *n, unsigned nl, uint16_t port)
 {
-	unsigned nl = n->nlabels;
 	if (port == 5353)
 		return "multicast DNS (port 5353)";
 	if (nl == 0)
@@ -307,13 +306,21 @@ static const char *structural(const dns_name_t *n, uint16_t port)
 const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t port,
 			    int *matched_first)
 {
+	return allowlist_match_n(a, n, n->nlabels, port, matched_first);
+}
+
+const char *allowlist_match_n(const allowlist_t *a, const dns_name_t *n, unsigned nlabels,
+			      uint16_t port, int *matched_first)
+{
 	char buf[DNS_NAME_STRLEN];
 	size_t starts[DNS_MAX_LABELS];
 	*matched_first = -1;
-	if (a->n && n->nlabels) {
+	if (nlabels > n->nlabels)
+		nlabels = n->nlabels;
+	if (a->n && nlabels) {
 		/* lowercased text once; each suffix is a tail of it */
 		size_t o = 0;
-		for (unsigned i = 0; i < n->nlabels; i++) {
+		for (unsigned i = 0; i < nlabels; i++) {
 			unsigned len;
 			const uint8_t *p = dns_name_label(n, i, &len);
 			if (i)
@@ -325,7 +332,7 @@ const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t 
 			}
 		}
 		buf[o] = '\0';
-		for (unsigned i = 0; i < n->nlabels; i++) {
+		for (unsigned i = 0; i < nlabels; i++) {
 			size_t len = o - starts[i];
 			uint64_t h = siphash(a->key, buf + starts[i], len);
 			struct al_entry *e = find(a, buf + starts[i], len, h);
@@ -336,6 +343,6 @@ const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t 
 		}
 	}
 	if (a->builtin)
-		return structural(n, port);
+		return structural(n, nlabels, port);
 	return NULL;
 }

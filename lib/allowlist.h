@@ -37,5 +37,9 @@ int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen);
  */
 const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t port,
 			    int *matched_first);
+/* The same on the first nlabels labels of n only (a search suffix that
+ * regdomain_split() dropped is not looked at). */
+const char *allowlist_match_n(const allowlist_t *a, const dns_name_t *n, unsigned nlabels,
+			      uint16_t port, int *matched_first);
 
 #endif

@@ -374,13 +374,15 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	char key[DNS_NAME_STRLEN], reg[DNS_NAME_STRLEN];
 	size_t klen;
 	int mf;
-	const char *why = allowlist_match(d->al, n, port, &mf);
+	regdomain_split_t sp;
+	regdomain_split(d->rd, n, &sp);
+	const char *why = allowlist_match_n(d->al, n, sp.nlabels, port, &mf);
 	if (why) {
 		if (q)
 			d->allowlisted_queries++;
 		if (mf < 0)
 			return;
-		klen = regdomain_labels_str(n, (unsigned)mf, n->nlabels, key, sizeof(key));
+		klen = regdomain_labels_str(n, (unsigned)mf, sp.nlabels, key, sizeof(key));
 		dom_t *e = get(d, key, klen, key);
 		if (!e)
 			return;
@@ -400,8 +402,6 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		return;
 	}
 
-	regdomain_split_t sp;
-	regdomain_split(d->rd, n, &sp);
 	agg_query_t aq;
 	memset(&aq, 0, sizeof(aq));
 	aq.name = n;
