@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <time.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,10 +96,14 @@ static void usage(FILE *out)
 		DNSTS_DEFAULT_MIN_SCORE);
 }
 
-static void die_usage(const char *fmt, const char *arg)
+__attribute__((format(printf, 1, 2), noreturn))
+static void die_usage(const char *fmt, ...)
 {
+	va_list ap;
 	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
 	exit(EXIT_TROUBLE);
 }
