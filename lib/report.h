@@ -1,14 +1,25 @@
 /*
  * report.h - findings and scan summaries to the formats analysts read:
  * the JSON document and NDJSON stream of SPEC.md, an aligned text summary,
- * and the artefacts the mitigations point at (RPZ zone, STIX 2.1 bundle).
- * Only this module includes <jansson.h>.
+ * and the artefacts the mitigations point at (RPZ zone, STIX 2.1 bundle;
+ * artefacts.h).  Only this module (report*.c, artefacts.c) includes
+ * <jansson.h>.
+ *
+ * The writers below work on plain data (a report_ctx_t: inputs, stats and
+ * findings), not on the scanner, so that they can be tested without a scan.
+ * report.c binds them to the scanner: it asks the detector for the findings
+ * once per scanner and caches them, so the JSON report, the RPZ zone and the
+ * STIX bundle always cover the same findings.
  */
 #ifndef DNSTS_REPORT_H
 #define DNSTS_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <dnsts/dnsts.h>
 
 #include "finding.h"
 
@@ -16,12 +27,62 @@
  * risk_score: Splunk ESCU style impact x confidence / 100, where
  *   confidence = 80 x min(1, score / 80)
  *   impact     = 70 + volume + clients + tool
- *     volume  = clamp(8 x log10(bytes moved / 1024), 0, 24)
+ *     volume  = clamp(8 x log10(bytes moved / 100 KiB), 0, 24)
  *     clients = clamp(7.5 x log2(clients), 0, 15)
  *     tool    = 15 when the tool is recognised, else 0
- * rounded, and clamped to 1..99.  A confirmed (score >= 80) tunnel of one
- * client that moved up to 1 KiB with no tool named scores 70 x 80 / 100 = 56.
+ * rounded half away from zero, and clamped to 1..99.  A confirmed
+ * (score >= 80) tunnel of one client that moved up to 100 KiB (a typical
+ * session) with no tool named scores 70 x 80 / 100 = 56.
  */
+#define REPORT_RISK_TYPICAL_BYTES 102400u
 int report_risk_score(double score, uint64_t bytes_moved, size_t nclients, const char *tool);
+
+/* The one rule for "this finding is reported" (counted in the exit status,
+ * written to the RPZ zone and the STIX bundle): score >= min_score and not
+ * allowlisted.  With --all the JSON report lists other domains too. */
+bool report_is_reported(const finding_t *f, double min_score);
+
+/* Borderline: at most REPORT_BORDERLINE points above min_score, or low
+ * confidence.  Borderline findings name typical false-positive causes. */
+#define REPORT_BORDERLINE 10.0
+bool report_is_borderline(const finding_t *f, double min_score);
+
+/* The default false-positive hints for a borderline finding without hints of
+ * its own from the detector.  Returns the count; *hints borrows static
+ * strings. */
+size_t report_default_hints(const char *const **hints);
+
+/*
+ * Sort fs by score (highest first), then domain, and set each risk_score.
+ * Returns the number of findings for which report_is_reported() holds.
+ */
+size_t report_prepare(finding_t **fs, size_t n, double min_score);
+
+/* What a report is made of.  fs must have gone through report_prepare. */
+typedef struct report_ctx {
+	const dnsts_input_t *inputs;
+	size_t ninputs;
+	const dnsts_stats_t *stats;
+	finding_t *const *fs;
+	size_t n;
+	double min_score;
+} report_ctx_t;
+
+/* Writers; each returns 0, or -1 on a write or allocation failure. */
+int report_write_json(const report_ctx_t *c, FILE *out);   /* the document */
+int report_write_ndjson(const report_ctx_t *c, FILE *out); /* findings + summary */
+int report_write_text(const report_ctx_t *c, FILE *out);
+int report_write_input_line(const dnsts_input_t *in, FILE *out);
+
+/*
+ * Copy s to buf as text safe for JSON, terminals and zone files: printable
+ * ASCII is kept, every other byte becomes \DDD (DNS presentation format).
+ * Always terminates buf; truncates (never in the middle of an escape).
+ */
+char *report_escape_name(const char *s, char *buf, size_t buflen);
+
+/* The scanner's cache of scored findings (report.c); freed with the scanner. */
+struct report_cache;
+void report_cache_free(struct report_cache *rc);
 
 #endif

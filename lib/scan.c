@@ -105,6 +105,7 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 		return;
 	defrag_free(s->defrag);
 	tcp_reasm_free(s->tcp);
+	report_cache_free(s->report);
 	detector_free(s->det);
 	dnslog_free(s->log);
 	for (size_t i = 0; i < s->ninputs; i++) {

@@ -10,6 +10,7 @@
 #include "defrag.h"
 #include "detect.h"
 #include "dnslog.h"
+#include "report.h"
 #include "tcp_reasm.h"
 
 #define SCAN_MAX_UNSUPPORTED 32
@@ -34,6 +35,7 @@ struct dnsts_scanner {
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *unsupported[SCAN_MAX_UNSUPPORTED];
 	size_t nunsupported;
+	struct report_cache *report; /* scored findings, report.c; NULL until asked */
 };
 
 

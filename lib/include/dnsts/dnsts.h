@@ -208,6 +208,16 @@ int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format f
  * flush, so that a pipe sees inputs as they finish. */
 int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out);
 
+/* Write a DNS Response Policy Zone (origin rpz.dnstunnel-scan.) that answers
+ * NXDOMAIN for each reported domain and its subdomains; the same findings
+ * as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
+int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
+
+/* Write a STIX 2.1 bundle: an identity for the tool and one indicator per
+ * reported domain, with deterministic ids and times taken from the capture;
+ * the same findings as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
+int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

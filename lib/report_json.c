@@ -1,0 +1,674 @@
+/*
+ * report_json.c - the report as the JSON document and NDJSON lines of
+ * SPEC.md, and as an aligned text summary.  Works on plain data (report.h);
+ * findings arrive scored from the detector, and this file adds what is about
+ * presentation and response: risk score, ATT&CK mapping, mitigations,
+ * false-positive hints for borderline findings.
+ *
+ * Every string that comes from a capture goes through an escaper first:
+ * names (domains, sample queries, reasons) keep printable ASCII only and
+ * write every other byte as \DDD; paths and messages keep valid UTF-8 and
+ * write invalid bytes as \DDD.  jansson refuses invalid UTF-8, so without
+ * this a key would silently go missing.
+ */
+#include "report.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+/* ---- risk and selection ---------------------------------------------- */
+
+int report_risk_score(double score, uint64_t bytes_moved, size_t nclients, const char *tool)
+{
+	if (!(score > 0)) /* also NaN */
+		score = 0;
+	double conf = score >= 80 ? 80 : score;
+	double vol = 0;
+	if (bytes_moved > REPORT_RISK_TYPICAL_BYTES)
+		vol = 8 * log10((double)bytes_moved / REPORT_RISK_TYPICAL_BYTES);
+	if (vol > 24)
+		vol = 24;
+	double cl = nclients > 1 ? 7.5 * log2((double)nclients) : 0;
+	if (cl > 15)
+		cl = 15;
+	double impact = 70 + vol + cl + (tool && *tool ? 15 : 0);
+	long r = lround(impact * conf / 100);
+	if (r < 1)
+		r = 1;
+	if (r > 99)
+		r = 99;
+	return (int)r;
+}
+
+bool report_is_reported(const finding_t *f, double min_score)
+{
+	return f && !f->allowlisted && f->score >= min_score;
+}
+
+bool report_is_borderline(const finding_t *f, double min_score)
+{
+	if (f->confidence && strcmp(f->confidence, "low") == 0)
+		return true;
+	return f->score <= min_score + REPORT_BORDERLINE;
+}
+
+static const char *const default_hints[] = {
+	"Anti-virus, anti-spam and reputation services look up hashes and "
+	"addresses as encoded labels (e.g. under sophosxl.net, mcafee.com, "
+	"spamhaus.org); if the domain belongs to such a vendor, add it to an "
+	"--allowlist file",
+	"CDNs and cloud load balancers use long random-looking host names; check "
+	"whether the answers point at a known CDN",
+	"Telemetry, licence checks and update services encode IDs in names; check "
+	"the registered domain's owner",
+	"DNSSEC-signed zones produce NSEC3 hash labels (base32hex) in answers, and "
+	"some resolvers query random names to probe for NXDOMAIN hijacking",
+};
+
+size_t report_default_hints(const char *const **hints)
+{
+	*hints = default_hints;
+	return sizeof default_hints / sizeof default_hints[0];
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const finding_t *x = *(finding_t *const *)a, *y = *(finding_t *const *)b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(x->domain ? x->domain : "", y->domain ? y->domain : "");
+}
+
+size_t report_prepare(finding_t **fs, size_t n, double min_score)
+{
+	size_t nrep = 0;
+	for (size_t i = 0; i < n; i++) {
+		finding_t *f = fs[i];
+		if (!(f->score >= 0))
+			f->score = 0;
+		if (f->score > 100)
+			f->score = 100;
+		f->risk_score = report_risk_score(f->score, f->bytes_out + f->bytes_in,
+						  f->nclients, f->tool);
+		if (report_is_reported(f, min_score))
+			nrep++;
+	}
+	if (n > 1)
+		qsort(fs, n, sizeof *fs, cmp_finding);
+	return nrep;
+}
+
+/* ---- safe strings ------------------------------------------------------ */
+
+char *report_escape_name(const char *s, char *buf, size_t buflen)
+{
+	size_t o = 0;
+	if (!buflen)
+		return buf;
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 0x20 && ch < 0x7f) {
+			if (o + 1 >= buflen)
+				break;
+			buf[o++] = (char)ch;
+		} else {
+			if (o + 4 >= buflen)
+				break;
+			snprintf(buf + o, buflen - o, "\\%03u", ch);
+			o += 4;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static json_t *jname(const char *s)
+{
+	if (!s)
+		return json_null();
+	const char *p = s;
+	while (*p && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
+		p++;
+	if (!*p)
+		return json_string(s);
+	size_t len = strlen(s) * 4 + 1;
+	char *buf = malloc(len);
+	if (!buf)
+		return NULL;
+	json_t *j = json_string(report_escape_name(s, buf, len));
+	free(buf);
+	return j;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return p[0] ? 1 : 0;
+	size_t n;
+	uint32_t cp;
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Text (paths, messages): valid UTF-8 kept, control and invalid bytes as
+ * \DDD. */
+static json_t *jtext(const char *s)
+{
+	if (!s)
+		return json_null();
+	size_t len = strlen(s);
+	char *buf = malloc(len * 4 + 1);
+	if (!buf)
+		return NULL;
+	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+			o += (size_t)sprintf(buf + o, "\\%03u", *p);
+			p++;
+		} else {
+			memcpy(buf + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	buf[o] = '\0';
+	json_t *j = json_string(buf);
+	free(buf);
+	return j;
+}
+
+/* ---- pieces ------------------------------------------------------------ */
+
+static json_t *ts_json(uint64_t ns)
+{
+	char buf[40];
+	return json_string(ts_rfc3339(ns, buf, sizeof buf));
+}
+
+static json_t *ip_json(const ip_addr_t *ip)
+{
+	char buf[64];
+	return json_string(ip_addr_str(ip, buf, sizeof buf));
+}
+
+static json_t *u64_json(uint64_t v)
+{
+	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static const char *linktype_name(int lt)
+{
+	switch (lt) {
+	case 0: return "NULL";
+	case 1: return "ETHERNET";
+	case 9: return "PPP";
+	case 10: return "FDDI";
+	case 50: return "PPP_HDLC";
+	case 101: return "RAW";
+	case 105: return "IEEE802_11";
+	case 108: return "LOOP";
+	case 113: return "LINUX_SLL";
+	case 127: return "IEEE802_11_RADIOTAP";
+	case 129: return "ARCNET_LINUX";
+	case 228: return "IPV4";
+	case 229: return "IPV6";
+	case 239: return "NFLOG";
+	case 258: return "PKTAP";
+	case 276: return "LINUX_SLL2";
+	default: return NULL;
+	}
+}
+
+static json_t *input_json(const dnsts_input_t *in)
+{
+	json_t *o = json_object();
+	json_t *lts = json_array();
+	size_t nlt = in->nlinktypes > 8 ? 8 : in->nlinktypes;
+	for (size_t i = 0; i < nlt; i++) {
+		const char *n = linktype_name(in->linktypes[i]);
+		json_array_append_new(lts, n ? json_string(n) : json_integer(in->linktypes[i]));
+	}
+	json_object_set_new(o, "path", jtext(in->path ? in->path : "-"));
+	json_object_set_new(o, "format", in->format ? json_string(in->format) : json_null());
+	json_object_set_new(o, "compressed", json_boolean(in->compressed));
+	json_object_set_new(o, "linktypes", lts);
+	json_object_set_new(o, "packets", u64_json(in->packets));
+	json_object_set_new(o, "bytes", u64_json(in->bytes));
+	json_object_set_new(o, "first_seen", in->packets ? ts_json(in->first_ns) : json_null());
+	json_object_set_new(o, "last_seen", in->packets ? ts_json(in->last_ns) : json_null());
+	json_object_set_new(o, "error", jtext(in->error));
+	if (in->warning)
+		json_object_set_new(o, "warning", jtext(in->warning));
+	return o;
+}
+
+static json_t *stats_json(const dnsts_stats_t *st)
+{
+	static const dnsts_stats_t zero;
+	if (!st)
+		st = &zero;
+	json_t *o = json_object();
+#define S(f) json_object_set_new(o, #f, u64_json(st->f))
+	S(packets); S(bytes); S(dns_messages); S(dns_queries); S(dns_responses);
+	S(udp_dns); S(tcp_dns); S(tcp_streams); S(ip_fragments); S(reassembled_datagrams);
+	S(malformed_dns); S(truncated_packets); S(non_dns_packets); S(unsupported_packets);
+	S(filtered_packets); S(nondns_on_dns_port); S(tcp_gaps); S(tcp_dropped_bytes);
+	S(tcp_evicted_streams); S(frag_timeouts); S(frag_dropped); S(frag_overlaps);
+	S(allowlisted_queries); S(base_domains); S(evicted_domains); S(evicted_clients);
+#undef S
+	return o;
+}
+
+static json_t *counts_json(const finding_count_t *c, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++) {
+		char name[sizeof c[i].name + 1], esc[4 * sizeof c[i].name + 1];
+		memcpy(name, c[i].name, sizeof c[i].name);
+		name[sizeof c[i].name] = '\0';
+		report_escape_name(name, esc, sizeof esc);
+		json_t *old = json_object_get(o, esc);
+		uint64_t v = c[i].n + (old ? (uint64_t)json_integer_value(old) : 0);
+		json_object_set_new(o, esc, u64_json(v));
+	}
+	return o;
+}
+
+static json_t *names_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			json_array_append_new(a, jname(v[i]));
+	return a;
+}
+
+static json_t *technique(const char *id, const char *name, const char *tactic)
+{
+	char url[96];
+	char path[16];
+	snprintf(path, sizeof path, "%s", id);
+	char *dot = strchr(path, '.');
+	if (dot)
+		*dot = '/';
+	snprintf(url, sizeof url, "https://attack.mitre.org/techniques/%s/", path);
+	return json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", name, "tactic", tactic, "url",
+			 url);
+}
+
+static json_t *mitre_json(const finding_t *f)
+{
+	json_t *a = json_array();
+	json_array_append_new(a, technique("T1071.004", "Application Layer Protocol: DNS",
+					   "Command and Control"));
+	json_array_append_new(a, technique("T1572", "Protocol Tunneling", "Command and Control"));
+	if (f->exfil)
+		json_array_append_new(
+			a, technique("T1048.003",
+				     "Exfiltration Over Alternative Protocol: Exfiltration Over "
+				     "Unencrypted Non-C2 Protocol",
+				     "Exfiltration"));
+	return a;
+}
+
+static json_t *mitigation(const char *action, const char *target, const char *text)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "action", json_string(action));
+	json_object_set_new(o, "target", jname(target));
+	json_object_set_new(o, "text", jname(text));
+	return o;
+}
+
+/* Append s to a bounded buffer; stops (truncated) when full. */
+static void bappend(char *buf, size_t len, size_t *off, const char *s)
+{
+	while (*s && *off + 1 < len)
+		buf[(*off)++] = *s++;
+	buf[*off] = '\0';
+}
+
+static json_t *mitigations_json(const finding_t *f)
+{
+	json_t *a = json_array();
+	char text[2048], ip[64];
+	const char *dom = f->domain ? f->domain : "";
+	const char *reg = f->registered_domain ? f->registered_domain : dom;
+	for (size_t i = 0; i < f->nclients; i++) {
+		const finding_client_t *c = &f->clients[i];
+		ip_addr_str(&c->ip, ip, sizeof ip);
+		int n = snprintf(text, sizeof text,
+				 "Quarantine host %s and check it for other malicious activity (it "
+				 "sent %llu queries carrying about %llu bytes out and received about "
+				 "%llu bytes in through %s)",
+				 ip, (unsigned long long)c->queries, (unsigned long long)c->bytes_out,
+				 (unsigned long long)c->bytes_in, dom);
+		size_t off = n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n;
+		if (c->nother) {
+			bappend(text, sizeof text, &off,
+				"; it also resolved other suspicious domains:");
+			for (size_t k = 0; k < c->nother; k++) {
+				bappend(text, sizeof text, &off, k ? ", " : " ");
+				bappend(text, sizeof text, &off,
+					c->other_suspicious[k] ? c->other_suspicious[k] : "");
+			}
+		} else {
+			bappend(text, sizeof text, &off,
+				"; it resolved no other suspicious domain in these captures");
+		}
+		json_array_append_new(a, mitigation("quarantine", ip, text));
+	}
+	snprintf(text, sizeof text,
+		 "Force DNS clients to an internal resolver that blocks %s and its subdomains "
+		 "(--rpz FILE writes a Response Policy Zone for it), and block direct DNS, DoT "
+		 "and DoH to outside resolvers",
+		 dom);
+	json_array_append_new(a, mitigation("block", dom, text));
+	snprintf(text, sizeof text,
+		 "Report %s to threat intelligence platforms (--stix FILE writes a STIX 2.1 "
+		 "indicator for it)",
+		 dom);
+	json_array_append_new(a, mitigation("report", dom, text));
+	snprintf(text, sizeof text,
+		 "Check the registration date of %s (WHOIS/RDAP): domains registered days or "
+		 "weeks before use are often malicious",
+		 reg);
+	json_array_append_new(a, mitigation("check_registration", reg, text));
+	return a;
+}
+
+static json_t *decoded_json(const finding_t *f)
+{
+	if (!f->decoded_encoding || !f->decoded)
+		return json_null();
+	static const char hexd[] = "0123456789abcdef";
+	size_t n = f->decoded_len > 256 ? 256 : f->decoded_len;
+	char hex[2 * 256 + 1], txt[4 * 256 + 1];
+	size_t t = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = f->decoded[i];
+		hex[2 * i] = hexd[b >> 4];
+		hex[2 * i + 1] = hexd[b & 15];
+		if (b >= 0x20 && b < 0x7f && b != '\\')
+			txt[t++] = (char)b;
+		else
+			t += (size_t)snprintf(txt + t, sizeof txt - t, "\\%03u", b);
+	}
+	hex[2 * n] = '\0';
+	txt[t] = '\0';
+	json_t *o = json_object();
+	json_object_set_new(o, "encoding", jname(f->decoded_encoding));
+	json_object_set_new(o, "hex", json_string(hex));
+	json_object_set_new(o, "text", json_string(txt));
+	return o;
+}
+
+static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "detection", json_string("dns_tunnel"));
+	json_object_set_new(o, "domain", jname(f->domain ? f->domain : ""));
+	json_object_set_new(o, "registered_domain",
+			    jname(f->registered_domain ? f->registered_domain
+						       : f->domain ? f->domain : ""));
+	json_object_set_new(o, "score", json_integer((json_int_t)lround(f->score)));
+	json_object_set_new(o, "risk_score", json_integer(f->risk_score));
+	const char *conf = f->confidence;
+	if (!conf || (strcmp(conf, "low") && strcmp(conf, "medium") && strcmp(conf, "high")))
+		conf = "low";
+	json_object_set_new(o, "confidence", json_string(conf));
+	json_object_set_new(o, "tool", f->tool ? jname(f->tool) : json_null());
+	json_object_set_new(o, "kill_chain", json_string("Command-and-Control"));
+	json_object_set_new(o, "mitre_attack", mitre_json(f));
+	if (f->allowlisted) {
+		json_object_set_new(o, "allowlisted", json_true());
+		if (f->allowlist_reason)
+			json_object_set_new(o, "allowlist_reason", jname(f->allowlist_reason));
+	}
+	json_object_set_new(o, "first_seen", ts_json(f->first_ns));
+	json_object_set_new(o, "last_seen", ts_json(f->last_ns));
+	json_object_set_new(o, "queries", u64_json(f->queries));
+	json_object_set_new(o, "responses", u64_json(f->responses));
+	json_object_set_new(o, "unique_subdomains", u64_json(f->unique_subdomains));
+	json_object_set_new(o, "qtypes", counts_json(f->qtypes, f->nqtypes));
+	json_object_set_new(o, "rcodes", counts_json(f->rcodes, f->nrcodes));
+	json_object_set_new(o, "bytes_out", u64_json(f->bytes_out));
+	json_object_set_new(o, "bytes_in", u64_json(f->bytes_in));
+	json_t *cl = json_array();
+	for (size_t i = 0; i < f->nclients; i++) {
+		const finding_client_t *k = &f->clients[i];
+		json_t *co = json_object();
+		json_object_set_new(co, "ip", ip_json(&k->ip));
+		json_object_set_new(co, "queries", u64_json(k->queries));
+		json_object_set_new(co, "bytes_out", u64_json(k->bytes_out));
+		json_object_set_new(co, "bytes_in", u64_json(k->bytes_in));
+		json_object_set_new(co, "first_seen", ts_json(k->first_ns));
+		json_object_set_new(co, "last_seen", ts_json(k->last_ns));
+		if (k->nother)
+			json_object_set_new(co, "other_suspicious",
+					    names_json(k->other_suspicious, k->nother));
+		json_array_append_new(cl, co);
+	}
+	json_object_set_new(o, "clients", cl);
+	json_t *rs = json_array();
+	for (size_t i = 0; i < f->nresolvers; i++)
+		json_array_append_new(rs, ip_json(&f->resolvers[i]));
+	json_object_set_new(o, "resolvers", rs);
+	json_t *ins = json_array();
+	for (size_t i = 0; i < f->ninputs; i++)
+		if (f->input_ids[i] < c->ninputs)
+			json_array_append_new(ins, jtext(c->inputs[f->input_ids[i]].path));
+	json_object_set_new(o, "inputs", ins);
+
+	json_t *ev = json_object();
+	json_object_set_new(ev, "reasons", names_json(f->reasons, f->nreasons));
+	json_t *feat = json_object();
+	for (size_t i = 0; i < f->nfeatures; i++) {
+		double v = f->features[i].value;
+		if (!f->features[i].name)
+			continue;
+		json_object_set_new(feat, f->features[i].name,
+				    isfinite(v) ? json_real(round(v * 1000) / 1000) : json_null());
+	}
+	json_object_set_new(ev, "features", feat);
+	json_object_set_new(ev, "sample_queries", names_json(f->samples, f->nsamples));
+	json_object_set_new(ev, "decoded_sample", decoded_json(f));
+	if (f->nhints) {
+		json_object_set_new(ev, "false_positive_hints",
+				    names_json(f->false_positive_hints, f->nhints));
+	} else if (report_is_borderline(f, c->min_score)) {
+		const char *const *h;
+		size_t nh = report_default_hints(&h);
+		json_t *a = json_array();
+		for (size_t i = 0; i < nh; i++)
+			json_array_append_new(a, json_string(h[i]));
+		json_object_set_new(ev, "false_positive_hints", a);
+	}
+	json_object_set_new(o, "evidence", ev);
+	json_object_set_new(o, "mitigations", mitigations_json(f));
+	return o;
+}
+
+static json_t *tool_json(void)
+{
+	return json_pack("{s:s,s:s}", "name", "dnstunnel-scan", "version", DNSTS_VERSION);
+}
+
+/* ---- writers ----------------------------------------------------------- */
+
+static int dump_line(json_t *o, FILE *out)
+{
+	if (!o)
+		return -1;
+	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+	if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0)
+		return -1;
+	return 0;
+}
+
+int report_write_input_line(const dnsts_input_t *in, FILE *out)
+{
+	json_t *o = input_json(in);
+	json_object_set_new(o, "type", json_string("input"));
+	return dump_line(o, out);
+}
+
+static size_t count_reported(const report_ctx_t *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (report_is_reported(c->fs[i], c->min_score))
+			n++;
+	return n;
+}
+
+int report_write_ndjson(const report_ctx_t *c, FILE *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *o = finding_json(c, c->fs[i]);
+		json_object_set_new(o, "type", json_string("finding"));
+		if (dump_line(o, out) != 0)
+			return -1;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "type", json_string("summary"));
+	json_object_set_new(o, "tool", tool_json());
+	json_object_set_new(o, "inputs", u64_json(c->ninputs));
+	size_t nerr = 0;
+	for (size_t i = 0; i < c->ninputs; i++)
+		if (c->inputs[i].error)
+			nerr++;
+	json_object_set_new(o, "failed_inputs", u64_json(nerr));
+	json_object_set_new(o, "stats", stats_json(c->stats));
+	json_object_set_new(o, "findings", u64_json(count_reported(c)));
+	return dump_line(o, out);
+}
+
+int report_write_json(const report_ctx_t *c, FILE *out)
+{
+	json_t *doc = json_object();
+	json_object_set_new(doc, "tool", tool_json());
+	json_t *ins = json_array();
+	for (size_t i = 0; i < c->ninputs; i++)
+		json_array_append_new(ins, input_json(&c->inputs[i]));
+	json_object_set_new(doc, "inputs", ins);
+	json_object_set_new(doc, "stats", stats_json(c->stats));
+	json_t *fa = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(fa, finding_json(c, c->fs[i]));
+	json_object_set_new(doc, "findings", fa);
+	int rc = 0;
+	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0 ||
+	    fputc('\n', out) == EOF)
+		rc = -1;
+	json_decref(doc);
+	return rc;
+}
+
+/* Human units: 950, 12.3K, 4.5M, 1.2G (powers of 1024). */
+static const char *human(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	if (v < 1024) {
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+		return buf;
+	}
+	double d = (double)v;
+	int u = -1;
+	while (d >= 1024 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(buf, len, d < 10 ? "%.1f%c" : "%.0f%c", d, units[u]);
+	return buf;
+}
+
+int report_write_text(const report_ctx_t *c, FILE *out)
+{
+	const dnsts_stats_t *st = c->stats;
+	static const dnsts_stats_t zero;
+	if (!st)
+		st = &zero;
+	char esc[1024], b1[16], b2[16];
+	size_t nrep = count_reported(c);
+	fprintf(out, "dnstunnel-scan %s: %zu input%s, %llu packets, %llu DNS messages, "
+		     "%llu base domains, %zu finding%s\n",
+		DNSTS_VERSION, c->ninputs, c->ninputs == 1 ? "" : "s",
+		(unsigned long long)st->packets, (unsigned long long)st->dns_messages,
+		(unsigned long long)st->base_domains, nrep, nrep == 1 ? "" : "s");
+	for (size_t i = 0; i < c->ninputs; i++)
+		if (c->inputs[i].error)
+			fprintf(out, "  input failed: %s: %s\n",
+				report_escape_name(c->inputs[i].path, esc, 512),
+				report_escape_name(c->inputs[i].error, esc + 512, 512));
+	if (!c->n) {
+		fprintf(out, "no DNS tunnel found (min score %.0f)\n", c->min_score);
+		return ferror(out) ? -1 : 0;
+	}
+	int w = 6, wt = 4;
+	for (size_t i = 0; i < c->n; i++) {
+		int l = (int)strlen(report_escape_name(c->fs[i]->domain, esc, sizeof esc));
+		if (l > w)
+			w = l;
+		if (c->fs[i]->tool && (int)strlen(c->fs[i]->tool) > wt)
+			wt = (int)strlen(c->fs[i]->tool);
+	}
+	if (w > 60)
+		w = 60;
+	if (wt > 16)
+		wt = 16;
+	fprintf(out, "\n%5s %4s  %-*s  %-*s %7s %8s %8s  %s\n", "SCORE", "RISK", w, "DOMAIN", wt,
+		"TOOL", "CLIENTS", "OUT", "IN", "TOP CLIENT");
+	for (size_t i = 0; i < c->n; i++) {
+		const finding_t *f = c->fs[i];
+		char ip[64] = "-";
+		if (f->nclients) {
+			/* the busiest client */
+			size_t best = 0;
+			for (size_t k = 1; k < f->nclients; k++)
+				if (f->clients[k].queries > f->clients[best].queries)
+					best = k;
+			ip_addr_str(&f->clients[best].ip, ip, sizeof ip);
+		}
+		report_escape_name(f->domain, esc, sizeof esc);
+		if ((int)strlen(esc) > w) {
+			esc[w - 3] = '\0';
+			strcat(esc, "...");
+		}
+		const char *tag = f->allowlisted ? "(allowlisted)"
+				  : !report_is_reported(f, c->min_score) ? "(below min score)"
+				  : "";
+		fprintf(out, "%5ld %4d  %-*s  %-*.*s %7zu %8s %8s  %s%s%s\n", lround(f->score),
+			f->risk_score, w, esc, wt, wt, f->tool ? f->tool : "-", f->nclients,
+			human(f->bytes_out, b1, sizeof b1), human(f->bytes_in, b2, sizeof b2), ip,
+			*tag ? "  " : "", tag);
+	}
+	return ferror(out) ? -1 : 0;
+}
