@@ -25,7 +25,12 @@ typedef struct tcp_stats {
 	uint64_t gaps;             /* holes never filled: data lost */
 	uint64_t dropped_bytes;    /* bytes dropped by the caps */
 	uint64_t evicted;          /* streams evicted (idle, or to make room) */
-	uint64_t retransmitted;    /* segments whose data was already seen */
+	uint64_t retransmitted;    /* segments whose data was already seen (wholly
+	                              or partly) */
+	uint64_t unfinished_bytes; /* bytes of incomplete messages discarded at a
+	                              gap, close, eviction or flush */
+	uint64_t skipped_bytes;    /* bytes discarded while looking for a message
+	                              boundary (mid-connection start, after a gap) */
 } tcp_stats_t;
 
 /*
