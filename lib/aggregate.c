@@ -15,6 +15,14 @@
 #include "aggregate.h"
 #include "siphash.h"
 
+/* Sketches (HLL, dedup windows, base candidates) must be comparable across
+ * aggregates built by different detectors so that they merge; they are not
+ * hash tables, so a fixed key costs no lookup performance.  Crafted names
+ * could at most bias the unique estimate, which is also counted exactly
+ * per dedup window (uniq). */
+static const uint8_t SKETCH_KEY[16] = {0x64, 0x6e, 0x73, 0x74, 0x73, 0x2d, 0x73, 0x6b,
+				       0x65, 0x74, 0x63, 0x68, 0x2d, 0x6b, 0x65, 0x79};
+
 void agg_init(agg_t *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -134,9 +142,12 @@ static bool dedup_seen(uint32_t *win, uint8_t *pos, unsigned n, uint32_t h)
 	return false;
 }
 
-/* Track candidate base suffixes of depth 1..3 below the registered domain. */
-static void cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
+/* Track candidate base suffixes of depth 1..3 below the registered domain.
+ * Returns how many labels left of the registered domain belong to the
+ * base that currently dominates (0: none), for this query. */
+static unsigned cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
 {
+	unsigned stable = 0;
 	agg_detail_t *d = g->d;
 	unsigned r = q->reg_first;
 	for (unsigned depth = 1; depth <= 3; depth++) {
@@ -173,6 +184,9 @@ static void cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
 		}
 		if (k < AGG_NCAND) {
 			d->cand[k].count++;
+			if (g->payload_queries >= 2 &&
+			    (double)d->cand[k].count >= 0.8 * (double)g->payload_queries)
+				stable = depth;
 		} else {
 			agg_cand_t *c = &d->cand[min];
 			c->h = h;
@@ -182,6 +196,7 @@ static void cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
 		}
 	}
 	g->cand_total++;
+	return stable;
 }
 
 static bool data_type(uint16_t t)
@@ -233,6 +248,8 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	}
 	if (!tl)
 		return 0;
+	(void)key;
+	key = SKETCH_KEY;
 	g->payload_queries++;
 	fp_query(&g->fp, q->name, q->prefix_mode ? q->nlabels : q->npay, q->prefix_mode);
 
@@ -254,9 +271,17 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	agg_detail_t *d = g->d;
 	if (d) {
 		hll_add(d->hll, h);
-		cand_add(g, q, key);
+		unsigned stable = q->prefix_mode ? 0 : cand_add(g, q, key);
 		if (dedup_seen(d->dedup, &d->dedup_pos, AGG_DEDUP, (uint32_t)h))
 			return ret;
+		/* labels of a dominant base below the registered domain are not payload */
+		if (stable && stable < fl.n) {
+			size_t drop = 0;
+			for (unsigned i = fl.n - stable; i < fl.n; i++)
+				drop += fl.len[i];
+			fl.n -= stable;
+			tl -= drop;
+		}
 	}
 	/* a new payload: features */
 	feat_t f;
@@ -430,7 +455,7 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 				continue;
 			unsigned k, min = 0;
 			for (k = 0; k < AGG_NCAND; k++) {
-				if (d->cand[k].count && d->cand[k].h == sc->h)
+				if (d->cand[k].count && !strcmp(d->cand[k].name, sc->name))
 					break;
 				if (d->cand[k].count < d->cand[min].count)
 					min = k;
