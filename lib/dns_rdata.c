@@ -66,6 +66,7 @@ typedef struct out {
 	char *b;
 	size_t cap;
 	size_t n;
+	bool check;   /* only validating: bulk encodings and names are skipped */
 } out_t;
 
 static inline void put_c(out_t *o, char c)
@@ -97,6 +98,8 @@ static const char hexd[] = "0123456789ABCDEF";
 
 static void put_hex(out_t *o, const uint8_t *p, size_t n)
 {
+	if (o->check)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		put_c(o, hexd[p[i] >> 4]);
 		put_c(o, hexd[p[i] & 15]);
@@ -116,6 +119,8 @@ static void put_b64(out_t *o, const uint8_t *p, size_t n)
 	static const char a[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t i = 0;
+	if (o->check)
+		return;
 	for (; i + 3 <= n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
 		put_c(o, a[v >> 18]);
@@ -158,6 +163,8 @@ static void put_b32hex(out_t *o, const uint8_t *p, size_t n)
 /* Octets of a character-string (without quotes). */
 static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 {
+	if (o->check)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
 		if (c == '"' || c == '\\') {
@@ -283,8 +290,8 @@ typedef struct rdx {
 static void x_name(rdx_t *x)
 {
 	dns_name_t n;
-	char buf[DNS_NAME_STRLEN];
 	size_t pos = x->r.pos;
+	out_t *o = x->o;
 
 	if (x->r.err)
 		return;
@@ -293,8 +300,13 @@ static void x_name(rdx_t *x)
 		return;
 	}
 	rd_seek(&x->r, pos);
-	dns_name_to_str(&n, buf, sizeof buf);
-	put_s(x->o, buf);
+	if (o->check)
+		return;
+	/* straight into the output; same truncation rule as put_c */
+	if (o->n < o->cap)
+		o->n += dns_name_to_str(&n, o->b + o->n, o->cap - o->n);
+	else
+		o->n += dns_name_to_str(&n, NULL, 0);
 }
 
 static void x_u8(rdx_t *x)
@@ -1007,6 +1019,8 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 
 static void put_generic(out_t *o, const uint8_t *p, size_t n)
 {
+	if (o->check)
+		return;
 	put_s(o, "\\# ");
 	put_u(o, n);
 	if (n) {
@@ -1024,9 +1038,10 @@ static int finish(out_t *o, int rc)
 	return o->n > INT32_MAX ? INT32_MAX : (int)o->n;
 }
 
-int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen)
+static int rdata_out(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen,
+		     bool check)
 {
-	out_t o = {buf, buf ? buflen : 0, 0};
+	out_t o = {buf, buf ? buflen : 0, 0, check};
 	size_t end = (size_t)rr->rdoff + rr->rdlen;
 
 	if (rr->section == DNS_SEC_QUESTION)
@@ -1057,4 +1072,14 @@ int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 		return finish(&o, DNSTS_EMALF);
 	}
 	return finish(&o, 0);
+}
+
+int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen)
+{
+	return rdata_out(m, rr, buf, buflen, false);
+}
+
+int dns_rdata_check(const dns_msg_t *m, const dns_rr_t *rr)
+{
+	return rdata_out(m, rr, NULL, 0, true) < 0 ? DNSTS_EMALF : 0;
 }

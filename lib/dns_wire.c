@@ -375,7 +375,7 @@ void dns_msg_parse_all(dns_msg_t *m)
 
 	dns_rr_iter_init(&it, m);
 	while ((rc = dns_rr_next(&it, &rr)) == 1) {
-		if (rr.section != DNS_SEC_QUESTION && dns_rdata_to_str(m, &rr, NULL, 0) < 0)
+		if (rr.section != DNS_SEC_QUESTION && dns_rdata_check(m, &rr) != 0)
 			m->anomalies |= DNS_ANOM_RDLEN;
 	}
 	if (rc == 0 && it.pos < m->len)

@@ -159,6 +159,10 @@ size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen);
  */
 int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen);
 
+/* Does the RDATA match its type?  0 or DNSTS_EMALF, the same verdict as
+ * dns_rdata_to_str, without producing the text (cheaper). */
+int dns_rdata_check(const dns_msg_t *m, const dns_rr_t *rr);
+
 /* Mnemonics; unknown values as "TYPE65280", "CLASS7", "RCODE23",
  * "OPCODE9".  tmp must hold 16 bytes; the result may point to it. */
 const char *dns_type_str(uint16_t type, char tmp[16]);

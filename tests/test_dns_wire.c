@@ -77,6 +77,7 @@ static const char *rdata_s(fx_t *f, int i, int *rc)
 	int r = dns_rdata_to_str(&f->m, &f->rr[i], rdbuf, sizeof rdbuf);
 	if (rc)
 		*rc = r;
+	ck_assert_int_eq(dns_rdata_check(&f->m, &f->rr[i]), r < 0 ? DNSTS_EMALF : 0);
 	if (r >= 0)
 		ck_assert_uint_eq((size_t)r, strlen(rdbuf));
 	return rdbuf;
@@ -228,6 +229,7 @@ START_TEST(every_prefix)
 			while (dns_rr_next(&it, &rr) == 1) {
 				dns_name_to_str(&rr.name, buf, sizeof buf);
 				ck_assert_int_ne(dns_rdata_to_str(&m, &rr, buf, sizeof buf), DNSTS_EMALF);
+				ck_assert_int_eq(dns_rdata_check(&m, &rr), 0);
 			}
 		}
 		free(cut);
