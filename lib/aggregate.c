@@ -269,9 +269,10 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	 * the resolver randomises case (0x20) */
 	uint64_t h = siphash(key, q->base_mixed ? folded : text, tl);
 	agg_detail_t *d = g->d;
+	unsigned stable = 0;
 	if (d) {
 		hll_add(d->hll, h);
-		unsigned stable = q->prefix_mode ? 0 : cand_add(g, q, key);
+		stable = q->prefix_mode ? 0 : cand_add(g, q, key);
 		if (dedup_seen(d->dedup, &d->dedup_pos, AGG_DEDUP, (uint32_t)h))
 			return ret;
 		/* labels of a dominant base below the registered domain are not payload */
@@ -324,9 +325,11 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 			d->sample_len = (uint16_t)(d->sample_len + tl);
 			d->sample[d->sample_len++] = '\n';
 		}
-		if (tl > d->best_len) {
+		bool based = stable || q->prefix_mode || g->payload_queries >= 8;
+		if (tl > d->best_len || (based && !d->best_based)) {
 			memcpy(d->best, text, tl);
 			d->best_len = (uint16_t)tl;
+			d->best_based = based;
 		}
 		unsigned slot = d->nsamples < AGG_NSAMPLES ? d->nsamples++ : AGG_NSAMPLES;
 		if (slot < AGG_NSAMPLES || (tl >= 16 && f.unlike >= 0.4 && strlen(d->samples[AGG_NSAMPLES - 1]) < tl)) {

@@ -67,6 +67,7 @@ typedef struct agg_detail {
 	uint8_t nsamples;
 	uint8_t best[DNS_MAX_NAME + 1];    /* longest unique payload, dots removed */
 	uint16_t best_len;
+	bool best_based;                   /* best was taken with the base known */
 } agg_detail_t;
 
 typedef struct agg {
