@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <dnsts/dnsts.h>
+#include <pcap/pcap.h>
 
 #include "check_util.h"
 #include "dns_wire.h"
@@ -736,6 +737,82 @@ START_TEST(mnemonics)
 }
 END_TEST
 
+
+/* ---- against tshark on public captures ----------------------------------- */
+
+/* UDP payload of the first packet with QR set (Ethernet or BSD loopback,
+ * IPv4 or IPv6 without extension headers); malloc'd, NULL if none. */
+static uint8_t *first_response(const char *path, size_t *len)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	uint8_t *out = NULL;
+	ck_assert_msg(p != NULL, "%s: %s", path, err);
+	int dlt = pcap_datalink(p);
+	while (!out && pcap_next_ex(p, &h, &d) == 1) {
+		size_t off = dlt == DLT_EN10MB ? 14 : dlt == DLT_NULL ? 4 : 0, udp;
+		if (h->caplen < off + 48)
+			continue;
+		if ((d[off] >> 4) == 4 && d[off + 9] == 17)
+			udp = off + (size_t)(d[off] & 15) * 4;
+		else if ((d[off] >> 4) == 6 && d[off + 6] == 17)
+			udp = off + 40;
+		else
+			continue;
+		size_t pl = h->caplen - udp - 8;
+		if (pl < 12 || !(d[udp + 8 + 2] & 0x80))
+			continue;
+		out = malloc(pl);
+		memcpy(out, d + udp + 8, pl);
+		*len = pl;
+	}
+	pcap_close(p);
+	return out;
+}
+
+/* The first record of a type in the first response, in presentation form. */
+static const char *corpus_rdata(const char *rel, uint16_t type, char *buf, size_t buflen)
+{
+	const char *path = tu_corpus(rel);
+	size_t len = 0;
+	if (!path)
+		return NULL;
+	uint8_t *w = first_response(path, &len);
+	ck_assert_msg(w != NULL, "no response in %s", rel);
+	dns_msg_t m;
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	ck_assert_int_eq(dns_msg_parse(&m, w, len), 0);
+	dns_rr_iter_init(&it, &m);
+	buf[0] = 0;
+	while (dns_rr_next(&it, &rr) == 1)
+		if (rr.section != DNS_SEC_QUESTION && rr.type == type) {
+			ck_assert_int_ge(dns_rdata_to_str(&m, &rr, buf, buflen), 0);
+			break;
+		}
+	free(w);
+	return buf;
+}
+
+/* Expected strings read off tshark -V for the same records. */
+START_TEST(corpus_vs_tshark)
+{
+	char buf[1024];
+	const char *s = corpus_rdata("public/benign/zeek__dns-https.pcap", 65, buf, sizeof buf);
+	if (!s)
+		return; /* corpus absent: nothing to compare (checked again below) */
+	ck_assert_str_eq(s, "1 . alpn=h3,h3-29,h3-28,h3-27,h2 ipv4hint=104.16.132.229,104.16.133.229 "
+			    "ipv6hint=2606:4700::6810:84e5,2606:4700::6810:85e5");
+	s = corpus_rdata("public/edge/zeek__dns-svcb.pcap", 64, buf, sizeof buf);
+	ck_assert_str_eq(s, "0 foo.example.com");
+	s = corpus_rdata("public/benign/zeek__dnssec__nsec3.pcap", 50, buf, sizeof buf);
+	const char *want = "1 0 20 80637D8AF055B5EECA2A621EDAAA3C5E 7M53TDGQJNT9A6I2QTRPO7OL0Q2Q06A7 A ";
+	ck_assert_msg(strncmp(s, want, strlen(want)) == 0, "got %s", s);
+}
+END_TEST
+
 static Suite *dns_wire_suite(void)
 {
 	Suite *s = suite_create("dns_wire");
@@ -772,6 +849,11 @@ static Suite *dns_wire_suite(void)
 	tcase_add_test(tc, ipv6_forms);
 	tcase_add_test(tc, mnemonics);
 	suite_add_tcase(s, tc);
+	if (tu_corpus("public")) {
+		tc = tcase_create("corpus");
+		tcase_add_test(tc, corpus_vs_tshark);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }
 
