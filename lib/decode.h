@@ -31,7 +31,10 @@ typedef struct decode_out {
 	l4_pkt_t l4;
 	ip_frag_t frag;
 	const char *what;    /* for DECODE_UNSUPPORTED: static name of the
-	                        unknown thing ("linktype 105", "ethertype 0x88cc") */
+	                        unknown thing ("linktype 147", "ethertype other");
+	                        also set, when known, for DECODE_TRUNCATED (the
+	                        header cut short) and for DECODE_OTHER caused by a
+	                        malformed header ("ipv4 total length"); else NULL */
 	uint8_t depth;       /* encapsulation layers stripped */
 } decode_out_t;
 
