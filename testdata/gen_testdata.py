@@ -1045,7 +1045,8 @@ def gen_demo():
 # --------------------------------------------------------------------------
 
 TSHARK_OPTS = ["-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
-               "-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE"]
+               "-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE",
+               "--disable-heuristic", "dns_udp"]
 
 
 def tshark_count(path):
