@@ -114,18 +114,20 @@ static const struct {
 	const char *name;
 } ethertype_names[] = {
 	{ 0x22f0, "ethertype 0x22f0 (AVTP)" },
-	{ 0x8808, "ethertype 0x8808 (flow control)" },
 	{ 0x88b5, "ethertype 0x88b5 (experimental)" },
 	{ 0x88b6, "ethertype 0x88b6 (experimental)" },
-	{ 0x88e5, "ethertype 0x88e5 (MACsec)" },
-	{ 0x88f7, "ethertype 0x88f7 (PTP)" },
 	{ 0x8906, "ethertype 0x8906 (FCoE)" },
 	{ 0x8915, "ethertype 0x8915 (RoCE)" },
 	{ 0x894f, "ethertype 0x894f (NSH)" },
-	{ 0x88be, "ethertype 0x88be (ERSPAN)" },
-	{ 0x22eb, "ethertype 0x22eb (ERSPAN III)" },
-	{ 0x880b, "ethertype 0x880b (PPP)" },
-	{ 0x6558, "ethertype 0x6558 (bridging)" },
+	{ 0x8914, "ethertype 0x8914 (FIP)" },
+	{ 0x88ab, "ethertype 0x88ab (Powerlink)" },
+	{ 0x88a4, "ethertype 0x88a4 (EtherCAT)" },
+	{ 0x8892, "ethertype 0x8892 (PROFINET)" },
+	{ 0x88e3, "ethertype 0x88e3 (MRP)" },
+	{ 0x88fb, "ethertype 0x88fb (PRP)" },
+	{ 0x892f, "ethertype 0x892f (HSR)" },
+	{ 0x88ba, "ethertype 0x88ba (IEC 61850 SV)" },
+	{ 0x88b8, "ethertype 0x88b8 (GOOSE)" },
 };
 
 static const char *ethertype_name(uint16_t type)
