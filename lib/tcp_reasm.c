@@ -30,9 +30,10 @@
  * When the hole fills, held segments are replayed in order.  Bytes already
  * received (retransmissions, overlaps) are trimmed and counted.
  *
- * A hole that is never filled is a gap: detected when a segment comes too
- * far beyond the window, when the held segments would exceed the
- * per-direction cap, at FIN, at eviction and at flush.  The partial message
+ * A hole that is never filled is a gap: detected when the other direction
+ * acknowledges data past it (the receiver got bytes the capture lost), when
+ * a segment comes too far beyond the window, when the held segments would
+ * exceed the per-direction cap, at FIN, at eviction and at flush.  The partial message
  * is discarded, the stream jumps to the first held segment (or the new
  * segment), and framing restarts there only if the bytes look like a DNS
  * message start: a length prefix of at least 12 followed by a header whose
@@ -634,6 +635,16 @@ void tcp_reasm_add(tcp_reasm_t *t, const l4_pkt_t *seg)
 		 * segments beyond a hole still give what they can */
 		conn_free(t, c, true);
 		return;
+	}
+
+	/* The peer acknowledges bytes beyond a hole in the other direction: it
+	 * received them, so the capture lost them and no retransmission will
+	 * fill the hole.  Give up on it now rather than at FIN. */
+	struct half *rev = &c->h[!dir];
+	if ((flags & TCPF_ACK) && rev->nooo && (int32_t)(seg->ack - rev->ooo[0].seq) > 0) {
+		l4_pkt_t m;
+		make_tmpl(c, !dir, &m);
+		gap_resync(t, rev, &m);
 	}
 
 	struct half *h = &c->h[dir];
