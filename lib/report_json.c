@@ -384,6 +384,16 @@ static json_t *mitigations_json(const finding_t *f)
 		}
 		json_array_append_new(a, mitigation("quarantine", ip, text));
 	}
+	if (f->nclients == 0) {
+		/* the queries were not captured (only responses, or one direction):
+		 * the hosts are still to be found */
+		snprintf(text, sizeof text,
+			 "No host was seen querying %s in these captures; find the hosts that "
+			 "resolve it in the resolver's logs, quarantine them and check them for "
+			 "other malicious activity",
+			 dom);
+		json_array_append_new(a, mitigation("quarantine", dom, text));
+	}
 	snprintf(text, sizeof text,
 		 "Force DNS clients to an internal resolver that blocks %s and its subdomains "
 		 "(--rpz FILE writes a Response Policy Zone for it), and block direct DNS, DoT "

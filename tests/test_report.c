@@ -480,7 +480,7 @@ START_TEST(json_odd_bytes_escaped)
 {
 	tf_t a;
 	/* a label with a raw 0xff, a NUL-free control byte and a quote */
-	mkf(&a, "x\xff\x01\".example", 90, "to\xc3\x28ol", 1);
+	mkf(&a, "x\xff\x01\".example", 90, "to\xc3\x28ol", 0); /* no client seen */
 	a.samples[0] = (char *)(uintptr_t)"\xe2\x82\xac.x\xff\x01\".example";
 	a.reasons[0] = (char *)(uintptr_t)"bad \xc0\xaf utf-8";
 	finding_t *fs[] = {&a.f};
@@ -499,8 +499,17 @@ START_TEST(json_odd_bytes_escaped)
 			 "\\226\\130\\172.x\\255\\001\".example");
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(ev, "reasons"), 0)),
 			 "bad \\192\\175 utf-8");
-	/* every mitigation is there even with such a name */
-	ck_assert_uint_eq(json_array_size(json_object_get(f, "mitigations")), 4);
+	/* every mitigation is there even with such a name and no client:
+	 * quarantine then names the domain whose resolvers to look at */
+	json_t *mi = json_object_get(f, "mitigations");
+	ck_assert_uint_eq(json_array_size(mi), 4);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(mi, 0), "action")),
+			 "quarantine");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(mi, 0), "target")),
+			 "x\\255\\001\".example");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_array_get(mi, 0),
+								       "text")),
+				     "No host was seen querying"));
 	json_decref(doc);
 	free(text);
 

@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""report_check.py - checks on dnstunnel-scan output for tests/cli_report.sh.
+
+    report_check.py doc SCHEMA_DIR FILE        the JSON document
+    report_check.py ndjson SCHEMA_DIR FILE     an --ndjson stream
+    report_check.py stix STIX_SCHEMA_DIR FILE  a STIX 2.1 bundle ('-' for no schemas)
+    report_check.py same-set DOC RPZ STIX      RPZ and STIX cover the reported findings
+    report_check.py recipe N DOC OUTPUT        what README jq recipe N must print
+    report_check.py readme-recipes README      print the README's jq recipes, one a line
+
+Exits 0 when the check passes; prints why and exits 1 when it does not.
+Written independently of the C code: it reads the output as a consumer would.
+"""
+import json
+import os
+import re
+import sys
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+try:  # python3-jsonschema >= 4.18
+    from referencing import Registry, Resource
+except ImportError:  # Debian 12's 4.10: RefResolver
+    Registry = None
+    from jsonschema import RefResolver
+
+
+def fail(msg):
+    print("report_check: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def load_bytes_json(path):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as e:
+        fail(f"{path}: not valid UTF-8: {e}")
+    return text
+
+
+def schemas_in(folder):
+    """Every schema in folder (recursively), keyed by $id and by file URI,
+    so that relative $refs resolve offline."""
+    store = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if not name.endswith(".json"):
+                continue
+            path = os.path.join(root, name)
+            with open(path) as f:
+                schema = json.load(f)
+            if "$id" in schema:
+                store[schema["$id"]] = schema
+            store["file://" + os.path.abspath(path)] = schema
+    return store
+
+
+def make_validator(schema, store):
+    Draft202012Validator.check_schema(schema)
+    if Registry is not None:
+        reg = Registry().with_resources(
+            (uri, Resource.from_contents(s)) for uri, s in store.items())
+        return Draft202012Validator(schema, registry=reg, format_checker=FormatChecker())
+    resolver = RefResolver(base_uri=schema.get("$id", ""), referrer=schema, store=store)
+    return Draft202012Validator(schema, resolver=resolver, format_checker=FormatChecker())
+
+
+def validator(schema_dir, name):
+    with open(os.path.join(schema_dir, name)) as f:
+        schema = json.load(f)
+    return make_validator(schema, schemas_in(schema_dir))
+
+
+def check(v, obj, what):
+    errors = sorted(v.iter_errors(obj), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        fail(f"{what}: {e.message} at {'/'.join(map(str, e.absolute_path))} "
+             f"({len(errors)} error(s))")
+
+
+def check_finding_semantics(f, what):
+    if f["first_seen"] > f["last_seen"]:
+        fail(f"{what}: first_seen after last_seen")
+    ids = [t["id"] for t in f["mitre_attack"]]
+    if ids[:2] != ["T1071.004", "T1572"]:
+        fail(f"{what}: mitre_attack starts {ids}")
+    ips = {c["ip"] for c in f["clients"]}
+    quarantined = {m["target"] for m in f["mitigations"] if m["action"] == "quarantine"}
+    if not ips:
+        ips = {f["domain"]}  # no client seen: the hosts resolving the domain
+    if ips != quarantined:
+        fail(f"{what}: quarantine targets {sorted(quarantined)} != clients {sorted(ips)}")
+    for m in f["mitigations"]:
+        if m["action"] == "block" and "--rpz" not in m["text"]:
+            fail(f"{what}: block mitigation does not point at --rpz")
+        if m["action"] == "report" and "--stix" not in m["text"]:
+            fail(f"{what}: report mitigation does not point at --stix")
+    if sum(c["queries"] for c in f["clients"]) > f["queries"]:
+        fail(f"{what}: clients' queries exceed the finding's")
+
+
+def check_sorted(findings, what):
+    scores = [f["score"] for f in findings]
+    if scores != sorted(scores, reverse=True):
+        fail(f"{what}: findings not sorted by score: {scores}")
+
+
+def cmd_doc(schema_dir, path):
+    text = load_bytes_json(path)
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        fail(f"{path}: not JSON: {e}")
+    check(validator(schema_dir, "report.schema.json"), doc, path)
+    check_sorted(doc["findings"], path)
+    for i, f in enumerate(doc["findings"]):
+        check_finding_semantics(f, f"{path}: findings[{i}]")
+        for p in f["inputs"]:
+            if p not in {x["path"] for x in doc["inputs"]}:
+                fail(f"{path}: findings[{i}] names input {p!r} not in inputs")
+
+
+def cmd_ndjson(schema_dir, path):
+    text = load_bytes_json(path)
+    v = validator(schema_dir, "ndjson.schema.json")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        fail(f"{path}: no lines")
+    types = []
+    findings = []
+    for n, line in enumerate(lines, 1):
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            fail(f"{path}:{n}: not JSON: {e}")
+        check(v, obj, f"{path}:{n}")
+        types.append(obj["type"])
+        if obj["type"] == "finding":
+            check_finding_semantics(obj, f"{path}:{n}")
+            findings.append(obj)
+    if types[-1] != "summary" or types.count("summary") != 1:
+        fail(f"{path}: the summary must be the last line, once: {types}")
+    # inputs first (as they finish), then findings
+    seen_finding = False
+    for t in types[:-1]:
+        if t == "finding":
+            seen_finding = True
+        elif seen_finding:
+            fail(f"{path}: an input line after a finding line")
+    check_sorted(findings, path)
+
+
+def cmd_stix(schema_dir, path):
+    bundle = json.loads(load_bytes_json(path))
+    if bundle.get("type") != "bundle" or not str(bundle.get("id", "")).startswith("bundle--"):
+        fail(f"{path}: not a bundle")
+    objs = bundle.get("objects")
+    if not isinstance(objs, list) or not objs:
+        fail(f"{path}: no objects")
+    uuid_re = re.compile(r"^[a-z][a-z0-9-]+--[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    ts_re = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    identities = [o for o in objs if o.get("type") == "identity"]
+    if len(identities) != 1:
+        fail(f"{path}: expected one identity")
+    required = {
+        "identity": ["type", "spec_version", "id", "created", "modified", "name"],
+        "indicator": ["type", "spec_version", "id", "created", "modified", "pattern",
+                      "pattern_type", "valid_from", "name", "description", "indicator_types",
+                      "labels", "kill_chain_phases", "external_references", "created_by_ref"],
+    }
+    domains = set()
+    for o in objs:
+        t = o.get("type")
+        if t not in required:
+            fail(f"{path}: unexpected object type {t}")
+        for k in required[t]:
+            if k not in o:
+                fail(f"{path}: {o.get('id')}: missing {k}")
+        if not uuid_re.match(o["id"]) or not o["id"].startswith(t + "--"):
+            fail(f"{path}: id {o['id']} is not a UUIDv5 {t} id")
+        for k in ("created", "modified", "valid_from"):
+            if k in o and not ts_re.match(o[k]):
+                fail(f"{path}: {o['id']}: {k} {o[k]!r}")
+        if o["modified"] < o["created"]:
+            fail(f"{path}: {o['id']}: modified before created")
+        if o["spec_version"] != "2.1":
+            fail(f"{path}: spec_version")
+        if t == "indicator":
+            m = re.match(r"^\[domain-name:value = '((?:[^'\\]|\\.)*)'\]$", o["pattern"])
+            if not m or o["pattern_type"] != "stix":
+                fail(f"{path}: pattern {o['pattern']!r}")
+            d = re.sub(r"\\(.)", r"\1", m.group(1))
+            if d in domains:
+                fail(f"{path}: two indicators for {d}")
+            domains.add(d)
+            if o["created_by_ref"] != identities[0]["id"]:
+                fail(f"{path}: created_by_ref")
+            if "malicious-activity" not in o["indicator_types"]:
+                fail(f"{path}: indicator_types")
+            ext = {r.get("external_id") for r in o["external_references"]}
+            if not {"T1071.004", "T1572"} <= ext:
+                fail(f"{path}: external_references {ext}")
+            if not o["description"].strip():
+                fail(f"{path}: empty description")
+    if schema_dir != "-" and os.path.isdir(schema_dir):
+        store = schemas_in(schema_dir)
+        base = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/"
+
+        def v_for(rel):
+            return make_validator(store[base + rel], store)
+
+        check(v_for("common/bundle.json"), bundle, f"{path} (bundle.json)")
+        for o in objs:
+            check(v_for(f"sdos/{o['type']}.json"), o, f"{path}: {o['id']} ({o['type']}.json)")
+        print(f"stix: {len(objs)} objects valid against the STIX 2.1 schemas")
+    else:
+        print("stix: STIX 2.1 schemas absent; required properties checked only")
+    return domains
+
+
+def reported(doc):
+    """Findings that count: what the exit status, RPZ and STIX cover."""
+    return {f["domain"] for f in doc["findings"] if not f.get("allowlisted")}
+
+
+def cmd_same_set(doc_path, rpz_path, stix_path):
+    doc = json.load(open(doc_path))
+    want = reported(doc)
+    got, wild = set(), set()
+    for line in open(rpz_path):
+        if line.startswith(";") or line.startswith("$") or line.startswith("@"):
+            continue
+        owner, _, rtype, target = line.rstrip("\n").split("\t")
+        if rtype != "CNAME" or target != ".":
+            fail(f"{rpz_path}: unexpected record {line!r}")
+        name = re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1))), owner)
+        if name.startswith("*."):
+            wild.add(name[2:])
+        else:
+            got.add(name)
+    if got != wild:
+        fail(f"{rpz_path}: names {sorted(got)} and wildcards {sorted(wild)} differ")
+    unescaped_want = {re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1))), d) for d in want}
+    if got != unescaped_want:
+        fail(f"RPZ domains {sorted(got)} != reported findings {sorted(unescaped_want)}")
+    stix_domains = cmd_stix("-", stix_path)
+    if stix_domains != want:
+        fail(f"STIX domains {sorted(stix_domains)} != reported findings {sorted(want)}")
+
+
+def expected_recipe(n, doc):
+    fs = doc["findings"]
+    if n == 1:  # domains with score over 80
+        return [f["domain"] for f in fs if f["score"] > 80]
+    if n == 2:  # clients of each finding
+        return [f"{f['domain']}\t{c['ip']}" for f in fs for c in f["clients"]]
+    if n == 3:  # bytes moved per client, across findings, most first
+        tot = {}
+        for f in fs:
+            for c in f["clients"]:
+                tot[c["ip"]] = tot.get(c["ip"], 0) + c["bytes_out"] + c["bytes_in"]
+        rows = sorted(tot.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [f"{ip}\t{b}" for ip, b in rows]
+    if n == 4:  # findings by tool
+        by = {}
+        for f in fs:
+            by.setdefault(f["tool"] or "unknown", []).append(f["domain"])
+        return [f"{t}\t{len(d)}\t{','.join(d)}" for t, d in sorted(by.items())]
+    if n == 5:  # inputs that failed
+        return [f"{i['path']}\t{i['error']}" for i in doc["inputs"] if i["error"] is not None]
+    fail(f"no recipe {n}")
+
+
+def cmd_recipe(n, doc_path, out_path):
+    doc = json.load(open(doc_path))
+    want = expected_recipe(int(n), doc)
+    got = open(out_path).read().splitlines()
+    if got != want:
+        fail(f"recipe {n}: got {got!r}, want {want!r}")
+    if not want:
+        fail(f"recipe {n}: empty on the test input, so it tests nothing")
+
+
+def cmd_readme_recipes(readme):
+    text = open(readme).read()
+    m = re.search(r"^## jq recipes\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    if not m:
+        fail("README has no '## jq recipes' section")
+    cmds = [l.strip() for l in m.group(1).splitlines() if l.strip().startswith("dnstunnel-scan ")]
+    if len(cmds) != 5:
+        fail(f"README jq recipes: {len(cmds)} commands, want 5")
+    for c in cmds:
+        print(c)
+
+
+def main(argv):
+    if len(argv) < 2:
+        fail(__doc__)
+    cmd, args = argv[1], argv[2:]
+    if cmd == "doc":
+        cmd_doc(*args)
+    elif cmd == "ndjson":
+        cmd_ndjson(*args)
+    elif cmd == "stix":
+        cmd_stix(*args)
+    elif cmd == "same-set":
+        cmd_same_set(*args)
+    elif cmd == "recipe":
+        cmd_recipe(*args)
+    elif cmd == "readme-recipes":
+        cmd_readme_recipes(*args)
+    else:
+        fail(f"unknown command {cmd}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
