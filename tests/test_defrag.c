@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "check_util.h"
+#include "decode.h"
 #include "defrag.h"
 
 #define SEC 1000000000ull
@@ -477,6 +479,52 @@ START_TEST(random_garbage_bounded)
 }
 END_TEST
 
+/* Datagrams reassembled from real captures, checked against tshark
+ * (tshark -o ip.defragment:TRUE, counting reassembled datagrams). */
+START_TEST(corpus_counts)
+{
+	static const struct {
+		const char *file;
+		uint64_t reassembled, udp53;
+	} cases[] = {
+		{"public/benign/zeek__dns-edns-ecs.pcap", 4, 4},      /* DNS over UDP */
+		{"public/edge/zeek__ipv6-fragmented-dns.pcap", 1, 1},
+		{"public/edge/zeek__erspan.pcap", 16, 0},             /* GRE fragments */
+		{"public/edge/sv__ipv6-malformed-fragments-28.pcap", 0, 0}, /* no last */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *path = tu_corpus(cases[i].file);
+		if (!path)
+			continue;
+		capture_t *c;
+		char err[256];
+		ck_assert_int_ge(capture_open(&c, path, NULL, NULL, err, sizeof(err)), 0);
+		defrag_t *d = mk_defrag(DEFRAG_POLICY_FIRST);
+		cap_packet_t p;
+		decode_out_t o;
+		uint64_t udp53 = 0;
+		while (capture_next(c, &p) == 1) {
+			if (decode_packet(p.linktype, p.ts_ns, p.data, p.caplen, &o) != DECODE_FRAGMENT)
+				continue;
+			const uint8_t *out;
+			uint32_t outlen;
+			ip_frag_t done;
+			if (defrag_add(d, p.ts_ns, &o.frag, &out, &outlen, &done) == 1 &&
+			    decode_transport(done.proto, &done.src, &done.dst, p.ts_ns, out, outlen,
+					     &o) == DECODE_L4 &&
+			    o.l4.proto == IPPROTO_UDP_ && (o.l4.sport == 53 || o.l4.dport == 53))
+				udp53++;
+		}
+		ck_assert_msg(defrag_stats(d)->reassembled == cases[i].reassembled, "%s: %llu",
+			      cases[i].file, (unsigned long long)defrag_stats(d)->reassembled);
+		ck_assert_uint_eq(udp53, cases[i].udp53);
+		ck_assert_uint_eq(defrag_stats(d)->dropped, 0);
+		defrag_free(d);
+		capture_close(c);
+	}
+}
+END_TEST
+
 static Suite *defrag_suite(void)
 {
 	Suite *s = suite_create("defrag");
@@ -501,6 +549,10 @@ static Suite *defrag_suite(void)
 	tcase_add_test(tc, garbage);
 	tcase_add_loop_test(tc, random_garbage_bounded, 0, 3);
 	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("corpus");
+	tcase_add_test(tc, corpus_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,10 +3,14 @@
  * segments (no capture needed).  Each test checks the exact bytes of every
  * message delivered, their order and direction, and the counters.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "check_util.h"
+#include "decode.h"
+#include "defrag.h"
 #include "tcp_reasm.h"
 
 #define SEC 1000000000ull
@@ -935,6 +939,120 @@ START_TEST(random_garbage_bounded)
 }
 END_TEST
 
+/* ---- real captures ---------------------------------------------------------- */
+
+/* Run a corpus capture through capture, decode, defrag and tcp_reasm (TCP
+ * ports 53 and 5353); the sink gets every message.  Returns false when the
+ * corpus is absent. */
+static bool run_capture(const char *rel, sink_t *s, tcp_stats_t *st)
+{
+	const char *path = tu_corpus(rel);
+	if (!path)
+		return false;
+	capture_t *c;
+	char err[256];
+	ck_assert_int_ge(capture_open(&c, path, NULL, NULL, err, sizeof(err)), 0);
+	memset(s, 0, sizeof(*s));
+	tcp_reasm_t *t = tcp_reasm_new(NULL, on_msg, s);
+	defrag_t *d = defrag_new(NULL);
+	cap_packet_t p;
+	decode_out_t o;
+	while (capture_next(c, &p) == 1) {
+		enum decode_result r = decode_packet(p.linktype, p.ts_ns, p.data, p.caplen, &o);
+		if (r == DECODE_FRAGMENT) {
+			const uint8_t *out;
+			uint32_t outlen;
+			ip_frag_t done;
+			if (defrag_add(d, p.ts_ns, &o.frag, &out, &outlen, &done) == 1)
+				r = decode_transport(done.proto, &done.src, &done.dst, p.ts_ns, out,
+						     outlen, &o);
+		}
+		if (r != DECODE_L4 || o.l4.proto != IPPROTO_TCP_)
+			continue;
+		if (o.l4.sport == 53 || o.l4.dport == 53 || o.l4.sport == 5353 ||
+		    o.l4.dport == 5353)
+			tcp_reasm_add(t, &o.l4);
+	}
+	tcp_reasm_flush(t);
+	*st = *tcp_reasm_stats(t);
+	tcp_reasm_free(t);
+	defrag_free(d);
+	capture_close(c);
+	return true;
+}
+
+static uint16_t msg_id(const sink_t *s, int i)
+{
+	ck_assert_uint_ge(s->len[i], 2);
+	return (uint16_t)(s->data[i][0] << 8 | s->data[i][1]);
+}
+
+/* Counts, ids and order checked against tshark's DNS dissector
+ * (tshark -Y 'dns && tcp' -T fields -e dns.id) on the same files. */
+START_TEST(corpus_multirequest)
+{
+	sink_t s;
+	tcp_stats_t st;
+	if (!run_capture("public/edge/sv__dns-tcp-multirequest-buffer.pcap", &s, &st))
+		return;
+	ck_assert_int_eq(s.n, 40);
+	for (int i = 0; i < 40; i++) {
+		ck_assert_uint_eq(msg_id(&s, i), i % 20);
+		/* 20 pipelined queries, then the 20 responses */
+		ck_assert_uint_eq(s.sport[i] == 53, i >= 20);
+	}
+	ck_assert_uint_eq(st.gaps, 0);
+	ck_assert_uint_eq(st.unfinished_bytes, 0);
+	sink_clear(&s);
+}
+END_TEST
+
+START_TEST(corpus_lost_segment)
+{
+	sink_t s;
+	tcp_stats_t st;
+	if (!run_capture("public/edge/sv__dns-tcp-ts-gap.pcap", &s, &st))
+		return;
+	/* the client's second query is missing from the capture */
+	static const uint16_t ids[5] = {0, 0, 1, 2, 2};
+	static const int from_server[5] = {0, 1, 1, 0, 1};
+	ck_assert_int_eq(s.n, 5);
+	for (int i = 0; i < 5; i++) {
+		ck_assert_uint_eq(msg_id(&s, i), ids[i]);
+		ck_assert_int_eq(s.sport[i] == 53, from_server[i]);
+	}
+	ck_assert_uint_eq(st.gaps, 1);
+	sink_clear(&s);
+}
+END_TEST
+
+START_TEST(corpus_counts)
+{
+	static const struct {
+		const char *file;
+		int messages;
+		uint64_t streams;
+	} cases[] = {
+		{"public/edge/sv__dns-incomplete.pcap", 4, 1},     /* port 5353 */
+		{"public/edge/chrissanders__dns_axfr.pcapng", 2, 1},
+		{"public/edge/sv__issue-4759.1__tcpdns.pcap", 4, 2},
+		{"public/edge/zeek__dns-edns-cookie.pcap", 4, 2},
+		{"public/benign/zeek__dns-edns-ecs.pcap", 9, 8},
+		{"public/edge/sv__dns-reversed-tcp-1.pcap", 1, 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sink_t s;
+		tcp_stats_t st;
+		if (!run_capture(cases[i].file, &s, &st))
+			continue;
+		ck_assert_msg(s.n == cases[i].messages, "%s: %d messages", cases[i].file, s.n);
+		ck_assert_uint_eq(st.streams, cases[i].streams);
+		ck_assert_uint_eq(st.gaps, 0);
+		sink_clear(&s);
+	}
+}
+END_TEST
+
 static Suite *tcp_reasm_suite(void)
 {
 	Suite *s = suite_create("tcp_reasm");
@@ -969,6 +1087,12 @@ static Suite *tcp_reasm_suite(void)
 	tcase_add_test(tc, flush);
 	tcase_add_loop_test(tc, random_garbage_bounded, 0, 3);
 	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("corpus");
+	tcase_add_test(tc, corpus_multirequest);
+	tcase_add_test(tc, corpus_lost_segment);
+	tcase_add_test(tc, corpus_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }
