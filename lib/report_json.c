@@ -509,15 +509,15 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 	json_object_set_new(ev, "features", feat);
 	json_object_set_new(ev, "sample_queries", names_json(f->samples, f->nsamples));
 	json_object_set_new(ev, "decoded_sample", decoded_json(f));
-	if (f->nhints) {
-		json_object_set_new(ev, "false_positive_hints",
-				    names_json(f->false_positive_hints, f->nhints));
-	} else if (report_is_borderline(f, c->min_score)) {
-		const char *const *h;
-		size_t nh = report_default_hints(&h);
-		json_t *a = json_array();
-		for (size_t i = 0; i < nh; i++)
-			json_array_append_new(a, json_string(h[i]));
+	/* the detector's own hints, then the typical causes when borderline */
+	if (f->nhints || report_is_borderline(f, c->min_score)) {
+		json_t *a = names_json(f->false_positive_hints, f->nhints);
+		if (report_is_borderline(f, c->min_score)) {
+			const char *const *h;
+			size_t nh = report_default_hints(&h);
+			for (size_t i = 0; i < nh; i++)
+				json_array_append_new(a, json_string(h[i]));
+		}
 		json_object_set_new(ev, "false_positive_hints", a);
 	}
 	json_object_set_new(o, "evidence", ev);
