@@ -369,7 +369,14 @@ def main(argv):
 
     todo = []   # (rel, path)
     if files:
-        todo = [(f, f) for f in files]
+        for f in files:
+            rel, a = f, os.path.abspath(f)
+            for root in ([os.path.join(corpus, "public")] if corpus else []) + [src]:
+                r = os.path.abspath(root) + os.sep
+                if a.startswith(r):
+                    rel = a[len(r):]
+                    break
+            todo.append((rel, f))
     else:
         pub = os.path.join(corpus, "public") if corpus else ""
         if pub and os.path.isdir(pub):
