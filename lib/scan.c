@@ -139,6 +139,7 @@ static bool looks_like_dns(const uint8_t *p, uint32_t n)
 static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
 {
 	dns_msg_t m;
+	bool usable = true;
 	if (dns_msg_parse(&m, msg, len) != 0) {
 		s->st.malformed_dns++;
 		if (!looks_like_dns(msg, len)) {
@@ -148,8 +149,15 @@ static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *ms
 						  l4->proto, s->cur_input};
 				detector_add_nondns(s->det, &ev, msg, len);
 			}
+			return;
 		}
-		return;
+		/* A DNS header whose question does not decode (a name over 255
+		 * octets, a bad label or pointer): a DNS message still, as
+		 * tshark counts it, logged without its question and records. */
+		m.anomalies |= DNS_ANOM_BAD_NAME;
+		m.count[0] = m.count[1] = m.count[2] = m.count[3] = 0;
+		m.rr_off = DNS_HEADER_LEN;
+		usable = false;
 	}
 	s->st.dns_messages++;
 	if (m.qr)
@@ -159,7 +167,7 @@ static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *ms
 	if (s->log)
 		dnslog_write(s->log, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport, l4->proto,
 			     &m, s->inputs[s->cur_input].path);
-	if (s->det) {
+	if (s->det && usable) {
 		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
 				  s->cur_input};
 		detector_add_msg(s->det, &ev, &m);
