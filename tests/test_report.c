@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dnsts/dnsts.h>
+
 #include "artefacts.h"
 #include "check_util.h"
 #include "report.h"
@@ -797,6 +799,111 @@ START_TEST(stix_bundle)
 }
 END_TEST
 
+/* ---- through the public interface, on the demo capture -------------- */
+
+static char *slurp_stream(dnsts_scanner_t *s, int which, int *rc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(m);
+	if (which == 0)
+		*rc = dnsts_report_write(s, m, DNSTS_REPORT_JSON, NULL);
+	else if (which == 1)
+		*rc = dnsts_report_rpz(s, m);
+	else
+		*rc = dnsts_report_stix(s, m);
+	fclose(m);
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(pipeline_artefacts)
+{
+	const char *demo = tu_testdata("pcap/demo-tunnel.pcap");
+	if (access(demo, R_OK) != 0)
+		return;
+	dnsts_options_t opt;
+	dnsts_options_init(&opt);
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(dnsts_scan_file(s, demo), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	size_t nf = 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	ck_assert_int_eq(dnsts_report_write(s, m, DNSTS_REPORT_JSON, &nf), DNSTS_OK);
+	fclose(m);
+	int rc;
+	char *again = slurp_stream(s, 0, &rc);
+	ck_assert_str_eq(buf, again); /* the cached findings give the same report */
+	char *zone = slurp_stream(s, 1, &rc);
+	ck_assert_int_eq(rc, DNSTS_OK);
+	char *stix = slurp_stream(s, 2, &rc);
+	ck_assert_int_eq(rc, DNSTS_OK);
+	dnsts_scanner_free(s);
+
+	/* the demo has two tunnels (testdata/README.md) */
+	ck_assert_uint_eq(nf, 2);
+	ck_assert_ptr_nonnull(strstr(zone, "\nt.fictional-cdn-sync.net\tIN\tCNAME\t.\n"));
+	ck_assert_ptr_nonnull(strstr(zone, "\n*.x.fictional-metrics-report.com\tIN\tCNAME\t.\n"));
+	ck_assert_ptr_nonnull(strstr(stix, "[domain-name:value = 't.fictional-cdn-sync.net']"));
+
+	/* the same set in all three, STIX against the schemas, the zone against
+	 * named-checkzone: by the same checker the CLI test uses */
+	char src[512], dir[] = "/tmp/dnsts-art-XXXXXX", p1[600], p2[600], p3[600], cmd[4096];
+	snprintf(src, sizeof src, "%s", tu_testdata(""));
+	char *slash = strrchr(src, '/');
+	if (slash && slash[1] == '\0') {
+		*slash = '\0';
+		slash = strrchr(src, '/');
+	}
+	ck_assert_ptr_nonnull(slash);
+	*slash = '\0'; /* the source folder */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(p1, sizeof p1, "%s/report.json", dir);
+	snprintf(p2, sizeof p2, "%s/zone.rpz", dir);
+	snprintf(p3, sizeof p3, "%s/bundle.json", dir);
+	write_file(p1, buf);
+	write_file(p2, zone);
+	write_file(p3, stix);
+	if (system("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null") == 0) {
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/report_check.py same-set %s %s %s",
+			 src, p1, p2, p3);
+		ck_assert_msg(system(cmd) == 0, "%s", cmd);
+		snprintf(cmd, sizeof cmd,
+			 "d=%s/../shared/schemas/stix2.1; [ -d $d ] || d=-; "
+			 "/usr/bin/python3 %s/tests/report_check.py stix $d %s",
+			 src, src, p3);
+		ck_assert_msg(system(cmd) == 0, "%s", cmd);
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/report_check.py doc %s/tests/schema %s",
+			 src, src, p1);
+		ck_assert_msg(system(cmd) == 0, "%s", cmd);
+	}
+	char msg[4096];
+	int st = checkzone(zone, msg, sizeof msg);
+	if (st != -77)
+		ck_assert_msg(st == 0, "named-checkzone: %s", msg);
+	unlink(p1);
+	unlink(p2);
+	unlink(p3);
+	rmdir(dir);
+	free(buf);
+	free(again);
+	free(zone);
+	free(stix);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -814,6 +921,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, rpz_zone);
 	tcase_add_test(tc, rpz_long_names);
 	tcase_add_test(tc, stix_bundle);
+	tcase_add_test(tc, pipeline_artefacts);
 	suite_add_tcase(s, tc);
 	return s;
 }
