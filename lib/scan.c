@@ -435,6 +435,13 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 				dst->kept[dst->nkept++] = fs[i];
 			}
 			free(fs);
+		} else if (dst->ninputs == 0 && !dst->merged_any) {
+			/* merging into an empty detector: take src's as it is */
+			detector_t *t = dst->det;
+			dst->det = src->det;
+			src->det = t;
+			st.allowlisted_queries = st.base_domains = 0;
+			st.evicted_domains = st.evicted_clients = 0;
 		} else {
 			int rc = detector_merge(dst->det, src->det, offset);
 			if (rc < 0)
@@ -445,6 +452,7 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 		}
 	}
 	stats_add(&dst->merged, &st);
+	dst->merged_any = true;
 	memcpy(dst->inputs + dst->ninputs, src->inputs, src->ninputs * sizeof *src->inputs);
 	dst->ninputs += src->ninputs;
 	src->ninputs = 0; /* the strings now belong to dst */

@@ -24,6 +24,7 @@ struct dnsts_scanner {
 	dnsts_stats_t out;           /* what dnsts_scanner_stats() returns */
 	finding_t **kept;            /* findings of inputs kept apart (--per-file) */
 	size_t nkept;
+	bool merged_any;             /* a scanner was merged into this one */
 	defrag_t *defrag;
 	tcp_reasm_t *tcp;
 	detector_t *det;             /* NULL in DNS-log mode */
