@@ -154,7 +154,7 @@ def cmd_ndjson(schema_dir, path):
     check_sorted(findings, path)
 
 
-def cmd_stix(schema_dir, path):
+def cmd_stix(schema_dir, path, quiet=False):
     bundle = json.loads(load_bytes_json(path))
     if bundle.get("type") != "bundle" or not str(bundle.get("id", "")).startswith("bundle--"):
         fail(f"{path}: not a bundle")
@@ -218,7 +218,8 @@ def cmd_stix(schema_dir, path):
             check(v_for(f"sdos/{o['type']}.json"), o, f"{path}: {o['id']} ({o['type']}.json)")
         print(f"stix: {len(objs)} objects valid against the STIX 2.1 schemas")
     else:
-        print("stix: STIX 2.1 schemas absent; required properties checked only")
+        if not quiet:
+            print("stix: STIX 2.1 schemas absent; required properties checked only")
     return domains
 
 
@@ -247,7 +248,7 @@ def cmd_same_set(doc_path, rpz_path, stix_path):
     unescaped_want = {re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1))), d) for d in want}
     if got != unescaped_want:
         fail(f"RPZ domains {sorted(got)} != reported findings {sorted(unescaped_want)}")
-    stix_domains = cmd_stix("-", stix_path)
+    stix_domains = cmd_stix("-", stix_path, quiet=True)
     if stix_domains != want:
         fail(f"STIX domains {sorted(stix_domains)} != reported findings {sorted(want)}")
 
