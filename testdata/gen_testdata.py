@@ -680,8 +680,8 @@ def gen_names():
     msg2 += b"\x04loop" + ptr(12) + struct.pack("!HH", 1, 1)     # points back to its own start
     pk = [udp4(40011, 53, query(0x6002, qn), ipid=1), udp4(53, 40011, msg, src=SRV4, dst=CLI4, ipid=2),
           udp4(40012, 53, msg2, ipid=3)]
-    write_pcap("dns-pointer-loop.pcap", LINKTYPE["ETHERNET"], eth_pairs(pk), want=2, tshark_want=3,
-               desc="compression loops: a response whose answer owner points at itself (a message; its answer is malformed), then a query whose qname 'loop' + pointer leads back to its own first label (not a message: the question does not decode; tshark shows '<Name contains a pointer that loops>')")
+    write_pcap("dns-pointer-loop.pcap", LINKTYPE["ETHERNET"], eth_pairs(pk), want=3,
+               desc="compression loops: a response whose answer owner points at itself (its answer is malformed), then a query whose qname 'loop' + pointer leads back to its own first label (the question does not decode: a message without question; tshark shows '<Name contains a pointer that loops>')")
 
     # forward pointer: answer owner points to the CNAME rdata that follows
     qn = "fwd.example.com"
@@ -720,8 +720,8 @@ def gen_names():
     write_pcap("dns-name-255.pcap", LINKTYPE["ETHERNET"], eth_pairs(recs), want=2,
                desc="a qname of exactly 255 octets in wire form (labels 63+63+63+61), query and NXDOMAIN response")
     recs = [udp4(40031, 53, header(0x6021, 0x0100, 1, 0) + question(name(n257), "A"), ipid=3)]
-    write_pcap("dns-name-too-long.pcap", LINKTYPE["ETHERNET"], eth_pairs(recs), want=0, tshark_want=1,
-               desc="a qname of 257 octets (four 63-byte labels): over the RFC 1035 limit, so the question does not decode and there is no message; tshark shows '<Name too long>'")
+    write_pcap("dns-name-too-long.pcap", LINKTYPE["ETHERNET"], eth_pairs(recs), want=1,
+               desc="a qname of 257 octets (four 63-byte labels): over the RFC 1035 limit, so the question does not decode (a message without question); tshark shows '<Name too long>'")
 
 
 # --------------------------------------------------------------------------
@@ -739,8 +739,8 @@ def gen_trunc():
     recs = [(ts_of(0), fq)]
     for i, (cut, _) in enumerate(cuts):
         recs.append((ts_of(i + 1), fr[:cut], len(fr)))
-    write_pcap("trunc-snaplen.pcap", LINKTYPE["ETHERNET"], recs, snaplen=65535, want=2, tshark_want=4,
-               desc="caplen < len: a full query, then the response cut %s. A DNS message needs its header and question, so 2 (the query, and the response cut in its answer); tshark also shows the cuts inside the DNS header and the question, without a name" % ", ".join(w for _, w in cuts))
+    write_pcap("trunc-snaplen.pcap", LINKTYPE["ETHERNET"], recs, snaplen=65535, want=3, tshark_want=4,
+               desc="caplen < len: a full query, then the response cut %s. A DNS message needs its 12-byte header, so 3 (the query, the response cut in its question, logged without question, and the one cut in its answer); tshark also shows the cut inside the DNS header" % ", ".join(w for _, w in cuts))
 
     # file ends in the middle of a record (record header claims 100 bytes)
     q2, r2 = a_pair(0x7002, "lastrec.example.com")
@@ -1086,7 +1086,8 @@ def main():
              "the tunnel domains there are fictional.",
              "",
              "Columns: file; `msgs` = DNS messages the capture was built to contain (a",
-             "message needs a readable 12-byte header and first question); `tshark` = DNS",
+             "message needs a complete 12-byte header; one whose question does not decode",
+             "is a message without question); `tshark` = DNS",
              "messages tshark 4.0 counted at generation time (occurrences of",
              "dns.flags.response with `%s`)," % " ".join(TSHARK_OPTS),
              "where it differs the description says why; what it exercises and how it is made.",

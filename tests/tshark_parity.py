@@ -46,8 +46,11 @@ kind is one of
                 quoting a DNS datagram (not a DNS message on the wire)
   bad_question  tshark-only messages whose question tshark itself could not
                 read (header cut, qdcount > 0 without a name, or a
-                "<Name too long>"-style marker); the scanner requires a
-                readable header and first question for a message
+                "<Name too long>"-style marker)
+A question tshark cannot read (a marker like "<Name too long>" instead of a
+name, or fewer names than qdcount) ends the message's question list on the
+tshark side; the scanner logs such a message with qname null (and lists the
+questions it could read), so both sides then compare equal.
   frames:N,M,.. any difference located in these tshark frame numbers
   any           every difference in the file (say why!)
 The file column is the path relative to the corpus's public/ folder
@@ -206,8 +209,13 @@ def run_tshark(path):
         else:
             raise ParityError("frame %d: %d dns layers whose questions cannot be told apart" % (frame, len(resp)))
         for r, g, c in zip(resp, groups, want):
-            qs = tuple((fffd_runs(n), int(t)) for n, t in g)
-            bad = (c is None or len(qs) < c or any(n.startswith("<") and n.endswith(">") and n != "<Root>" for n, _ in qs))
+            qs = []
+            for n, t in g:
+                if n.startswith("<") and n.endswith(">") and n != "<Root>":
+                    break      # "<Name too long>" and the like: unreadable
+                qs.append((fffd_runs(n), int(t)))
+            qs = tuple(qs)
+            bad = c is None or len(qs) < c
             msgs.append(dict(frame=frame, key=(int(r), qs), bad=bad, icmp=icmp))
     return msgs, times
 
