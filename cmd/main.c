@@ -128,6 +128,8 @@ typedef struct input_list {
 	size_t n, cap;
 	size_t skipped;   /* files in directories that are not captures */
 	int error;        /* a directory could not be read */
+	char **failed;    /* "path\0reason" of inputs that could not be scanned */
+	size_t nfailed;
 } input_list_t;
 
 static input_list_t *walk_list; /* nftw has no user pointer */
@@ -149,6 +151,24 @@ static int list_add(input_list_t *l, const char *path)
 	return 0;
 }
 
+static void list_fail(input_list_t *l, const char *path, const char *reason)
+{
+	size_t lp = strlen(path), lr = strlen(reason);
+	char *e = malloc(lp + lr + 2);
+	char **nf = realloc(l->failed, (l->nfailed + 1) * sizeof *nf);
+	l->error = 1;
+	if (!e || !nf) {
+		free(e);
+		if (nf)
+			l->failed = nf;
+		return;
+	}
+	memcpy(e, path, lp + 1);
+	memcpy(e + lp + 1, reason, lr + 1);
+	l->failed = nf;
+	l->failed[l->nfailed++] = e;
+}
+
 /* Is this file a capture, a compressed file or an archive?  By magic bytes. */
 static bool capture_magic(const char *path)
 {
@@ -167,7 +187,7 @@ static int walk_cb(const char *path, const struct stat *st, int type, struct FTW
 	(void)ftw;
 	if (type == FTW_DNR) {
 		fprintf(stderr, PROG ": %s: cannot read directory\n", path);
-		walk_list->error = 1;
+		list_fail(walk_list, path, "cannot read directory");
 	} else if (type == FTW_F) {
 		if (capture_magic(path)) {
 			if (list_add(walk_list, path) < 0)
@@ -192,13 +212,16 @@ static int expand_input(input_list_t *l, const char *arg)
 		walk_list = l;
 		if (nftw(arg, walk_cb, 32, FTW_PHYS) != 0) {
 			fprintf(stderr, PROG ": %s: %s\n", arg, strerror(errno));
-			l->error = 1;
+			list_fail(l, arg, strerror(errno));
 		}
-		qsort(l->paths + before, l->n - before, sizeof *l->paths, cmp_str);
+		if (l->n > before)
+			qsort(l->paths + before, l->n - before, sizeof *l->paths, cmp_str);
 		if (l->n == before) {
-			fprintf(stderr, PROG ": %s: no capture files in directory (%zu other files skipped)\n",
-				arg, l->skipped - skipped);
-			l->error = 1;
+			char why[128];
+			snprintf(why, sizeof why, "no capture files in directory (%zu other file%s skipped)",
+				 l->skipped - skipped, l->skipped - skipped == 1 ? "" : "s");
+			fprintf(stderr, PROG ": %s: %s\n", arg, why);
+			list_fail(l, arg, why);
 		}
 		return 0;
 	}
@@ -403,6 +426,23 @@ static int batch_run(batch_t *b)
 	return trouble ? 1 : 0;
 }
 
+/* Write --rpz / --stix output; 0 or -1 with the error on standard error. */
+static int write_artefact(dnsts_scanner_t *s, const char *path,
+			  int (*fn)(dnsts_scanner_t *, FILE *))
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	int rc = fn(s, f);
+	if (fclose(f) != 0 || rc != DNSTS_OK) {
+		fprintf(stderr, PROG ": %s: writing failed\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -411,13 +451,14 @@ int main(int argc, char **argv)
 	enum dnsts_report_format fmt = DNSTS_REPORT_JSON;
 	bool messages = false, ports_given = false, per_file = false;
 	int jobs = 0, progress = -1;
-	const char *out_path = NULL;
+	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
 	input_list_t inputs = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "hVj:o:r:", long_opts, NULL)) != -1) {
+	opterr = 0; /* usage errors are worded here, as PROG: what */
+	while ((c = getopt_long(argc, argv, ":hVj:o:r:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -472,8 +513,10 @@ int main(int argc, char **argv)
 			jobs = (int)v;
 			break;
 		case OPT_RPZ:
+			rpz_path = optarg;
+			break;
 		case OPT_STIX:
-			die_usage("%s is not available yet", c == OPT_RPZ ? "--rpz" : "--stix");
+			stix_path = optarg;
 			break;
 		case 'o':
 			out_path = optarg;
@@ -490,9 +533,12 @@ int main(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			progress = 0;
 			break;
+		case ':':
+			die_usage("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-			return EXIT_TROUBLE;
+			if (optopt)
+				die_usage("unknown option '-%c'", optopt);
+			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc && inputs.n == 0 && !inputs.error)
@@ -514,6 +560,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, PROG ": out of memory\n");
 			return EXIT_TROUBLE;
 		}
+
+	/* One order whatever the order of the arguments, so that the report
+	 * (inputs, and the merge of aggregates) does not depend on it. */
+	qsort(inputs.paths, inputs.n, sizeof *inputs.paths, cmp_str);
 
 	if (jobs == 0) {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -537,6 +587,15 @@ int main(int argc, char **argv)
 		.progress = progress != 0, .min_score = opt.min_score,
 	};
 	bool trouble = inputs.error != 0;
+	for (size_t i = 0; i < inputs.nfailed; i++) {
+		char *e = inputs.failed[i];
+		dnsts_scanner_add_failed_input(s, e, e + strlen(e) + 1);
+		if (b.ndjson_out)
+			dnsts_report_input_line(s, dnsts_scanner_ninputs(s) - 1, b.ndjson_out);
+		free(e);
+	}
+	free(inputs.failed);
+	dnsts_scanner_count_skipped(s, inputs.skipped);
 	if (batch_run(&b) != 0)
 		trouble = true;
 	free(inputs.paths);
@@ -558,6 +617,10 @@ int main(int argc, char **argv)
 			write_failed = true;
 		if (!trouble && nf > 0)
 			status = EXIT_FINDINGS;
+		if (rpz_path && write_artefact(s, rpz_path, dnsts_report_rpz) != 0)
+			status = EXIT_TROUBLE;
+		if (stix_path && write_artefact(s, stix_path, dnsts_report_stix) != 0)
+			status = EXIT_TROUBLE;
 	}
 	dnsts_scanner_free(s);
 

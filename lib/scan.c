@@ -503,3 +503,17 @@ bool dnsts_magic_known(const unsigned char *b, size_t n)
 {
 	return source_magic_known(b, n);
 }
+
+int dnsts_scanner_add_failed_input(dnsts_scanner_t *s, const char *path, const char *reason)
+{
+	dnsts_input_t *in = new_input(s, path);
+	if (!in)
+		return DNSTS_ENOMEM;
+	in->error = strdup(reason);
+	return in->error ? DNSTS_OK : DNSTS_ENOMEM;
+}
+
+void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n)
+{
+	s->st.skipped_files += n;
+}

@@ -72,6 +72,8 @@ typedef struct dnsts_stats {
 	uint64_t non_dns_packets;     /* decoded, but not DNS */
 	uint64_t unsupported_packets; /* link type or encapsulation not decoded */
 	uint64_t filtered_packets;    /* rejected by --filter */
+	/* inputs */
+	uint64_t skipped_files;       /* files in directories that are not captures */
 	/* messages */
 	uint64_t dns_messages;        /* parsed DNS messages (queries + responses) */
 	uint64_t dns_queries;
@@ -156,6 +158,13 @@ int dnsts_scan_file(dnsts_scanner_t *s, const char *path);
 
 /* Scan an already-open stream; name is used in the summary and messages. */
 int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed);
+
+/* Record an input that could not be scanned at all (a directory that
+ * cannot be read or holds no capture), so that the report names it. */
+int dnsts_scanner_add_failed_input(dnsts_scanner_t *s, const char *path, const char *reason);
+
+/* Count files skipped because they are not captures (stats.skipped_files). */
+void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n);
 
 /* Finish: flush reassembly state.  Call once after the last input. */
 void dnsts_scanner_finish(dnsts_scanner_t *s);

@@ -1,0 +1,240 @@
+/*
+ * test_scan.c - the whole decoding pipeline (source -> capture -> decode ->
+ * defrag / tcp_reasm -> dns_wire) on the project's own captures in
+ * testdata/pcap.  The expected DNS message counts are the ones
+ * testdata/README.md gives, which gen_testdata.py checked against tshark.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dnsts/dnsts.h>
+
+#include "check_util.h"
+
+static const struct {
+	const char *file;
+	uint64_t msgs;
+} expected[] = {
+	{"linktype-ethernet.pcap", 2},
+	{"linktype-ethernet-vlan.pcap", 2},
+	{"linktype-ethernet-qinq.pcap", 2},
+	{"linktype-ethernet-mpls.pcap", 2},
+	{"linktype-ethernet-pppoe.pcap", 2},
+	{"linktype-linux-sll.pcap", 2},
+	{"linktype-linux-sll2.pcap", 4},
+	{"linktype-raw.pcap", 4},
+	{"linktype-ipv4.pcap", 2},
+	{"linktype-ipv6.pcap", 2},
+	{"linktype-null.pcap", 4},
+	{"linktype-loop.pcap", 4},
+	{"linktype-nflog.pcap", 2},
+	{"linktype-pktap.pcap", 2},
+	{"linktype-ppp.pcap", 2},
+	{"encap-gre.pcap", 4},
+	{"encap-erspan2.pcap", 2},
+	{"encap-erspan3.pcap", 2},
+	{"encap-vxlan.pcap", 2},
+	{"encap-geneve.pcap", 2},
+	{"encap-gtpu.pcap", 2},
+	{"encap-teredo.pcap", 2},
+	{"encap-ipip.pcap", 2},
+	{"encap-6in4.pcap", 2},
+	{"ipv4-options.pcap", 2},
+	{"ipv6-ext-headers.pcap", 2},
+	{"ipv4-frag-inorder.pcap", 2},
+	{"ipv4-frag-reversed.pcap", 2},
+	{"ipv4-frag-shuffled-dup-overlap.pcap", 2},
+	{"ipv4-frag-missing.pcap", 1},
+	{"ipv6-frag-inorder.pcap", 2},
+	{"ipv6-frag-reversed.pcap", 2},
+	{"ipv6-frag-shuffled-dup-overlap.pcap", 2},
+	{"ipv6-frag-missing.pcap", 1},
+	{"tcp-split-message.pcap", 2},
+	{"tcp-coalesced.pcap", 6},
+	{"tcp-length-split.pcap", 2},
+	{"tcp-out-of-order.pcap", 2},
+	{"tcp-retransmission.pcap", 2},
+	{"tcp-midstream.pcap", 4},
+	{"tcp-seq-wrap.pcap", 4},
+	{"dns-compression.pcap", 2},
+	{"dns-pointer-loop.pcap", 3},
+	{"dns-forward-pointer.pcap", 2},
+	{"dns-odd-label-bytes.pcap", 14},
+	{"dns-name-255.pcap", 2},
+	{"dns-name-too-long.pcap", 1},
+	{"trunc-snaplen.pcap", 3},
+	{"trunc-last-record.pcap", 1},
+	{"trunc-last-header.pcap", 2},
+	{"dns-last-rr-cut.pcap", 2},
+	{"format-pcap-be.pcap", 2},
+	{"format-pcap-nsec.pcap", 2},
+	{"format-pcapng.pcapng", 2},
+	{"format-pcapng-multi-if.pcapng", 6},
+	{"demo-tunnel.pcap", 556},
+	{"demo.pcap.gz", 556},
+	{"rotated-1.pcap", 142},
+	{"rotated-2.pcap", 150},
+	{"rotated-3.pcap", 150},
+};
+
+#define NEXPECTED (sizeof expected / sizeof expected[0])
+
+/* Scan one file in DNS-log mode (no detection) and return the scanner. */
+static dnsts_scanner_t *scan_one(const char *rel, FILE *log)
+{
+	dnsts_options_t opt;
+	dnsts_options_init(&opt);
+	opt.messages_out = log;
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	ck_assert_msg(s != NULL, "scanner: %s", err);
+	dnsts_scan_file(s, tu_testdata(rel));
+	dnsts_scanner_finish(s);
+	return s;
+}
+
+static uint64_t packet_classes(const dnsts_stats_t *st)
+{
+	return st->udp_dns + st->tcp_dns + st->ip_fragments + st->truncated_packets +
+	       st->non_dns_packets + st->unsupported_packets + st->filtered_packets;
+}
+
+START_TEST(message_counts)
+{
+	char rel[256];
+	snprintf(rel, sizeof rel, "pcap/%s", expected[_i].file);
+	FILE *log = tmpfile();
+	ck_assert_ptr_nonnull(log);
+	dnsts_scanner_t *s = scan_one(rel, log);
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_msg(st->dns_messages == expected[_i].msgs, "%s: %llu DNS messages, expected %llu",
+		      expected[_i].file, (unsigned long long)st->dns_messages,
+		      (unsigned long long)expected[_i].msgs);
+	ck_assert_uint_eq(st->dns_queries + st->dns_responses, st->dns_messages);
+	/* every packet in exactly one class */
+	ck_assert_msg(packet_classes(st) == st->packets, "%s: classes %llu != packets %llu",
+		      expected[_i].file, (unsigned long long)packet_classes(st),
+		      (unsigned long long)st->packets);
+	ck_assert_uint_eq(st->unsupported_packets, 0);
+	/* the DNS log has one line per message */
+	rewind(log);
+	int c, lines = 0;
+	while ((c = fgetc(log)) != EOF)
+		lines += c == '\n';
+	ck_assert_uint_eq((uint64_t)lines, st->dns_messages);
+	fclose(log);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+static const dnsts_stats_t *stats_of(const char *rel, dnsts_scanner_t **keep)
+{
+	FILE *log = fopen("/dev/null", "w");
+	*keep = scan_one(rel, log);
+	fclose(log);
+	return dnsts_scanner_stats(*keep);
+}
+
+START_TEST(fragments_reassembled)
+{
+	static const char *complete[] = {
+		"pcap/ipv4-frag-inorder.pcap", "pcap/ipv4-frag-reversed.pcap",
+		"pcap/ipv4-frag-shuffled-dup-overlap.pcap", "pcap/ipv6-frag-inorder.pcap",
+		"pcap/ipv6-frag-reversed.pcap", "pcap/ipv6-frag-shuffled-dup-overlap.pcap",
+	};
+	for (size_t i = 0; i < sizeof complete / sizeof complete[0]; i++) {
+		dnsts_scanner_t *s;
+		const dnsts_stats_t *st = stats_of(complete[i], &s);
+		ck_assert_msg(st->reassembled_datagrams == 1, "%s", complete[i]);
+		ck_assert_uint_ge(st->ip_fragments, 3);
+		dnsts_scanner_free(s);
+	}
+	dnsts_scanner_t *s;
+	const dnsts_stats_t *st = stats_of("pcap/ipv4-frag-missing.pcap", &s);
+	ck_assert_uint_eq(st->reassembled_datagrams, 0);
+	ck_assert_uint_ge(st->ip_fragments, 2);
+	dnsts_scanner_free(s);
+	st = stats_of("pcap/ipv4-frag-shuffled-dup-overlap.pcap", &s);
+	ck_assert_uint_ge(st->frag_overlaps, 1);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+START_TEST(tcp_streams)
+{
+	static const char *files[] = {
+		"pcap/tcp-split-message.pcap", "pcap/tcp-coalesced.pcap", "pcap/tcp-length-split.pcap",
+		"pcap/tcp-out-of-order.pcap", "pcap/tcp-retransmission.pcap", "pcap/tcp-midstream.pcap",
+		"pcap/tcp-seq-wrap.pcap",
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		dnsts_scanner_t *s;
+		const dnsts_stats_t *st = stats_of(files[i], &s);
+		ck_assert_msg(st->tcp_streams >= 1 && st->tcp_dns >= 2, "%s", files[i]);
+		ck_assert_msg(st->udp_dns == 0, "%s", files[i]);
+		ck_assert_msg(st->tcp_gaps == 0, "%s: %llu gaps", files[i],
+			      (unsigned long long)st->tcp_gaps);
+		dnsts_scanner_free(s);
+	}
+}
+END_TEST
+
+START_TEST(truncation_counted)
+{
+	dnsts_scanner_t *s;
+	const dnsts_stats_t *st = stats_of("pcap/trunc-snaplen.pcap", &s);
+	/* cut inside the IPv4 and the UDP header: truncated packets */
+	ck_assert_uint_eq(st->truncated_packets, 2);
+	ck_assert_uint_ge(st->malformed_dns, 2);
+	dnsts_scanner_free(s);
+
+	st = stats_of("pcap/trunc-last-record.pcap", &s);
+	ck_assert_uint_eq(st->dns_messages, 1);
+	const dnsts_input_t *in = dnsts_scanner_input(s, 0);
+	ck_assert_ptr_nonnull(in->error);
+	ck_assert_msg(strstr(in->error, "truncated") != NULL, "%s", in->error);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+START_TEST(formats_and_compression)
+{
+	dnsts_scanner_t *s;
+	const dnsts_stats_t *st = stats_of("pcap/demo.pcap.gz", &s);
+	const dnsts_input_t *in = dnsts_scanner_input(s, 0);
+	ck_assert(in->compressed);
+	ck_assert_str_eq(in->format, "pcap");
+	ck_assert_uint_eq(st->dns_messages, 556);
+	dnsts_scanner_free(s);
+
+	st = stats_of("pcap/format-pcapng-multi-if.pcapng", &s);
+	in = dnsts_scanner_input(s, 0);
+	ck_assert_str_eq(in->format, "pcapng");
+	ck_assert_uint_eq(in->nlinktypes, 2);
+	ck_assert_int_eq(in->linktypes[0], 1);
+	ck_assert_int_eq(in->linktypes[1], 101);
+	dnsts_scanner_free(s);
+
+	st = stats_of("pcap/format-pcap-nsec.pcap", &s);
+	in = dnsts_scanner_input(s, 0);
+	ck_assert_uint_eq(in->first_ns % 1000000000u, 123456789u);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+static Suite *scan_suite(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("testdata");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, message_counts, 0, (int)NEXPECTED);
+	tcase_add_test(tc, fragments_reassembled);
+	tcase_add_test(tc, tcp_streams);
+	tcase_add_test(tc, truncation_counted);
+	tcase_add_test(tc, formats_and_compression);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+DNSTS_CHECK_MAIN(scan_suite)
