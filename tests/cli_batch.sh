@@ -1,0 +1,111 @@
+#!/bin/bash
+# Batch scanning of an incident tree: nested folders, compressed captures,
+# tar.gz and zip archives, a corrupt member and a non-capture file; a tunnel
+# split across three rotated captures is one finding listing all three;
+# results do not depend on -j or on the order of the arguments; --per-file
+# keeps inputs apart; memory stays flat with thousands of inputs.
+#
+# usage: cli_batch.sh BINARY SOURCE_DIR [CORPUS_DIR]
+set -u
+bin=$1
+src=$2
+td=$src/testdata/pcap
+fail=0
+ok() { printf 'ok   %s\n' "$1"; }
+bad() { printf 'FAIL %s\n' "$1"; fail=1; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+for t in jq gzip xz zstd bzip2 tar zip; do
+	command -v $t >/dev/null || { echo "skip: $t not installed"; exit 77; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+case=$tmp/case
+mkdir -p "$case/host-a/day1" "$case/host-b" "$case/misc" "$tmp/stage/inner"
+
+cp "$td/rotated-1.pcap" "$case/host-a/day1/"
+gzip -c "$td/rotated-2.pcap" > "$case/host-a/day1/rotated-2.pcap.gz"
+xz -c "$td/rotated-3.pcap" > "$case/host-b/rotated-3.pcap.xz"
+zstd -q -c "$td/linktype-ethernet.pcap" > "$case/host-b/eth.pcap.zst"
+bzip2 -c "$td/tcp-coalesced.pcap" > "$case/host-b/tcp.pcap.bz2"
+echo "case notes, not a capture" > "$case/misc/notes.txt"
+# tar.gz with two captures and a corrupt one (header of a pcap, record cut)
+cp "$td/linktype-raw.pcap" "$tmp/stage/inner/raw.pcap"
+cp "$td/encap-vxlan.pcap" "$tmp/stage/vxlan.pcap"
+head -c 60 "$td/linktype-ethernet.pcap" > "$tmp/stage/inner/corrupt.pcap"
+tar -C "$tmp/stage" -czf "$case/misc/bundle.tar.gz" inner/raw.pcap vxlan.pcap inner/corrupt.pcap
+# zip with a capture and a member that is not a capture
+cp "$td/linktype-null.pcap" "$tmp/stage/null.pcap"
+echo "readme" > "$tmp/stage/README.txt"
+(cd "$tmp/stage" && zip -q "$case/misc/more.zip" null.pcap README.txt)
+
+out=$tmp/out.json
+"$bin" --no-progress -j 2 "$case" > "$out" 2> "$tmp/err"
+rc=$?
+check "exit status 2 when an input fails (rc=$rc)" '[ $rc -eq 2 ]'
+check "output is valid JSON" 'jq -e . "$out" >/dev/null'
+check "one finding for the rotated tunnel" \
+	'[ "$(jq "[.findings[] | select(.domain == \"t.fictional-cdn-sync.net\")] | length" "$out")" = 1 ]'
+check "that finding lists all three rotated inputs" \
+	'[ "$(jq -r ".findings[] | select(.domain == \"t.fictional-cdn-sync.net\") | .inputs | map(split(\"/\")[-1]) | sort | join(\",\")" "$out")" = "rotated-1.pcap,rotated-2.pcap.gz,rotated-3.pcap.xz" ]'
+check "no other finding" '[ "$(jq ".findings | length" "$out")" = 1 ]'
+check "archive members are inputs named archive:member" \
+	'jq -e "[.inputs[].path] | index(\"$case/misc/bundle.tar.gz:inner/raw.pcap\") != null" "$out" >/dev/null'
+check "zip members too" \
+	'jq -e "[.inputs[].path] | index(\"$case/misc/more.zip:null.pcap\") != null" "$out" >/dev/null'
+check "corrupt member has an error" \
+	'jq -e ".inputs[] | select(.path | endswith(\"bundle.tar.gz:inner/corrupt.pcap\")) | .error | test(\"truncated\")" "$out" >/dev/null'
+check "non-capture member has an error" \
+	'jq -e ".inputs[] | select(.path | endswith(\"more.zip:README.txt\")) | .error | test(\"not a pcap\")" "$out" >/dev/null'
+check "errors named on stderr" 'grep -q "bundle.tar.gz:inner/corrupt.pcap: " "$tmp/err" && grep -q "more.zip:README.txt: " "$tmp/err"'
+check "non-capture file in a folder skipped and counted" '[ "$(jq .stats.skipped_files "$out")" = 1 ]'
+check "compressed inputs marked" \
+	'[ "$(jq "[.inputs[] | select(.compressed)] | length" "$out")" -ge 4 ]'
+check "every readable input counted" \
+	'[ "$(jq "[.inputs[] | select(.error == null)] | length" "$out")" = 8 ]'
+check "packets from every input" \
+	'[ "$(jq "[.inputs[].packets] | add" "$out")" = "$(jq .stats.packets "$out")" ]'
+
+# same result whatever -j and the order of the arguments
+norm() { jq -S 'del(.stats) | .' "$1"; }
+for j in 1 4; do
+	"$bin" --no-progress -j $j "$case" > "$tmp/j$j.json" 2>/dev/null
+	check "-j $j gives the same report as -j 2" 'cmp -s "$out" "$tmp/j$j.json"'
+done
+"$bin" --no-progress -j 2 "$case/misc" "$case/host-b" "$case/host-a" > "$tmp/rev.json" 2>/dev/null
+"$bin" --no-progress -j 1 "$case/host-a" "$case/host-b" "$case/misc" > "$tmp/fwd.json" 2>/dev/null
+check "argument order does not matter" 'cmp -s "$tmp/rev.json" "$tmp/fwd.json"'
+
+# --per-file: the rotated parts reported apart
+"$bin" --no-progress --per-file "$case" > "$tmp/pf.json" 2>/dev/null
+check "--per-file reports each rotated part on its own" \
+	'[ "$(jq "[.findings[] | select(.domain == \"t.fictional-cdn-sync.net\")] | length" "$tmp/pf.json")" = 3 ]'
+check "--per-file findings name one input each" \
+	'[ "$(jq "[.findings[] | .inputs | length] | max" "$tmp/pf.json")" = 1 ]'
+
+# NDJSON: input lines as inputs finish, then findings, then the summary
+"$bin" --no-progress --ndjson "$case" > "$tmp/nd" 2>/dev/null
+check "NDJSON input lines" '[ "$(jq -s "[.[] | select(.type == \"input\")] | length" "$tmp/nd")" = "$(jq ".inputs | length" "$out")" ]'
+check "NDJSON ends with the summary" '[ "$(tail -n 1 "$tmp/nd" | jq -r .type)" = summary ]'
+
+# standard input, compressed
+gzip -c "$td/rotated-1.pcap" | "$bin" --no-progress - > "$tmp/stdin.json" 2>/dev/null
+check "compressed standard input" \
+	'jq -e ".inputs[0].path == \"-\" and .inputs[0].compressed and .stats.dns_messages == 142" "$tmp/stdin.json" >/dev/null'
+
+# progress: forced on, off by default when stderr is not a terminal
+"$bin" --progress "$case" > /dev/null 2> "$tmp/prog"
+check "--progress writes a progress line" 'grep -q "files, .* MB/s" "$tmp/prog"'
+"$bin" "$case" > /dev/null 2> "$tmp/noprog"
+check "no progress line by default off a terminal" '! grep -q "MB/s" "$tmp/noprog"'
+
+# thousands of inputs: memory stays flat (summaries only)
+mkdir -p "$tmp/many"
+for i in $(seq 1 2000); do ln "$td/linktype-ethernet.pcap" "$tmp/many/c$i.pcap"; done
+/usr/bin/time -f %M -o "$tmp/rss" "$bin" --no-progress -j 2 "$tmp/many" > "$tmp/many.json" 2>/dev/null
+rss=$(tail -n 1 "$tmp/rss")
+check "2000 inputs scanned" '[ "$(jq ".inputs | length" "$tmp/many.json")" = 2000 ]'
+check "2000 inputs in under 64 MiB peak RSS (${rss} KiB)" '[ "$rss" -lt 65536 ]'
+
+exit $fail
