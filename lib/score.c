@@ -14,6 +14,7 @@ static double clamp01(double x)
 	return x < 0 ? 0 : (x > 1 ? 1 : x);
 }
 
+__attribute__((format(printf, 2, 3)))
 static int add_reason(score_out_t *o, const char *fmt, ...)
 {
 	if (o->nreasons >= SCORE_MAX_REASONS)
