@@ -271,13 +271,20 @@ static const dnsts_input_t test_inputs[2] = {
 
 static char *render(int (*fn)(const report_ctx_t *, FILE *), const report_ctx_t *c, int *rc)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
+	/* the stream's buffer pointer lives on the heap: GCC 12 otherwise takes
+	 * the returned text for a pointer to this frame (-Wdangling-pointer) */
+	struct {
+		char *buf;
+		size_t len;
+	} *h = calloc(1, sizeof *h);
+	ck_assert_ptr_nonnull(h);
+	FILE *m = open_memstream(&h->buf, &h->len);
 	ck_assert_ptr_nonnull(m);
 	*rc = fn(c, m);
 	fclose(m);
-	return buf;
+	char *text = h->buf;
+	free(h);
+	return text;
 }
 
 static json_t *load(const char *text)
