@@ -203,6 +203,7 @@ static struct tracker *tracker_new(defrag_t *d, const ip_frag_t *f, const uint8_
 	if (!d->free_list) {
 		/* every slot taken: the oldest tracker gives way */
 		d->stats.evicted++;
+		d->stats.evicted_frags += d->oldest->nfrags;
 		tracker_release(d, d->oldest);
 	}
 	struct tracker *t = d->free_list;
@@ -312,6 +313,7 @@ static bool reserve_arena(defrag_t *d, struct tracker *t, uint32_t len)
 		if (!victim)
 			return false;
 		d->stats.evicted++;
+		d->stats.evicted_frags += victim->nfrags;
 		tracker_release(d, victim);
 	}
 	uint8_t *na = realloc(t->arena, ncap);

@@ -35,6 +35,7 @@ typedef struct defrag_stats {
 	uint64_t dropped;         /* fragments dropped: caps, bad offsets, bad sizes */
 	uint64_t overlaps;        /* fragments overlapping held data */
 	uint64_t evicted;         /* trackers evicted to make room */
+	uint64_t evicted_frags;   /* fragments those evicted trackers held (lost) */
 } defrag_stats_t;
 
 typedef struct defrag defrag_t;

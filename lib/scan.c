@@ -392,7 +392,7 @@ const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
 	o->tcp_dropped_bytes = ts->dropped_bytes;
 	o->tcp_evicted_streams = ts->evicted;
 	o->frag_timeouts = ds->timeouts;
-	o->frag_dropped = ds->dropped;
+	o->frag_dropped = ds->dropped + ds->evicted_frags; /* evicted: lost too */
 	o->frag_overlaps = ds->overlaps;
 	stats_add(o, &s->merged);
 	if (s->det) /* the detector's counters include what was merged into it */
