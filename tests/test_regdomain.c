@@ -39,7 +39,7 @@ START_TEST(search_suffix)
 	regdomain_t *r = regdomain_new();
 	/* a Windows resolver appended its search suffix */
 	expect(r, "abcdef0123.tunnel.example.com.corp.local", "example.com");
-	expect(r, "abcdef0123.cyberops.com.DCCORE200.LOCAL", "cyberops.com");
+	expect(r, "abcdef0123.c2-example.com.DCCORE200.LOCAL", "c2-example.com");
 	/* no inner TLD: the implicit '*' rule */
 	expect(r, "wpad.corp.local", "corp.local");
 	expect(r, "printer._ipp._tcp.local", "_tcp.local");
