@@ -363,6 +363,16 @@ static inline int deliver(capture_t *c, cap_packet_t *pkt)
 	return 1;
 }
 
+/* pcapng block types that are defined (registry of the pcapng draft) but
+ * carry nothing for us: name resolution, statistics, IRIG/ARINC, systemd
+ * journal, decryption secrets, sysdig events, custom and Darwin process
+ * blocks.  Anything else is unknown. */
+static bool ng_block_known(uint32_t type)
+{
+	return (type >= 4 && type <= 10) || type == 0xBAD || type == 0x40000BAD ||
+	       (type >= 0x201 && type <= 0x221) || type == 0x80000001;
+}
+
 /* ---- classic pcap ------------------------------------------------------ */
 
 static int pcap_next_rec(capture_t *c, cap_packet_t *pkt)
@@ -591,7 +601,11 @@ static int ng_next(capture_t *c, cap_packet_t *pkt)
 				caplen = c->ifs[0].snaplen;
 			break;
 		default:
-			continue; /* unknown or uninteresting block */
+			/* uninteresting blocks pass silently, unknown ones are named */
+			if (!ng_block_known(type))
+				warn_once(c, "skipped pcapng block of unknown type 0x%x at byte offset %llu",
+					  type, (unsigned long long)off);
+			continue;
 		}
 		if (r.err)
 			return fail(c, DNSTS_EMALF, "short packet block at packet %llu (byte offset %llu)",
