@@ -12,8 +12,22 @@
  * (the list has none today).  Names under a top-level label that is not
  * in the list are not cached: they are searched for an inner real TLD
  * (a resolver's search suffix), at most REG_MAX_DROP trailing labels deep.
+ *
+ * Fast path: the rules of the list libpsl was built from (its
+ * psl_builtin_filename(), when readable and not outdated) are read once
+ * into a table of every rule and every proper tail of a rule ("co.uk" and
+ * "uk" for "*.sch.co.uk").  A name is walked from its last label leftwards
+ * only while the suffix so far is the tail of some rule, so a name under
+ * "example.com" costs two table probes; libpsl is asked only about
+ * suffixes that the table holds (the answer is kept in the entry) or that
+ * sit under a wildcard rule.  Any other suffix cannot be a public suffix.
+ * Names with bytes outside printable ASCII, a '.' or '\\' inside a label,
+ * or an IDNA ("xn--") label on the walk go the slow path (libpsl on the
+ * text, through the cache above), as do all names when the list file is
+ * missing.  The table holds only the list, never names from traffic.
  */
 #include <libpsl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +37,7 @@
 #define REG_KEY_LABELS 6
 #define REG_CACHE 1024
 #define REG_MAX_DROP 3
+#define REG_FILTER_BITS (1u << 17) /* 16 KiB: most misses never touch the table */
 
 struct reg_entry {
 	uint64_t h;
@@ -30,11 +45,175 @@ struct reg_entry {
 	uint8_t real_tld;
 };
 
+/* A rule of the list or a proper tail of one. */
+enum { R_RULE = 1, R_EXC = 2, R_WILD = 4, R_TAIL = 8 };
+struct rule_ent {
+	uint64_t h;
+	uint32_t off;        /* text in rtext */
+	uint16_t len;
+	uint8_t flags;       /* R_WILD: "*.<this>" is a rule */
+	int8_t is_ps;        /* libpsl's psl_is_public_suffix(), -1 unknown */
+	int8_t is_tld;       /* the same with PSL_TYPE_NO_STAR_RULE, -1 unknown */
+};
+
 struct regdomain {
 	const psl_ctx_t *psl;
 	uint8_t key[16];
+	uint64_t seed;
+	struct rule_ent *rt;  /* open addressing, rcap a power of two; NULL: no fast path */
+	size_t rcap, rn;
+	char *rtext;
+	size_t rtlen, rtcap;
 	struct reg_entry cache[REG_CACHE];
+	uint64_t filter[REG_FILTER_BITS / 64]; /* a bit per hash of a table entry */
 };
+
+/* Label hash: FNV-1a over the lowercased bytes, folded into the hash of
+ * the labels to its right.  Entries are verified by text, so a collision
+ * costs a comparison, never a wrong answer. */
+static inline uint64_t hmix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static inline uint64_t hlabel(uint64_t right, const uint8_t *p, size_t len)
+{
+	uint64_t h = right ^ 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = p[i];
+		c = (uint8_t)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		h = (h ^ c) * 0x100000001b3ull;
+	}
+	return hmix(h ^ len);
+}
+
+static struct rule_ent *rt_slot(regdomain_t *r, uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = h & (r->rcap - 1);; i = (i + 1) & (r->rcap - 1)) {
+		struct rule_ent *e = &r->rt[i];
+		if (!e->len)
+			return e;
+		if (e->h == h && e->len == len && !memcmp(r->rtext + e->off, s, len))
+			return e;
+	}
+}
+
+static int rt_grow(regdomain_t *r)
+{
+	size_t ncap = r->rcap ? r->rcap * 2 : 16384;
+	struct rule_ent *old = r->rt;
+	size_t ocap = r->rcap;
+	r->rt = calloc(ncap, sizeof(*r->rt));
+	if (!r->rt) {
+		r->rt = old;
+		return -1;
+	}
+	r->rcap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (!old[i].len)
+			continue;
+		size_t j = old[i].h & (ncap - 1);
+		while (r->rt[j].len)
+			j = (j + 1) & (ncap - 1);
+		r->rt[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+/* Hash of a dotted text the way hlabel() folds a name's labels. */
+static uint64_t text_hash(const regdomain_t *r, const char *s, size_t len)
+{
+	uint64_t h = r->seed;
+	size_t end = len;
+	for (;;) {
+		size_t st = end;
+		while (st > 0 && s[st - 1] != '.')
+			st--;
+		h = hlabel(h, (const uint8_t *)s + st, end - st);
+		if (st == 0)
+			return h;
+		end = st - 1;
+	}
+}
+
+static int rt_add(regdomain_t *r, const char *s, size_t len, uint8_t flags)
+{
+	if (!len || len > 0xffff)
+		return 0;
+	if ((r->rn + 1) * 2 > r->rcap && rt_grow(r) < 0)
+		return -1;
+	uint64_t h = text_hash(r, s, len);
+	struct rule_ent *e = rt_slot(r, h, s, len);
+	if (!e->len) {
+		if (r->rtlen + len > r->rtcap) {
+			size_t nc = r->rtcap ? r->rtcap * 2 : 262144;
+			while (nc < r->rtlen + len)
+				nc *= 2;
+			char *t = realloc(r->rtext, nc);
+			if (!t)
+				return -1;
+			r->rtext = t;
+			r->rtcap = nc;
+		}
+		memcpy(r->rtext + r->rtlen, s, len);
+		r->filter[(h >> 40) % REG_FILTER_BITS / 64] |= 1ull << ((h >> 40) % 64);
+		e->h = h;
+		e->off = (uint32_t)r->rtlen;
+		e->len = (uint16_t)len;
+		e->is_ps = -1;
+		e->is_tld = -1;
+		r->rtlen += len;
+		r->rn++;
+	}
+	e->flags |= flags;
+	return 0;
+}
+
+/* Read the list's rules; 0 on success. */
+static int rules_load(regdomain_t *r, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	char line[1024];
+	int ret = 0;
+	while (ret == 0 && fgets(line, sizeof(line), fp)) {
+		char *s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if ((s[0] == '/' && s[1] == '/') || !*s || *s == '\n' || *s == '\r')
+			continue;
+		size_t len = 0;
+		while (s[len] && s[len] != ' ' && s[len] != '\t' && s[len] != '\n' && s[len] != '\r')
+			len++;
+		uint8_t flags = R_RULE;
+		if (s[0] == '!') {
+			flags = R_EXC;
+			s++;
+			len--;
+		} else if (len > 2 && s[0] == '*' && s[1] == '.') {
+			flags = R_WILD;
+			s += 2;
+			len -= 2;
+		}
+		for (size_t i = 0; i < len; i++)
+			if (s[i] >= 'A' && s[i] <= 'Z')
+				s[i] = (char)(s[i] + 32);
+		ret = rt_add(r, s, len, flags);
+		/* every proper tail (and the wildcard's base) is a tail */
+		for (size_t i = 0; ret == 0 && i < len; i++)
+			if (s[i] == '.')
+				ret = rt_add(r, s + i + 1, len - i - 1, R_TAIL);
+		if (ret == 0 && flags == R_WILD)
+			ret = rt_add(r, s, len, R_TAIL);
+	}
+	fclose(fp);
+	return ret;
+}
 
 regdomain_t *regdomain_new(void)
 {
@@ -43,11 +222,28 @@ regdomain_t *regdomain_new(void)
 		return NULL;
 	r->psl = psl_builtin();
 	siphash_random_key(r->key);
+	memcpy(&r->seed, r->key, sizeof(r->seed));
+	const char *path = psl_builtin_filename();
+	if (r->psl && path && !psl_builtin_outdated() && rules_load(r, path) != 0) {
+		free(r->rt);
+		free(r->rtext);
+		r->rt = NULL;
+		r->rtext = NULL;
+		r->rcap = r->rn = 0;
+	}
+	if (r->rt && !r->rn) {
+		free(r->rt);
+		r->rt = NULL;
+	}
 	return r;
 }
 
 void regdomain_free(regdomain_t *r)
 {
+	if (!r)
+		return;
+	free(r->rt);
+	free(r->rtext);
 	free(r);
 }
 
@@ -129,7 +325,7 @@ static bool tld_real(const regdomain_t *r, const dns_name_t *n, unsigned i)
 	return psl_is_public_suffix2(r->psl, buf, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
-void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
+static void split_slow(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
 {
 	unsigned nl = n->nlabels;
 	memset(out, 0, sizeof(*out));
@@ -187,6 +383,168 @@ void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out
 	}
 	/* Under the implicit '*' rule: the last two labels. */
 	out->reg_first = nl >= 2 ? nl - 2 : nl;
+}
+
+/* A label the table can answer for: printable ASCII without '.', '\\'
+ * (which the text form escapes) and not IDNA (rules in Unicode). */
+static bool label_plain(const uint8_t *p, unsigned len)
+{
+	if (len >= 4 && (p[0] | 0x20) == 'x' && (p[1] | 0x20) == 'n' && p[2] == '-' && p[3] == '-')
+		return false;
+	for (unsigned i = 0; i < len; i++)
+		if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '.' || p[i] == '\\')
+			return false;
+	return true;
+}
+
+/* Entry for labels [first, last) of n whose hash is h, or NULL. */
+static struct rule_ent *rt_find(regdomain_t *r, uint64_t h, const dns_name_t *n, unsigned first,
+				unsigned last)
+{
+	if (!(r->filter[(h >> 40) % REG_FILTER_BITS / 64] & (1ull << ((h >> 40) % 64))))
+		return NULL;
+	for (size_t i = h & (r->rcap - 1);; i = (i + 1) & (r->rcap - 1)) {
+		struct rule_ent *e = &r->rt[i];
+		if (!e->len)
+			return NULL;
+		if (e->h != h)
+			continue;
+		/* compare the text label by label */
+		const char *t = r->rtext + e->off;
+		size_t o = 0;
+		bool eq = true;
+		for (unsigned k = first; k < last && eq; k++) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(n, k, &len);
+			if (k > first) {
+				if (o >= e->len || t[o] != '.') {
+					eq = false;
+					break;
+				}
+				o++;
+			}
+			if (o + len > e->len) {
+				eq = false;
+				break;
+			}
+			for (unsigned j = 0; j < len; j++)
+				if (lower(p[j]) != t[o + j]) {
+					eq = false;
+					break;
+				}
+			o += len;
+		}
+		if (eq && o == e->len)
+			return e;
+	}
+}
+
+/* Is label i a top-level label of the list (no '*' rule)?  -1: slow path. */
+static int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i)
+{
+	unsigned len;
+	const uint8_t *p = dns_name_label(n, i, &len);
+	if (!label_plain(p, len))
+		return -1;
+	struct rule_ent *e = rt_find(r, hlabel(r->seed, p, len), n, i, i + 1);
+	if (!e)
+		return 0;
+	if (e->is_tld < 0)
+		e->is_tld = (int8_t)tld_real(r, n, i);
+	return e->is_tld;
+}
+
+/* Labels of the longest public suffix of labels [0, last), the one
+ * psl_registrable_domain() stops at; -1: slow path. */
+static int ps_walk(regdomain_t *r, const dns_name_t *n, unsigned last)
+{
+	uint64_t h = r->seed;
+	const struct rule_ent *prev = NULL;
+	int best = 0;
+	for (unsigned k = 1; k <= last; k++) {
+		unsigned i = last - k, len;
+		const uint8_t *p = dns_name_label(n, i, &len);
+		if (!label_plain(p, len))
+			return -1;
+		h = hlabel(h, p, len);
+		struct rule_ent *e = rt_find(r, h, n, i, last);
+		bool cand = k == 1 || (e && (e->flags & (R_RULE | R_EXC | R_WILD))) ||
+			    (prev && (prev->flags & R_WILD));
+		if (cand) {
+			int ps = e ? e->is_ps : -1;
+			if (ps < 0) {
+				char buf[DNS_NAME_STRLEN];
+				labels_text(n, i, last, buf, sizeof(buf), NULL);
+				ps = psl_is_public_suffix(r->psl, buf) != 0;
+				if (e)
+					e->is_ps = (int8_t)ps;
+			}
+			if (ps)
+				best = (int)k;
+		}
+		if (!e || !(e->flags & R_TAIL))
+			break;
+		prev = e;
+	}
+	return best;
+}
+
+void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
+{
+	unsigned nl = n->nlabels;
+	if (!r->rt || nl == 0) {
+		split_slow(r, n, out);
+		return;
+	}
+	memset(out, 0, sizeof(*out));
+	out->nlabels = nl;
+	out->reg_first = nl;
+	int real = tld_fast(r, n, nl - 1);
+	if (real > 0) {
+		int ps = ps_walk(r, n, nl);
+		if (ps < 0) {
+			split_slow(r, n, out);
+			return;
+		}
+		out->real_tld = true;
+		out->reg_first = (unsigned)ps < nl ? nl - (unsigned)ps - 1 : nl;
+		return;
+	}
+	if (real < 0) {
+		split_slow(r, n, out);
+		return;
+	}
+	/* Not a listed TLD: look for a real TLD further left (search suffix). */
+	for (unsigned drop = 1; drop <= REG_MAX_DROP && drop + 1 < nl; drop++) {
+		unsigned last = nl - drop;
+		int t = tld_fast(r, n, last - 1);
+		if (t < 0) {
+			split_slow(r, n, out);
+			return;
+		}
+		if (!t)
+			continue;
+		int ps = ps_walk(r, n, last);
+		if (ps < 0) {
+			split_slow(r, n, out);
+			return;
+		}
+		unsigned k = (unsigned)ps < last ? (unsigned)ps + 1 : 0;
+		if (k && k < last) {
+			out->nlabels = last;
+			out->dropped = drop;
+			out->reg_first = last - k;
+			out->real_tld = true;
+			return;
+		}
+	}
+	/* Under the implicit '*' rule: the last two labels. */
+	out->reg_first = nl >= 2 ? nl - 2 : nl;
+}
+
+void regdomain_split_psl(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
+{
+	split_slow(r, n, out);
 }
 
 size_t regdomain_of_str(regdomain_t *r, const char *name, char *buf, size_t buflen)

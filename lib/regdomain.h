@@ -36,6 +36,10 @@ void regdomain_free(regdomain_t *r);
 /* Split a name (labels as on the wire; case ignored).  Never fails. */
 void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out);
 
+/* The same answer from libpsl alone (no rule table), for tests that check
+ * the fast path against it. */
+void regdomain_split_psl(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out);
+
 /* Convenience for text names ("a.b.example.co.uk"): writes the registered
  * domain, lowercased, to buf; returns its length, 0 when there is none. */
 size_t regdomain_of_str(regdomain_t *r, const char *name, char *buf, size_t buflen);

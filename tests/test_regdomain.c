@@ -1,4 +1,6 @@
 /* test_regdomain.c - registered domain split (lib/regdomain.h). */
+#include <libpsl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_util.h"
@@ -67,12 +69,100 @@ START_TEST(search_suffix)
 }
 END_TEST
 
+static bool name_from_str(const char *s, dns_name_t *n)
+{
+	memset(n, 0, sizeof(*n));
+	size_t o = 0;
+	while (*s) {
+		const char *dot = strchr(s, '.');
+		size_t len = dot ? (size_t)(dot - s) : strlen(s);
+		if (len == 0 || len > 63 || o + len + 2 > DNS_MAX_NAME || n->nlabels >= DNS_MAX_LABELS)
+			return false;
+		n->loff[n->nlabels++] = (uint8_t)o;
+		n->wire[o++] = (uint8_t)len;
+		memcpy(n->wire + o, s, len);
+		o += len;
+		s += len;
+		if (*s == '.')
+			s++;
+	}
+	n->wire[o++] = 0;
+	n->len = (uint16_t)o;
+	return true;
+}
+
+static unsigned compared;
+
+static void same_as_psl(regdomain_t *r, const char *name)
+{
+	dns_name_t n;
+	if (!name_from_str(name, &n))
+		return;
+	regdomain_split_t a, b;
+	regdomain_split(r, &n, &a);
+	regdomain_split_psl(r, &n, &b);
+	ck_assert_msg(a.nlabels == b.nlabels && a.reg_first == b.reg_first &&
+			      a.dropped == b.dropped && a.real_tld == b.real_tld,
+		      "%s: table %u/%u/%u/%d, libpsl %u/%u/%u/%d", name, a.nlabels, a.reg_first,
+		      a.dropped, a.real_tld, b.nlabels, b.reg_first, b.dropped, b.real_tld);
+	compared++;
+}
+
+/* The rule table's answer equals libpsl's for names built from every rule
+ * of the list (wildcards filled, exceptions, one to three labels more,
+ * upper case, a search suffix) and for odd names. */
+START_TEST(table_matches_libpsl)
+{
+	regdomain_t *r = regdomain_new();
+	const char *odd[] = {
+		"com", "example.com", "www.example.com", "a.b.c.d.e.f.g.h.example.com.au",
+		"foo.bar.local", "x.y.corp.local", "wpad.corp.local", "printer._ipp._tcp.local",
+		"x.xn--p1ai", "a.xn--80ak6aa92e.com", "a.b.kawasaki.jp", "www.city.kawasaki.jp",
+		"city.kawasaki.jp", "forgot.his.name", "a.forgot.his.name", "his.name",
+		"a.b.c.s3.amazonaws.com", "a.b.ck", "www.ck", "x.www.ck", "EXAMPLE.CO.UK",
+		"a.example.co.uk.lan", "p.t.example.com.corp.local.x", "nosuchtld", "a.nosuchtld",
+		"_dmarc.example.com", "a-b.c_d.example.org", "1.2.3.4.in-addr.arpa",
+		"tunnel.example.com.dccore200.local", "x.co.uk.corp", "q.blogspot.com",
+	};
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+		same_as_psl(r, odd[i]);
+	const char *path = psl_builtin_filename();
+	FILE *fp = path ? fopen(path, "r") : NULL;
+	if (fp) {
+		char line[512];
+		while (fgets(line, sizeof(line), fp)) {
+			char *s = line;
+			if ((s[0] == '/' && s[1] == '/') || s[0] == '\n' || s[0] == ' ')
+				continue;
+			s[strcspn(s, " \t\r\n")] = '\0';
+			if (s[0] == '!')
+				s++;
+			if (s[0] == '*')
+				s[0] = 'x';
+			const char *pre[] = {"", "a.", "b.a.", "d.c.b.a.", "WWW."};
+			char name[600];
+			for (size_t k = 0; k < sizeof(pre) / sizeof(pre[0]); k++) {
+				snprintf(name, sizeof(name), "%s%s", pre[k], s);
+				same_as_psl(r, name);
+			}
+			snprintf(name, sizeof(name), "q.%s.corp.local", s);
+			same_as_psl(r, name);
+		}
+		fclose(fp);
+		ck_assert_uint_gt(compared, 40000);
+	}
+	regdomain_free(r);
+}
+END_TEST
+
 static Suite *regdomain_suite(void)
 {
 	Suite *s = suite_create("regdomain");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, psl_split);
 	tcase_add_test(tc, search_suffix);
+	tcase_add_test(tc, table_matches_libpsl);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

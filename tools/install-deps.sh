@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	gcc clang make cmake pkg-config ca-certificates \
-	libpcap-dev libjansson-dev check libpsl-dev libarchive-dev \
+	libpcap-dev libjansson-dev check libpsl-dev publicsuffix libarchive-dev \
 	libclang-rt-14-dev valgrind \
 	tshark python3 python3-scapy python3-jsonschema jq bind9-utils \
 	gzip bzip2 xz-utils zstd zip >/dev/null
