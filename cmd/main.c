@@ -601,12 +601,6 @@ int main(int argc, char **argv)
 	free(inputs.paths);
 	dnsts_scanner_finish(s);
 
-	const char *const *unsup;
-	size_t nunsup = dnsts_scanner_unsupported(s, &unsup);
-	for (size_t i = 0; i < nunsup; i++)
-		fprintf(stderr, PROG ": warning: packets with %s were not decoded (counted in "
-				"unsupported_packets)\n", unsup[i]);
-
 	int status = trouble ? EXIT_TROUBLE : EXIT_CLEAN;
 	bool write_failed = false;
 	if (messages) {

@@ -190,6 +190,18 @@ static void note_unsupported(dnsts_scanner_t *s, const char *what)
 		s->unsupported[s->nunsupported++] = what;
 }
 
+/* The kinds of packet of the current input that were not decoded. */
+static void note_input_unsupported(dnsts_scanner_t *s, const char *what)
+{
+	if (!what)
+		what = "unknown encapsulation";
+	for (size_t i = 0; i < s->ninput_unsup; i++)
+		if (s->input_unsup[i] == what || strcmp(s->input_unsup[i], what) == 0)
+			return;
+	if (s->ninput_unsup < SCAN_MAX_INPUT_UNSUPPORTED)
+		s->input_unsup[s->ninput_unsup++] = what;
+}
+
 /* A transport packet reached (first == true: the packet's own class is
  * still to be counted). */
 static void handle_l4(dnsts_scanner_t *s, const l4_pkt_t *l4, bool first)
@@ -244,6 +256,7 @@ static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p)
 			if (first)
 				s->st.unsupported_packets++;
 			note_unsupported(s, d.what);
+			note_input_unsupported(s, d.what);
 			return;
 		}
 		return;
@@ -288,6 +301,8 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 		return rc;
 	}
 	in->format = capture_format(c);
+	uint64_t unsup_before = s->st.unsupported_packets;
+	s->ninput_unsup = 0;
 	cap_packet_t p;
 	int lastlt = -1;
 	while ((rc = capture_next(c, &p)) == 1) {
@@ -311,8 +326,25 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	}
 	if (rc < 0)
 		in->error = strdup(capture_error(c) ? capture_error(c) : dnsts_strerror(rc));
-	if (capture_warning(c))
-		in->warning = strdup(capture_warning(c));
+	uint64_t unsup = s->st.unsupported_packets - unsup_before;
+	if (unsup || capture_warning(c)) {
+		/* one warning line per input: the reader's, then what was not decoded */
+		char w[1024];
+		size_t off = 0;
+		if (capture_warning(c))
+			off += (size_t)snprintf(w, sizeof w, "%s", capture_warning(c));
+		if (unsup && off < sizeof w) {
+			off += (size_t)snprintf(w + off, sizeof w - off,
+						"%s%llu packet%s not decoded (", off ? "; " : "",
+						(unsigned long long)unsup, unsup == 1 ? "" : "s");
+			for (size_t i = 0; i < s->ninput_unsup && off < sizeof w; i++)
+				off += (size_t)snprintf(w + off, sizeof w - off, "%s%s", i ? ", " : "",
+							s->input_unsup[i]);
+			if (off < sizeof w)
+				snprintf(w + off, sizeof w - off, "), counted in unsupported_packets");
+		}
+		in->warning = strdup(w);
+	}
 	capture_close(c);
 	return rc < 0 ? rc : DNSTS_OK;
 }

@@ -14,6 +14,7 @@
 #include "tcp_reasm.h"
 
 #define SCAN_MAX_UNSUPPORTED 32
+#define SCAN_MAX_INPUT_UNSUPPORTED 8
 
 struct dnsts_scanner {
 	dnsts_options_t opt;
@@ -36,6 +37,8 @@ struct dnsts_scanner {
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *unsupported[SCAN_MAX_UNSUPPORTED];
 	size_t nunsupported;
+	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
+	size_t ninput_unsup;
 	struct report_cache *report; /* scored findings, report.c; NULL until asked */
 };
 
