@@ -485,7 +485,9 @@ double agg_unique(const agg_t *g)
 	double sum = 0;
 	unsigned zeros = 0;
 	for (unsigned i = 0; i < AGG_HLL_M; i++) {
-		sum += ldexp(1.0, -g->d->hll[i]);
+		/* 2^-rank, exactly, without ldexp() */
+		union { uint64_t u; double f; } p2 = {(uint64_t)(1023 - g->d->hll[i]) << 52};
+		sum += p2.f;
 		if (!g->d->hll[i])
 			zeros++;
 	}

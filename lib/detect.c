@@ -680,15 +680,20 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		if (!e)
 			continue;
 		score_out_t so;
-		const char *base = agg_base(&e->g);
-		score_domain(&e->g, base ? base : e->key, 0, &so);
+		/* the score first, without sentences: most domains stop here */
+		uint64_t raw = 0;
+		score_domain_quick(&e->g, 0, &so);
 		if (so.score >= 30 || (so.tool && !strcmp(so.tool, "iodine"))) {
-			uint64_t raw = raw_for(d, &e->g);
-			if (raw) {
-				score_out_clear(&so);
-				score_domain(&e->g, base ? base : e->key, raw, &so);
-			}
+			raw = raw_for(d, &e->g);
+			if (raw)
+				score_domain_quick(&e->g, raw, &so);
 		}
+		if (e->allow_reason)
+			so.score = 0;
+		if (!(all || (!e->allow_reason && so.score >= min_score)))
+			continue;
+		const char *base = agg_base(&e->g);
+		score_domain(&e->g, base ? base : e->key, raw, &so);
 		if (e->allow_reason) {
 			so.score = 0;
 			so.confidence = "low";

@@ -58,7 +58,7 @@ void score_out_clear(score_out_t *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int score_domain(const agg_t *g, const char *domain, uint64_t raw, score_out_t *o)
+static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_out_t *o, bool text)
 {
 	int ret = 0;
 	memset(o, 0, sizeof(*o));
@@ -69,8 +69,8 @@ int score_domain(const agg_t *g, const char *domain, uint64_t raw, score_out_t *
 	double entropy = g->uniq ? g->sum_entropy / nu : 0;
 	double share;
 	uint32_t enc = agg_encoding(g, &share);
-	double bits = enc ? features_enc_bits(enc) : 8.0 * agg_compress_ratio(g);
 	double ratio = agg_compress_ratio(g);
+	double bits = enc ? features_enc_bits(enc) : 8.0 * ratio;
 	double q = g->queries ? (double)g->queries : 1;
 	uint64_t data_q = g->qtype[AQ_TXT] + g->qtype[AQ_NULL] + g->qtype[AQ_CNAME] +
 			  g->qtype[AQ_MX] + g->qtype[AQ_KEY] + g->qtype[AQ_PRIVATE];
@@ -144,6 +144,9 @@ int score_domain(const agg_t *g, const char *domain, uint64_t raw, score_out_t *
 	o->exfil = out_b >= 512 || g->q_answer_bytes >= 100;
 	o->confidence = (o->tool && strength >= 0.9) || o->score >= 85 ? "high"
 			: o->score >= 70 ? "medium" : "low";
+
+	if (!text)
+		return 0;
 
 	/* sentences */
 	char hb[32], hb2[32];
@@ -234,4 +237,14 @@ int score_domain(const agg_t *g, const char *domain, uint64_t raw, score_out_t *
 		}
 	}
 	return ret ? -1 : 0;
+}
+
+int score_domain(const agg_t *g, const char *domain, uint64_t raw, score_out_t *out)
+{
+	return score_core(g, domain, raw, out, true);
+}
+
+void score_domain_quick(const agg_t *g, uint64_t raw, score_out_t *out)
+{
+	score_core(g, NULL, raw, out, false);
 }

@@ -52,6 +52,10 @@ typedef struct score_out {
  * Returns 0, or -1 when a string could not be allocated (the score is
  * still set). */
 int score_domain(const agg_t *g, const char *domain, uint64_t raw, score_out_t *out);
+/* The same score, confidence, tool, encoding and byte counts without the
+ * sentences, features and decoded sample (nothing allocated): for
+ * deciding which domains to report. */
+void score_domain_quick(const agg_t *g, uint64_t raw, score_out_t *out);
 void score_out_clear(score_out_t *o);
 
 #endif
