@@ -22,6 +22,7 @@
  * other than QUERY (UPDATE, NOTIFY), messages without a question.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,14 +41,26 @@
 #define DET_MAX_RAW 64
 #define DET_RESP_BUF 1024
 
+#define DOM_KEY_INLINE 40
+#define DOM_CHUNK 4096
+/* Detector memory (records, details, client lists) kept under this; past
+ * it the least suspicious domain of a sample is evicted as when full. */
+#define DET_MAX_BYTES ((size_t)128 << 20)
+
 typedef struct dom {
 	uint64_t h;
-	char *key;                 /* lowercase base key */
-	char *reg;                 /* registered domain (may equal key) */
 	const char *allow_reason;  /* non-NULL: an allowlisted name */
+	char *key_heap;            /* the key when longer than the inline buffer */
+	uint16_t klen;
 	bool prefix_mode;
+	char key_inline[DOM_KEY_INLINE]; /* lowercase base key, NUL-terminated */
 	agg_t g;
 } dom_t;
+
+static inline const char *dom_key(const dom_t *e)
+{
+	return e->key_heap ? e->key_heap : e->key_inline;
+}
 
 typedef struct raw_pair {
 	ip_addr_t a, b;
@@ -61,6 +74,11 @@ struct detector {
 	allowlist_t *al;
 	dom_t **tab;
 	size_t cap, n;
+	/* records come from chunks of DOM_CHUNK; freed ones are chained */
+	dom_t **chunks;
+	size_t nchunks, cchunks, chunk_used;
+	dom_t *free_doms;
+	size_t bytes, max_bytes;
 	uint64_t rng;
 	uint64_t allowlisted_queries, base_domains, evicted_domains;
 	raw_pair_t raw[DET_MAX_RAW];
@@ -89,6 +107,7 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->max_domains = opt && opt->max_domains ? opt->max_domains : DET_DEFAULT_MAX_DOMAINS;
 	d->max_clients = opt && opt->max_clients_per_domain ? opt->max_clients_per_domain
 							     : DET_DEFAULT_MAX_CLIENTS;
+	d->max_bytes = DET_MAX_BYTES;
 	d->rd = regdomain_new();
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
 	d->cap = 1024;
@@ -112,14 +131,46 @@ nomem:
 	return NULL;
 }
 
-static void dom_free(dom_t *e)
+static size_t agg_bytes(const agg_t *g)
 {
-	if (!e)
-		return;
-	free(e->key);
-	free(e->reg);
+	return (g->d ? sizeof(*g->d) : 0) + g->cclients * sizeof(*g->clients);
+}
+
+static void dom_release(detector_t *d, dom_t *e)
+{
+	d->bytes -= sizeof(*e) + agg_bytes(&e->g);
+	free(e->key_heap);
 	agg_clear(&e->g);
-	free(e);
+	*(dom_t **)e = d->free_doms;
+	d->free_doms = e;
+}
+
+static dom_t *dom_alloc(detector_t *d)
+{
+	dom_t *e = d->free_doms;
+	if (e) {
+		d->free_doms = *(dom_t **)e;
+	} else {
+		if (!d->nchunks || d->chunk_used == DOM_CHUNK) {
+			if (d->nchunks == d->cchunks) {
+				size_t nc = d->cchunks ? d->cchunks * 2 : 16;
+				dom_t **p = realloc(d->chunks, nc * sizeof(*p));
+				if (!p)
+					return NULL;
+				d->chunks = p;
+				d->cchunks = nc;
+			}
+			dom_t *c = malloc(DOM_CHUNK * sizeof(*c));
+			if (!c)
+				return NULL;
+			d->chunks[d->nchunks++] = c;
+			d->chunk_used = 0;
+		}
+		e = &d->chunks[d->nchunks - 1][d->chunk_used++];
+	}
+	memset(e, 0, offsetof(dom_t, key_inline));
+	d->bytes += sizeof(*e);
+	return e;
 }
 
 void detector_free(detector_t *d)
@@ -127,7 +178,13 @@ void detector_free(detector_t *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->cap && d->tab; i++)
-		dom_free(d->tab[i]);
+		if (d->tab[i]) {
+			free(d->tab[i]->key_heap);
+			agg_clear(&d->tab[i]->g);
+		}
+	for (size_t i = 0; i < d->nchunks; i++)
+		free(d->chunks[i]);
+	free(d->chunks);
 	free(d->tab);
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
@@ -140,7 +197,7 @@ static dom_t *lookup(const detector_t *d, const char *key, size_t len, uint64_t 
 		dom_t *e = d->tab[i];
 		if (!e)
 			return NULL;
-		if (e->h == h && strncmp(e->key, key, len) == 0 && e->key[len] == '\0')
+		if (e->h == h && e->klen == len && memcmp(dom_key(e), key, len) == 0)
 			return e;
 	}
 }
@@ -192,19 +249,23 @@ static void evict_one(detector_t *d)
 	}
 	if (best == SIZE_MAX)
 		return;
-	dom_free(d->tab[best]);
+	dom_release(d, d->tab[best]);
 	remove_slot(d, best);
 	d->evicted_domains++;
 }
 
-static dom_t *get(detector_t *d, const char *key, size_t len, const char *reg)
+static dom_t *get(detector_t *d, const char *key, size_t len)
 {
 	uint64_t h = siphash(d->key, key, len);
 	dom_t *e = lookup(d, key, len, h);
 	if (e)
 		return e;
-	if (d->n >= d->max_domains)
+	while (d->n && (d->n >= d->max_domains || d->bytes >= d->max_bytes)) {
+		size_t before = d->n;
 		evict_one(d);
+		if (d->n == before)
+			break;
+	}
 	if ((d->n + 1) * 2 > d->cap) {
 		size_t ncap = d->cap * 2;
 		dom_t **nt = calloc(ncap, sizeof(*nt));
@@ -217,17 +278,23 @@ static dom_t *get(detector_t *d, const char *key, size_t len, const char *reg)
 		d->tab = nt;
 		d->cap = ncap;
 	}
-	e = calloc(1, sizeof(*e));
+	if (len > 0xffff)
+		return NULL;
+	e = dom_alloc(d);
 	if (!e)
 		return NULL;
-	e->key = strndup(key, len);
-	e->reg = strdup(reg ? reg : "");
-	if (!e->key || !e->reg) {
-		dom_free(e);
-		return NULL;
+	if (len < DOM_KEY_INLINE) {
+		memcpy(e->key_inline, key, len);
+		e->key_inline[len] = '\0';
+	} else {
+		e->key_heap = strndup(key, len);
+		if (!e->key_heap) {
+			dom_release(d, e);
+			return NULL;
+		}
 	}
+	e->klen = (uint16_t)len;
 	e->h = h;
-	agg_init(&e->g);
 	place(d->tab, d->cap, e);
 	d->n++;
 	d->base_domains++;
@@ -354,8 +421,10 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 	}
 	uint32_t h = bl ? (uint32_t)siphash(d->key, buf, bl) | 1 : 0;
 	double ent = bl >= 16 ? features_entropy(buf, bl) : -1;
+	size_t b0 = agg_bytes(&e->g);
 	agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, data, decoded, addr, h, ent,
 			 ev->input_id, d->max_clients);
+	d->bytes += agg_bytes(&e->g) - b0;
 }
 
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
@@ -371,7 +440,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	const ip_addr_t *client = q ? ev->src : ev->dst;
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
 	uint16_t port = q ? ev->dport : ev->sport;
-	char key[DNS_NAME_STRLEN], reg[DNS_NAME_STRLEN];
+	char key[DNS_NAME_STRLEN];
 	size_t klen;
 	int mf;
 	regdomain_split_t sp;
@@ -383,7 +452,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		if (mf < 0)
 			return;
 		klen = regdomain_labels_str(n, (unsigned)mf, sp.nlabels, key, sizeof(key));
-		dom_t *e = get(d, key, klen, key);
+		dom_t *e = get(d, key, klen);
 		if (!e)
 			return;
 		e->allow_reason = why;
@@ -396,8 +465,10 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 			if (ev->ts_ns > e->g.last_ns)
 				e->g.last_ns = ev->ts_ns;
 		} else {
+			size_t b0 = agg_bytes(&e->g);
 			agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, 0, 0, 0, 0, -1,
 					 ev->input_id, d->max_clients);
+			d->bytes += agg_bytes(&e->g) - b0;
 		}
 		return;
 	}
@@ -420,27 +491,26 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		aq.reg_first = 0;
 		aq.npay = 0;
 		klen = regdomain_labels_str(n, 0, 1, key, sizeof(key));
-		memcpy(reg, key, klen + 1);
 	} else if (sp.reg_first >= sp.nlabels) {
 		aq.reg_first = sp.nlabels;
 		aq.npay = 0;
 		klen = regdomain_labels_str(n, 0, sp.nlabels, key, sizeof(key));
-		memcpy(reg, key, klen + 1);
 	} else {
 		aq.reg_first = sp.reg_first;
 		aq.npay = sp.reg_first;
 		klen = regdomain_labels_str(n, sp.reg_first, sp.nlabels, key, sizeof(key));
-		memcpy(reg, key, klen + 1);
 		aq.base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
 	}
 	if (!klen)
 		return;
-	dom_t *e = get(d, key, klen, reg);
+	dom_t *e = get(d, key, klen);
 	if (!e)
 		return;
 	e->prefix_mode = aq.prefix_mode;
 	if (q) {
+		size_t b0 = agg_bytes(&e->g);
 		agg_add_query(&e->g, &aq, d->key, d->max_clients);
+		d->bytes += agg_bytes(&e->g) - b0;
 		/* answer records inside a query: data in the wrong section */
 		if (m->count[1] && port != 5353) {
 			dns_rr_iter_t it;
@@ -494,7 +564,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		const dom_t *s = src->tab[i];
 		if (!s)
 			continue;
-		dom_t *e = get(dst, s->key, strlen(s->key), s->reg);
+		dom_t *e = get(dst, dom_key(s), s->klen);
 		if (!e) {
 			ret = -1;
 			continue;
@@ -502,8 +572,10 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		if (s->allow_reason)
 			e->allow_reason = s->allow_reason;
 		e->prefix_mode |= s->prefix_mode;
+		size_t b0 = agg_bytes(&e->g);
 		if (agg_merge(&e->g, &s->g, input_offset, dst->max_clients) < 0)
 			ret = -1;
+		dst->bytes += agg_bytes(&e->g) - b0;
 	}
 	for (size_t i = 0; i < src->nraw; i++) {
 		const raw_pair_t *r = &src->raw[i];
@@ -552,8 +624,8 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t 
 	if (!f)
 		return NULL;
 	const char *base = e->allow_reason ? NULL : agg_base(g);
-	f->domain = strdup(base ? base : e->key);
-	f->registered_domain = strdup(e->reg[0] ? e->reg : e->key);
+	f->domain = strdup(base ? base : dom_key(e));
+	f->registered_domain = strdup(dom_key(e));
 	if (!f->domain || !f->registered_domain)
 		goto fail;
 	f->score = so->score;
@@ -693,7 +765,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		if (!(all || (!e->allow_reason && so.score >= min_score)))
 			continue;
 		const char *base = agg_base(&e->g);
-		score_domain(&e->g, base ? base : e->key, raw, &so);
+		score_domain(&e->g, base ? base : dom_key(e), raw, &so);
 		if (e->allow_reason) {
 			so.score = 0;
 			so.confidence = "low";
