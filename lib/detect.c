@@ -295,6 +295,7 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 	}
 	e->klen = (uint16_t)len;
 	e->h = h;
+	agg_init(&e->g);
 	place(d->tab, d->cap, e);
 	d->n++;
 	d->base_domains++;
