@@ -23,6 +23,66 @@
 static const uint8_t SKETCH_KEY[16] = {0x64, 0x6e, 0x73, 0x74, 0x73, 0x2d, 0x73, 0x6b,
 				       0x65, 0x74, 0x63, 0x68, 0x2d, 0x6b, 0x65, 0x79};
 
+#define FC_SLOTS 1024
+#define FC_TEXT 47
+
+struct fc_entry {
+	uint8_t len;            /* text bytes; 0: empty */
+	char text[FC_TEXT];     /* labels, each preceded by its length */
+	feat_t f;
+};
+
+struct agg_fcache {
+	struct fc_entry e[FC_SLOTS];
+};
+
+agg_fcache_t *agg_fcache_new(void)
+{
+	return calloc(1, sizeof(agg_fcache_t));
+}
+
+void agg_fcache_free(agg_fcache_t *c)
+{
+	free(c);
+}
+
+/* features_compute() through the cache: the result depends only on the
+ * label bytes, which the entry holds in wire form (so a label boundary
+ * and a dot differ). */
+static void features_cached(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f)
+{
+	uint8_t key[FC_TEXT];
+	size_t kl = 0;
+	if (c) {
+		for (unsigned i = 0; i < fl->n; i++) {
+			if (kl + 1 + fl->len[i] > FC_TEXT) {
+				c = NULL;
+				break;
+			}
+			key[kl++] = fl->len[i];
+			memcpy(key + kl, fl->p[i], fl->len[i]);
+			kl += fl->len[i];
+		}
+	}
+	if (!c || !kl) {
+		features_compute(fl, f);
+		return;
+	}
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < kl; i++)
+		h = (h ^ key[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	struct fc_entry *e = &c->e[h % FC_SLOTS];
+	if (e->len == kl && !memcmp(e->text, key, kl)) {
+		*f = e->f;
+		return;
+	}
+	features_compute(fl, f);
+	e->len = (uint8_t)kl;
+	memcpy(e->text, key, kl);
+	e->f = *f;
+}
+
 void agg_init(agg_t *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -286,7 +346,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	}
 	/* a new payload: features */
 	feat_t f;
-	features_compute(&fl, &f);
+	features_cached(q->fcache, &fl, &f);
 	g->uniq++;
 	g->uniq_chars += tl;
 	g->sum_labels += fl.n;

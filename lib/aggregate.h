@@ -98,6 +98,14 @@ typedef struct agg {
 	uint8_t prev_len;
 } agg_t;
 
+/* A per-detector cache of payload features by payload text: benign
+ * traffic repeats a small vocabulary of labels ("www", "mail", "api")
+ * under ever new domains, and features_compute() is the costliest step
+ * of a new payload.  Only short payloads are cached. */
+typedef struct agg_fcache agg_fcache_t;
+agg_fcache_t *agg_fcache_new(void);
+void agg_fcache_free(agg_fcache_t *c);
+
 /* One query as detect hands it over. */
 typedef struct agg_query {
 	const dns_name_t *name;
@@ -110,6 +118,7 @@ typedef struct agg_query {
 	uint64_t ts_ns;
 	const ip_addr_t *client, *resolver;
 	uint32_t input_id;
+	agg_fcache_t *fcache;   /* NULL: no cache */
 } agg_query_t;
 
 void agg_init(agg_t *g);

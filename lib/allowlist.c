@@ -25,6 +25,7 @@ struct allowlist {
 	uint8_t key[16];
 	struct al_entry *tab;
 	size_t cap, n;
+	uint64_t nlabel_mask;   /* bit k-1: an entry has k labels (bit 63: 64 or more) */
 };
 
 /* Built-in names: each covers its subdomains. */
@@ -155,6 +156,10 @@ int allowlist_add(allowlist_t *a, const char *name, const char *reason)
 	size_t i = h & (a->cap - 1);
 	while (a->tab[i].name)
 		i = (i + 1) & (a->cap - 1);
+	unsigned nl = 1;
+	for (size_t k = 0; k < len; k++)
+		nl += buf[k] == '.';
+	a->nlabel_mask |= 1ull << (nl > 64 ? 63 : nl - 1);
 	a->tab[i].name = copy;
 	a->tab[i].reason = reason;
 	a->tab[i].h = h;
@@ -318,12 +323,15 @@ const char *allowlist_match_n(const allowlist_t *a, const dns_name_t *n, unsigne
 	if (nlabels > n->nlabels)
 		nlabels = n->nlabels;
 	if (a->n && nlabels) {
-		/* lowercased text once; each suffix is a tail of it */
+		/* Only suffixes with as many labels as some entry can match; the
+		 * lowercased text is built for the longest of them only. */
+		unsigned maxk = 64 - (unsigned)__builtin_clzll(a->nlabel_mask);
+		unsigned from = nlabels > maxk && maxk < 64 ? nlabels - maxk : 0;
 		size_t o = 0;
-		for (unsigned i = 0; i < nlabels; i++) {
+		for (unsigned i = from; i < nlabels; i++) {
 			unsigned len;
 			const uint8_t *p = dns_name_label(n, i, &len);
-			if (i)
+			if (i > from)
 				buf[o++] = '.';
 			starts[i] = o;
 			for (unsigned j = 0; j < len; j++) {
@@ -332,7 +340,10 @@ const char *allowlist_match_n(const allowlist_t *a, const dns_name_t *n, unsigne
 			}
 		}
 		buf[o] = '\0';
-		for (unsigned i = 0; i < nlabels; i++) {
+		for (unsigned i = from; i < nlabels; i++) {
+			unsigned k = nlabels - i;
+			if (!(a->nlabel_mask & (1ull << (k > 64 ? 63 : k - 1))))
+				continue;
 			size_t len = o - starts[i];
 			uint64_t h = siphash(a->key, buf + starts[i], len);
 			struct al_entry *e = find(a, buf + starts[i], len, h);

@@ -72,6 +72,7 @@ struct detector {
 	size_t max_domains, max_clients;
 	regdomain_t *rd;
 	allowlist_t *al;
+	agg_fcache_t *fc;
 	dom_t **tab;
 	size_t cap, n;
 	/* records come from chunks of DOM_CHUNK; freed ones are chained */
@@ -110,9 +111,10 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->max_bytes = DET_MAX_BYTES;
 	d->rd = regdomain_new();
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
+	d->fc = agg_fcache_new();
 	d->cap = 1024;
 	d->tab = calloc(d->cap, sizeof(*d->tab));
-	if (!d->rd || !d->al || !d->tab)
+	if (!d->rd || !d->al || !d->tab || !d->fc)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -188,6 +190,7 @@ void detector_free(detector_t *d)
 	free(d->tab);
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
+	agg_fcache_free(d->fc);
 	free(d);
 }
 
@@ -483,6 +486,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	aq.client = client;
 	aq.resolver = resolver;
 	aq.input_id = ev->input_id;
+	aq.fcache = d->fc;
 	unsigned len0;
 	dns_name_label(n, n->nlabels - 1, &len0);
 	const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
