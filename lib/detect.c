@@ -363,6 +363,7 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 		dns_rr_iter_t it;
 		dns_rr_t rr;
 		dns_rr_iter_init(&it, m);
+		it.no_names = true;
 		int guard = 0;
 		while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
 			if (rr.section != DNS_SEC_ANSWER)
@@ -521,6 +522,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 			dns_rr_iter_t it;
 			dns_rr_t rr;
 			dns_rr_iter_init(&it, m);
+			it.no_names = true;
 			uint64_t bytes = 0;
 			int guard = 0;
 			while (dns_rr_next(&it, &rr) == 1 && guard++ < 256)

@@ -101,14 +101,23 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 		}
 		if (nul && memchr(lab, 0, c))
 			*nul = true;
-		out->loff[nl++] = (uint8_t)wl;
-		out->wire[wl] = c;
-		memcpy(out->wire + wl + 1, lab, c);
+		if (out) {
+			out->loff[nl] = (uint8_t)wl;
+			out->wire[wl] = c;
+			memcpy(out->wire + wl + 1, lab, c);
+		}
+		nl++;
 		wl += 1u + c;
 	}
-	out->wire[wl++] = 0;
-	out->len = (uint16_t)wl;
-	out->nlabels = (uint8_t)nl;
+	wl++;
+	if (out) {
+		out->wire[wl - 1] = 0;
+		out->len = (uint16_t)wl;
+		out->nlabels = (uint8_t)nl;
+	} else if (nl > DNS_MAX_LABELS) {
+		*why = NAME_BAD;
+		return DNSTS_EMALF;
+	}
 	*pos = jumped ? end : r.pos;
 	*why = NAME_OK;
 	return 0;
@@ -255,6 +264,7 @@ void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m)
 	it->left = m->count[0];
 	it->done = m->len < DNS_HEADER_LEN;
 	it->nopt = 0;
+	it->no_names = false;
 }
 
 /* Are the options of an OPT record well framed? */
@@ -320,7 +330,9 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	size_t pos = it->pos;
 	enum name_why why;
 	bool nul = false;
-	if (name_read(m->wire, m->len, &pos, &rr->name, &why, &nul) != 0) {
+	if (it->no_names)
+		name_set_root(&rr->name);
+	if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why, &nul) != 0) {
 		if (why == NAME_SHORT) {
 			m->anomalies |= DNS_ANOM_TRUNC_RR;
 		} else {

@@ -113,6 +113,8 @@ typedef struct dns_rr_iter {
 	uint16_t left;           /* records left in the section */
 	bool done;
 	uint16_t nopt;           /* OPT records met (a second one is an anomaly) */
+	bool no_names;           /* set after init: owner names are checked, not copied
+	                            (rr->name is then left empty) */
 } dns_rr_iter_t;
 
 /* Iterate over every record of every section, the questions included (the
