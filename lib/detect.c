@@ -12,12 +12,15 @@
  * DET_MAX_RAW pairs).
  *
  * Bounds and eviction: at most max_domains entries (default
- * DET_DEFAULT_MAX_DOMAINS).  When full, DET_EVICT_SAMPLE occupied slots are
- * picked at random and the one with the lowest suspicion (roughly the
- * hostname-unlike payload characters plus unique answer bytes it carries,
- * see agg_suspicion) is evicted, so a long capture full of benign names
- * keeps the domains that look like tunnels.  Clients per domain are capped
- * (default DET_DEFAULT_MAX_CLIENTS); more are counted, not listed.
+ * DET_DEFAULT_MAX_DOMAINS) and DET_MAX_BYTES of records, details and client
+ * lists.  When either is reached, one sweep scores every domain with
+ * agg_suspicion (roughly the hostname-unlike payload characters plus the
+ * unique answer bytes it carries) and evicts the least suspicious quarter,
+ * so a long capture full of benign names keeps the domains that look like
+ * tunnels and memory stays flat whatever the capture's size.  Records come
+ * from chunked pools (no allocation per new domain once warm).  Clients
+ * per domain are capped (default DET_DEFAULT_MAX_CLIENTS); more are
+ * counted, not listed.
  * Deliberately dropped: non-IN classes (CHAOS version probes), opcodes
  * other than QUERY (UPDATE, NOTIFY), messages without a question.
  */
@@ -37,7 +40,7 @@
 
 #define DET_DEFAULT_MAX_DOMAINS 100000
 #define DET_DEFAULT_MAX_CLIENTS 64
-#define DET_EVICT_SAMPLE 8
+#define DET_EVICT_FRACTION 4
 #define DET_MAX_RAW 64
 #define DET_RESP_BUF 1024
 
@@ -80,22 +83,11 @@ struct detector {
 	size_t nchunks, cchunks, chunk_used;
 	dom_t *free_doms;
 	size_t bytes, max_bytes;
-	uint64_t rng;
 	uint64_t allowlisted_queries, base_domains, evicted_domains;
 	raw_pair_t raw[DET_MAX_RAW];
 	size_t nraw;
 	uint64_t raw_dropped;
 };
-
-static uint64_t rng_next(detector_t *d)
-{
-	uint64_t x = d->rng;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	d->rng = x;
-	return x;
-}
 
 detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
@@ -103,8 +95,6 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	if (!d)
 		goto nomem;
 	siphash_random_key(d->key);
-	memcpy(&d->rng, d->key, sizeof(d->rng));
-	d->rng |= 1;
 	d->max_domains = opt && opt->max_domains ? opt->max_domains : DET_DEFAULT_MAX_DOMAINS;
 	d->max_clients = opt && opt->max_clients_per_domain ? opt->max_clients_per_domain
 							     : DET_DEFAULT_MAX_CLIENTS;
@@ -213,48 +203,60 @@ static void place(dom_t **tab, size_t cap, dom_t *e)
 	tab[i] = e;
 }
 
-/* Remove slot i with backward-shift deletion (linear probing). */
-static void remove_slot(detector_t *d, size_t i)
+static int cmp_double(const void *a, const void *b)
 {
-	size_t mask = d->cap - 1;
-	d->tab[i] = NULL;
-	size_t j = i;
-	for (;;) {
-		j = (j + 1) & mask;
-		dom_t *e = d->tab[j];
-		if (!e)
-			break;
-		size_t home = e->h & mask;
-		/* can e move to the hole at i? */
-		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-			d->tab[i] = e;
-			d->tab[j] = NULL;
-			i = j;
-		}
-	}
-	d->n--;
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
 }
 
-static void evict_one(detector_t *d)
+/* Evict the least suspicious quarter of the domains in one sweep over the
+ * table (sequential, unlike sampling random records per new domain), then
+ * rebuild the table from the survivors. */
+static void evict_sweep(detector_t *d)
 {
-	size_t best = SIZE_MAX;
-	double bs = 0;
-	for (unsigned k = 0, tries = 0; k < DET_EVICT_SAMPLE && tries < 64 * DET_EVICT_SAMPLE; tries++) {
-		size_t i = rng_next(d) & (d->cap - 1);
-		if (!d->tab[i])
+	size_t want = d->n / DET_EVICT_FRACTION;
+	if (!want)
+		want = 1;
+	double *s = malloc(2 * d->n * sizeof(*s));
+	dom_t **keep = malloc(d->n * sizeof(*keep));
+	if (!s || !keep) {
+		free(s);
+		free(keep);
+		return;
+	}
+	double *v = s + d->n; /* in table order */
+	size_t k = 0;
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->tab[i])
+			v[k++] = agg_suspicion(&d->tab[i]->g);
+	memcpy(s, v, k * sizeof(*s));
+	qsort(s, k, sizeof(*s), cmp_double);
+	double thr = s[want - 1];
+	size_t ties = 0; /* domains at the threshold that may still go */
+	for (size_t i = 0; i < want; i++)
+		ties += s[i] == thr;
+	size_t nk = 0, gone = 0;
+	for (size_t i = 0, j = 0; i < d->cap; i++) {
+		dom_t *e = d->tab[i];
+		if (!e)
 			continue;
-		k++;
-		double s = agg_suspicion(&d->tab[i]->g);
-		if (best == SIZE_MAX || s < bs) {
-			best = i;
-			bs = s;
+		double x = v[j++];
+		if (x < thr || (x == thr && ties)) {
+			if (x == thr)
+				ties--;
+			dom_release(d, e);
+			gone++;
+		} else {
+			keep[nk++] = e;
 		}
 	}
-	if (best == SIZE_MAX)
-		return;
-	dom_release(d, d->tab[best]);
-	remove_slot(d, best);
-	d->evicted_domains++;
+	memset(d->tab, 0, d->cap * sizeof(*d->tab));
+	for (size_t i = 0; i < nk; i++)
+		place(d->tab, d->cap, keep[i]);
+	d->n = nk;
+	d->evicted_domains += gone;
+	free(s);
+	free(keep);
 }
 
 static dom_t *get(detector_t *d, const char *key, size_t len)
@@ -265,7 +267,7 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 		return e;
 	while (d->n && (d->n >= d->max_domains || d->bytes >= d->max_bytes)) {
 		size_t before = d->n;
-		evict_one(d);
+		evict_sweep(d);
 		if (d->n == before)
 			break;
 	}
