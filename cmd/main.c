@@ -582,7 +582,7 @@ int main(int argc, char **argv)
 	}
 	batch_t b = {
 		.paths = inputs.paths, .n = inputs.n, .opt = &opt, .jobs = jobs,
-		.window = (size_t)jobs * 2, .result = s, .per_file = per_file,
+		.window = (size_t)jobs, .result = s, .per_file = per_file,
 		.ndjson_out = fmt == DNSTS_REPORT_NDJSON && !messages ? out : NULL,
 		.progress = progress != 0, .min_score = opt.min_score,
 	};
