@@ -65,6 +65,28 @@ static inline const char *dom_key(const dom_t *e)
 	return e->key_heap ? e->key_heap : e->key_inline;
 }
 
+/* The name cache: question name bytes and port -> what classify() found.
+ * Entries of an older generation (an eviction sweep has run since) are
+ * stale: their record may have been released. */
+#define DET_QC_SLOTS 1024
+/* What a question name maps to: the same for every message carrying the
+ * same name bytes on the same port, so a query and its response share it
+ * through the name cache. */
+typedef struct qinfo {
+	dom_t *e;                 /* NULL: nothing to aggregate */
+	const char *why;          /* allowlist reason */
+	int mf;                   /* allowlist matched_first */
+	unsigned nlabels, dropped, reg_first, npay;
+	bool prefix_mode, base_mixed;
+} qinfo_t;
+
+typedef struct qc_entry {
+	uint64_t gen;             /* 0: empty */
+	qinfo_t qi;
+	uint16_t port, nlen;
+	uint8_t name[DNS_MAX_NAME + 1];
+} qc_entry_t;
+
 typedef struct raw_pair {
 	ip_addr_t a, b;
 	uint64_t n;
@@ -83,6 +105,8 @@ struct detector {
 	size_t nchunks, cchunks, chunk_used;
 	dom_t *free_doms;
 	size_t bytes, max_bytes;
+	qc_entry_t *qc;           /* DET_QC_SLOTS entries */
+	uint64_t gen;             /* bumped by every eviction sweep */
 	uint64_t allowlisted_queries, base_domains, evicted_domains;
 	raw_pair_t raw[DET_MAX_RAW];
 	size_t nraw;
@@ -102,9 +126,11 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->rd = regdomain_new();
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
 	d->fc = agg_fcache_new();
+	d->qc = calloc(DET_QC_SLOTS, sizeof(*d->qc));
+	d->gen = 1;
 	d->cap = 1024;
 	d->tab = calloc(d->cap, sizeof(*d->tab));
-	if (!d->rd || !d->al || !d->tab || !d->fc)
+	if (!d->rd || !d->al || !d->tab || !d->fc || !d->qc)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -181,6 +207,7 @@ void detector_free(detector_t *d)
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
 	agg_fcache_free(d->fc);
+	free(d->qc);
 	free(d);
 }
 
@@ -255,6 +282,7 @@ static void evict_sweep(detector_t *d)
 		place(d->tab, d->cap, keep[i]);
 	d->n = nk;
 	d->evicted_domains += gone;
+	d->gen++;
 	free(s);
 	free(keep);
 }
@@ -434,6 +462,93 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 	d->bytes += agg_bytes(&e->g) - b0;
 }
 
+static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi)
+{
+	char key[DNS_NAME_STRLEN];
+	size_t klen;
+	regdomain_split_t sp;
+	memset(qi, 0, sizeof(*qi));
+	regdomain_split(d->rd, n, &sp);
+	qi->nlabels = sp.nlabels;
+	qi->dropped = sp.dropped;
+	qi->why = allowlist_match_n(d->al, n, sp.nlabels, port, &qi->mf);
+	if (qi->why) {
+		if (qi->mf < 0)
+			return true;
+		klen = regdomain_labels_str(n, (unsigned)qi->mf, sp.nlabels, key, sizeof(key));
+		qi->e = get(d, key, klen);
+		if (!qi->e)
+			return false;
+		qi->e->allow_reason = qi->why;
+		return true;
+	}
+	unsigned len0;
+	const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
+	if (!sp.real_tld && n->nlabels >= 2 && label_payloadish(last, len0)) {
+		/* "<tag>.<payload>" with no domain (dnscat2 direct mode) */
+		qi->prefix_mode = true;
+		qi->reg_first = 0;
+		qi->npay = 0;
+		klen = regdomain_labels_str(n, 0, 1, key, sizeof(key));
+	} else if (sp.reg_first >= sp.nlabels) {
+		qi->reg_first = sp.nlabels;
+		qi->npay = 0;
+		klen = regdomain_labels_str(n, 0, sp.nlabels, key, sizeof(key));
+	} else {
+		qi->reg_first = sp.reg_first;
+		qi->npay = sp.reg_first;
+		klen = regdomain_labels_str(n, sp.reg_first, sp.nlabels, key, sizeof(key));
+		qi->base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
+	}
+	if (!klen)
+		return true;
+	qi->e = get(d, key, klen);
+	return qi->e != NULL;
+}
+
+/* A fast unkeyed hash of the name bytes for the direct-mapped name cache:
+ * entries are checked byte for byte, so a collision costs a miss only. */
+static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
+{
+	uint64_t h = (n ^ ((uint64_t)port << 16)) * 0x9e3779b97f4a7c15ull;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 32;
+	return (size_t)(h & (DET_QC_SLOTS - 1));
+}
+
+static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi)
+{
+	qc_entry_t *c = NULL;
+	if (d->qc && n->len <= DNS_MAX_NAME + 1) {
+		c = &d->qc[qc_slot(n->wire, n->len, port)];
+		if (c->gen == d->gen && c->port == port && c->nlen == n->len &&
+		    !memcmp(c->name, n->wire, n->len)) {
+			*qi = c->qi;
+			return true;
+		}
+	}
+	if (!classify(d, n, port, qi))
+		return false;
+	if (c) {
+		c->gen = d->gen;
+		c->port = port;
+		c->nlen = n->len;
+		memcpy(c->name, n->wire, n->len);
+		c->qi = *qi;
+	}
+	return true;
+}
+
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 {
 	if (!d || !m || !m->has_question || m->opcode != 0)
@@ -447,22 +562,15 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	const ip_addr_t *client = q ? ev->src : ev->dst;
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
 	uint16_t port = q ? ev->dport : ev->sport;
-	char key[DNS_NAME_STRLEN];
-	size_t klen;
-	int mf;
-	regdomain_split_t sp;
-	regdomain_split(d->rd, n, &sp);
-	const char *why = allowlist_match_n(d->al, n, sp.nlabels, port, &mf);
-	if (why) {
+	qinfo_t qi;
+	if (!qinfo_get(d, n, port, &qi))
+		return;
+	dom_t *e = qi.e;
+	if (qi.why) {
 		if (q)
 			d->allowlisted_queries++;
-		if (mf < 0)
-			return;
-		klen = regdomain_labels_str(n, (unsigned)mf, sp.nlabels, key, sizeof(key));
-		dom_t *e = get(d, key, klen);
 		if (!e)
 			return;
-		e->allow_reason = why;
 		if (q) {
 			e->g.allowlisted++;
 			e->g.queries++;
@@ -479,41 +587,23 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		}
 		return;
 	}
+	if (!e)
+		return;
 
 	agg_query_t aq;
 	memset(&aq, 0, sizeof(aq));
 	aq.name = n;
-	aq.nlabels = sp.nlabels;
+	aq.nlabels = qi.nlabels;
 	aq.qtype = m->qtype;
 	aq.ts_ns = ev->ts_ns;
 	aq.client = client;
 	aq.resolver = resolver;
 	aq.input_id = ev->input_id;
 	aq.fcache = d->fc;
-	unsigned len0;
-	dns_name_label(n, n->nlabels - 1, &len0);
-	const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
-	if (!sp.real_tld && n->nlabels >= 2 && label_payloadish(last, len0)) {
-		/* "<tag>.<payload>" with no domain (dnscat2 direct mode) */
-		aq.prefix_mode = true;
-		aq.reg_first = 0;
-		aq.npay = 0;
-		klen = regdomain_labels_str(n, 0, 1, key, sizeof(key));
-	} else if (sp.reg_first >= sp.nlabels) {
-		aq.reg_first = sp.nlabels;
-		aq.npay = 0;
-		klen = regdomain_labels_str(n, 0, sp.nlabels, key, sizeof(key));
-	} else {
-		aq.reg_first = sp.reg_first;
-		aq.npay = sp.reg_first;
-		klen = regdomain_labels_str(n, sp.reg_first, sp.nlabels, key, sizeof(key));
-		aq.base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
-	}
-	if (!klen)
-		return;
-	dom_t *e = get(d, key, klen);
-	if (!e)
-		return;
+	aq.prefix_mode = qi.prefix_mode;
+	aq.reg_first = qi.reg_first;
+	aq.npay = qi.npay;
+	aq.base_mixed = qi.base_mixed;
 	e->prefix_mode = aq.prefix_mode;
 	if (q) {
 		size_t b0 = agg_bytes(&e->g);
@@ -536,10 +626,10 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 			}
 		}
 	} else {
-		unsigned base_labels = sp.nlabels > aq.reg_first ? sp.nlabels - aq.reg_first : 0;
+		unsigned base_labels = qi.nlabels > aq.reg_first ? qi.nlabels - aq.reg_first : 0;
 		if (aq.prefix_mode)
 			base_labels = 0;
-		add_response_data(d, e, ev, m, client, resolver, base_labels + (unsigned)sp.dropped);
+		add_response_data(d, e, ev, m, client, resolver, base_labels + qi.dropped);
 	}
 }
 
