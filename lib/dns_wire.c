@@ -46,7 +46,7 @@ enum name_why {
  * set when a label holds a NUL octet (it is left alone otherwise).
  */
 static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out,
-		     enum name_why *why, bool *nul)
+		     enum name_why *why, bool *nul, unsigned *nlab)
 {
 	rd_t r;
 	size_t seq = *pos, end = 0, wl = 0;
@@ -120,13 +120,15 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 	}
 	*pos = jumped ? end : r.pos;
 	*why = NAME_OK;
+	if (nlab)
+		*nlab = nl;
 	return 0;
 }
 
 int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
 {
 	enum name_why why;
-	return name_read(wire, len, pos, out, &why, NULL);
+	return name_read(wire, len, pos, out, &why, NULL, NULL);
 }
 
 static void name_set_root(dns_name_t *n)
@@ -216,7 +218,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	size_t pos = DNS_HEADER_LEN;
 	enum name_why why;
 	bool nul = false;
-	if (name_read(wire, m->len, &pos, &m->qname, &why, &nul) != 0) {
+	if (name_read(wire, m->len, &pos, &m->qname, &why, &nul, NULL) != 0) {
 		if (why == NAME_FWD_PTR)
 			m->anomalies |= DNS_ANOM_FWD_PTR;
 		name_set_root(&m->qname);
@@ -242,7 +244,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 		dns_name_t tmp;
 		for (unsigned i = 1; i < m->count[0]; i++) {
 			pos = r.pos;
-			if (name_read(wire, m->len, &pos, &tmp, &why, NULL) != 0)
+			if (name_read(wire, m->len, &pos, &tmp, &why, NULL, NULL) != 0)
 				break;
 			rd_seek(&r, pos);
 			rd_skip(&r, 4);
@@ -265,6 +267,7 @@ void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m)
 	it->done = m->len < DNS_HEADER_LEN;
 	it->nopt = 0;
 	it->no_names = false;
+	it->owner_root = false;
 }
 
 /* Are the options of an OPT record well framed? */
@@ -283,7 +286,7 @@ static void meet_opt(dns_rr_iter_t *it, const dns_rr_t *rr)
 {
 	dns_msg_t *m = it->m;
 
-	if (rr->section != DNS_SEC_ADDITIONAL || it->nopt++ > 0 || rr->name.len != 1) {
+	if (rr->section != DNS_SEC_ADDITIONAL || it->nopt++ > 0 || !it->owner_root) {
 		m->anomalies |= DNS_ANOM_BAD_OPT;
 		return;
 	}
@@ -332,7 +335,9 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	bool nul = false;
 	if (it->no_names)
 		name_set_root(&rr->name);
-	if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why, &nul) != 0) {
+	unsigned nlab = 0;
+	if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why, &nul,
+		      &nlab) != 0) {
 		if (why == NAME_SHORT) {
 			m->anomalies |= DNS_ANOM_TRUNC_RR;
 		} else {
@@ -345,6 +350,7 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	}
 	if (nul)
 		m->anomalies |= DNS_ANOM_NUL_IN_NAME;
+	it->owner_root = nlab == 0;
 
 	rd_t r;
 	rd_init(&r, m->wire, m->len);

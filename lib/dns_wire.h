@@ -115,6 +115,8 @@ typedef struct dns_rr_iter {
 	uint16_t nopt;           /* OPT records met (a second one is an anomaly) */
 	bool no_names;           /* set after init: owner names are checked, not copied
 	                            (rr->name is then left empty) */
+	bool owner_root;         /* the last record's owner is the root (the OPT
+	                            check uses it, names copied or not) */
 } dns_rr_iter_t;
 
 /* Iterate over every record of every section, the questions included (the

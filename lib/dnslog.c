@@ -1,7 +1,21 @@
 /*
  * dnslog.c - the DNS log writer.  Lines are built in a reusable buffer and
- * written in blocks of about 64 KiB; nothing is allocated per message once
- * the buffer has grown to its working size.
+ * written in blocks of about 256 KiB; nothing is allocated per message once
+ * the buffers have grown to their working size.
+ *
+ * One pass per message: the record iterator runs once, and each question
+ * and record is written as it is met, into a second buffer (sec), while the
+ * iterator collects the anomalies, the EDNS fields and the extended RCODE.
+ * The header part of the line (which shows that RCODE) is written after
+ * that pass, then the records are appended to it.  Keys keep the order of
+ * SPEC.md.  Names go from the wire (or the decoded question name) straight
+ * into the JSON text through a byte table; addresses, numbers and the
+ * timestamp are written without printf.  RDATA other than names goes
+ * through dns_rdata_to_str, written in place in the output buffer.
+ *
+ * What it drops: RDATA text beyond DNSLOG_DATA_MAX - 1 characters (65535
+ * octets of RDATA in hex do not fit; the text is cut there, as the
+ * presentation functions cut it).
  */
 #include "dnslog.h"
 
@@ -10,17 +24,25 @@
 
 #include "jsonw.h"
 
-#define DNSLOG_FLUSH_AT (64 * 1024)
+#define DNSLOG_FLUSH_AT (256 * 1024)
+#define DNSLOG_DATA_MAX 70000  /* buffer given to dns_rdata_to_str */
+/* a name as JSON: each octet at most 5 characters ("\\\\DDD" less one),
+ * plus the dots */
+#define NAME_JSON_MAX (DNS_MAX_NAME * 5 + 8)
 
 struct dnslog {
 	FILE *out;
-	jsonw_t w;
+	jsonw_t w;                 /* lines */
+	jsonw_t sec;               /* questions and records of one message */
 	int error;
 	uint64_t ts_sec;           /* second whose text is cached in ts_text */
-	char ts_text[40];          /* "2026-03-01T12:00:00." */
-	char name[DNS_NAME_STRLEN];
-	char data[70000];          /* RDATA text: 65535 bytes can need more as hex;
-	                              dns_rdata_to_str truncates safely */
+	char ts_text[40];          /* "\"2026-03-01T12:00:00." */
+	size_t ts_len;
+	const char *input;         /* input whose JSON text is cached */
+	char *input_copy;          /* its bytes (the pointer alone could be reused) */
+	char *input_json;          /* ",\"input\":\"...\"}\n" */
+	size_t input_json_len;
+	char data[DNSLOG_DATA_MAX];/* RDATA text needing JSON escapes */
 };
 
 dnslog_t *dnslog_new(FILE *out)
@@ -31,6 +53,7 @@ dnslog_t *dnslog_new(FILE *out)
 	l->out = out;
 	l->ts_sec = UINT64_MAX;
 	jsonw_init(&l->w);
+	jsonw_init(&l->sec);
 	return l;
 }
 
@@ -39,10 +62,226 @@ void dnslog_free(dnslog_t *l)
 	if (!l)
 		return;
 	jsonw_free(&l->w);
+	jsonw_free(&l->sec);
+	free(l->input_copy);
+	free(l->input_json);
 	free(l);
 }
 
-static void write_ts(dnslog_t *l, uint64_t ts_ns)
+/* ---- raw writers: p has room (reserved by the caller) ------------------- */
+
+#define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+/* A string known not to need escaping (mnemonics). */
+static inline char *put_plain(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+static inline char *put_u32(char *p, uint32_t v)
+{
+	char t[10];
+	int i = 10;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(p, t + i, (size_t)(10 - i));
+	return p + 10 - i;
+}
+
+static char *put_ip4(char *p, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			*p++ = '.';
+		if (v >= 100) {
+			*p++ = (char)('0' + v / 100);
+			*p++ = (char)('0' + v / 10 % 10);
+		} else if (v >= 10) {
+			*p++ = (char)('0' + v / 10);
+		}
+		*p++ = (char)('0' + v % 10);
+	}
+	return p;
+}
+
+/* IPv6 text exactly as glibc's inet_ntop writes it: lower-case hex, the
+ * first longest run (>= 2) of zero groups as "::", and the last 32 bits as
+ * a dotted quad for ::ffff:0:0/96 and ::/96 (but not for ::1 or ::). */
+static char *put_ip6(char *p, const uint8_t *a)
+{
+	static const char hx[] = "0123456789abcdef";
+	unsigned g[8];
+	int best = -1, bestlen = 0;
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		if (g[i]) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && !g[j])
+			j++;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j;
+	}
+	if (bestlen < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + bestlen) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff))) {
+			p = put_ip4(p, a + 12);
+			return p;
+		}
+		bool lead = true;
+		for (int s = 12; s >= 0; s -= 4) {
+			unsigned d = g[i] >> s & 15;
+			if (d || !lead || s == 0) {
+				*p++ = hx[d];
+				lead = false;
+			}
+		}
+	}
+	if (best >= 0 && best + bestlen == 8)
+		*p++ = ':';
+	return p;
+}
+
+/* ip_addr_str's text (empty for an unset address); at most 45 chars */
+static char *put_addr(char *p, const ip_addr_t *ip)
+{
+	if (!ip)
+		return p;
+	if (ip->v == 4)
+		return put_ip4(p, ip->a);
+	if (ip->v == 6)
+		return put_ip6(p, ip->a);
+	return p;
+}
+
+/*
+ * Name octets as they appear in the JSON string: dns_name_to_str's
+ * presentation form ('.' and '\\' escaped with a backslash, octets outside
+ * 0x21..0x7e as \DDD), then JSON-escaped ('"' and '\\').  0: the octet
+ * itself.
+ */
+enum { NC_PLAIN = 0, NC_QUOTE, NC_DOT, NC_BSL, NC_DDD };
+static const uint8_t name_class[256] = {
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 0x00 */
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 0x10 */
+	4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, /* 0x20: ' ' '"' '.' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, /* 0x50: '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, /* 0x70: DEL */
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 0x80 */
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 0xf0 */
+};
+
+static char *put_label(char *p, const uint8_t *s, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t c = s[i];
+		switch (name_class[c]) {
+		case NC_PLAIN:
+			*p++ = (char)c;
+			break;
+		case NC_QUOTE:
+			p = LIT(p, "\\\"");
+			break;
+		case NC_DOT:
+			p = LIT(p, "\\\\.");
+			break;
+		case NC_BSL:
+			p = LIT(p, "\\\\\\\\");
+			break;
+		default:
+			p = LIT(p, "\\\\");
+			*p++ = (char)('0' + c / 100);
+			*p++ = (char)('0' + c / 10 % 10);
+			*p++ = (char)('0' + c % 10);
+		}
+	}
+	return p;
+}
+
+/* A decoded name, as JSON string contents; at most NAME_JSON_MAX chars. */
+static char *put_name(char *p, const dns_name_t *n)
+{
+	if (n->nlabels == 0) {
+		*p++ = '.';
+		return p;
+	}
+	for (unsigned i = 0; i < n->nlabels; i++) {
+		unsigned ll;
+		const uint8_t *s = dns_name_label(n, i, &ll);
+		if (i)
+			*p++ = '.';
+		p = put_label(p, s, ll);
+	}
+	return p;
+}
+
+/*
+ * The name at pos in the wire, which the iterator has already checked
+ * (dns_name_read's rules); the checks here only keep a misuse in bounds:
+ * it stops at the end of the bytes, after DNS_MAX_HOPS pointers and at
+ * 255 octets, so that at most NAME_JSON_MAX chars are written.
+ */
+static char *put_name_wire(char *p, const uint8_t *wire, size_t len, size_t pos)
+{
+	unsigned hops = 0, wl = 0;
+	bool first = true;
+
+	while (pos < len) {
+		unsigned c = wire[pos];
+		if (c == 0)
+			break;
+		if ((c & 0xc0) == 0xc0) {
+			if (len - pos < 2 || ++hops > DNS_MAX_HOPS)
+				break;
+			pos = (c & 0x3f) << 8 | wire[pos + 1];
+			continue;
+		}
+		if ((c & 0xc0) || c >= len - pos || wl + 1 + c + 1 > DNS_MAX_NAME)
+			break;
+		if (!first)
+			*p++ = '.';
+		first = false;
+		p = put_label(p, wire + pos + 1, c);
+		wl += 1 + c;
+		pos += 1 + c;
+	}
+	if (first)
+		*p++ = '.';
+	return p;
+}
+
+/* ---- pieces of a line ------------------------------------------------------ */
+
+static char *put_ts(dnslog_t *l, char *p, uint64_t ts_ns)
 {
 	uint64_t sec = ts_ns / 1000000000u;
 	if (sec != l->ts_sec) {
@@ -50,67 +289,195 @@ static void write_ts(dnslog_t *l, uint64_t ts_ns)
 		ts_rfc3339(sec * 1000000000u, full, sizeof full);
 		/* keep "YYYY-MM-DDTHH:MM:SS." */
 		size_t n = strcspn(full, ".");
-		memcpy(l->ts_text, full, n + 1);
-		l->ts_text[n + 1] = 0;
+		l->ts_text[0] = '"';
+		memcpy(l->ts_text + 1, full, n + 1);
+		l->ts_len = n + 2;
 		l->ts_sec = sec;
 	}
-	char buf[64];
 	unsigned usec = (unsigned)(ts_ns % 1000000000u / 1000u);
-	size_t n = strlen(l->ts_text);
-	memcpy(buf, "\"", 1);
-	memcpy(buf + 1, l->ts_text, n);
-	char *p = buf + 1 + n;
+	memcpy(p, l->ts_text, l->ts_len);
+	p += l->ts_len;
 	for (int i = 5; i >= 0; i--) {
 		p[i] = (char)('0' + usec % 10);
 		usec /= 10;
 	}
 	p[6] = 'Z';
 	p[7] = '"';
-	jsonw_raw(&l->w, buf, (size_t)(p + 8 - buf));
+	return p + 8;
 }
 
-static void write_rr_list(dnslog_t *l, dns_msg_t *m, uint8_t section)
+/* The tail ",\"input\":\"...\"}\n" for this input, cached. */
+static bool input_tail(dnslog_t *l, const char *input)
 {
+	if (l->input_json && (l->input == input || strcmp(l->input_copy, input) == 0)) {
+		l->input = input;
+		return true;
+	}
+	jsonw_t t;
+	jsonw_init(&t);
+	jsonw_key(&t, "input");
+	jsonw_str(&t, input);
+	jsonw_obj_close(&t);
+	jsonw_newline(&t);
+	char *copy = strdup(input);
+	if (t.oom || !copy) {
+		jsonw_free(&t);
+		free(copy);
+		return false;
+	}
+	free(l->input_json);
+	free(l->input_copy);
+	/* jsonw_key wrote a comma first only after a value: add it */
+	l->input_json = malloc(t.len + 1);
+	if (!l->input_json) {
+		jsonw_free(&t);
+		free(copy);
+		l->input_copy = NULL;
+		return false;
+	}
+	l->input_json[0] = ',';
+	memcpy(l->input_json + 1, t.buf, t.len);
+	l->input_json_len = t.len + 1;
+	l->input_copy = copy;
+	l->input = input;
+	jsonw_free(&t);
+	return true;
+}
+
+/* RDATA of rr as a JSON string (quotes included) at the end of s; returns
+ * dns_rdata_to_str's verdict (< 0: malformed). */
+static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t *rr)
+{
+	char *p = jsonw_reserve(s, 2 * DNSLOG_DATA_MAX + 2);
+	if (!p)
+		return 0;
+	*p++ = '"';
+	int rc = dns_rdata_to_str(m, rr, p, DNSLOG_DATA_MAX);
+	size_t n = rc >= 0 && rc < DNSLOG_DATA_MAX ? (size_t)rc : strlen(p);
+	/* printable ASCII: only '"' and '\\' need escaping */
+	size_t i = 0;
+	while (i < n && p[i] != '"' && p[i] != '\\')
+		i++;
+	if (i < n) {
+		memcpy(l->data, p + i, n - i);
+		char *o = p + i;
+		for (size_t j = 0; j < n - i; j++) {
+			char c = l->data[j];
+			if (c == '"' || c == '\\')
+				*o++ = '\\';
+			*o++ = c;
+		}
+		p = o;
+	} else {
+		p += n;
+	}
+	*p++ = '"';
+	jsonw_commit(s, p);
+	return rc;
+}
+
+static const char *const sec_key[4] = {
+	"\"questions\":[", "\"answers\":[", "\"authority\":[", "\"additional\":[",
+};
+
+/* Does the line have a key for this section? */
+static bool section_shown(const dns_msg_t *m, int sec)
+{
+	return sec == DNS_SEC_QUESTION ? m->count[0] > 1
+	       : sec == DNS_SEC_ANSWER ? true : m->count[sec] > 0;
+}
+
+/* Close the open section's array and open, in order, those up to `to`
+ * (sections that have no key are passed over; 4 closes the last). */
+static void sections_to(jsonw_t *s, const dns_msg_t *m, int *open, int to)
+{
+	while (*open < to) {
+		char *p = jsonw_reserve(s, 16);
+		if (!p)
+			return;
+		if (*open >= 0 && section_shown(m, *open))
+			*p++ = ']';
+		(*open)++;
+		if (*open <= 3 && section_shown(m, *open)) {
+			*p++ = ',';
+			p = put_plain(p, sec_key[*open]);
+		}
+		jsonw_commit(s, p);
+	}
+}
+
+/* Every question (when there are several) and record, into l->sec; fills
+ * m's anomalies, EDNS fields and extended RCODE on the way. */
+static void write_records(dnslog_t *l, dns_msg_t *m)
+{
+	jsonw_t *s = &l->sec;
 	dns_rr_iter_t it;
 	dns_rr_t rr;
+	int rc, open = -1;
+	bool first = true;
 	char tmp[16];
-	jsonw_arr_open(&l->w);
+
+	s->len = 0;
 	dns_rr_iter_init(&it, m);
-	while (dns_rr_next(&it, &rr) == 1) {
-		if (rr.section < section)
-			continue;
-		if (rr.section > section)
+	it.no_names = true;
+	for (;;) {
+		uint32_t at = it.pos;
+		if ((rc = dns_rr_next(&it, &rr)) != 1)
 			break;
-		jsonw_obj_open(&l->w);
-		dns_name_to_str(&rr.name, l->name, sizeof l->name);
-		jsonw_key(&l->w, "name");
-		jsonw_str(&l->w, l->name);
-		jsonw_key(&l->w, "type");
-		jsonw_str(&l->w, dns_type_str(rr.type, tmp));
+		if (rr.section == DNS_SEC_QUESTION && m->count[0] <= 1)
+			continue;
+		if (open != rr.section) {
+			sections_to(s, m, &open, rr.section);
+			first = true;
+		}
+		char *p = jsonw_reserve(s, NAME_JSON_MAX + 128);
+		if (!p)
+			return;
+		if (!first)
+			*p++ = ',';
+		first = false;
+		if (rr.section == DNS_SEC_QUESTION) {
+			p = LIT(p, "{\"qname\":\"");
+			p = put_name_wire(p, m->wire, m->len, at);
+			p = LIT(p, "\",\"qtype\":\"");
+			p = put_plain(p, dns_type_str(rr.type, tmp));
+			p = LIT(p, "\"}");
+			jsonw_commit(s, p);
+			continue;
+		}
+		p = LIT(p, "{\"name\":\"");
+		p = put_name_wire(p, m->wire, m->len, at);
+		p = LIT(p, "\",\"type\":\"");
+		p = put_plain(p, dns_type_str(rr.type, tmp));
 		if (rr.type != 41) { /* OPT: class and TTL carry EDNS fields */
-			jsonw_key(&l->w, "class");
-			jsonw_str(&l->w, dns_class_str(rr.rclass, tmp));
+			p = LIT(p, "\",\"class\":\"");
+			p = put_plain(p, dns_class_str(rr.rclass, tmp));
 		}
-		jsonw_key(&l->w, "ttl");
-		jsonw_u64(&l->w, rr.ttl);
-		int n = dns_rdata_to_str(m, &rr, l->data, sizeof l->data);
-		jsonw_key(&l->w, "data");
-		jsonw_str(&l->w, l->data);
-		if (n < 0) {
-			jsonw_key(&l->w, "malformed");
-			jsonw_bool(&l->w, true);
-		}
-		jsonw_obj_close(&l->w);
+		p = LIT(p, "\",\"ttl\":");
+		p = put_u32(p, rr.ttl);
+		p = LIT(p, ",\"data\":");
+		jsonw_commit(s, p);
+		int n = put_rdata(l, s, m, &rr);
+		if (n < 0)
+			m->anomalies |= DNS_ANOM_RDLEN;
+		if (!(p = jsonw_reserve(s, 24)))
+			return;
+		if (n < 0)
+			p = LIT(p, ",\"malformed\":true");
+		*p++ = '}';
+		jsonw_commit(s, p);
 	}
-	jsonw_arr_close(&l->w);
+	if (rc == 0 && it.pos < m->len)
+		m->anomalies |= DNS_ANOM_TRAILING;
+	sections_to(s, m, &open, 4);
 }
 
 static const struct {
 	uint16_t bit;
 	const char *name;
 } flag_names[] = {
-	{DNS_F_AA, "aa"}, {DNS_F_TC, "tc"}, {DNS_F_RD, "rd"}, {DNS_F_RA, "ra"},
-	{DNS_F_Z, "z"},   {DNS_F_AD, "ad"}, {DNS_F_CD, "cd"},
+	{DNS_F_AA, "\"aa\""}, {DNS_F_TC, "\"tc\""}, {DNS_F_RD, "\"rd\""}, {DNS_F_RA, "\"ra\""},
+	{DNS_F_Z, "\"z\""},   {DNS_F_AD, "\"ad\""}, {DNS_F_CD, "\"cd\""},
 };
 
 static const struct {
@@ -125,117 +492,113 @@ static const struct {
 	{DNS_ANOM_TC, "truncated_response"},
 };
 
+/* header part, question included: 2 addresses, mnemonics, flags, a name */
+#define HEAD_MAX (NAME_JSON_MAX + 512)
+/* edns, anomalies and size */
+#define TAIL_MAX 512
+
 void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sport,
 		  const ip_addr_t *dst, uint16_t dport, uint8_t transport, dns_msg_t *m,
 		  const char *input)
 {
 	jsonw_t *w = &l->w;
-	char tmp[16], addr[64];
+	char tmp[16];
 
-	dns_msg_parse_all(m);
-	jsonw_obj_open(w);
-	jsonw_key(w, "ts");
-	write_ts(l, ts_ns);
-	jsonw_key(w, "src");
-	jsonw_str(w, ip_addr_str(src, addr, sizeof addr));
-	jsonw_key(w, "sport");
-	jsonw_u64(w, sport);
-	jsonw_key(w, "dst");
-	jsonw_str(w, ip_addr_str(dst, addr, sizeof addr));
-	jsonw_key(w, "dport");
-	jsonw_u64(w, dport);
-	jsonw_key(w, "transport");
-	jsonw_str(w, transport == 6 ? "tcp" : "udp");
-	jsonw_key(w, "id");
-	jsonw_u64(w, m->id);
-	jsonw_key(w, "qr");
-	jsonw_bool(w, m->qr);
-	jsonw_key(w, "opcode");
-	jsonw_str(w, dns_opcode_str(m->opcode, tmp));
-	jsonw_key(w, "rcode");
-	jsonw_str(w, dns_rcode_str(m->rcode, tmp));
-	jsonw_key(w, "flags");
-	jsonw_arr_open(w);
+	write_records(l, m);
+	if (!input_tail(l, input)) {
+		l->error = 1;
+		return;
+	}
+
+	size_t need = HEAD_MAX + l->sec.len + TAIL_MAX + l->input_json_len;
+	char *p = jsonw_reserve(w, need);
+	if (!p) {
+		l->error = 1;
+		return;
+	}
+	p = LIT(p, "{\"ts\":");
+	p = put_ts(l, p, ts_ns);
+	p = LIT(p, ",\"src\":\"");
+	p = put_addr(p, src);
+	p = LIT(p, "\",\"sport\":");
+	p = put_u32(p, sport);
+	p = LIT(p, ",\"dst\":\"");
+	p = put_addr(p, dst);
+	p = LIT(p, "\",\"dport\":");
+	p = put_u32(p, dport);
+	if (transport == 6)
+		p = LIT(p, ",\"transport\":\"tcp\",\"id\":");
+	else
+		p = LIT(p, ",\"transport\":\"udp\",\"id\":");
+	p = put_u32(p, m->id);
+	if (m->qr)
+		p = LIT(p, ",\"qr\":true,\"opcode\":\"");
+	else
+		p = LIT(p, ",\"qr\":false,\"opcode\":\"");
+	p = put_plain(p, dns_opcode_str(m->opcode, tmp));
+	p = LIT(p, "\",\"rcode\":\"");
+	p = put_plain(p, dns_rcode_str(m->rcode, tmp));
+	p = LIT(p, "\",\"flags\":[");
+	bool any = false;
 	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
-		if (m->flags & flag_names[i].bit)
-			jsonw_str(w, flag_names[i].name);
-	jsonw_arr_close(w);
-	if (m->has_question) {
-		dns_name_to_str(&m->qname, l->name, sizeof l->name);
-		jsonw_key(w, "qname");
-		jsonw_str(w, l->name);
-		jsonw_key(w, "qtype");
-		jsonw_str(w, dns_type_str(m->qtype, tmp));
-		jsonw_key(w, "qclass");
-		jsonw_str(w, dns_class_str(m->qclass & 0x7fff, tmp));
-	} else {
-		jsonw_key(w, "qname");
-		jsonw_null(w);
-		jsonw_key(w, "qtype");
-		jsonw_null(w);
-		jsonw_key(w, "qclass");
-		jsonw_null(w);
-	}
-	if (m->count[0] > 1) {
-		/* further questions, as tshark lists them */
-		dns_rr_iter_t it;
-		dns_rr_t rr;
-		jsonw_key(w, "questions");
-		jsonw_arr_open(w);
-		dns_rr_iter_init(&it, m);
-		while (dns_rr_next(&it, &rr) == 1 && rr.section == DNS_SEC_QUESTION) {
-			jsonw_obj_open(w);
-			dns_name_to_str(&rr.name, l->name, sizeof l->name);
-			jsonw_key(w, "qname");
-			jsonw_str(w, l->name);
-			jsonw_key(w, "qtype");
-			jsonw_str(w, dns_type_str(rr.type, tmp));
-			jsonw_obj_close(w);
+		if (m->flags & flag_names[i].bit) {
+			if (any)
+				*p++ = ',';
+			any = true;
+			p = put_plain(p, flag_names[i].name);
 		}
-		jsonw_arr_close(w);
+	*p++ = ']';
+	if (m->has_question) {
+		p = LIT(p, ",\"qname\":\"");
+		p = put_name(p, &m->qname);
+		p = LIT(p, "\",\"qtype\":\"");
+		p = put_plain(p, dns_type_str(m->qtype, tmp));
+		p = LIT(p, "\",\"qclass\":\"");
+		p = put_plain(p, dns_class_str(m->qclass & 0x7fff, tmp));
+		*p++ = '"';
+	} else {
+		p = LIT(p, ",\"qname\":null,\"qtype\":null,\"qclass\":null");
 	}
-	jsonw_key(w, "answers");
-	write_rr_list(l, m, DNS_SEC_ANSWER);
-	if (m->count[2]) {
-		jsonw_key(w, "authority");
-		write_rr_list(l, m, DNS_SEC_AUTHORITY);
-	}
-	if (m->count[3]) {
-		jsonw_key(w, "additional");
-		write_rr_list(l, m, DNS_SEC_ADDITIONAL);
-	}
+	memcpy(p, l->sec.buf, l->sec.len);
+	p += l->sec.len;
 	if (m->has_edns) {
-		jsonw_key(w, "edns");
-		jsonw_obj_open(w);
-		jsonw_key(w, "udp_size");
-		jsonw_u64(w, m->edns_udp_size);
-		jsonw_key(w, "version");
-		jsonw_u64(w, m->edns_version);
-		jsonw_key(w, "do");
-		jsonw_bool(w, m->edns_do);
-		jsonw_obj_close(w);
+		p = LIT(p, ",\"edns\":{\"udp_size\":");
+		p = put_u32(p, m->edns_udp_size);
+		p = LIT(p, ",\"version\":");
+		p = put_u32(p, m->edns_version);
+		if (m->edns_do)
+			p = LIT(p, ",\"do\":true}");
+		else
+			p = LIT(p, ",\"do\":false}");
 	}
 	if (m->anomalies) {
-		jsonw_key(w, "anomalies");
-		jsonw_arr_open(w);
+		p = LIT(p, ",\"anomalies\":[");
+		any = false;
 		for (size_t i = 0; i < sizeof anomaly_names / sizeof anomaly_names[0]; i++)
-			if (m->anomalies & anomaly_names[i].bit)
-				jsonw_str(w, anomaly_names[i].name);
-		jsonw_arr_close(w);
+			if (m->anomalies & anomaly_names[i].bit) {
+				if (any)
+					*p++ = ',';
+				any = true;
+				*p++ = '"';
+				p = put_plain(p, anomaly_names[i].name);
+				*p++ = '"';
+			}
+		*p++ = ']';
 	}
-	jsonw_key(w, "size");
-	jsonw_u64(w, m->len);
-	jsonw_key(w, "input");
-	jsonw_str(w, input);
-	jsonw_obj_close(w);
-	jsonw_newline(w);
+	p = LIT(p, ",\"size\":");
+	p = put_u32(p, m->len);
+	memcpy(p, l->input_json, l->input_json_len);
+	p += l->input_json_len;
+	jsonw_commit(w, p);
+	if (l->sec.oom)
+		l->error = 1;
 	if (w->len >= DNSLOG_FLUSH_AT && jsonw_flush(w, l->out) < 0)
 		l->error = 1;
 }
 
 int dnslog_flush(dnslog_t *l)
 {
-	if (jsonw_flush(&l->w, l->out) < 0 || l->w.oom)
+	if (jsonw_flush(&l->w, l->out) < 0 || l->w.oom || l->sec.oom)
 		l->error = 1;
 	if (fflush(l->out) != 0)
 		l->error = 1;

@@ -46,6 +46,11 @@ static bool grow(jsonw_t *w, size_t n)
 	return true;
 }
 
+char *jsonw_grow(jsonw_t *w, size_t n)
+{
+	return grow(w, n) ? w->buf + w->len : NULL;
+}
+
 static inline void put(jsonw_t *w, const char *s, size_t n)
 {
 	if (!grow(w, n))

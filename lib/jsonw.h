@@ -38,6 +38,23 @@ void jsonw_null(jsonw_t *w);
 void jsonw_raw(jsonw_t *w, const char *s, size_t n); /* as a value */
 void jsonw_newline(jsonw_t *w);                      /* ends a line; resets comma state */
 
+/* Room for n more bytes at buf + len: the pointer to write them at, or
+ * NULL when the buffer cannot grow (oom is then set).  The caller writes at
+ * most n bytes there and advances len itself (jsonw_commit); the comma state
+ * is the caller's business then. */
+char *jsonw_grow(jsonw_t *w, size_t n);
+static inline char *jsonw_reserve(jsonw_t *w, size_t n)
+{
+	if (w->cap - w->len >= n)
+		return w->buf + w->len;
+	return jsonw_grow(w, n);
+}
+/* End of raw text written at the pointer jsonw_reserve returned. */
+static inline void jsonw_commit(jsonw_t *w, const char *end)
+{
+	w->len = (size_t)(end - w->buf);
+}
+
 /* Write the buffer to fp and empty it; -1 on a write error. */
 int jsonw_flush(jsonw_t *w, FILE *fp);
 
