@@ -76,22 +76,33 @@ static inline void put_c(out_t *o, char c)
 	o->n++;
 }
 
+/* n characters at once when they fit, one by one (to count and cut) when
+ * they do not */
+static inline void put_mem(out_t *o, const char *s, size_t n)
+{
+	if (o->n + n < o->cap) {
+		memcpy(o->b + o->n, s, n);
+		o->n += n;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		put_c(o, s[i]);
+}
+
 static void put_s(out_t *o, const char *s)
 {
-	while (*s)
-		put_c(o, *s++);
+	put_mem(o, s, strlen(s));
 }
 
 static void put_u(out_t *o, uint64_t v)
 {
 	char t[24];
-	int i = 0;
+	int i = (int)sizeof t;
 	do {
-		t[i++] = (char)('0' + v % 10);
+		t[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	while (i)
-		put_c(o, t[--i]);
+	put_mem(o, t + i, sizeof t - (size_t)i);
 }
 
 static const char hexd[] = "0123456789ABCDEF";
@@ -178,13 +189,27 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 	}
 }
 
-static void put_ip4(out_t *o, const uint8_t *p)
+static char *ip4_text(char *t, const uint8_t *p)
 {
 	for (int i = 0; i < 4; i++) {
+		unsigned v = p[i];
 		if (i)
-			put_c(o, '.');
-		put_u(o, p[i]);
+			*t++ = '.';
+		if (v >= 100) {
+			*t++ = (char)('0' + v / 100);
+			*t++ = (char)('0' + v / 10 % 10);
+		} else if (v >= 10) {
+			*t++ = (char)('0' + v / 10);
+		}
+		*t++ = (char)('0' + v % 10);
 	}
+	return t;
+}
+
+static void put_ip4(out_t *o, const uint8_t *p)
+{
+	char t[16];
+	put_mem(o, t, (size_t)(ip4_text(t, p) - t));
 }
 
 /* RFC 5952: lower-case hex, longest run (>= 2) of zero groups as "::",
@@ -194,6 +219,7 @@ static void put_ip6(out_t *o, const uint8_t *p)
 	static const char lx[] = "0123456789abcdef";
 	uint16_t g[8];
 	int best = -1, bestlen = 0;
+	char t[48], *q = t;
 
 	for (int i = 0; i < 8; i++)
 		g[i] = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
@@ -215,25 +241,27 @@ static void put_ip6(out_t *o, const uint8_t *p)
 	int ngroups = mapped ? 6 : 8;
 	for (int i = 0; i < ngroups; i++) {
 		if (i == best) {
-			put_s(o, "::");
+			*q++ = ':';
+			*q++ = ':';
 			i += bestlen - 1;
 			continue;
 		}
 		if (i && i != best + bestlen)
-			put_c(o, ':');
+			*q++ = ':';
 		bool lead = true;
 		for (int s = 12; s >= 0; s -= 4) {
 			unsigned d = g[i] >> s & 15;
 			if (d || !lead || s == 0) {
-				put_c(o, lx[d]);
+				*q++ = lx[d];
 				lead = false;
 			}
 		}
 	}
 	if (mapped) {
-		put_c(o, ':');
-		put_ip4(o, p + 12);
+		*q++ = ':';
+		q = ip4_text(q, p + 12);
 	}
+	put_mem(o, t, (size_t)(q - t));
 }
 
 static void put_2d(out_t *o, unsigned v)

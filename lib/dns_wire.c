@@ -145,9 +145,43 @@ static inline void put_c(char *buf, size_t buflen, size_t *n, char c)
 	(*n)++;
 }
 
+/* dns_name_to_str when the buffer is known to be large enough */
+static size_t name_to_str_fast(const dns_name_t *n, char *buf)
+{
+	char *p = buf;
+
+	if (n->nlabels == 0)
+		*p++ = '.';
+	for (unsigned i = 0; i < n->nlabels; i++) {
+		unsigned ll;
+		const uint8_t *l = dns_name_label(n, i, &ll);
+		if (i)
+			*p++ = '.';
+		for (unsigned j = 0; j < ll; j++) {
+			uint8_t c = l[j];
+			if (c >= 0x21 && c <= 0x7e && c != '.' && c != '\\') {
+				*p++ = (char)c;
+			} else if (c == '.' || c == '\\') {
+				*p++ = '\\';
+				*p++ = (char)c;
+			} else {
+				*p++ = '\\';
+				*p++ = (char)('0' + c / 100);
+				*p++ = (char)('0' + c / 10 % 10);
+				*p++ = (char)('0' + c % 10);
+			}
+		}
+	}
+	*p = 0;
+	return (size_t)(p - buf);
+}
+
 size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen)
 {
 	size_t o = 0;
+
+	if (buflen >= DNS_NAME_STRLEN)
+		return name_to_str_fast(n, buf);
 
 	if (n->nlabels == 0) {
 		put_c(buf, buflen, &o, '.');

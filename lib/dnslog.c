@@ -80,16 +80,27 @@ static inline char *put_plain(char *p, const char *s)
 	return p;
 }
 
+static const char digits2[200] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static inline char *put_u32(char *p, uint32_t v)
 {
-	char t[10];
-	int i = 10;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(p, t + i, (size_t)(10 - i));
-	return p + 10 - i;
+	unsigned n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+		   : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+	char *e = p + n;
+	while (v >= 100) {
+		unsigned r = v % 100;
+		v /= 100;
+		e -= 2;
+		memcpy(e, digits2 + 2 * r, 2);
+	}
+	if (v >= 10)
+		memcpy(e - 2, digits2 + 2 * v, 2);
+	else
+		e[-1] = (char)('0' + v);
+	return p + n;
 }
 
 static char *put_ip4(char *p, const uint8_t *a)
@@ -204,10 +215,12 @@ static char *put_label(char *p, const uint8_t *s, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t c = s[i];
+		*p = (char)c;
+		if (name_class[c] == NC_PLAIN) {
+			p++;
+			continue;
+		}
 		switch (name_class[c]) {
-		case NC_PLAIN:
-			*p++ = (char)c;
-			break;
 		case NC_QUOTE:
 			p = LIT(p, "\\\"");
 			break;
@@ -344,6 +357,24 @@ static bool input_tail(dnslog_t *l, const char *input)
 	return true;
 }
 
+/* Index of the first '"' or '\\' in p[0..n), or n; 8 bytes at a time. */
+static size_t first_quote_or_bsl(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, a, b;
+		memcpy(&v, p + i, 8);
+		a = v ^ (ones * '"');
+		b = v ^ (ones * '\\');
+		if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+			break;
+	}
+	while (i < n && p[i] != '"' && p[i] != '\\')
+		i++;
+	return i;
+}
+
 /* RDATA of rr as a JSON string (quotes included) at the end of s; returns
  * dns_rdata_to_str's verdict (< 0: malformed). */
 static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t *rr)
@@ -355,9 +386,7 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 	int rc = dns_rdata_to_str(m, rr, p, DNSLOG_DATA_MAX);
 	size_t n = rc >= 0 && rc < DNSLOG_DATA_MAX ? (size_t)rc : strlen(p);
 	/* printable ASCII: only '"' and '\\' need escaping */
-	size_t i = 0;
-	while (i < n && p[i] != '"' && p[i] != '\\')
-		i++;
+	size_t i = first_quote_or_bsl(p, n);
 	if (i < n) {
 		memcpy(l->data, p + i, n - i);
 		char *o = p + i;
