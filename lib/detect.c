@@ -371,14 +371,10 @@ static bool label_payloadish(const uint8_t *p, unsigned len)
 /* Estimated payload bytes in text returned in an answer (TXT strings). */
 static uint64_t text_decoded(const uint8_t *p, size_t len)
 {
-	feat_labels_t fl;
-	fl.n = 1;
-	fl.p[0] = p;
-	fl.len[0] = (uint8_t)(len > 255 ? 255 : len);
-	feat_t f;
-	features_compute(&fl, &f);
-	uint32_t e = features_pick_encoding(f.enc, f.mixed_case);
-	if (e == FEAT_ENC_BASE64URL && !f.mixed_case)
+	bool mixed;
+	uint32_t enc = features_encoding(p, len > 255 ? 255 : len, &mixed);
+	uint32_t e = features_pick_encoding(enc, mixed);
+	if (e == FEAT_ENC_BASE64URL && !mixed)
 		e = 0;
 	return (uint64_t)((double)len * (e ? features_enc_bits(e) : 8.0) / 8.0);
 }

@@ -50,6 +50,9 @@ typedef struct feat_labels {
 } feat_labels_t;
 
 void features_compute(const feat_labels_t *l, feat_t *f);
+/* The enc bits and mixed_case of features_compute() on one label of len
+ * bytes (len <= 255), in one pass without the other features. */
+uint32_t features_encoding(const uint8_t *p, size_t len, bool *mixed_case);
 /* Convenience for tests and callers with text: labels separated by '.'. */
 void features_str(const char *s, feat_t *f);
 

@@ -124,6 +124,59 @@ START_TEST(counter)
 }
 END_TEST
 
+/* features_encoding() agrees with features_compute() on one label: every
+ * byte alone, pairs of bytes, and pseudo-random labels over alphabets that
+ * sit on the encodings' edges. */
+START_TEST(encoding_matches_compute)
+{
+	static const char *const alpha[] = {"0123456789abcdef", "abcdefghijklmnopqrstuvwxyz234567",
+					    "0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP",
+					    "abcdefghijklmnop", "AZaz09+/=", "AZaz09-_", "\x80\x01 .a",
+					    "aB7"};
+	uint8_t buf[255];
+	uint32_t x = 12345;
+	for (unsigned iter = 0; iter < 20000; iter++) {
+		size_t len;
+		if (iter < 256) {
+			buf[0] = (uint8_t)iter;
+			len = 1;
+		} else if (iter < 256 + 4096) {
+			buf[0] = (uint8_t)(iter & 0xff);
+			buf[1] = (uint8_t)((iter >> 4) * 7);
+			len = 2;
+		} else {
+			const char *a = alpha[iter % (sizeof(alpha) / sizeof(alpha[0]))];
+			size_t al = strlen(a);
+			x = x * 1103515245u + 12345u;
+			len = 1 + (x >> 16) % 64;
+			for (size_t i = 0; i < len; i++) {
+				x = x * 1103515245u + 12345u;
+				buf[i] = (uint8_t)a[(x >> 16) % al];
+			}
+		}
+		feat_labels_t fl;
+		fl.n = 1;
+		fl.p[0] = buf;
+		fl.len[0] = (uint8_t)len;
+		feat_t f;
+		features_compute(&fl, &f);
+		bool mixed;
+		uint32_t enc = features_encoding(buf, len, &mixed);
+		ck_assert_uint_eq(enc, f.enc);
+		ck_assert_int_eq(mixed, f.mixed_case);
+	}
+	bool mixed = true;
+	ck_assert_uint_eq(features_encoding(buf, 0, &mixed), 0);
+	ck_assert(!mixed);
+	/* by hand: hex, base32 and base64 letters */
+	ck_assert_uint_eq(features_encoding((const uint8_t *)"deadbeef", 8, &mixed) &
+			  (FEAT_ENC_HEX | FEAT_ENC_BINARY), FEAT_ENC_HEX);
+	ck_assert(features_encoding((const uint8_t *)"aGVsbG8+", 8, &mixed) & FEAT_ENC_BASE64);
+	ck_assert(mixed);
+	ck_assert(!(features_encoding((const uint8_t *)"aGVsbG8+", 8, &mixed) & FEAT_ENC_BASE32));
+}
+END_TEST
+
 static Suite *features_suite(void)
 {
 	Suite *s = suite_create("features");
@@ -134,6 +187,7 @@ static Suite *features_suite(void)
 	tcase_add_test(tc, decode_known);
 	tcase_add_test(tc, unlike_hostname);
 	tcase_add_test(tc, counter);
+	tcase_add_test(tc, encoding_matches_compute);
 	suite_add_tcase(s, tc);
 	return s;
 }
