@@ -30,6 +30,22 @@
  * plus the dots */
 #define NAME_JSON_MAX (DNS_MAX_NAME * 5 + 8)
 
+/*
+ * Recurring runs of text, each a function of a few small numbers: the
+ * type and class of a record with the keys around them, the header's
+ * opcode, rcode and flags.  A direct-mapped table keyed by those numbers
+ * (with the kind in the high bits); a miss builds the text in place.
+ */
+#define TC_SIZE 128
+#define TC_TEXT 116
+typedef struct tc_ent {
+	uint64_t key;              /* 0: empty */
+	uint32_t len;
+	char text[TC_TEXT];
+} tc_ent_t;
+
+enum { TC_RR = 1, TC_Q = 2, TC_QLIST = 3, TC_HDR = 4 };
+
 struct dnslog {
 	FILE *out;
 	jsonw_t w;                 /* lines */
@@ -42,6 +58,8 @@ struct dnslog {
 	char *input_copy;          /* its bytes (the pointer alone could be reused) */
 	char *input_json;          /* ",\"input\":\"...\"}\n" */
 	size_t input_json_len;
+	char oct[256][4];          /* IPv4 octets as text, length in [3] */
+	tc_ent_t tc[TC_SIZE];      /* texts of mnemonics, see tc_get */
 	char data[DNSLOG_DATA_MAX];/* RDATA text needing JSON escapes */
 };
 
@@ -52,6 +70,16 @@ dnslog_t *dnslog_new(FILE *out)
 		return NULL;
 	l->out = out;
 	l->ts_sec = UINT64_MAX;
+	for (unsigned v = 0; v < 256; v++) {
+		char *o = l->oct[v];
+		unsigned n = 0;
+		if (v >= 100)
+			o[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			o[n++] = (char)('0' + v / 10 % 10);
+		o[n++] = (char)('0' + v % 10);
+		o[3] = (char)n;
+	}
 	jsonw_init(&l->w);
 	jsonw_init(&l->sec);
 	return l;
@@ -173,13 +201,22 @@ static char *put_ip6(char *p, const uint8_t *a)
 	return p;
 }
 
-/* ip_addr_str's text (empty for an unset address); at most 45 chars */
-static char *put_addr(char *p, const ip_addr_t *ip)
+/* ip_addr_str's text (empty for an unset address); at most 45 chars,
+ * and 3 more may be overwritten */
+static char *put_addr(const dnslog_t *l, char *p, const ip_addr_t *ip)
 {
 	if (!ip)
 		return p;
-	if (ip->v == 4)
-		return put_ip4(p, ip->a);
+	if (ip->v == 4) {
+		for (int i = 0; i < 4; i++) {
+			const char *o = l->oct[ip->a[i]];
+			memcpy(p, o, 4);
+			p += o[3];
+			*p = '.';
+			p += i < 3;
+		}
+		return p;
+	}
 	if (ip->v == 6)
 		return put_ip6(p, ip->a);
 	return p;
@@ -211,9 +248,31 @@ static const uint8_t name_class[256] = {
 	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, /* 0xf0 */
 };
 
+/* Are all 8 octets of v plain (0x21..0x7e, not '"', '.' or '\\')? */
+static inline bool plain8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = v ^ (ones * '"'), d = v ^ (ones * '.'), b = v ^ (ones * '\\');
+	uint64_t bad = (v - ones * 0x21) | (v + ones * (0x80 - 0x7f)) | v;
+	bad &= highs; /* a high bit: >= 0x80 already, < 0x21, or >= 0x7f */
+	bad |= (q - ones) & ~q & highs;
+	bad |= (d - ones) & ~d & highs;
+	bad |= (b - ones) & ~b & highs;
+	return bad == 0;
+}
+
 static char *put_label(char *p, const uint8_t *s, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
+	unsigned i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, s + i, 8);
+		if (!plain8(v))
+			break;
+		memcpy(p, &v, 8);
+		p += 8;
+	}
+	for (; i < n; i++) {
 		uint8_t c = s[i];
 		*p = (char)c;
 		if (name_class[c] == NC_PLAIN) {
@@ -357,6 +416,117 @@ static bool input_tail(dnslog_t *l, const char *input)
 	return true;
 }
 
+/* The entry for key (kind in bits 56..59); *hit tells whether its text is
+ * there, otherwise the caller builds it (at most TC_TEXT chars). */
+static tc_ent_t *tc_get(dnslog_t *l, uint64_t key, bool *hit)
+{
+	uint64_t h = key * 0x9e3779b97f4a7c15u;
+	tc_ent_t *e = &l->tc[h >> 57];
+	*hit = e->key == key;
+	e->key = key;
+	return e;
+}
+
+/* '","type":"A","class":"IN","ttl":' (no class for OPT) */
+static const tc_ent_t *tc_rr(dnslog_t *l, uint16_t type, uint16_t rclass)
+{
+	bool hit;
+	if (type == 41)
+		rclass = 0;
+	tc_ent_t *e = tc_get(l, (uint64_t)TC_RR << 56 | (uint64_t)type << 16 | rclass, &hit);
+	if (!hit) {
+		char tmp[16], *p = e->text;
+		p = LIT(p, "\",\"type\":\"");
+		p = put_plain(p, dns_type_str(type, tmp));
+		if (type != 41) { /* OPT: class and TTL carry EDNS fields */
+			p = LIT(p, "\",\"class\":\"");
+			p = put_plain(p, dns_class_str(rclass, tmp));
+		}
+		p = LIT(p, "\",\"ttl\":");
+		e->len = (uint32_t)(p - e->text);
+	}
+	return e;
+}
+
+/* '","qtype":"A"}' (an entry of "questions") */
+static const tc_ent_t *tc_qlist(dnslog_t *l, uint16_t type)
+{
+	bool hit;
+	tc_ent_t *e = tc_get(l, (uint64_t)TC_QLIST << 56 | type, &hit);
+	if (!hit) {
+		char tmp[16], *p = e->text;
+		p = LIT(p, "\",\"qtype\":\"");
+		p = put_plain(p, dns_type_str(type, tmp));
+		p = LIT(p, "\"}");
+		e->len = (uint32_t)(p - e->text);
+	}
+	return e;
+}
+
+/* '","qtype":"A","qclass":"IN"' */
+static const tc_ent_t *tc_q(dnslog_t *l, uint16_t type, uint16_t qclass)
+{
+	bool hit;
+	tc_ent_t *e = tc_get(l, (uint64_t)TC_Q << 56 | (uint64_t)type << 16 | qclass, &hit);
+	if (!hit) {
+		char tmp[16], *p = e->text;
+		p = LIT(p, "\",\"qtype\":\"");
+		p = put_plain(p, dns_type_str(type, tmp));
+		p = LIT(p, "\",\"qclass\":\"");
+		p = put_plain(p, dns_class_str(qclass, tmp));
+		*p++ = '"';
+		e->len = (uint32_t)(p - e->text);
+	}
+	return e;
+}
+
+static const struct {
+	uint16_t bit;
+	const char *name;
+} flag_names[] = {
+	{DNS_F_AA, "\"aa\""}, {DNS_F_TC, "\"tc\""}, {DNS_F_RD, "\"rd\""}, {DNS_F_RA, "\"ra\""},
+	{DNS_F_Z, "\"z\""},   {DNS_F_AD, "\"ad\""}, {DNS_F_CD, "\"cd\""},
+};
+
+/* ',"qr":false,"opcode":"QUERY","rcode":"NOERROR","flags":["rd"]' */
+static const tc_ent_t *tc_hdr(dnslog_t *l, const dns_msg_t *m)
+{
+	bool hit;
+	uint16_t fl = m->flags & (DNS_F_AA | DNS_F_TC | DNS_F_RD | DNS_F_RA | DNS_F_Z | DNS_F_AD |
+				  DNS_F_CD);
+	uint64_t key = (uint64_t)TC_HDR << 56 | (uint64_t)(m->qr != 0) << 48 |
+		       (uint64_t)m->opcode << 40 | (uint64_t)m->rcode << 16 | fl;
+	tc_ent_t *e = tc_get(l, key, &hit);
+	if (!hit) {
+		char tmp[16], *p = e->text;
+		if (m->qr)
+			p = LIT(p, ",\"qr\":true,\"opcode\":\"");
+		else
+			p = LIT(p, ",\"qr\":false,\"opcode\":\"");
+		p = put_plain(p, dns_opcode_str(m->opcode, tmp));
+		p = LIT(p, "\",\"rcode\":\"");
+		p = put_plain(p, dns_rcode_str(m->rcode, tmp));
+		p = LIT(p, "\",\"flags\":[");
+		bool any = false;
+		for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+			if (fl & flag_names[i].bit) {
+				if (any)
+					*p++ = ',';
+				any = true;
+				p = put_plain(p, flag_names[i].name);
+			}
+		*p++ = ']';
+		e->len = (uint32_t)(p - e->text);
+	}
+	return e;
+}
+
+static inline char *put_tc(char *p, const tc_ent_t *e)
+{
+	memcpy(p, e->text, e->len);
+	return p + e->len;
+}
+
 /* Index of the first '"' or '\\' in p[0..n), or n; 8 bytes at a time. */
 static size_t first_quote_or_bsl(const char *p, size_t n)
 {
@@ -405,10 +575,6 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 	return rc;
 }
 
-static const char *const sec_key[4] = {
-	"\"questions\":[", "\"answers\":[", "\"authority\":[", "\"additional\":[",
-};
-
 /* Does the line have a key for this section? */
 static bool section_shown(const dns_msg_t *m, int sec)
 {
@@ -420,19 +586,31 @@ static bool section_shown(const dns_msg_t *m, int sec)
  * (sections that have no key are passed over; 4 closes the last). */
 static void sections_to(jsonw_t *s, const dns_msg_t *m, int *open, int to)
 {
-	while (*open < to) {
-		char *p = jsonw_reserve(s, 16);
-		if (!p)
-			return;
+	char *p = jsonw_reserve(s, 64);
+	if (!p)
+		return;
+	for (; *open < to; (*open)++) {
 		if (*open >= 0 && section_shown(m, *open))
 			*p++ = ']';
-		(*open)++;
-		if (*open <= 3 && section_shown(m, *open)) {
-			*p++ = ',';
-			p = put_plain(p, sec_key[*open]);
+		switch (*open + 1) {
+		case DNS_SEC_QUESTION:
+			if (m->count[0] > 1)
+				p = LIT(p, ",\"questions\":[");
+			break;
+		case DNS_SEC_ANSWER:
+			p = LIT(p, ",\"answers\":[");
+			break;
+		case DNS_SEC_AUTHORITY:
+			if (m->count[2])
+				p = LIT(p, ",\"authority\":[");
+			break;
+		case DNS_SEC_ADDITIONAL:
+			if (m->count[3])
+				p = LIT(p, ",\"additional\":[");
+			break;
 		}
-		jsonw_commit(s, p);
 	}
+	jsonw_commit(s, p);
 }
 
 /* Every question (when there are several) and record, into l->sec; fills
@@ -444,7 +622,6 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 	dns_rr_t rr;
 	int rc, open = -1;
 	bool first = true;
-	char tmp[16];
 
 	s->len = 0;
 	dns_rr_iter_init(&it, m);
@@ -468,21 +645,13 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 		if (rr.section == DNS_SEC_QUESTION) {
 			p = LIT(p, "{\"qname\":\"");
 			p = put_name_wire(p, m->wire, m->len, at);
-			p = LIT(p, "\",\"qtype\":\"");
-			p = put_plain(p, dns_type_str(rr.type, tmp));
-			p = LIT(p, "\"}");
+			p = put_tc(p, tc_qlist(l, rr.type));
 			jsonw_commit(s, p);
 			continue;
 		}
 		p = LIT(p, "{\"name\":\"");
 		p = put_name_wire(p, m->wire, m->len, at);
-		p = LIT(p, "\",\"type\":\"");
-		p = put_plain(p, dns_type_str(rr.type, tmp));
-		if (rr.type != 41) { /* OPT: class and TTL carry EDNS fields */
-			p = LIT(p, "\",\"class\":\"");
-			p = put_plain(p, dns_class_str(rr.rclass, tmp));
-		}
-		p = LIT(p, "\",\"ttl\":");
+		p = put_tc(p, tc_rr(l, rr.type, rr.rclass));
 		p = put_u32(p, rr.ttl);
 		p = LIT(p, ",\"data\":");
 		jsonw_commit(s, p);
@@ -500,14 +669,6 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 		m->anomalies |= DNS_ANOM_TRAILING;
 	sections_to(s, m, &open, 4);
 }
-
-static const struct {
-	uint16_t bit;
-	const char *name;
-} flag_names[] = {
-	{DNS_F_AA, "\"aa\""}, {DNS_F_TC, "\"tc\""}, {DNS_F_RD, "\"rd\""}, {DNS_F_RA, "\"ra\""},
-	{DNS_F_Z, "\"z\""},   {DNS_F_AD, "\"ad\""}, {DNS_F_CD, "\"cd\""},
-};
 
 static const struct {
 	uint32_t bit;
@@ -531,7 +692,6 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 		  const char *input)
 {
 	jsonw_t *w = &l->w;
-	char tmp[16];
 
 	write_records(l, m);
 	if (!input_tail(l, input)) {
@@ -548,11 +708,11 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	p = LIT(p, "{\"ts\":");
 	p = put_ts(l, p, ts_ns);
 	p = LIT(p, ",\"src\":\"");
-	p = put_addr(p, src);
+	p = put_addr(l, p, src);
 	p = LIT(p, "\",\"sport\":");
 	p = put_u32(p, sport);
 	p = LIT(p, ",\"dst\":\"");
-	p = put_addr(p, dst);
+	p = put_addr(l, p, dst);
 	p = LIT(p, "\",\"dport\":");
 	p = put_u32(p, dport);
 	if (transport == 6)
@@ -560,31 +720,11 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	else
 		p = LIT(p, ",\"transport\":\"udp\",\"id\":");
 	p = put_u32(p, m->id);
-	if (m->qr)
-		p = LIT(p, ",\"qr\":true,\"opcode\":\"");
-	else
-		p = LIT(p, ",\"qr\":false,\"opcode\":\"");
-	p = put_plain(p, dns_opcode_str(m->opcode, tmp));
-	p = LIT(p, "\",\"rcode\":\"");
-	p = put_plain(p, dns_rcode_str(m->rcode, tmp));
-	p = LIT(p, "\",\"flags\":[");
-	bool any = false;
-	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
-		if (m->flags & flag_names[i].bit) {
-			if (any)
-				*p++ = ',';
-			any = true;
-			p = put_plain(p, flag_names[i].name);
-		}
-	*p++ = ']';
+	p = put_tc(p, tc_hdr(l, m));
 	if (m->has_question) {
 		p = LIT(p, ",\"qname\":\"");
 		p = put_name(p, &m->qname);
-		p = LIT(p, "\",\"qtype\":\"");
-		p = put_plain(p, dns_type_str(m->qtype, tmp));
-		p = LIT(p, "\",\"qclass\":\"");
-		p = put_plain(p, dns_class_str(m->qclass & 0x7fff, tmp));
-		*p++ = '"';
+		p = put_tc(p, tc_q(l, m->qtype, m->qclass & 0x7fff));
 	} else {
 		p = LIT(p, ",\"qname\":null,\"qtype\":null,\"qclass\":null");
 	}
@@ -602,7 +742,7 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	}
 	if (m->anomalies) {
 		p = LIT(p, ",\"anomalies\":[");
-		any = false;
+		bool any = false;
 		for (size_t i = 0; i < sizeof anomaly_names / sizeof anomaly_names[0]; i++)
 			if (m->anomalies & anomaly_names[i].bit) {
 				if (any)
