@@ -39,6 +39,24 @@ enum name_why {
 	NAME_BAD,     /* reserved label type, too many hops, too long */
 };
 
+/* Does p[0..n) hold a NUL octet?  8 octets at a time (labels are short:
+ * a call to memchr costs more than the scan). */
+static inline bool has_nul(const uint8_t *p, unsigned n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	unsigned i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		if ((v - ones) & ~v & highs)
+			return true;
+	}
+	for (; i < n; i++)
+		if (!p[i])
+			return true;
+	return false;
+}
+
 /*
  * Decompress the name at *pos in wire[0..len).  seq is the start of the
  * label sequence being read; a pointer must point strictly before it, and
@@ -99,7 +117,7 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 			*why = NAME_SHORT;
 			return DNSTS_EMALF;
 		}
-		if (nul && memchr(lab, 0, c))
+		if (nul && !*nul && has_nul(lab, c))
 			*nul = true;
 		if (out) {
 			out->loff[nl] = (uint8_t)wl;
@@ -302,6 +320,17 @@ void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m)
 	it->nopt = 0;
 	it->no_names = false;
 	it->owner_root = false;
+}
+
+void dns_rr_iter_skip_question(dns_rr_iter_t *it)
+{
+	const dns_msg_t *m = it->m;
+	if (it->done || it->pos != DNS_HEADER_LEN || it->section != DNS_SEC_QUESTION ||
+	    m->count[0] != 1 || !m->has_question || m->rr_off <= DNS_HEADER_LEN ||
+	    m->rr_off > m->len)
+		return;
+	it->pos = m->rr_off;
+	it->left = 0;
 }
 
 /* Are the options of an OPT record well framed? */

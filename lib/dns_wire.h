@@ -122,6 +122,10 @@ typedef struct dns_rr_iter {
 /* Iterate over every record of every section, the questions included (the
  * first question again too).  The iterator records anomalies in m. */
 void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m);
+/* After init: when dns_msg_parse read the message's only question, start
+ * at the answers instead of reading that question again (its anomalies
+ * are already in m).  Otherwise nothing changes. */
+void dns_rr_iter_skip_question(dns_rr_iter_t *it);
 /* 1: *rr filled; 0: no more; DNSTS_EMALF: the rest of the message is
  * unreadable (the anomaly is recorded, the records before it stand). */
 int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr);

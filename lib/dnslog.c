@@ -58,6 +58,9 @@ struct dnslog {
 	char *input_copy;          /* its bytes (the pointer alone could be reused) */
 	char *input_json;          /* ",\"input\":\"...\"}\n" */
 	size_t input_json_len;
+	char qn[NAME_JSON_MAX + 8];/* the question's name as JSON text (with 8
+	                              bytes of slack for put_label) */
+	size_t qn_len;             /* 0: no question */
 	char oct[256][4];          /* IPv4 octets as text, length in [3] */
 	tc_ent_t tc[TC_SIZE];      /* texts of mnemonics, see tc_get */
 	char data[DNSLOG_DATA_MAX];/* RDATA text needing JSON escapes */
@@ -261,7 +264,7 @@ static inline bool plain8(uint64_t v)
 	return bad == 0;
 }
 
-static char *put_label(char *p, const uint8_t *s, unsigned n)
+static inline char *put_label(char *p, const uint8_t *s, unsigned n)
 {
 	unsigned i = 0;
 	for (; i + 8 <= n; i += 8) {
@@ -626,6 +629,7 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 	s->len = 0;
 	dns_rr_iter_init(&it, m);
 	it.no_names = true;
+	dns_rr_iter_skip_question(&it);
 	for (;;) {
 		uint32_t at = it.pos;
 		if ((rc = dns_rr_next(&it, &rr)) != 1)
@@ -650,7 +654,13 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 			continue;
 		}
 		p = LIT(p, "{\"name\":\"");
-		p = put_name_wire(p, m->wire, m->len, at);
+		if (l->qn_len && at + 2 <= m->len && m->wire[at] == 0xc0 && m->wire[at + 1] == 12) {
+			/* a pointer to the question's name, already written */
+			memcpy(p, l->qn, l->qn_len);
+			p += l->qn_len;
+		} else {
+			p = put_name_wire(p, m->wire, m->len, at);
+		}
 		p = put_tc(p, tc_rr(l, rr.type, rr.rclass));
 		p = put_u32(p, rr.ttl);
 		p = LIT(p, ",\"data\":");
@@ -693,6 +703,7 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 {
 	jsonw_t *w = &l->w;
 
+	l->qn_len = m->has_question ? (size_t)(put_name(l->qn, &m->qname) - l->qn) : 0;
 	write_records(l, m);
 	if (!input_tail(l, input)) {
 		l->error = 1;
@@ -723,7 +734,8 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	p = put_tc(p, tc_hdr(l, m));
 	if (m->has_question) {
 		p = LIT(p, ",\"qname\":\"");
-		p = put_name(p, &m->qname);
+		memcpy(p, l->qn, l->qn_len);
+		p += l->qn_len;
 		p = put_tc(p, tc_q(l, m->qtype, m->qclass & 0x7fff));
 	} else {
 		p = LIT(p, ",\"qname\":null,\"qtype\":null,\"qclass\":null");
