@@ -12,21 +12,40 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
+/* Shannon entropy from byte counts: only the bytes present (bitmap bm) are
+ * visited, in ascending order (the order of a loop over all 256). */
+static double entropy_of(const unsigned *cnt, const uint64_t bm[4], double len)
+{
+	double h = 0.0;
+	for (unsigned w = 0; w < 4; w++)
+		for (uint64_t b = bm[w]; b; b &= b - 1) {
+			double q = (double)cnt[w * 64 + (unsigned)__builtin_ctzll(b)] / len;
+			h -= q * log2(q);
+		}
+	return h;
+}
+
+/* cnt[c]++, with cnt[c] zeroed the first time c is seen (no memset of the
+ * whole array per call). */
+static inline void count_byte(unsigned *cnt, uint64_t bm[4], uint8_t c)
+{
+	uint64_t bit = 1ull << (c & 63);
+	if (!(bm[c >> 6] & bit)) {
+		bm[c >> 6] |= bit;
+		cnt[c] = 0;
+	}
+	cnt[c]++;
+}
+
 double features_entropy(const uint8_t *p, size_t len)
 {
-	unsigned cnt[256] = {0};
+	unsigned cnt[256];
+	uint64_t bm[4] = {0, 0, 0, 0};
 	if (len == 0)
 		return 0.0;
 	for (size_t i = 0; i < len; i++)
-		cnt[p[i]]++;
-	double h = 0.0;
-	for (unsigned i = 0; i < 256; i++) {
-		if (!cnt[i])
-			continue;
-		double q = (double)cnt[i] / (double)len;
-		h -= q * log2(q);
-	}
-	return h;
+		count_byte(cnt, bm, p[i]);
+	return entropy_of(cnt, bm, (double)len);
 }
 
 double features_bigram(const uint8_t *p, size_t len, unsigned *n)
@@ -113,7 +132,8 @@ void features_compute(const feat_labels_t *l, feat_t *f)
 	memset(f, 0, sizeof(*f));
 	uint32_t enc = FEAT_ENC_HEX | FEAT_ENC_BASE32 | FEAT_ENC_BASE32HEX | FEAT_ENC_BASE64 |
 		       FEAT_ENC_BASE64URL | FEAT_ENC_NETBIOS;
-	unsigned cnt[256] = {0};
+	unsigned cnt[256];
+	uint64_t bm[4] = {0, 0, 0, 0};
 	int bsum = 0;
 	unsigned bn = 0;
 	f->nlabels = (uint8_t)(l->n > 255 ? 255 : l->n);
@@ -128,7 +148,7 @@ void features_compute(const feat_labels_t *l, feat_t *f)
 		for (unsigned j = 0; j < n; j++) {
 			int c = p[j];
 			int cls = 0;
-			cnt[lower(c)]++;
+			count_byte(cnt, bm, (uint8_t)lower(c));
 			if (c >= 'a' && c <= 'z') {
 				f->n_lower++; lo = true; cls = 1;
 			} else if (c >= 'A' && c <= 'Z') {
@@ -182,14 +202,7 @@ void features_compute(const feat_labels_t *l, feat_t *f)
 	f->enc = enc;
 	f->nbigrams = (uint16_t)(bn > 65535 ? 65535 : bn);
 	f->bigram = bn ? (double)bsum / BIGRAM_SCALE / bn : 0.0;
-	double h = 0.0;
-	for (unsigned i = 0; i < 256; i++) {
-		if (!cnt[i])
-			continue;
-		double q = (double)cnt[i] / f->len;
-		h -= q * log2(q);
-	}
-	f->entropy = h;
+	f->entropy = f->len ? entropy_of(cnt, bm, (double)f->len) : 0.0;
 
 	/* How unlike a hostname: letters that do not follow word-like bigrams,
 	 * frequent letter/digit switches, bytes a hostname never holds. */
