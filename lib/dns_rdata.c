@@ -212,24 +212,24 @@ static void put_ip4(out_t *o, const uint8_t *p)
 	put_mem(o, t, (size_t)(ip4_text(t, p) - t));
 }
 
-/* RFC 5952: lower-case hex, longest run (>= 2) of zero groups as "::",
- * the first such run on a tie; ::ffff:a.b.c.d for mapped IPv4. */
-static void put_ip6(out_t *o, const uint8_t *p)
+static char *ip6_text(char *q, const uint8_t *p)
 {
 	static const char lx[] = "0123456789abcdef";
-	uint16_t g[8];
+	unsigned g[8], zm = 0;
 	int best = -1, bestlen = 0;
-	char t[48], *q = t;
 
-	for (int i = 0; i < 8; i++)
-		g[i] = (uint16_t)(p[2 * i] << 8 | p[2 * i + 1]);
-	for (int i = 0; i < 8;) {
-		if (g[i]) {
+	for (int i = 0; i < 8; i++) {
+		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
+		if (!g[i])
+			zm |= 1u << i;
+	}
+	for (int i = 0; zm >> i;) {
+		if (!(zm >> i & 1)) {
 			i++;
 			continue;
 		}
 		int j = i;
-		while (j < 8 && !g[j])
+		while (j < 8 && (zm >> j & 1))
 			j++;
 		if (j - i > bestlen && j - i >= 2) {
 			best = i;
@@ -248,20 +248,24 @@ static void put_ip6(out_t *o, const uint8_t *p)
 		}
 		if (i && i != best + bestlen)
 			*q++ = ':';
-		bool lead = true;
-		for (int s = 12; s >= 0; s -= 4) {
-			unsigned d = g[i] >> s & 15;
-			if (d || !lead || s == 0) {
-				*q++ = lx[d];
-				lead = false;
-			}
-		}
+		unsigned v = g[i];
+		int s = v >= 0x1000 ? 12 : v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0;
+		for (; s >= 0; s -= 4)
+			*q++ = lx[v >> s & 15];
 	}
 	if (mapped) {
 		*q++ = ':';
 		q = ip4_text(q, p + 12);
 	}
-	put_mem(o, t, (size_t)(q - t));
+	return q;
+}
+
+/* RFC 5952: lower-case hex, longest run (>= 2) of zero groups as "::",
+ * the first such run on a tie; ::ffff:a.b.c.d for mapped IPv4. */
+static void put_ip6(out_t *o, const uint8_t *p)
+{
+	char t[48];
+	put_mem(o, t, (size_t)(ip6_text(t, p) - t));
 }
 
 static void put_2d(out_t *o, unsigned v)
@@ -1084,6 +1088,25 @@ static int rdata_out(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 		}
 		if (m->opcode == 5 || rr->rclass == 254 || rr->rclass == 255)
 			return finish(&o, 0);
+	}
+
+	/* the common fixed-size cases, straight into a buffer large enough */
+	if (rr->type == 1 && rr->rdlen == 4) {
+		if (check)
+			return 0;
+		if (o.cap >= 16) {
+			char *e = ip4_text(buf, rdata);
+			*e = 0;
+			return (int)(e - buf);
+		}
+	} else if (rr->type == 28 && rr->rdlen == 16) {
+		if (check)
+			return 0;
+		if (o.cap >= 48) {
+			char *e = ip6_text(buf, rdata);
+			*e = 0;
+			return (int)(e - buf);
+		}
 	}
 
 	rdx_t x = {.m = m, .o = &o};

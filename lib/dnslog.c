@@ -44,7 +44,7 @@ typedef struct tc_ent {
 	char text[TC_TEXT];
 } tc_ent_t;
 
-enum { TC_RR = 1, TC_Q = 2, TC_QLIST = 3, TC_HDR = 4 };
+enum { TC_RR = 1, TC_Q = 2, TC_QLIST = 3, TC_HDR = 4, TC_OPT = 5 };
 
 struct dnslog {
 	FILE *out;
@@ -556,6 +556,24 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 	if (!p)
 		return 0;
 	*p++ = '"';
+	if (rr->type == 41 && rr->rdlen == 0) {
+		/* OPT without options: its text depends on class and TTL only */
+		bool hit;
+		tc_ent_t *e = tc_get(l, (uint64_t)TC_OPT << 56 | (uint64_t)rr->rclass << 32 | rr->ttl,
+				     &hit);
+		if (!hit) {
+			int rc = dns_rdata_to_str(m, rr, e->text, TC_TEXT);
+			if (rc < 0 || rc >= TC_TEXT - 1 || first_quote_or_bsl(e->text, (size_t)rc) < (size_t)rc) {
+				e->key = 0;
+				goto render;
+			}
+			e->text[rc++] = '"';
+			e->len = (uint32_t)rc;
+		}
+		jsonw_commit(s, put_tc(p, e));
+		return 0;
+	}
+render:;
 	int rc = dns_rdata_to_str(m, rr, p, DNSLOG_DATA_MAX);
 	size_t n = rc >= 0 && rc < DNSLOG_DATA_MAX ? (size_t)rc : strlen(p);
 	/* printable ASCII: only '"' and '\\' need escaping */
