@@ -39,9 +39,10 @@ enum name_why {
 	NAME_BAD,     /* reserved label type, too many hops, too long */
 };
 
-/* Does p[0..n) hold a NUL octet?  8 octets at a time (labels are short:
- * a call to memchr costs more than the scan). */
-static inline bool has_nul(const uint8_t *p, unsigned n)
+/* Does p[0..n) hold a NUL octet?  avail octets are readable at p (>= n).
+ * 8 octets at a time (labels are short: a call to memchr costs more than
+ * the scan); the last few in one masked word when 8 are readable. */
+static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	unsigned i = 0;
@@ -51,6 +52,18 @@ static inline bool has_nul(const uint8_t *p, unsigned n)
 		if ((v - ones) & ~v & highs)
 			return true;
 	}
+	if (i == n)
+		return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (avail - i >= 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		v |= ~(uint64_t)0 << (8 * (n - i)); /* octets past the label: 0xff */
+		return ((v - ones) & ~v & highs) != 0;
+	}
+#else
+	(void)avail;
+#endif
 	for (; i < n; i++)
 		if (!p[i])
 			return true;
@@ -117,7 +130,7 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 			*why = NAME_SHORT;
 			return DNSTS_EMALF;
 		}
-		if (nul && !*nul && has_nul(lab, c))
+		if (nul && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
 			*nul = true;
 		if (out) {
 			out->loff[nl] = (uint8_t)wl;
@@ -147,6 +160,14 @@ int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
 {
 	enum name_why why;
 	return name_read(wire, len, pos, out, &why, NULL, NULL);
+}
+
+static void name_copy(dns_name_t *d, const dns_name_t *n)
+{
+	memcpy(d->wire, n->wire, n->len);
+	d->len = n->len;
+	d->nlabels = n->nlabels;
+	memcpy(d->loff, n->loff, n->nlabels);
 }
 
 static void name_set_root(dns_name_t *n)
@@ -399,8 +420,18 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	if (it->no_names)
 		name_set_root(&rr->name);
 	unsigned nlab = 0;
-	if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why, &nul,
-		      &nlab) != 0) {
+	if (m->has_question && pos > DNS_HEADER_LEN && m->len - pos >= 2 &&
+	    m->wire[pos] == 0xc0 && m->wire[pos + 1] == DNS_HEADER_LEN) {
+		/* The usual owner: a pointer to the first question's name,
+		 * which dns_msg_parse decoded (and checked) from these same
+		 * bytes; one hop, pointing backwards.  Its NUL anomaly, if
+		 * any, is already recorded. */
+		if (!it->no_names)
+			name_copy(&rr->name, &m->qname);
+		nlab = m->qname.nlabels;
+		pos += 2;
+	} else if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why,
+			     &nul, &nlab) != 0) {
 		if (why == NAME_SHORT) {
 			m->anomalies |= DNS_ANOM_TRUNC_RR;
 		} else {
