@@ -176,6 +176,26 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 {
 	if (o->check)
 		return;
+	if (n < (o->cap - o->n) / 4) {
+		/* room for the worst case: no per-character bounds check */
+		char *b = o->b + o->n, *q = b;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t c = p[i];
+			if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+				*q++ = (char)c;
+			} else if (c == '"' || c == '\\') {
+				*q++ = '\\';
+				*q++ = (char)c;
+			} else {
+				*q++ = '\\';
+				*q++ = (char)('0' + c / 100);
+				*q++ = (char)('0' + c / 10 % 10);
+				*q++ = (char)('0' + c % 10);
+			}
+		}
+		o->n += (size_t)(q - b);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = p[i];
 		if (c == '"' || c == '\\') {
@@ -211,6 +231,17 @@ static void put_ip4(out_t *o, const uint8_t *p)
 	char t[16];
 	put_mem(o, t, (size_t)(ip4_text(t, p) - t));
 }
+
+/* octet -> two lower-case hex digits */
+static const char hex2[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 static char *ip6_text(char *q, const uint8_t *p)
 {
@@ -249,7 +280,13 @@ static char *ip6_text(char *q, const uint8_t *p)
 		if (i && i != best + bestlen)
 			*q++ = ':';
 		unsigned v = g[i];
-		int s = v >= 0x1000 ? 12 : v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0;
+		if (v >= 0x1000) {
+			memcpy(q, hex2 + 2 * (v >> 8), 2);
+			memcpy(q + 2, hex2 + 2 * (v & 255), 2);
+			q += 4;
+			continue;
+		}
+		int s = v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0;
 		for (; s >= 0; s -= 4)
 			*q++ = lx[v >> s & 15];
 	}

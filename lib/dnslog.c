@@ -372,10 +372,9 @@ static char *put_ts(dnslog_t *l, char *p, uint64_t ts_ns)
 	unsigned usec = (unsigned)(ts_ns % 1000000000u / 1000u);
 	memcpy(p, l->ts_text, l->ts_len);
 	p += l->ts_len;
-	for (int i = 5; i >= 0; i--) {
-		p[i] = (char)('0' + usec % 10);
-		usec /= 10;
-	}
+	memcpy(p, digits2 + 2 * (usec / 10000), 2);
+	memcpy(p + 2, digits2 + 2 * (usec / 100 % 100), 2);
+	memcpy(p + 4, digits2 + 2 * (usec % 100), 2);
 	p[6] = 'Z';
 	p[7] = '"';
 	return p + 8;
@@ -524,9 +523,15 @@ static const tc_ent_t *tc_hdr(dnslog_t *l, const dns_msg_t *m)
 	return e;
 }
 
+/* (up to 63 bytes past the text may be overwritten: callers reserve
+ * TC_SLACK more) */
+#define TC_SLACK 64
 static inline char *put_tc(char *p, const tc_ent_t *e)
 {
-	memcpy(p, e->text, e->len);
+	if (e->len <= TC_SLACK)
+		memcpy(p, e->text, TC_SLACK);
+	else
+		memcpy(p, e->text, e->len);
 	return p + e->len;
 }
 
@@ -658,7 +663,7 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 			sections_to(s, m, &open, rr.section);
 			first = true;
 		}
-		char *p = jsonw_reserve(s, NAME_JSON_MAX + 128);
+		char *p = jsonw_reserve(s, NAME_JSON_MAX + 256);
 		if (!p)
 			return;
 		if (!first)
