@@ -230,10 +230,40 @@ static void place(dom_t **tab, size_t cap, dom_t *e)
 	tab[i] = e;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest (0-based) of a[0..n) (Hoare's selection, median of
+ * three pivots; a is reordered).  O(n) on average, unlike sorting the
+ * whole sweep. */
+static double select_kth(double *a, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		double x = a[lo], y = a[mid], z = a[hi];
+		double pv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pv)
+				i++;
+			while (a[j] > pv)
+				j--;
+			if (i <= j) {
+				double t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];
+	}
+	return a[k];
 }
 
 /* Evict the least suspicious quarter of the domains in one sweep over the
@@ -257,11 +287,11 @@ static void evict_sweep(detector_t *d)
 		if (d->tab[i])
 			v[k++] = agg_suspicion(&d->tab[i]->g);
 	memcpy(s, v, k * sizeof(*s));
-	qsort(s, k, sizeof(*s), cmp_double);
-	double thr = s[want - 1];
-	size_t ties = 0; /* domains at the threshold that may still go */
-	for (size_t i = 0; i < want; i++)
-		ties += s[i] == thr;
+	double thr = select_kth(s, k, want - 1);
+	size_t below = 0; /* domains under the threshold; ties: those at it that may still go */
+	for (size_t i = 0; i < k; i++)
+		below += s[i] < thr;
+	size_t ties = want - below;
 	size_t nk = 0, gone = 0;
 	for (size_t i = 0, j = 0; i < d->cap; i++) {
 		dom_t *e = d->tab[i];
