@@ -419,9 +419,12 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 		dns_rr_iter_t it;
 		dns_rr_t rr;
 		dns_rr_iter_init(&it, m);
+		dns_rr_iter_skip_question(&it);
 		it.no_names = true;
 		int guard = 0;
 		while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
+			if (rr.section > DNS_SEC_ANSWER)
+				break; /* only answers carry payload */
 			if (rr.section != DNS_SEC_ANSWER)
 				continue;
 			if ((uint64_t)rr.rdoff + rr.rdlen > m->len)
@@ -640,12 +643,16 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 			dns_rr_iter_t it;
 			dns_rr_t rr;
 			dns_rr_iter_init(&it, m);
+			dns_rr_iter_skip_question(&it);
 			it.no_names = true;
 			uint64_t bytes = 0;
 			int guard = 0;
-			while (dns_rr_next(&it, &rr) == 1 && guard++ < 256)
+			while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
+				if (rr.section > DNS_SEC_ANSWER)
+					break;
 				if (rr.section == DNS_SEC_ANSWER && rr.type != 41)
 					bytes += rr.rdlen;
+			}
 			if (bytes) {
 				e->g.q_answers++;
 				e->g.q_answer_bytes += bytes;
