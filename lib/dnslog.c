@@ -561,6 +561,20 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 	if (!p)
 		return 0;
 	*p++ = '"';
+	if (rr->type == 1 && rr->rdlen == 4 && (size_t)rr->rdoff + 4 <= m->len) {
+		/* A: as dns_rdata_to_str writes it, nothing to escape */
+		const uint8_t *a = m->wire + rr->rdoff;
+		for (int i = 0; i < 4; i++) {
+			const char *o = l->oct[a[i]];
+			memcpy(p, o, 4);
+			p += o[3];
+			*p = '.';
+			p += i < 3;
+		}
+		*p++ = '"';
+		jsonw_commit(s, p);
+		return 0;
+	}
 	if (rr->type == 41 && rr->rdlen == 0) {
 		/* OPT without options: its text depends on class and TTL only */
 		bool hit;
@@ -610,7 +624,7 @@ static bool section_shown(const dns_msg_t *m, int sec)
 
 /* Close the open section's array and open, in order, those up to `to`
  * (sections that have no key are passed over; 4 closes the last). */
-static void sections_to(jsonw_t *s, const dns_msg_t *m, int *open, int to)
+static inline void sections_to(jsonw_t *s, const dns_msg_t *m, int *open, int to)
 {
 	char *p = jsonw_reserve(s, 64);
 	if (!p)
