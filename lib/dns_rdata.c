@@ -176,7 +176,7 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 {
 	if (o->check)
 		return;
-	if (n < (o->cap - o->n) / 4) {
+	if (o->n < o->cap && n < (o->cap - o->n) / 4) {
 		/* room for the worst case: no per-character bounds check */
 		char *b = o->b + o->n, *q = b;
 		for (size_t i = 0; i < n; i++) {

@@ -54,8 +54,7 @@ struct dnslog {
 	uint64_t ts_sec;           /* second whose text is cached in ts_text */
 	char ts_text[40];          /* "\"2026-03-01T12:00:00." */
 	size_t ts_len;
-	const char *input;         /* input whose JSON text is cached */
-	char *input_copy;          /* its bytes (the pointer alone could be reused) */
+	char *input_copy;          /* input whose JSON text is cached */
 	char *input_json;          /* ",\"input\":\"...\"}\n" */
 	size_t input_json_len;
 	char qn[NAME_JSON_MAX + 8];/* the question's name as JSON text (with 8
@@ -151,6 +150,17 @@ static char *put_ip4(char *p, const uint8_t *a)
 	return p;
 }
 
+/* octet -> two lower-case hex digits */
+static const char hex2[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 /* IPv6 text exactly as glibc's inet_ntop writes it: lower-case hex, the
  * first longest run (>= 2) of zero groups as "::", and the last 32 bits as
  * a dotted quad for ::ffff:0:0/96 and ::/96 (but not for ::1 or ::). */
@@ -190,14 +200,15 @@ static char *put_ip6(char *p, const uint8_t *a)
 			p = put_ip4(p, a + 12);
 			return p;
 		}
-		bool lead = true;
-		for (int s = 12; s >= 0; s -= 4) {
-			unsigned d = g[i] >> s & 15;
-			if (d || !lead || s == 0) {
-				*p++ = hx[d];
-				lead = false;
-			}
+		unsigned v = g[i];
+		if (v >= 0x1000) {
+			memcpy(p, hex2 + 2 * (v >> 8), 2);
+			memcpy(p + 2, hex2 + 2 * (v & 255), 2);
+			p += 4;
+			continue;
 		}
+		for (int s = v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0; s >= 0; s -= 4)
+			*p++ = hx[v >> s & 15];
 	}
 	if (best >= 0 && best + bestlen == 8)
 		*p++ = ':';
@@ -383,10 +394,10 @@ static char *put_ts(dnslog_t *l, char *p, uint64_t ts_ns)
 /* The tail ",\"input\":\"...\"}\n" for this input, cached. */
 static bool input_tail(dnslog_t *l, const char *input)
 {
-	if (l->input_json && (l->input == input || strcmp(l->input_copy, input) == 0)) {
-		l->input = input;
+	/* by content: the caller's string may be freed and another put at
+	 * the same address */
+	if (l->input_json && strcmp(l->input_copy, input) == 0)
 		return true;
-	}
 	jsonw_t t;
 	jsonw_init(&t);
 	jsonw_key(&t, "input");
@@ -413,7 +424,6 @@ static bool input_tail(dnslog_t *l, const char *input)
 	memcpy(l->input_json + 1, t.buf, t.len);
 	l->input_json_len = t.len + 1;
 	l->input_copy = copy;
-	l->input = input;
 	jsonw_free(&t);
 	return true;
 }
