@@ -9,9 +9,13 @@
  * The header part of the line (which shows that RCODE) is written after
  * that pass, then the records are appended to it.  Keys keep the order of
  * SPEC.md.  Names go from the wire (or the decoded question name) straight
- * into the JSON text through a byte table; addresses, numbers and the
- * timestamp are written without printf.  RDATA other than names goes
- * through dns_rdata_to_str, written in place in the output buffer.
+ * into the JSON text through a byte table, 8 octets at a time when they
+ * need no escape; the question's name is written once and copied for the
+ * owners that point to it.  Addresses, numbers and the timestamp are
+ * written without printf; the texts of types, classes, header fields and
+ * option-less OPT records come from a small cache.  A records are written
+ * here; other RDATA goes through dns_rdata_to_str, in place in the output
+ * buffer, and is JSON-escaped only when it holds '"' or '\\'.
  *
  * What it drops: RDATA text beyond DNSLOG_DATA_MAX - 1 characters (65535
  * octets of RDATA in hex do not fit; the text is cut there, as the
@@ -57,8 +61,7 @@ struct dnslog {
 	char *input_copy;          /* input whose JSON text is cached */
 	char *input_json;          /* ",\"input\":\"...\"}\n" */
 	size_t input_json_len;
-	char qn[NAME_JSON_MAX + 8];/* the question's name as JSON text (with 8
-	                              bytes of slack for put_label) */
+	char qn[NAME_JSON_MAX + 8];/* the question's name as JSON text */
 	size_t qn_len;             /* 0: no question */
 	char oct[256][4];          /* IPv4 octets as text, length in [3] */
 	tc_ent_t tc[TC_SIZE];      /* texts of mnemonics, see tc_get */
