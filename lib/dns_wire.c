@@ -81,6 +81,10 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 {
 	rd_t r;
 	size_t seq = *pos, end = 0, wl = 0;
+	/* the labels of a name are copied as they are on the wire (length
+	 * bytes included), one contiguous run at a time: from seg in wire
+	 * to seg_wl in out->wire, up to the next pointer or the end */
+	size_t seg = *pos, seg_wl = 0;
 	unsigned hops = 0, nl = 0;
 	bool jumped = false;
 
@@ -112,6 +116,10 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 				end = r.pos;
 				jumped = true;
 			}
+			if (out && wl > seg_wl)
+				memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
+			seg = ptr;
+			seg_wl = wl;
 			seq = ptr;
 			rd_seek(&r, ptr);
 			continue;
@@ -132,14 +140,13 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 		}
 		if (nul && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
 			*nul = true;
-		if (out) {
+		if (out)
 			out->loff[nl] = (uint8_t)wl;
-			out->wire[wl] = c;
-			memcpy(out->wire + wl + 1, lab, c);
-		}
 		nl++;
 		wl += 1u + c;
 	}
+	if (out && wl > seg_wl)
+		memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
 	wl++;
 	if (out) {
 		out->wire[wl - 1] = 0;
