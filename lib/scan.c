@@ -423,6 +423,8 @@ const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
 	o->tcp_gaps = ts->gaps;
 	o->tcp_dropped_bytes = ts->dropped_bytes;
 	o->tcp_evicted_streams = ts->evicted;
+	o->tcp_unfinished_bytes = ts->unfinished_bytes;
+	o->tcp_skipped_bytes = ts->skipped_bytes;
 	o->frag_timeouts = ds->timeouts;
 	o->frag_dropped = ds->dropped + ds->evicted_frags; /* evicted: lost too */
 	o->frag_overlaps = ds->overlaps;

@@ -85,6 +85,8 @@ typedef struct dnsts_stats {
 	uint64_t tcp_gaps;            /* stream holes never filled (data lost) */
 	uint64_t tcp_dropped_bytes;   /* bytes dropped by per-stream / total caps */
 	uint64_t tcp_evicted_streams; /* streams evicted (idle or over the cap) */
+	uint64_t tcp_unfinished_bytes; /* bytes of messages a stream never completed */
+	uint64_t tcp_skipped_bytes;   /* bytes skipped to find a message start again */
 	uint64_t reassembled_datagrams; /* datagrams rebuilt from fragments */
 	uint64_t frag_timeouts;       /* fragment trackers expired incomplete */
 	uint64_t frag_dropped;        /* fragments dropped (caps, bad offsets) */
