@@ -126,35 +126,40 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
+/* A client's tag: its address folded to 32 bits.  The client list is one
+ * block: cclients records, then their cclients tags, so a look-up scans
+ * 4 bytes per client and reads a record only when the tag matches. */
+static uint32_t ip_tag(const ip_addr_t *ip)
+{
+	uint32_t t, w;
+	memcpy(&t, ip->a, 4);
+	if (ip->v != 4)
+		for (unsigned i = 4; i < 16; i += 4) {
+			memcpy(&w, ip->a + i, 4);
+			t = (t ^ w) * 0x9e3779b1u;
+		}
+	return t;
+}
+
+static uint32_t *client_tags(const agg_t *g)
+{
+	return (uint32_t *)(void *)(g->clients + g->cclients);
+}
+
 static agg_client_t *client_get(agg_t *g, const ip_addr_t *ip, size_t max_clients)
 {
 	if (!ip || !ip->v)
 		return NULL;
-	/* addresses compared as words, without a call per client */
-	uint64_t w0, w1 = 0;
-	if (ip->v == 4) {
-		uint32_t w;
-		memcpy(&w, ip->a, 4);
-		w0 = w;
-	} else {
-		memcpy(&w0, ip->a, 8);
-		memcpy(&w1, ip->a + 8, 8);
-	}
-	for (uint32_t i = 0; i < g->nclients; i++) {
-		agg_client_t *c = &g->clients[i];
-		if (c->ip.v != ip->v)
-			continue;
-		uint64_t x0, x1 = 0;
-		if (ip->v == 4) {
-			uint32_t w;
-			memcpy(&w, c->ip.a, 4);
-			x0 = w;
-		} else {
-			memcpy(&x0, c->ip.a, 8);
-			memcpy(&x1, c->ip.a + 8, 8);
+	uint32_t tag = ip_tag(ip);
+	if (g->nclients) {
+		const uint32_t *tags = client_tags(g);
+		for (uint32_t i = 0; i < g->nclients; i++) {
+			if (tags[i] != tag)
+				continue;
+			agg_client_t *c = &g->clients[i];
+			if (c->ip.v == ip->v && !memcmp(c->ip.a, ip->a, ip->v == 4 ? 4 : 16))
+				return c;
 		}
-		if (x0 == w0 && x1 == w1)
-			return c;
 	}
 	if (g->nclients >= max_clients) {
 		g->clients_dropped++;
@@ -164,12 +169,18 @@ static agg_client_t *client_get(agg_t *g, const ip_addr_t *ip, size_t max_client
 		uint32_t nc = g->cclients ? g->cclients * 2 : 2;
 		if (nc > max_clients)
 			nc = (uint32_t)max_clients;
-		agg_client_t *p = realloc(g->clients, nc * sizeof(*p));
+		agg_client_t *p = malloc(nc * (sizeof(*p) + sizeof(uint32_t)));
 		if (!p)
 			return NULL;
+		if (g->nclients) {
+			memcpy(p, g->clients, g->nclients * sizeof(*p));
+			memcpy(p + nc, client_tags(g), g->nclients * sizeof(uint32_t));
+		}
+		free(g->clients);
 		g->clients = p;
 		g->cclients = nc;
 	}
+	client_tags(g)[g->nclients] = tag;
 	agg_client_t *c = &g->clients[g->nclients++];
 	memset(c, 0, sizeof(*c));
 	c->ip = *ip;

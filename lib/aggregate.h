@@ -71,31 +71,35 @@ typedef struct agg_detail {
 } agg_detail_t;
 
 typedef struct agg {
-	uint64_t queries, responses, payload_queries, allowlisted;
+	/* Hot: read or written by every message and by the eviction sweep
+	 * (agg_suspicion), so kept together in the first cache lines. */
+	uint64_t queries, responses, first_ns, last_ns;
+	uint64_t uniq, uniq_chars, resp_uniq_bytes;
+	double sum_unlike;
+	agg_detail_t *d;
+	agg_client_t *clients;             /* cclients records, then cclients tags */
+	uint32_t nclients, cclients;
+	uint8_t nresolvers, ninputs;
+	uint8_t prev_len;
+	uint8_t prev[16];                  /* prefix of the previous payload */
+	ip_addr_t resolvers[AGG_MAX_RESOLVERS];
+	uint32_t inputs[AGG_MAX_INPUTS];
+	uint64_t payload_queries, allowlisted;
 	uint64_t qtype[AQ_N], rcode[AR_N];
-	uint64_t first_ns, last_ns;
 	/* over unique (newly seen) payloads */
-	uint64_t uniq, uniq_chars, sum_labels, max_len, n_long, n_unlike, n_mixed, n_binary;
-	double sum_entropy, sum_unlike;
+	uint64_t sum_labels, max_len, n_long, n_unlike, n_mixed, n_binary;
+	double sum_entropy;
 	uint64_t enc_count[FEAT_NENC];
 	uint64_t n_base_mixed;             /* names with mixed-case base labels (0x20) */
 	uint64_t n_seq;                    /* payloads sharing a prefix with the previous */
 	uint64_t cand_total;
 	/* responses */
-	uint64_t resp_data, resp_data_bytes, resp_uniq_bytes, resp_decoded_bytes, resp_addr_bytes;
+	uint64_t resp_data, resp_data_bytes, resp_decoded_bytes, resp_addr_bytes;
 	double resp_entropy_sum;
 	uint64_t resp_entropy_n;
 	uint64_t q_answers, q_answer_bytes;  /* answer records carried inside queries */
 	fp_acc_t fp;
-	agg_detail_t *d;
-	agg_client_t *clients;
-	uint32_t nclients, cclients;
 	uint64_t clients_dropped;
-	ip_addr_t resolvers[AGG_MAX_RESOLVERS];
-	uint8_t nresolvers, ninputs;
-	uint32_t inputs[AGG_MAX_INPUTS];
-	uint8_t prev[16];                  /* prefix of the previous payload */
-	uint8_t prev_len;
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign

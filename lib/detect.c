@@ -56,6 +56,7 @@ typedef struct dom {
 	char *key_heap;            /* the key when longer than the inline buffer */
 	uint16_t klen;
 	bool prefix_mode;
+	uint32_t idx;              /* chunk * DOM_CHUNK + position (kept when freed) */
 	char key_inline[DOM_KEY_INLINE]; /* lowercase base key, NUL-terminated */
 	agg_t g;
 } dom_t;
@@ -87,6 +88,14 @@ typedef struct qc_entry {
 	uint8_t name[DNS_MAX_NAME + 1];
 } qc_entry_t;
 
+/* A table slot (8 bytes, as a pointer would be): the high half of the
+ * hash beside the record's index, so probing past other domains does not
+ * touch their records. */
+typedef struct slot {
+	uint32_t tag;              /* h >> 32 */
+	uint32_t ref;              /* record index + 1; 0: empty */
+} slot_t;
+
 typedef struct raw_pair {
 	ip_addr_t a, b;
 	uint64_t n;
@@ -98,7 +107,7 @@ struct detector {
 	regdomain_t *rd;
 	allowlist_t *al;
 	agg_fcache_t *fc;
-	dom_t **tab;
+	slot_t *tab;               /* open addressing, the hash inline */
 	size_t cap, n;
 	/* records come from chunks of DOM_CHUNK; freed ones are chained */
 	dom_t **chunks;
@@ -112,6 +121,14 @@ struct detector {
 	size_t nraw;
 	uint64_t raw_dropped;
 };
+
+static inline dom_t *slot_dom(const detector_t *d, slot_t sl)
+{
+	if (!sl.ref)
+		return NULL;
+	uint32_t i = sl.ref - 1;
+	return &d->chunks[i / DOM_CHUNK][i % DOM_CHUNK];
+}
 
 detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
@@ -151,7 +168,7 @@ nomem:
 
 static size_t agg_bytes(const agg_t *g)
 {
-	return (g->d ? sizeof(*g->d) : 0) + g->cclients * sizeof(*g->clients);
+	return (g->d ? sizeof(*g->d) : 0) + g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
 }
 
 static void dom_release(detector_t *d, dom_t *e)
@@ -159,6 +176,7 @@ static void dom_release(detector_t *d, dom_t *e)
 	d->bytes -= sizeof(*e) + agg_bytes(&e->g);
 	free(e->key_heap);
 	agg_clear(&e->g);
+	e->klen = 0; /* not live: sweeps skip it */
 	*(dom_t **)e = d->free_doms;
 	d->free_doms = e;
 }
@@ -184,9 +202,12 @@ static dom_t *dom_alloc(detector_t *d)
 			d->chunks[d->nchunks++] = c;
 			d->chunk_used = 0;
 		}
-		e = &d->chunks[d->nchunks - 1][d->chunk_used++];
+		e = &d->chunks[d->nchunks - 1][d->chunk_used];
+		e->idx = (uint32_t)((d->nchunks - 1) * DOM_CHUNK + d->chunk_used++);
 	}
+	uint32_t idx = e->idx;
 	memset(e, 0, offsetof(dom_t, key_inline));
+	e->idx = idx;
 	d->bytes += sizeof(*e);
 	return e;
 }
@@ -196,9 +217,10 @@ void detector_free(detector_t *d)
 	if (!d)
 		return;
 	for (size_t i = 0; i < d->cap && d->tab; i++)
-		if (d->tab[i]) {
-			free(d->tab[i]->key_heap);
-			agg_clear(&d->tab[i]->g);
+		if (d->tab[i].ref) {
+			dom_t *e = slot_dom(d, d->tab[i]);
+			free(e->key_heap);
+			agg_clear(&e->g);
 		}
 	for (size_t i = 0; i < d->nchunks; i++)
 		free(d->chunks[i]);
@@ -213,21 +235,26 @@ void detector_free(detector_t *d)
 
 static dom_t *lookup(const detector_t *d, const char *key, size_t len, uint64_t h)
 {
+	uint32_t tag = (uint32_t)(h >> 32);
 	for (size_t i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
-		dom_t *e = d->tab[i];
-		if (!e)
+		slot_t sl = d->tab[i];
+		if (!sl.ref)
 			return NULL;
+		if (sl.tag != tag)
+			continue;
+		dom_t *e = slot_dom(d, sl);
 		if (e->h == h && e->klen == len && memcmp(dom_key(e), key, len) == 0)
 			return e;
 	}
 }
 
-static void place(dom_t **tab, size_t cap, dom_t *e)
+static void place(slot_t *tab, size_t cap, const dom_t *e)
 {
 	size_t i = e->h & (cap - 1);
-	while (tab[i])
+	while (tab[i].ref)
 		i = (i + 1) & (cap - 1);
-	tab[i] = e;
+	tab[i].tag = (uint32_t)(e->h >> 32);
+	tab[i].ref = e->idx + 1;
 }
 
 /* The k-th smallest (0-based) of a[0..n) (Hoare's selection, median of
@@ -267,54 +294,58 @@ static double select_kth(double *a, size_t n, size_t k)
 }
 
 /* Evict the least suspicious quarter of the domains in one sweep over the
- * table (sequential, unlike sampling random records per new domain), then
- * rebuild the table from the survivors. */
+ * records (sequential, unlike sampling random records per new domain),
+ * rebuilding the table from the survivors. */
 static void evict_sweep(detector_t *d)
 {
 	size_t want = d->n / DET_EVICT_FRACTION;
 	if (!want)
 		want = 1;
 	double *s = malloc(2 * d->n * sizeof(*s));
-	dom_t **keep = malloc(d->n * sizeof(*keep));
-	if (!s || !keep) {
-		free(s);
-		free(keep);
+	if (!s)
 		return;
-	}
-	double *v = s + d->n; /* in table order */
+	/* Records are visited in memory order (chunk by chunk: sequential
+	 * reads), live ones having a key (released ones have klen 0). */
+	double *v = s + d->n;
 	size_t k = 0;
-	for (size_t i = 0; i < d->cap; i++)
-		if (d->tab[i])
-			v[k++] = agg_suspicion(&d->tab[i]->g);
+	for (size_t c = 0; c < d->nchunks; c++) {
+		size_t used = c + 1 == d->nchunks ? d->chunk_used : DOM_CHUNK;
+		for (size_t j = 0; j < used && k < d->n; j++) {
+			const dom_t *e = &d->chunks[c][j];
+			if (e->klen)
+				v[k++] = agg_suspicion(&e->g);
+		}
+	}
 	memcpy(s, v, k * sizeof(*s));
 	double thr = select_kth(s, k, want - 1);
 	size_t below = 0; /* domains under the threshold; ties: those at it that may still go */
 	for (size_t i = 0; i < k; i++)
 		below += s[i] < thr;
 	size_t ties = want - below;
-	size_t nk = 0, gone = 0;
-	for (size_t i = 0, j = 0; i < d->cap; i++) {
-		dom_t *e = d->tab[i];
-		if (!e)
-			continue;
-		double x = v[j++];
-		if (x < thr || (x == thr && ties)) {
-			if (x == thr)
-				ties--;
-			dom_release(d, e);
-			gone++;
-		} else {
-			keep[nk++] = e;
+	size_t nk = 0, gone = 0, i = 0;
+	memset(d->tab, 0, d->cap * sizeof(*d->tab));
+	for (size_t c = 0; c < d->nchunks; c++) {
+		size_t used = c + 1 == d->nchunks ? d->chunk_used : DOM_CHUNK;
+		for (size_t j = 0; j < used && i < k; j++) {
+			dom_t *e = &d->chunks[c][j];
+			if (!e->klen)
+				continue;
+			double x = v[i++];
+			if (x < thr || (x == thr && ties)) {
+				if (x == thr)
+					ties--;
+				dom_release(d, e);
+				gone++;
+			} else {
+				place(d->tab, d->cap, e);
+				nk++;
+			}
 		}
 	}
-	memset(d->tab, 0, d->cap * sizeof(*d->tab));
-	for (size_t i = 0; i < nk; i++)
-		place(d->tab, d->cap, keep[i]);
 	d->n = nk;
 	d->evicted_domains += gone;
 	d->gen++;
 	free(s);
-	free(keep);
 }
 
 static dom_t *get(detector_t *d, const char *key, size_t len)
@@ -331,12 +362,12 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 	}
 	if ((d->n + 1) * 2 > d->cap) {
 		size_t ncap = d->cap * 2;
-		dom_t **nt = calloc(ncap, sizeof(*nt));
+		slot_t *nt = calloc(ncap, sizeof(*nt));
 		if (!nt)
 			return NULL;
 		for (size_t i = 0; i < d->cap; i++)
-			if (d->tab[i])
-				place(nt, ncap, d->tab[i]);
+			if (d->tab[i].ref)
+				place(nt, ncap, slot_dom(d, d->tab[i]));
 		free(d->tab);
 		d->tab = nt;
 		d->cap = ncap;
@@ -693,7 +724,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 {
 	int ret = 0;
 	for (size_t i = 0; i < src->cap; i++) {
-		const dom_t *s = src->tab[i];
+		const dom_t *s = slot_dom(src, src->tab[i]);
 		if (!s)
 			continue;
 		dom_t *e = get(dst, dom_key(s), s->klen);
@@ -880,7 +911,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	if (!fs)
 		return DNSTS_ENOMEM;
 	for (size_t i = 0; i < d->cap; i++) {
-		dom_t *e = d->tab[i];
+		dom_t *e = slot_dom(d, d->tab[i]);
 		if (!e)
 			continue;
 		score_out_t so;
@@ -936,8 +967,8 @@ void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t
 {
 	uint64_t ec = 0;
 	for (size_t i = 0; i < d->cap; i++)
-		if (d->tab[i])
-			ec += d->tab[i]->g.clients_dropped;
+		if (d->tab[i].ref)
+			ec += slot_dom(d, d->tab[i])->g.clients_dropped;
 	if (allowlisted_queries)
 		*allowlisted_queries = d->allowlisted_queries;
 	if (base_domains)
