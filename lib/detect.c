@@ -175,7 +175,8 @@ static void dom_release(detector_t *d, dom_t *e)
 {
 	d->bytes -= sizeof(*e) + agg_bytes(&e->g);
 	free(e->key_heap);
-	agg_clear(&e->g);
+	free(e->g.d);      /* agg_clear() without clearing: dom_alloc() does */
+	free(e->g.clients);
 	e->klen = 0; /* not live: sweeps skip it */
 	*(dom_t **)e = d->free_doms;
 	d->free_doms = e;
@@ -377,6 +378,7 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 	e = dom_alloc(d);
 	if (!e)
 		return NULL;
+	agg_init(&e->g);
 	if (len < DOM_KEY_INLINE) {
 		memcpy(e->key_inline, key, len);
 		e->key_inline[len] = '\0';
@@ -389,7 +391,6 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 	}
 	e->klen = (uint16_t)len;
 	e->h = h;
-	agg_init(&e->g);
 	place(d->tab, d->cap, e);
 	d->n++;
 	d->base_domains++;
@@ -580,7 +581,8 @@ static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
 		n -= 8;
 	}
 	uint64_t w = 0;
-	memcpy(&w, p, n);
+	while (n)
+		w = w << 8 | p[--n];
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 32;
 	return (size_t)(h & (DET_QC_SLOTS - 1));
