@@ -16,11 +16,27 @@ static int lower(int c)
  * visited, in ascending order (the order of a loop over all 256). */
 static double entropy_of(const unsigned *cnt, const uint64_t bm[4], double len)
 {
+	/* q log2 q depends on the count only: small counts repeat (most bytes
+	 * of a short high-entropy string occur once or twice), so their terms
+	 * are computed once per call */
+	double memo[32];
+	uint32_t have = 0;
 	double h = 0.0;
 	for (unsigned w = 0; w < 4; w++)
 		for (uint64_t b = bm[w]; b; b &= b - 1) {
-			double q = (double)cnt[w * 64 + (unsigned)__builtin_ctzll(b)] / len;
-			h -= q * log2(q);
+			unsigned c = cnt[w * 64 + (unsigned)__builtin_ctzll(b)];
+			double t;
+			if (c < 32 && (have >> c & 1)) {
+				t = memo[c];
+			} else {
+				double q = (double)c / len;
+				t = q * log2(q);
+				if (c < 32) {
+					memo[c] = t;
+					have |= 1u << c;
+				}
+			}
+			h -= t;
 		}
 	return h;
 }
