@@ -155,6 +155,49 @@ START_TEST(table_matches_libpsl)
 }
 END_TEST
 
+/* The text form of labels: lower case, '.', '\\' and bytes outside
+ * printable ASCII as \DDD, and never more than the buffer holds (the
+ * output is a prefix of the full text, NUL-terminated). */
+START_TEST(labels_text_form)
+{
+	static const uint8_t wire[] = {3, 'W', 'w', 'W', 4, 'a', '.', 'b', 0x01, 5, 'x', '\\', 0xff,
+				       ' ', 'Z', 3, 'c', 'O', 'm', 0};
+	dns_name_t n;
+	memset(&n, 0, sizeof(n));
+	memcpy(n.wire, wire, sizeof(wire));
+	n.len = sizeof(wire);
+	n.nlabels = 4;
+	n.loff[0] = 0;
+	n.loff[1] = 4;
+	n.loff[2] = 9;
+	n.loff[3] = 15;
+	const char *full = "www.a\\046b\\001.x\\092\\255\\032z.com";
+	char buf[128];
+	ck_assert_uint_eq(regdomain_labels_str(&n, 0, 4, buf, sizeof(buf)), strlen(full));
+	ck_assert_str_eq(buf, full);
+	ck_assert_uint_eq(regdomain_labels_str(&n, 2, 4, buf, sizeof(buf)), 18);
+	ck_assert_str_eq(buf, "x\\092\\255\\032z.com");
+	ck_assert_uint_eq(regdomain_labels_str(&n, 3, 3, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+	/* every buffer size: a NUL-terminated text no longer than the buffer
+	 * allows, escapes never cut in half */
+	for (size_t cap = 1; cap <= strlen(full) + 1; cap++) {
+		char small[64];
+		memset(small, 'Q', sizeof(small));
+		size_t l = regdomain_labels_str(&n, 0, 4, small, cap);
+		ck_assert_uint_lt(l, cap);
+		ck_assert_int_eq(small[l], '\0');
+		ck_assert_int_eq(small[cap], 'Q');
+		for (size_t i = 0; i < l; i++)
+			if (small[i] == '\\') {
+				ck_assert_uint_le(i + 3, l - 1);
+				ck_assert(small[i + 1] >= '0' && small[i + 1] <= '2');
+			}
+		ck_assert(l == 0 || strncmp(full, small, 1) == 0);
+	}
+}
+END_TEST
+
 static Suite *regdomain_suite(void)
 {
 	Suite *s = suite_create("regdomain");
@@ -162,6 +205,7 @@ static Suite *regdomain_suite(void)
 	tcase_add_test(tc, psl_split);
 	tcase_add_test(tc, search_suffix);
 	tcase_add_test(tc, table_matches_libpsl);
+	tcase_add_test(tc, labels_text_form);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
