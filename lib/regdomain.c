@@ -422,16 +422,24 @@ static void split_slow(regdomain_t *r, const dns_name_t *n, regdomain_split_t *o
 	out->reg_first = nl >= 2 ? nl - 2 : nl;
 }
 
+
 /* A label the table can answer for: printable ASCII without '.', '\\'
- * (which the text form escapes) and not IDNA (rules in Unicode). */
-static bool label_plain(const uint8_t *p, unsigned len)
+ * (which the text form escapes) and not IDNA (rules in Unicode),
+ * checked while hashing (hlabel() of the label into *out): false when the
+ * label is not plain (*out is then unspecified). */
+static bool hlabel_plain(uint64_t right, const uint8_t *p, unsigned len, uint64_t *out)
 {
 	if (len >= 4 && (p[0] | 0x20) == 'x' && (p[1] | 0x20) == 'n' && p[2] == '-' && p[3] == '-')
 		return false;
-	for (unsigned i = 0; i < len; i++)
-		if (p[i] <= 0x20 || p[i] >= 0x7f || p[i] == '.' || p[i] == '\\')
-			return false;
-	return true;
+	uint64_t h = right ^ 0xcbf29ce484222325ull;
+	uint8_t all = 0xff;
+	for (unsigned i = 0; i < len; i++) {
+		uint8_t c = PLAIN[p[i]]; /* 0: not plain; else the byte in lower case */
+		all &= (uint8_t)-(c != 0);
+		h = (h ^ c) * 0x100000001b3ull;
+	}
+	*out = hmix(h ^ len);
+	return all != 0;
 }
 
 /* Entry for labels [first, last) of n whose hash is h, or NULL. */
@@ -481,9 +489,10 @@ static int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i)
 {
 	unsigned len;
 	const uint8_t *p = dns_name_label(n, i, &len);
-	if (!label_plain(p, len))
+	uint64_t h;
+	if (!hlabel_plain(r->seed, p, len, &h))
 		return -1;
-	struct rule_ent *e = rt_find(r, hlabel(r->seed, p, len), n, i, i + 1);
+	struct rule_ent *e = rt_find(r, h, n, i, i + 1);
 	if (!e)
 		return 0;
 	if (e->is_tld < 0)
@@ -501,9 +510,8 @@ static int ps_walk(regdomain_t *r, const dns_name_t *n, unsigned last)
 	for (unsigned k = 1; k <= last; k++) {
 		unsigned i = last - k, len;
 		const uint8_t *p = dns_name_label(n, i, &len);
-		if (!label_plain(p, len))
+		if (!hlabel_plain(h, p, len, &h))
 			return -1;
-		h = hlabel(h, p, len);
 		struct rule_ent *e = rt_find(r, h, n, i, last);
 		bool cand = k == 1 || (e && (e->flags & (R_RULE | R_EXC | R_WILD))) ||
 			    (prev && (prev->flags & R_WILD));
