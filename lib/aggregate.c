@@ -226,9 +226,13 @@ static void hll_add(uint8_t *hll, uint64_t h)
 
 static bool dedup_seen(uint32_t *win, uint8_t *pos, unsigned n, uint32_t h)
 {
+	/* no early exit: the whole window is compared with vector instructions
+	 * (a new payload, the common case, scans it all anyway) */
+	unsigned hit = 0;
 	for (unsigned i = 0; i < n; i++)
-		if (win[i] == h)
-			return true;
+		hit |= win[i] == h;
+	if (hit)
+		return true;
 	win[*pos % n] = h;
 	*pos = (uint8_t)((*pos + 1) % n);
 	return false;
