@@ -27,6 +27,7 @@
  * missing.  The table holds only the list, never names from traffic.
  */
 #include <libpsl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,7 +216,8 @@ static int rules_load(regdomain_t *r, const char *path)
 	return ret;
 }
 
-regdomain_t *regdomain_new(void)
+/* Build a splitter, reading the list file when there is one. */
+static regdomain_t *regdomain_build(void)
 {
 	regdomain_t *r = calloc(1, sizeof(*r));
 	if (!r)
@@ -235,6 +237,43 @@ regdomain_t *regdomain_new(void)
 		free(r->rt);
 		r->rt = NULL;
 	}
+	return r;
+}
+
+/*
+ * Reading and hashing the list takes milliseconds, and a batch scan makes a
+ * scanner per input: the list is read once per process into a template
+ * (never looked up itself, so never written after it is built), and each
+ * splitter starts from a copy of its table, which it then fills with
+ * libpsl's answers as its own.
+ */
+static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
+static regdomain_t *tmpl;
+
+static void tmpl_build(void)
+{
+	tmpl = regdomain_build();
+}
+
+regdomain_t *regdomain_new(void)
+{
+	pthread_once(&tmpl_once, tmpl_build);
+	if (!tmpl || !tmpl->rt)
+		return regdomain_build();
+	regdomain_t *r = malloc(sizeof(*r));
+	if (!r)
+		return NULL;
+	memcpy(r, tmpl, sizeof(*r));
+	r->rt = malloc(r->rcap * sizeof(*r->rt));
+	r->rtext = malloc(r->rtcap);
+	if (!r->rt || !r->rtext) {
+		free(r->rt);
+		free(r->rtext);
+		free(r);
+		return NULL;
+	}
+	memcpy(r->rt, tmpl->rt, r->rcap * sizeof(*r->rt));
+	memcpy(r->rtext, tmpl->rtext, r->rtlen);
 	return r;
 }
 
