@@ -301,7 +301,7 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 		return rc;
 	}
 	in->format = capture_format(c);
-	uint64_t unsup_before = s->st.unsupported_packets;
+	uint64_t unsup_before = s->st.unsupported_packets, zero_len = 0;
 	s->ninput_unsup = 0;
 	cap_packet_t p;
 	int lastlt = -1;
@@ -316,6 +316,8 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 			in->last_ns = p.ts_ns;
 		in->packets++;
 		in->bytes += p.caplen;
+		if (p.caplen == 0)
+			zero_len++;
 		s->st.packets++;
 		s->st.bytes += p.caplen;
 		if (p.filtered) {
@@ -327,12 +329,17 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	if (rc < 0)
 		in->error = strdup(capture_error(c) ? capture_error(c) : dnsts_strerror(rc));
 	uint64_t unsup = s->st.unsupported_packets - unsup_before;
-	if (unsup || capture_warning(c)) {
+	if (unsup || zero_len || capture_warning(c)) {
 		/* one warning line per input: the reader's, then what was not decoded */
 		char w[1024];
 		size_t off = 0;
 		if (capture_warning(c))
 			off += (size_t)snprintf(w, sizeof w, "%s", capture_warning(c));
+		if (zero_len && off < sizeof w)
+			off += (size_t)snprintf(w + off, sizeof w - off,
+						"%s%llu zero-length record%s (counted in truncated_packets)",
+						off ? "; " : "", (unsigned long long)zero_len,
+						zero_len == 1 ? "" : "s");
 		if (unsup && off < sizeof w) {
 			off += (size_t)snprintf(w + off, sizeof w - off,
 						"%s%llu packet%s not decoded (", off ? "; " : "",

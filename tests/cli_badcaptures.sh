@@ -120,8 +120,8 @@ run trunc-last.pcap    2 $((N - 1)) $((GOOD_DNS - 1)) "truncated record at packe
 run time-back.pcap     1 "$N" "$GOOD_DNS" "warning: timestamps go backwards at packet $((K + 1))" no
 run unknown-block.pcapng 1 "$N" "$GOOD_DNS" "warning: skipped pcapng block of unknown type 0xbadf00d" no
 # zero-length records are legal (libpcap and tshark read them): two more
-# packets, counted as truncated, nothing lost
-run zero-len.pcap      1 $((N + 2)) "$GOOD_DNS" "" no
+# packets, counted as truncated, named in a warning, nothing lost
+run zero-len.pcap      1 $((N + 2)) "$GOOD_DNS" "warning: 2 zero-length records" no
 [ "$(jq .stats.truncated_packets "$T/out.json")" -eq 2 ] || fail "zero-len.pcap: truncated_packets != 2"
 
 # a damaged input does not stop the others: per-input errors, all counted
