@@ -450,7 +450,7 @@ int main(int argc, char **argv)
 {
 	dnsts_options_t opt;
 	enum dnsts_report_format fmt = DNSTS_REPORT_JSON;
-	bool messages = false, ports_given = false, per_file = false;
+	bool messages = false, per_file = false;
 	int jobs = 0, progress = -1;
 	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
 	unsigned long v;
@@ -501,9 +501,7 @@ int main(int argc, char **argv)
 			if (!parse_uint(optarg, 65535, &v) || v == 0)
 				die_usage("--port must be a port number from 1 to 65535, not '%s'",
 					  optarg);
-			if (!ports_given) {
-				ports_given = true; /* the defaults stay; N is added */
-			}
+			/* the default ports stay; N is added */
 			if (opt.nports >= DNSTS_MAX_PORTS)
 				die_usage("too many --port options (at most %s)", "32");
 			opt.ports[opt.nports++] = (uint16_t)v;

@@ -179,17 +179,6 @@ static void on_tcp_msg(void *ud, const l4_pkt_t *seg)
 	handle_dns(ud, seg, seg->payload, seg->paylen);
 }
 
-static void note_unsupported(dnsts_scanner_t *s, const char *what)
-{
-	if (!what)
-		what = "unknown encapsulation";
-	for (size_t i = 0; i < s->nunsupported; i++)
-		if (s->unsupported[i] == what || strcmp(s->unsupported[i], what) == 0)
-			return;
-	if (s->nunsupported < SCAN_MAX_UNSUPPORTED)
-		s->unsupported[s->nunsupported++] = what;
-}
-
 /* The kinds of packet of the current input that were not decoded. */
 static void note_input_unsupported(dnsts_scanner_t *s, const char *what)
 {
@@ -255,7 +244,6 @@ static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p)
 		case DECODE_UNSUPPORTED:
 			if (first)
 				s->st.unsupported_packets++;
-			note_unsupported(s, d.what);
 			note_input_unsupported(s, d.what);
 			return;
 		}
@@ -497,8 +485,6 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 	memcpy(dst->inputs + dst->ninputs, src->inputs, src->ninputs * sizeof *src->inputs);
 	dst->ninputs += src->ninputs;
 	src->ninputs = 0; /* the strings now belong to dst */
-	for (size_t i = 0; i < src->nunsupported; i++)
-		note_unsupported(dst, src->unsupported[i]);
 	if (src->log_error)
 		dst->log_error = true;
 	return DNSTS_OK;
@@ -512,12 +498,6 @@ size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s)
 const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i)
 {
 	return i < s->ninputs ? &s->inputs[i] : NULL;
-}
-
-size_t dnsts_scanner_unsupported(const dnsts_scanner_t *s, const char *const **names)
-{
-	*names = s->unsupported;
-	return s->nunsupported;
 }
 
 int dnsts_scanner_log_error(const dnsts_scanner_t *s)

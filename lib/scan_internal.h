@@ -13,7 +13,6 @@
 #include "report.h"
 #include "tcp_reasm.h"
 
-#define SCAN_MAX_UNSUPPORTED 32
 #define SCAN_MAX_INPUT_UNSUPPORTED 8
 
 struct dnsts_scanner {
@@ -35,8 +34,6 @@ struct dnsts_scanner {
 	size_t ninputs, cinputs;
 	uint32_t cur_input;
 	int walk_rc;                 /* first error of the current path's streams */
-	const char *unsupported[SCAN_MAX_UNSUPPORTED];
-	size_t nunsupported;
 	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
 	size_t ninput_unsup;
 	struct report_cache *report; /* scored findings, report.c; NULL until asked */

@@ -197,9 +197,6 @@ char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *
  * that dnsts_scan_file() reads?  (n up to 512 bytes helps recognise tar.) */
 bool dnsts_magic_known(const unsigned char *b, size_t n);
 
-/* Names of link types and encapsulations met but not decoded, each once,
- * for a warning.  Returns the count; *names borrows the scanner's strings. */
-size_t dnsts_scanner_unsupported(const dnsts_scanner_t *s, const char *const **names);
 
 /* ---- report ----------------------------------------------------------- */
 
