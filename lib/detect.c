@@ -11,13 +11,28 @@
  * ports with a tunnel header (counted per client/server pair, at most
  * DET_MAX_RAW pairs).
  *
- * Bounds and eviction: at most max_domains entries (default
+ * Two tiers.  A base domain is tracked in detail (a record with its key
+ * and full aggregate) from its first message while fewer than
+ * DET_EAGER_DOMAINS records exist (a small capture: every domain), and
+ * beyond that from the first message that could carry data: a payload of
+ * hostname-unlike or binary characters, a long one, DET_PROMOTE_DISTINCT
+ * distinct payloads (a direct-mapped table of 48-bit payload sets, a tag
+ * per cell: a colliding domain restarts the cell), a raw-data query type
+ * (NULL, KEY, private) or answer records inside a query.  Other domains
+ * are only counted: base_domains is exact while every domain is tracked
+ * and a HyperLogLog estimate (about 1%) beyond.  So a long capture of
+ * benign names costs no memory per domain, and the records go to the
+ * domains that look like tunnels; a record's counters start with the
+ * message that earned it.
+ *
+ * Bounds and eviction: at most max_domains detail records (default
  * DET_DEFAULT_MAX_DOMAINS) and DET_MAX_BYTES of records, details and client
- * lists.  When either is reached, one sweep scores every domain with
+ * lists.  When either is reached, one sweep scores every record with
  * agg_suspicion (roughly the hostname-unlike payload characters plus the
- * unique answer bytes it carries) and evicts the least suspicious quarter,
- * so a long capture full of benign names keeps the domains that look like
- * tunnels and memory stays flat whatever the capture's size.  Records come
+ * unique answer bytes it carries) and evicts the least suspicious quarter
+ * (the domain must show data again to get a new record), so a long capture keeps the domains that look
+ * like tunnels and memory stays flat whatever the capture's size.
+ * Records come
  * from chunked pools (no allocation per new domain once warm).  Clients
  * per domain are capped (default DET_DEFAULT_MAX_CLIENTS); more are
  * counted, not listed.
@@ -25,6 +40,7 @@
  * other than QUERY (UPDATE, NOTIFY), messages without a question.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +59,14 @@
 #define DET_EVICT_FRACTION 4
 #define DET_MAX_RAW 64
 #define DET_RESP_BUF 1024
+/* Detail records from the first message while fewer than this many exist. */
+#define DET_EAGER_DOMAINS 1000
+/* Distinct payloads (bits of a payload set) that earn a record. */
+#define DET_PROMOTE_DISTINCT 12
+#define DET_SEEN_CELLS ((size_t)1 << 16)
+#define DET_HLL_P 14
+/* base_domains is exact up to this many distinct keys. */
+#define DET_EXACT_KEYS ((size_t)1 << 16)
 
 #define DOM_KEY_INLINE 40
 #define DOM_CHUNK 4096
@@ -51,10 +75,10 @@
 #define DET_MAX_BYTES ((size_t)128 << 20)
 
 typedef struct dom {
-	uint64_t h;
+	uint64_t h;                /* keyed hash of the key */
 	const char *allow_reason;  /* non-NULL: an allowlisted name */
 	char *key_heap;            /* the key when longer than the inline buffer */
-	uint16_t klen;
+	uint16_t klen;             /* 0: released (not live) */
 	bool prefix_mode;
 	uint32_t idx;              /* chunk * DOM_CHUNK + position (kept when freed) */
 	char key_inline[DOM_KEY_INLINE]; /* lowercase base key, NUL-terminated */
@@ -66,28 +90,6 @@ static inline const char *dom_key(const dom_t *e)
 	return e->key_heap ? e->key_heap : e->key_inline;
 }
 
-/* The name cache: question name bytes and port -> what classify() found.
- * Entries of an older generation (an eviction sweep has run since) are
- * stale: their record may have been released. */
-#define DET_QC_SLOTS 1024
-/* What a question name maps to: the same for every message carrying the
- * same name bytes on the same port, so a query and its response share it
- * through the name cache. */
-typedef struct qinfo {
-	dom_t *e;                 /* NULL: nothing to aggregate */
-	const char *why;          /* allowlist reason */
-	int mf;                   /* allowlist matched_first */
-	unsigned nlabels, dropped, reg_first, npay;
-	bool prefix_mode, base_mixed;
-} qinfo_t;
-
-typedef struct qc_entry {
-	uint64_t gen;             /* 0: empty */
-	qinfo_t qi;
-	uint16_t port, nlen;
-	uint8_t name[DNS_MAX_NAME + 1];
-} qc_entry_t;
-
 /* A table slot (8 bytes, as a pointer would be): the high half of the
  * hash beside the record's index, so probing past other domains does not
  * touch their records. */
@@ -96,6 +98,33 @@ typedef struct slot {
 	uint32_t ref;              /* record index + 1; 0: empty */
 } slot_t;
 
+/* The name cache: question name bytes and port -> what classify() found.
+ * Entries of an older generation (an eviction sweep has run since) are
+ * stale: their record may have been released. */
+#define DET_QC_SLOTS 4096
+#define DET_QC_NAME 86
+/* What a question name maps to: the same for every message carrying the
+ * same name bytes on the same port, so a query and its response share it
+ * through the name cache. */
+typedef struct qinfo {
+	const char *why;          /* allowlist reason */
+	uint64_t h;               /* keyed hash of the base key; 0: nothing to aggregate */
+	uint32_t rec;             /* record index + 1 when it had one; 0: look it up */
+	int mf;                   /* allowlist matched_first */
+	uint8_t nlabels, dropped, reg_first, npay, kfirst, klast;
+	uint8_t pbit;             /* the payload's bit in a payload set; 0xff: no payload */
+	bool datalike;            /* the payload could carry data */
+	bool prefix_mode, base_mixed;
+} qinfo_t;
+
+typedef struct qc_entry {
+	uint32_t gen;             /* 0: empty */
+	uint16_t port;
+	uint8_t nlen;
+	uint8_t name[DET_QC_NAME + 1];
+	qinfo_t qi;
+} qc_entry_t;
+
 typedef struct raw_pair {
 	ip_addr_t a, b;
 	uint64_t n;
@@ -103,31 +132,55 @@ typedef struct raw_pair {
 
 struct detector {
 	uint8_t key[16];
-	size_t max_domains, max_clients;
+	size_t max_domains, max_clients, eager;
 	regdomain_t *rd;
 	allowlist_t *al;
 	agg_fcache_t *fc;
-	slot_t *tab;               /* open addressing, the hash inline */
-	size_t cap, n;
+	slot_t *tab;               /* records by hash, open addressing */
+	size_t cap;
+	uint64_t *seen;            /* DET_SEEN_CELLS payload sets: 16-bit tag, 48 bits */
+	uint8_t *hll;              /* 2^DET_HLL_P registers: distinct base keys */
+	uint64_t *kset;            /* distinct key hashes while exact; NULL beyond */
+	size_t kcap, kn;
+	bool inexact;              /* more than DET_EXACT_KEYS keys: the estimate */
 	/* records come from chunks of DOM_CHUNK; freed ones are chained */
 	dom_t **chunks;
 	size_t nchunks, cchunks, chunk_used;
 	dom_t *free_doms;
+	size_t n;                  /* live records */
 	size_t bytes, max_bytes;
 	qc_entry_t *qc;           /* DET_QC_SLOTS entries */
-	uint64_t gen;             /* bumped by every eviction sweep */
-	uint64_t allowlisted_queries, base_domains, evicted_domains;
+	uint32_t gen;             /* bumped by every eviction sweep */
+	uint64_t allowlisted_queries, created, evicted_domains;
 	raw_pair_t raw[DET_MAX_RAW];
 	size_t nraw;
 	uint64_t raw_dropped;
 };
 
-static inline dom_t *slot_dom(const detector_t *d, slot_t sl)
+static inline dom_t *rec_dom(const detector_t *d, uint32_t rec)
 {
-	if (!sl.ref)
+	if (!rec)
 		return NULL;
-	uint32_t i = sl.ref - 1;
+	uint32_t i = rec - 1;
 	return &d->chunks[i / DOM_CHUNK][i % DOM_CHUNK];
+}
+
+/* Every live record, in memory order. */
+#define FOR_EACH_DOM(d, e)                                                              \
+	for (size_t c_ = 0; c_ < (d)->nchunks; c_++)                                    \
+		for (size_t j_ = 0,                                                     \
+			    u_ = c_ + 1 == (d)->nchunks ? (d)->chunk_used : DOM_CHUNK;  \
+		     j_ < u_; j_++)                                                     \
+			if (((e) = &(d)->chunks[c_][j_])->klen)
+
+/* One random key per process: detectors that merge (one per input with
+ * -j) hash a base key alike, so their tables and counts combine. */
+static uint8_t proc_key[16];
+static pthread_once_t proc_key_once = PTHREAD_ONCE_INIT;
+
+static void proc_key_init(void)
+{
+	siphash_random_key(proc_key);
 }
 
 detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
@@ -135,10 +188,12 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	detector_t *d = calloc(1, sizeof(*d));
 	if (!d)
 		goto nomem;
-	siphash_random_key(d->key);
+	pthread_once(&proc_key_once, proc_key_init);
+	memcpy(d->key, proc_key, sizeof(d->key));
 	d->max_domains = opt && opt->max_domains ? opt->max_domains : DET_DEFAULT_MAX_DOMAINS;
 	d->max_clients = opt && opt->max_clients_per_domain ? opt->max_clients_per_domain
 							     : DET_DEFAULT_MAX_CLIENTS;
+	d->eager = d->max_domains < DET_EAGER_DOMAINS ? d->max_domains : DET_EAGER_DOMAINS;
 	d->max_bytes = DET_MAX_BYTES;
 	d->rd = regdomain_new();
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
@@ -147,7 +202,13 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->gen = 1;
 	d->cap = 1024;
 	d->tab = calloc(d->cap, sizeof(*d->tab));
-	if (!d->rd || !d->al || !d->tab || !d->fc || !d->qc)
+	d->seen = calloc(DET_SEEN_CELLS, sizeof(*d->seen));
+	d->hll = calloc((size_t)1 << DET_HLL_P, 1);
+	d->kcap = 1024;
+	d->kset = calloc(d->kcap, sizeof(*d->kset));
+	if (!d->kset)
+		d->inexact = true;
+	if (!d->rd || !d->al || !d->tab || !d->fc || !d->qc || !d->seen || !d->hll)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -174,6 +235,7 @@ static size_t agg_bytes(const agg_t *g)
 static void dom_release(detector_t *d, dom_t *e)
 {
 	d->bytes -= sizeof(*e) + agg_bytes(&e->g);
+	d->n--;
 	free(e->key_heap);
 	free(e->g.d);      /* agg_clear() without clearing: dom_alloc() does */
 	free(e->g.clients);
@@ -210,6 +272,7 @@ static dom_t *dom_alloc(detector_t *d)
 	memset(e, 0, offsetof(dom_t, key_inline));
 	e->idx = idx;
 	d->bytes += sizeof(*e);
+	d->n++;
 	return e;
 }
 
@@ -217,16 +280,18 @@ void detector_free(detector_t *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->cap && d->tab; i++)
-		if (d->tab[i].ref) {
-			dom_t *e = slot_dom(d, d->tab[i]);
-			free(e->key_heap);
-			agg_clear(&e->g);
-		}
+	dom_t *e;
+	FOR_EACH_DOM(d, e) {
+		free(e->key_heap);
+		agg_clear(&e->g);
+	}
 	for (size_t i = 0; i < d->nchunks; i++)
 		free(d->chunks[i]);
 	free(d->chunks);
 	free(d->tab);
+	free(d->seen);
+	free(d->hll);
+	free(d->kset);
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
 	agg_fcache_free(d->fc);
@@ -234,7 +299,7 @@ void detector_free(detector_t *d)
 	free(d);
 }
 
-static dom_t *lookup(const detector_t *d, const char *key, size_t len, uint64_t h)
+static dom_t *lookup(const detector_t *d, uint64_t h, const char *key, size_t len)
 {
 	uint32_t tag = (uint32_t)(h >> 32);
 	for (size_t i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
@@ -243,8 +308,8 @@ static dom_t *lookup(const detector_t *d, const char *key, size_t len, uint64_t 
 			return NULL;
 		if (sl.tag != tag)
 			continue;
-		dom_t *e = slot_dom(d, sl);
-		if (e->h == h && e->klen == len && memcmp(dom_key(e), key, len) == 0)
+		dom_t *e = rec_dom(d, sl.ref);
+		if (e->h == h && (!key || (e->klen == len && memcmp(dom_key(e), key, len) == 0)))
 			return e;
 	}
 }
@@ -256,6 +321,76 @@ static void place(slot_t *tab, size_t cap, const dom_t *e)
 		i = (i + 1) & (cap - 1);
 	tab[i].tag = (uint32_t)(e->h >> 32);
 	tab[i].ref = e->idx + 1;
+}
+
+static void hll_key(detector_t *d, uint64_t h);
+
+/* Count base key hash h (exactly while there are few). */
+static void count_key(detector_t *d, uint64_t h)
+{
+	if (!d->inexact) {
+		size_t i = (size_t)(h >> 16) & (d->kcap - 1);
+		while (d->kset[i] && d->kset[i] != h)
+			i = (i + 1) & (d->kcap - 1);
+		if (!d->kset[i]) {
+			if (d->kn + 1 > DET_EXACT_KEYS) {
+				free(d->kset);
+				d->kset = NULL;
+				d->inexact = true;
+			} else {
+				d->kset[i] = h;
+				d->kn++;
+				if (d->kn * 2 > d->kcap) {
+					size_t ncap = d->kcap * 2;
+					uint64_t *nk = calloc(ncap, sizeof(*nk));
+					if (!nk) {
+						free(d->kset);
+						d->kset = NULL;
+						d->inexact = true;
+					} else {
+						for (size_t j = 0; j < d->kcap; j++) {
+							uint64_t x = d->kset[j];
+							if (!x)
+								continue;
+							size_t k = (size_t)(x >> 16) & (ncap - 1);
+							while (nk[k])
+								k = (k + 1) & (ncap - 1);
+							nk[k] = x;
+						}
+						free(d->kset);
+						d->kset = nk;
+						d->kcap = ncap;
+					}
+				}
+			}
+		}
+	}
+	hll_key(d, h);
+}
+
+/* A base key for the estimate. */
+static void hll_key(detector_t *d, uint64_t h)
+{
+	unsigned idx = (unsigned)(h >> (64 - DET_HLL_P));
+	uint64_t w = h << DET_HLL_P | (1ull << (DET_HLL_P - 1));
+	uint8_t rank = (uint8_t)(__builtin_clzll(w) + 1);
+	if (rank > d->hll[idx])
+		d->hll[idx] = rank;
+}
+
+static double hll_estimate(const uint8_t *r)
+{
+	const double m = (double)(1u << DET_HLL_P);
+	double sum = 0;
+	unsigned zeros = 0;
+	for (size_t i = 0; i < (1u << DET_HLL_P); i++) {
+		sum += ldexp(1.0, -r[i]);
+		zeros += r[i] == 0;
+	}
+	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / zeros);
+	return e;
 }
 
 /* The k-th smallest (0-based) of a[0..n) (Hoare's selection, median of
@@ -294,9 +429,8 @@ static double select_kth(double *a, size_t n, size_t k)
 	return a[k];
 }
 
-/* Evict the least suspicious quarter of the domains in one sweep over the
- * records (sequential, unlike sampling random records per new domain),
- * rebuilding the table from the survivors. */
+/* Evict the least suspicious quarter of the records in one sweep over
+ * them (sequential, unlike sampling random records per new domain). */
 static void evict_sweep(detector_t *d)
 {
 	size_t want = d->n / DET_EVICT_FRACTION;
@@ -309,13 +443,10 @@ static void evict_sweep(detector_t *d)
 	 * reads), live ones having a key (released ones have klen 0). */
 	double *v = s + d->n;
 	size_t k = 0;
-	for (size_t c = 0; c < d->nchunks; c++) {
-		size_t used = c + 1 == d->nchunks ? d->chunk_used : DOM_CHUNK;
-		for (size_t j = 0; j < used && k < d->n; j++) {
-			const dom_t *e = &d->chunks[c][j];
-			if (e->klen)
-				v[k++] = agg_suspicion(&e->g);
-		}
+	dom_t *e;
+	FOR_EACH_DOM(d, e) {
+		if (k < d->n)
+			v[k++] = agg_suspicion(&e->g);
 	}
 	memcpy(s, v, k * sizeof(*s));
 	double thr = select_kth(s, k, want - 1);
@@ -323,38 +454,32 @@ static void evict_sweep(detector_t *d)
 	for (size_t i = 0; i < k; i++)
 		below += s[i] < thr;
 	size_t ties = want - below;
-	size_t nk = 0, gone = 0, i = 0;
+	size_t gone = 0, i = 0;
 	memset(d->tab, 0, d->cap * sizeof(*d->tab));
-	for (size_t c = 0; c < d->nchunks; c++) {
-		size_t used = c + 1 == d->nchunks ? d->chunk_used : DOM_CHUNK;
-		for (size_t j = 0; j < used && i < k; j++) {
-			dom_t *e = &d->chunks[c][j];
-			if (!e->klen)
-				continue;
-			double x = v[i++];
-			if (x < thr || (x == thr && ties)) {
-				if (x == thr)
-					ties--;
-				dom_release(d, e);
-				gone++;
-			} else {
-				place(d->tab, d->cap, e);
-				nk++;
-			}
+	FOR_EACH_DOM(d, e) {
+		if (i >= k)
+			break;
+		double x = v[i++];
+		if (x < thr || (x == thr && ties)) {
+			if (x == thr)
+				ties--;
+			dom_release(d, e);
+			gone++;
+		} else {
+			place(d->tab, d->cap, e);
 		}
 	}
-	d->n = nk;
 	d->evicted_domains += gone;
 	d->gen++;
+	if (!d->gen)
+		d->gen = 1;
 	free(s);
 }
 
-static dom_t *get(detector_t *d, const char *key, size_t len)
+/* A new detail record for key (hash h); NULL when out of memory.  May
+ * evict other records first. */
+static dom_t *rec_new(detector_t *d, uint64_t h, const char *key, size_t len)
 {
-	uint64_t h = siphash(d->key, key, len);
-	dom_t *e = lookup(d, key, len, h);
-	if (e)
-		return e;
 	while (d->n && (d->n >= d->max_domains || d->bytes >= d->max_bytes)) {
 		size_t before = d->n;
 		evict_sweep(d);
@@ -368,14 +493,14 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 			return NULL;
 		for (size_t i = 0; i < d->cap; i++)
 			if (d->tab[i].ref)
-				place(nt, ncap, slot_dom(d, d->tab[i]));
+				place(nt, ncap, rec_dom(d, d->tab[i].ref));
 		free(d->tab);
 		d->tab = nt;
 		d->cap = ncap;
 	}
-	if (len > 0xffff)
+	if (len > 0xffff || len == 0)
 		return NULL;
-	e = dom_alloc(d);
+	dom_t *e = dom_alloc(d);
 	if (!e)
 		return NULL;
 	agg_init(&e->g);
@@ -392,9 +517,19 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 	e->klen = (uint16_t)len;
 	e->h = h;
 	place(d->tab, d->cap, e);
-	d->n++;
-	d->base_domains++;
+	d->created++;
 	return e;
+}
+
+/* The record of base key, created when new (for merging: the merge
+ * counts the keys). */
+static dom_t *get(detector_t *d, const char *key, size_t len)
+{
+	uint64_t h = siphash(d->key, key, len);
+	if (!h)
+		h = 1;
+	dom_t *e = lookup(d, h, key, len);
+	return e ? e : rec_new(d, h, key, len);
 }
 
 static int lower(int c)
@@ -523,48 +658,97 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 	d->bytes += agg_bytes(&e->g) - b0;
 }
 
+/* The payload of a name (labels [first, last), dots removed): its bit in
+ * a counting entry's set, and whether it could carry data (binary or
+ * hostname-unlike characters, or long). */
+static void payload_sig(const dns_name_t *n, unsigned first, unsigned last, qinfo_t *qi)
+{
+	feat_labels_t fl;
+	fl.n = 0;
+	size_t tl = 0;
+	bool binary = false;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (unsigned i = first; i < last && i < n->nlabels; i++) {
+		unsigned len;
+		const uint8_t *p = dns_name_label(n, i, &len);
+		fl.p[fl.n] = p;
+		fl.len[fl.n] = (uint8_t)len;
+		fl.n++;
+		for (unsigned j = 0; j < len; j++) {
+			if (p[j] >= 0x80 || p[j] <= 0x20)
+				binary = true;
+			h = (h ^ (uint8_t)lower(p[j])) * 0x100000001b3ull;
+		}
+		tl += len;
+	}
+	if (!tl) {
+		qi->pbit = 0xff;
+		return;
+	}
+	h ^= h >> 32;
+	qi->pbit = (uint8_t)(h & 63);
+	if (binary || tl >= 40) {
+		qi->datalike = true;
+	} else if (tl >= 10) {
+		feat_t f;
+		features_compute(&fl, &f);
+		qi->datalike = f.unlike >= 0.45 || (f.enc & FEAT_ENC_BINARY);
+	}
+}
+
 static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi)
 {
 	char key[DNS_NAME_STRLEN];
 	size_t klen;
 	regdomain_split_t sp;
 	memset(qi, 0, sizeof(*qi));
+	qi->pbit = 0xff;
 	regdomain_split(d->rd, n, &sp);
-	qi->nlabels = sp.nlabels;
-	qi->dropped = sp.dropped;
-	qi->why = allowlist_match_n(d->al, n, sp.nlabels, port, &qi->mf);
+	qi->nlabels = (uint8_t)sp.nlabels;
+	qi->dropped = (uint8_t)sp.dropped;
+	int mf;
+	qi->why = allowlist_match_n(d->al, n, sp.nlabels, port, &mf);
+	qi->mf = mf;
 	if (qi->why) {
-		if (qi->mf < 0)
+		if (mf < 0)
 			return true;
-		klen = regdomain_labels_str(n, (unsigned)qi->mf, sp.nlabels, key, sizeof(key));
-		qi->e = get(d, key, klen);
-		if (!qi->e)
-			return false;
-		qi->e->allow_reason = qi->why;
-		return true;
-	}
-	unsigned len0;
-	const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
-	if (!sp.real_tld && n->nlabels >= 2 && label_payloadish(last, len0)) {
-		/* "<tag>.<payload>" with no domain (dnscat2 direct mode) */
-		qi->prefix_mode = true;
-		qi->reg_first = 0;
-		qi->npay = 0;
-		klen = regdomain_labels_str(n, 0, 1, key, sizeof(key));
-	} else if (sp.reg_first >= sp.nlabels) {
-		qi->reg_first = sp.nlabels;
-		qi->npay = 0;
-		klen = regdomain_labels_str(n, 0, sp.nlabels, key, sizeof(key));
+		qi->kfirst = (uint8_t)mf;
+		qi->klast = (uint8_t)sp.nlabels;
 	} else {
-		qi->reg_first = sp.reg_first;
-		qi->npay = sp.reg_first;
-		klen = regdomain_labels_str(n, sp.reg_first, sp.nlabels, key, sizeof(key));
-		qi->base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
+		unsigned len0;
+		const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
+		if (!sp.real_tld && n->nlabels >= 2 && label_payloadish(last, len0)) {
+			/* "<tag>.<payload>" with no domain (dnscat2 direct mode) */
+			qi->prefix_mode = true;
+			qi->reg_first = 0;
+			qi->npay = 0;
+			qi->kfirst = 0;
+			qi->klast = 1;
+			payload_sig(n, 1, sp.nlabels, qi);
+		} else if (sp.reg_first >= sp.nlabels) {
+			qi->reg_first = (uint8_t)sp.nlabels;
+			qi->npay = 0;
+			qi->kfirst = 0;
+			qi->klast = (uint8_t)sp.nlabels;
+		} else {
+			qi->reg_first = (uint8_t)sp.reg_first;
+			qi->npay = (uint8_t)sp.reg_first;
+			qi->kfirst = (uint8_t)sp.reg_first;
+			qi->klast = (uint8_t)sp.nlabels;
+			qi->base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
+			payload_sig(n, 0, sp.reg_first, qi);
+		}
 	}
+	klen = regdomain_labels_str(n, qi->kfirst, qi->klast, key, sizeof(key));
 	if (!klen)
 		return true;
-	qi->e = get(d, key, klen);
-	return qi->e != NULL;
+	qi->h = siphash(d->key, key, klen);
+	if (!qi->h)
+		qi->h = 1; /* 0 means no domain */
+	count_key(d, qi->h);
+	dom_t *e = lookup(d, qi->h, key, klen);
+	qi->rec = e ? e->idx + 1 : 0;
+	return true;
 }
 
 /* A fast unkeyed hash of the name bytes for the direct-mapped name cache:
@@ -588,27 +772,67 @@ static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
 	return (size_t)(h & (DET_QC_SLOTS - 1));
 }
 
-static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi)
+static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
+		      qc_entry_t **cp)
 {
 	qc_entry_t *c = NULL;
-	if (d->qc && n->len <= DNS_MAX_NAME + 1) {
+	*cp = NULL;
+	if (n->len <= DET_QC_NAME) {
 		c = &d->qc[qc_slot(n->wire, n->len, port)];
 		if (c->gen == d->gen && c->port == port && c->nlen == n->len &&
 		    !memcmp(c->name, n->wire, n->len)) {
 			*qi = c->qi;
+			*cp = c;
 			return true;
 		}
 	}
 	if (!classify(d, n, port, qi))
 		return false;
 	if (c) {
+		*cp = c;
 		c->gen = d->gen;
 		c->port = port;
-		c->nlen = n->len;
+		c->nlen = (uint8_t)n->len;
 		memcpy(c->name, n->wire, n->len);
 		c->qi = *qi;
 	}
 	return true;
+}
+
+/* The detail record of a message's base domain: the existing one, or a
+ * new one when this message earns it (see the top of this file). */
+static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
+		      const dns_msg_t *m, uint16_t port)
+{
+	if (qi->rec)
+		return rec_dom(d, qi->rec);
+	dom_t *e = lookup(d, qi->h, NULL, 0);
+	if (e) {
+		qi->rec = e->idx + 1;
+		return e;
+	}
+	bool earn = d->n < d->eager || qi->why;
+	if (!earn && q) {
+		uint64_t *cell = &d->seen[(qi->h >> 8) & (DET_SEEN_CELLS - 1)];
+		uint64_t tag = qi->h >> 48;
+		if (*cell >> 48 != tag)
+			*cell = tag << 48;
+		if (qi->pbit != 0xff)
+			*cell |= 1ull << (qi->pbit % 48);
+		int t = agg_qt_index(m->qtype);
+		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
+		       __builtin_popcountll(*cell & ((1ull << 48) - 1)) >= DET_PROMOTE_DISTINCT ||
+		       (m->count[1] && port != 5353);
+	}
+	if (!earn)
+		return NULL;
+	char key[DNS_NAME_STRLEN];
+	size_t klen = regdomain_labels_str(n, qi->kfirst, qi->klast, key, sizeof(key));
+	uint32_t gen = d->gen;
+	e = rec_new(d, qi->h, key, klen);
+	if (e && d->gen == gen)
+		qi->rec = e->idx + 1;
+	return e;
 }
 
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
@@ -625,14 +849,21 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
 	uint16_t port = q ? ev->dport : ev->sport;
 	qinfo_t qi;
-	if (!qinfo_get(d, n, port, &qi))
+	qc_entry_t *c;
+	if (!qinfo_get(d, n, port, &qi, &c))
 		return;
-	dom_t *e = qi.e;
+	if (qi.why && q)
+		d->allowlisted_queries++;
+	if (!qi.h)
+		return;
+	uint32_t rec = qi.rec;
+	dom_t *e = rec_for(d, &qi, n, q, m, port);
+	if (c && qi.rec != rec)
+		c->qi.rec = qi.rec; /* the record it found or earned (no sweep since) */
+	if (!e)
+		return;
 	if (qi.why) {
-		if (q)
-			d->allowlisted_queries++;
-		if (!e)
-			return;
+		e->allow_reason = qi.why;
 		if (q) {
 			e->g.allowlisted++;
 			e->g.queries++;
@@ -649,8 +880,6 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		}
 		return;
 	}
-	if (!e)
-		return;
 
 	agg_query_t aq;
 	memset(&aq, 0, sizeof(aq));
@@ -699,6 +928,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	}
 }
 
+
 void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *payload,
 			 uint32_t len)
 {
@@ -725,10 +955,8 @@ void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *pa
 int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset)
 {
 	int ret = 0;
-	for (size_t i = 0; i < src->cap; i++) {
-		const dom_t *s = slot_dom(src, src->tab[i]);
-		if (!s)
-			continue;
+	dom_t *s;
+	FOR_EACH_DOM(src, s) {
 		dom_t *e = get(dst, dom_key(s), s->klen);
 		if (!e) {
 			ret = -1;
@@ -752,6 +980,18 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 			dst->raw[j].n += r->n;
 		else if (dst->nraw < DET_MAX_RAW)
 			dst->raw[dst->nraw++] = *r;
+	}
+	for (size_t i = 0; i < ((size_t)1 << DET_HLL_P); i++)
+		if (src->hll[i] > dst->hll[i])
+			dst->hll[i] = src->hll[i];
+	if (src->inexact || !src->kset) {
+		free(dst->kset);
+		dst->kset = NULL;
+		dst->inexact = true;
+	} else {
+		for (size_t i = 0; i < src->kcap && !dst->inexact; i++)
+			if (src->kset[i])
+				count_key(dst, src->kset[i]);
 	}
 	dst->allowlisted_queries += src->allowlisted_queries;
 	dst->evicted_domains += src->evicted_domains;
@@ -912,10 +1152,8 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	finding_t **fs = calloc(cap, sizeof(*fs));
 	if (!fs)
 		return DNSTS_ENOMEM;
-	for (size_t i = 0; i < d->cap; i++) {
-		dom_t *e = slot_dom(d, d->tab[i]);
-		if (!e)
-			continue;
+	dom_t *e;
+	FOR_EACH_DOM(d, e) {
 		score_out_t so;
 		/* the score first, without sentences: most domains stop here */
 		uint64_t raw = 0;
@@ -965,16 +1203,18 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 }
 
 void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t *base_domains,
-		    uint64_t *evicted_domains, uint64_t *evicted_clients)
+		    uint64_t *tracked_domains, uint64_t *evicted_domains, uint64_t *evicted_clients)
 {
 	uint64_t ec = 0;
-	for (size_t i = 0; i < d->cap; i++)
-		if (d->tab[i].ref)
-			ec += slot_dom(d, d->tab[i])->g.clients_dropped;
+	const dom_t *e;
+	FOR_EACH_DOM(d, e)
+		ec += e->g.clients_dropped;
 	if (allowlisted_queries)
 		*allowlisted_queries = d->allowlisted_queries;
 	if (base_domains)
-		*base_domains = d->base_domains;
+		*base_domains = d->inexact ? (uint64_t)llround(hll_estimate(d->hll)) : d->kn;
+	if (tracked_domains)
+		*tracked_domains = d->created;
 	if (evicted_domains)
 		*evicted_domains = d->evicted_domains;
 	if (evicted_clients)

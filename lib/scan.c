@@ -426,7 +426,7 @@ const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
 	stats_add(o, &s->merged);
 	if (s->det) /* the detector's counters include what was merged into it */
 		detector_stats(s->det, &o->allowlisted_queries, &o->base_domains,
-			       &o->evicted_domains, &o->evicted_clients);
+			       &o->tracked_domains, &o->evicted_domains, &o->evicted_clients);
 	return o;
 }
 
@@ -469,14 +469,14 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 			detector_t *t = dst->det;
 			dst->det = src->det;
 			src->det = t;
-			st.allowlisted_queries = st.base_domains = 0;
+			st.allowlisted_queries = st.base_domains = st.tracked_domains = 0;
 			st.evicted_domains = st.evicted_clients = 0;
 		} else {
 			int rc = detector_merge(dst->det, src->det, offset);
 			if (rc < 0)
 				return rc;
 			/* the merged detector counts these itself */
-			st.allowlisted_queries = st.base_domains = 0;
+			st.allowlisted_queries = st.base_domains = st.tracked_domains = 0;
 			st.evicted_domains = st.evicted_clients = 0;
 		}
 	}

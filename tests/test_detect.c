@@ -63,25 +63,27 @@ END_TEST
  * have run since its query: a cached record pointer from before a sweep
  * would count it under whatever domain reuses the record.  Each domain
  * gets one query and at most one response, and the last five domains'
- * responses are never sent. */
+ * responses are never sent.  The names carry 40-character payloads, so
+ * every domain earns a record. */
 START_TEST(stale_cache_after_eviction)
 {
 	detector_t *d = mkdet(8);
 	ip_addr_t cli = tb_ip4(10, 0, 0, 2), srv = tb_ip4(10, 0, 0, 53);
 	uint64_t t = 1700000000000000000ull;
-	char name[64];
+	char name[96];
 	const unsigned N = 200, LAG = 5;
 	for (unsigned k = 0; k < N; k++) {
-		snprintf(name, sizeof name, "host.site%u.com", k);
+		snprintf(name, sizeof name, "%040u.site%u.com", k * 7919u, k);
 		feed(d, &cli, &srv, 0, t + 2 * k, name, 1);
 		if (k >= LAG) {
-			snprintf(name, sizeof name, "host.site%u.com", k - LAG);
+			snprintf(name, sizeof name, "%040u.site%u.com", (k - LAG) * 7919u, k - LAG);
 			feed(d, &srv, &cli, 1, t + 2 * k + 1, name, 1);
 		}
 	}
-	uint64_t evicted = 0, base = 0;
-	detector_stats(d, NULL, &base, &evicted, NULL);
+	uint64_t evicted = 0, base = 0, tracked = 0;
+	detector_stats(d, NULL, &base, &tracked, &evicted, NULL);
 	ck_assert_uint_gt(evicted, 0);
+	ck_assert_uint_eq(base, N);
 	finding_t **fs;
 	size_t n;
 	ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), DNSTS_OK);
