@@ -49,7 +49,7 @@ void agg_fcache_free(agg_fcache_t *c)
 /* features_compute() through the cache: the result depends only on the
  * label bytes, which the entry holds in wire form (so a label boundary
  * and a dot differ). */
-static void features_cached(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f)
+void agg_features(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f)
 {
 	uint8_t key[FC_TEXT];
 	size_t kl = 0;
@@ -407,7 +407,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	}
 	/* a new payload: features */
 	feat_t f;
-	features_cached(q->fcache, &fl, &f);
+	agg_features(q->fcache, &fl, &f);
 	g->uniq++;
 	g->uniq_chars += tl;
 	g->sum_labels += fl.n;

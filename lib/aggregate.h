@@ -109,6 +109,8 @@ typedef struct agg {
 typedef struct agg_fcache agg_fcache_t;
 agg_fcache_t *agg_fcache_new(void);
 void agg_fcache_free(agg_fcache_t *c);
+/* features_compute() through the cache (c NULL: no cache). */
+void agg_features(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f);
 
 /* One query as detect hands it over. */
 typedef struct agg_query {

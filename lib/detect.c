@@ -63,10 +63,13 @@
 #define DET_EAGER_DOMAINS 1000
 /* Distinct payloads (bits of a payload set) that earn a record. */
 #define DET_PROMOTE_DISTINCT 12
-#define DET_SEEN_CELLS ((size_t)1 << 16)
+#define DET_SEEN_CELLS ((size_t)1 << 15)
 #define DET_HLL_P 14
+/* A one-bit-per-hash filter of the hashes with a record (32 KiB): most
+ * names belong to a domain without one and skip the table probe. */
+#define DET_RECBITS ((size_t)1 << 18)
 /* base_domains is exact up to this many distinct keys. */
-#define DET_EXACT_KEYS ((size_t)1 << 16)
+#define DET_EXACT_KEYS ((size_t)1 << 15)
 
 #define DOM_KEY_INLINE 40
 #define DOM_CHUNK 4096
@@ -101,7 +104,7 @@ typedef struct slot {
 /* The name cache: question name bytes and port -> what classify() found.
  * Entries of an older generation (an eviction sweep has run since) are
  * stale: their record may have been released. */
-#define DET_QC_SLOTS 4096
+#define DET_QC_SLOTS 2048
 #define DET_QC_NAME 86
 /* What a question name maps to: the same for every message carrying the
  * same name bytes on the same port, so a query and its response share it
@@ -115,6 +118,8 @@ typedef struct qinfo {
 	uint8_t pbit;             /* the payload's bit in a payload set; 0xff: no payload */
 	bool datalike;            /* the payload could carry data */
 	bool prefix_mode, base_mixed;
+	bool fresh;               /* rec was looked up for this message */
+	uint64_t created;         /* records created when rec was looked up */
 } qinfo_t;
 
 typedef struct qc_entry {
@@ -138,6 +143,7 @@ struct detector {
 	agg_fcache_t *fc;
 	slot_t *tab;               /* records by hash, open addressing */
 	size_t cap;
+	uint64_t *recbits;         /* DET_RECBITS bits: may have a record */
 	uint64_t *seen;            /* DET_SEEN_CELLS payload sets: 16-bit tag, 48 bits */
 	uint8_t *hll;              /* 2^DET_HLL_P registers: distinct base keys */
 	uint64_t *kset;            /* distinct key hashes while exact; NULL beyond */
@@ -203,12 +209,13 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->cap = 1024;
 	d->tab = calloc(d->cap, sizeof(*d->tab));
 	d->seen = calloc(DET_SEEN_CELLS, sizeof(*d->seen));
+	d->recbits = calloc(DET_RECBITS / 64, sizeof(uint64_t));
 	d->hll = calloc((size_t)1 << DET_HLL_P, 1);
 	d->kcap = 1024;
 	d->kset = calloc(d->kcap, sizeof(*d->kset));
 	if (!d->kset)
 		d->inexact = true;
-	if (!d->rd || !d->al || !d->tab || !d->fc || !d->qc || !d->seen || !d->hll)
+	if (!d->rd || !d->al || !d->tab || !d->fc || !d->qc || !d->seen || !d->hll || !d->recbits)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -290,6 +297,7 @@ void detector_free(detector_t *d)
 	free(d->chunks);
 	free(d->tab);
 	free(d->seen);
+	free(d->recbits);
 	free(d->hll);
 	free(d->kset);
 	regdomain_free(d->rd);
@@ -299,8 +307,16 @@ void detector_free(detector_t *d)
 	free(d);
 }
 
+static inline size_t recbit(uint64_t h)
+{
+	return (size_t)(h >> 24) & (DET_RECBITS - 1);
+}
+
 static dom_t *lookup(const detector_t *d, uint64_t h, const char *key, size_t len)
 {
+	size_t b = recbit(h);
+	if (!(d->recbits[b / 64] & (1ull << (b % 64))))
+		return NULL;
 	uint32_t tag = (uint32_t)(h >> 32);
 	for (size_t i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
 		slot_t sl = d->tab[i];
@@ -309,13 +325,24 @@ static dom_t *lookup(const detector_t *d, uint64_t h, const char *key, size_t le
 		if (sl.tag != tag)
 			continue;
 		dom_t *e = rec_dom(d, sl.ref);
-		if (e->h == h && (!key || (e->klen == len && memcmp(dom_key(e), key, len) == 0)))
+		/* the message will update the whole record: fetch its lines
+		 * together rather than one miss after another */
+		for (size_t o = 0; o < sizeof(*e); o += 64)
+			__builtin_prefetch((const char *)e + o, 1);
+		if (e->h == h && (!key || (e->klen == len && memcmp(dom_key(e), key, len) == 0))) {
+			if (e->g.clients)
+				__builtin_prefetch(e->g.clients + e->g.cclients);
+			if (e->g.d)
+				__builtin_prefetch(e->g.d, 1);
 			return e;
+		}
 	}
 }
 
-static void place(slot_t *tab, size_t cap, const dom_t *e)
+static void place(detector_t *d, slot_t *tab, size_t cap, const dom_t *e)
 {
+	size_t b = recbit(e->h);
+	d->recbits[b / 64] |= 1ull << (b % 64);
 	size_t i = e->h & (cap - 1);
 	while (tab[i].ref)
 		i = (i + 1) & (cap - 1);
@@ -456,6 +483,7 @@ static void evict_sweep(detector_t *d)
 	size_t ties = want - below;
 	size_t gone = 0, i = 0;
 	memset(d->tab, 0, d->cap * sizeof(*d->tab));
+	memset(d->recbits, 0, DET_RECBITS / 8);
 	FOR_EACH_DOM(d, e) {
 		if (i >= k)
 			break;
@@ -466,7 +494,7 @@ static void evict_sweep(detector_t *d)
 			dom_release(d, e);
 			gone++;
 		} else {
-			place(d->tab, d->cap, e);
+			place(d, d->tab, d->cap, e);
 		}
 	}
 	d->evicted_domains += gone;
@@ -493,7 +521,7 @@ static dom_t *rec_new(detector_t *d, uint64_t h, const char *key, size_t len)
 			return NULL;
 		for (size_t i = 0; i < d->cap; i++)
 			if (d->tab[i].ref)
-				place(nt, ncap, rec_dom(d, d->tab[i].ref));
+				place(d, nt, ncap, rec_dom(d, d->tab[i].ref));
 		free(d->tab);
 		d->tab = nt;
 		d->cap = ncap;
@@ -516,7 +544,7 @@ static dom_t *rec_new(detector_t *d, uint64_t h, const char *key, size_t len)
 	}
 	e->klen = (uint16_t)len;
 	e->h = h;
-	place(d->tab, d->cap, e);
+	place(d, d->tab, d->cap, e);
 	d->created++;
 	return e;
 }
@@ -661,7 +689,8 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 /* The payload of a name (labels [first, last), dots removed): its bit in
  * a counting entry's set, and whether it could carry data (binary or
  * hostname-unlike characters, or long). */
-static void payload_sig(const dns_name_t *n, unsigned first, unsigned last, qinfo_t *qi)
+static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, unsigned last,
+			qinfo_t *qi)
 {
 	feat_labels_t fl;
 	fl.n = 0;
@@ -691,7 +720,7 @@ static void payload_sig(const dns_name_t *n, unsigned first, unsigned last, qinf
 		qi->datalike = true;
 	} else if (tl >= 10) {
 		feat_t f;
-		features_compute(&fl, &f);
+		agg_features(fc, &fl, &f);
 		qi->datalike = f.unlike >= 0.45 || (f.enc & FEAT_ENC_BINARY);
 	}
 }
@@ -724,7 +753,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 			qi->npay = 0;
 			qi->kfirst = 0;
 			qi->klast = 1;
-			payload_sig(n, 1, sp.nlabels, qi);
+			payload_sig(d->fc, n, 1, sp.nlabels, qi);
 		} else if (sp.reg_first >= sp.nlabels) {
 			qi->reg_first = (uint8_t)sp.nlabels;
 			qi->npay = 0;
@@ -736,7 +765,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 			qi->kfirst = (uint8_t)sp.reg_first;
 			qi->klast = (uint8_t)sp.nlabels;
 			qi->base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
-			payload_sig(n, 0, sp.reg_first, qi);
+			payload_sig(d->fc, n, 0, sp.reg_first, qi);
 		}
 	}
 	klen = regdomain_labels_str(n, qi->kfirst, qi->klast, key, sizeof(key));
@@ -748,6 +777,8 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	count_key(d, qi->h);
 	dom_t *e = lookup(d, qi->h, key, klen);
 	qi->rec = e ? e->idx + 1 : 0;
+	qi->fresh = true;
+	qi->created = d->created;
 	return true;
 }
 
@@ -795,6 +826,7 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t
 		c->nlen = (uint8_t)n->len;
 		memcpy(c->name, n->wire, n->len);
 		c->qi = *qi;
+		c->qi.fresh = false;
 	}
 	return true;
 }
@@ -806,23 +838,25 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 {
 	if (qi->rec)
 		return rec_dom(d, qi->rec);
-	dom_t *e = lookup(d, qi->h, NULL, 0);
+	/* no record then, and none created since: none now */
+	dom_t *e = qi->fresh || qi->created == d->created ? NULL : lookup(d, qi->h, NULL, 0);
 	if (e) {
 		qi->rec = e->idx + 1;
 		return e;
 	}
 	bool earn = d->n < d->eager || qi->why;
 	if (!earn && q) {
-		uint64_t *cell = &d->seen[(qi->h >> 8) & (DET_SEEN_CELLS - 1)];
-		uint64_t tag = qi->h >> 48;
-		if (*cell >> 48 != tag)
-			*cell = tag << 48;
-		if (qi->pbit != 0xff)
-			*cell |= 1ull << (qi->pbit % 48);
 		int t = agg_qt_index(m->qtype);
 		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
-		       __builtin_popcountll(*cell & ((1ull << 48) - 1)) >= DET_PROMOTE_DISTINCT ||
 		       (m->count[1] && port != 5353);
+		if (!earn && qi->pbit != 0xff) {
+			uint64_t *cell = &d->seen[(qi->h >> 8) & (DET_SEEN_CELLS - 1)];
+			uint64_t tag = qi->h >> 48;
+			if (*cell >> 48 != tag)
+				*cell = tag << 48;
+			*cell |= 1ull << (qi->pbit % 48);
+			earn = __builtin_popcountll(*cell & ((1ull << 48) - 1)) >= DET_PROMOTE_DISTINCT;
+		}
 	}
 	if (!earn)
 		return NULL;

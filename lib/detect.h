@@ -57,7 +57,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n);
 
 /* Counters the detector keeps for dnsts_stats: base_domains is exact up
- * to 65536 distinct keys and a HyperLogLog estimate (about 1%) beyond;
+ * to 32768 distinct keys and a HyperLogLog estimate (about 1%) beyond;
  * tracked_domains counts detail records created (again after eviction). */
 void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t *base_domains,
 		    uint64_t *tracked_domains, uint64_t *evicted_domains, uint64_t *evicted_clients);

@@ -93,7 +93,7 @@ typedef struct dnsts_stats {
 	uint64_t frag_overlaps;       /* fragments that overlapped earlier data */
 	/* detection */
 	uint64_t allowlisted_queries; /* queries under an allowlisted domain */
-	uint64_t base_domains;        /* distinct base domains seen (estimated beyond 65536) */
+	uint64_t base_domains;        /* distinct base domains seen (estimated beyond 32768) */
 	uint64_t tracked_domains;     /* base domains given a detail record (see man page) */
 	uint64_t evicted_domains;     /* domain aggregates evicted (cap reached) */
 	uint64_t evicted_clients;     /* client aggregates evicted (cap reached) */
