@@ -14,6 +14,11 @@
 #include "allowlist.h"
 #include "siphash.h"
 
+/* A bit filter in front of the table: a query's suffixes are hashed in one
+ * right-to-left pass over its labels, and the text is built and looked
+ * up only when a suffix's bit is set (for almost no query). */
+#define AL_FILTER_BITS (1u << 15)
+
 struct al_entry {
 	char *name;
 	const char *reason;
@@ -26,6 +31,7 @@ struct allowlist {
 	struct al_entry *tab;
 	size_t cap, n;
 	uint64_t nlabel_mask;   /* bit k-1: an entry has k labels (bit 63: 64 or more) */
+	uint64_t filter[AL_FILTER_BITS / 64]; /* a bit per entry's rhash() */
 };
 
 /* Built-in names: each covers its subdomains. */
@@ -128,6 +134,27 @@ static const uint8_t TEXT_MAP[256] = {
 	0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f,
 };
 
+/* FNV-1a over text bytes fed from the last to the first (so a name's
+ * suffixes are hashed in one pass from the right). */
+static inline uint64_t rstep(uint64_t h, uint8_t c)
+{
+	return (h ^ c) * 0x100000001b3ull;
+}
+
+static inline size_t rbit(uint64_t h)
+{
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (size_t)(h & (AL_FILTER_BITS - 1));
+}
+
+static inline bool filter_has(const allowlist_t *a, uint64_t h)
+{
+	size_t b = rbit(h);
+	return (a->filter[b / 64] >> (b % 64)) & 1;
+}
+
 /* The table holds only the operator's names (built-in list, allowlist
  * file): query names only probe it, so probe lengths are set by the table
  * and a fast word-at-a-time hash (seeded with the random key) is enough. */
@@ -205,6 +232,11 @@ int allowlist_add(allowlist_t *a, const char *name, const char *reason)
 	for (size_t k = 0; k < len; k++)
 		nl += buf[k] == '.';
 	a->nlabel_mask |= 1ull << (nl > 64 ? 63 : nl - 1);
+	uint64_t rh = 0xcbf29ce484222325ull;
+	for (size_t k = len; k-- > 0;)
+		rh = rstep(rh, (uint8_t)buf[k]);
+	size_t b = rbit(rh);
+	a->filter[b / 64] |= 1ull << (b % 64);
 	a->tab[i].name = copy;
 	a->tab[i].reason = reason;
 	a->tab[i].h = h;
@@ -372,6 +404,22 @@ const char *allowlist_match_n(const allowlist_t *a, const dns_name_t *n, unsigne
 		 * lowercased text is built for the longest of them only. */
 		unsigned maxk = 64 - (unsigned)__builtin_clzll(a->nlabel_mask);
 		unsigned from = nlabels > maxk && maxk < 64 ? nlabels - maxk : 0;
+		/* the filter first: suffix text hashed from its last byte */
+		uint64_t rh = 0xcbf29ce484222325ull;
+		bool maybe = false;
+		for (unsigned i = nlabels; i-- > from && !maybe;) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(n, i, &len);
+			if (i + 1 < nlabels)
+				rh = rstep(rh, '.');
+			for (unsigned j = len; j-- > 0;)
+				rh = rstep(rh, TEXT_MAP[p[j]]);
+			unsigned k = nlabels - i;
+			if (a->nlabel_mask & (1ull << (k > 64 ? 63 : k - 1)))
+				maybe = filter_has(a, rh);
+		}
+		if (!maybe)
+			from = nlabels; /* no suffix can be listed */
 		size_t o = 0;
 		for (unsigned i = from; i < nlabels; i++) {
 			unsigned len;

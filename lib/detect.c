@@ -75,7 +75,7 @@
 #define DOM_CHUNK 4096
 /* Detector memory (records, details, client lists) kept under this; past
  * it the least suspicious domain of a sample is evicted as when full. */
-#define DET_MAX_BYTES ((size_t)128 << 20)
+#define DET_MAX_BYTES ((size_t)48 << 20)
 
 typedef struct dom {
 	uint64_t h;                /* keyed hash of the key */

@@ -523,35 +523,43 @@ static struct rule_ent *rt_find(regdomain_t *r, uint64_t h, const dns_name_t *n,
 	}
 }
 
-/* Is label i a top-level label of the list (no '*' rule)?  -1: slow path. */
-static int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i)
+/* Is label i a top-level label of the list (no '*' rule)?  -1: slow path.
+ * *h and *ent receive the label's hash and table entry (for ps_walk). */
+static int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, uint64_t *h,
+		    struct rule_ent **ent)
 {
 	unsigned len;
 	const uint8_t *p = dns_name_label(n, i, &len);
-	uint64_t h;
-	if (!hlabel_plain(r->seed, p, len, &h))
+	*ent = NULL;
+	if (!hlabel_plain(r->seed, p, len, h))
 		return -1;
-	struct rule_ent *e = rt_find(r, h, n, i, i + 1);
+	struct rule_ent *e = rt_find(r, *h, n, i, i + 1);
 	if (!e)
 		return 0;
+	*ent = e;
 	if (e->is_tld < 0)
 		e->is_tld = (int8_t)tld_real(r, n, i);
 	return e->is_tld;
 }
 
 /* Labels of the longest public suffix of labels [0, last), the one
- * psl_registrable_domain() stops at; -1: slow path. */
-static int ps_walk(regdomain_t *r, const dns_name_t *n, unsigned last)
+ * psl_registrable_domain() stops at; -1: slow path.  h1 and e1: the hash
+ * and entry of label last - 1, as tld_fast() found them. */
+static int ps_walk(regdomain_t *r, const dns_name_t *n, unsigned last, uint64_t h1,
+		   struct rule_ent *e1)
 {
-	uint64_t h = r->seed;
+	uint64_t h = h1;
 	const struct rule_ent *prev = NULL;
 	int best = 0;
 	for (unsigned k = 1; k <= last; k++) {
 		unsigned i = last - k, len;
-		const uint8_t *p = dns_name_label(n, i, &len);
-		if (!hlabel_plain(h, p, len, &h))
-			return -1;
-		struct rule_ent *e = rt_find(r, h, n, i, last);
+		struct rule_ent *e = e1;
+		if (k > 1) {
+			const uint8_t *p = dns_name_label(n, i, &len);
+			if (!hlabel_plain(h, p, len, &h))
+				return -1;
+			e = rt_find(r, h, n, i, last);
+		}
 		bool cand = k == 1 || (e && (e->flags & (R_RULE | R_EXC | R_WILD))) ||
 			    (prev && (prev->flags & R_WILD));
 		if (cand) {
@@ -583,9 +591,11 @@ void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out
 	memset(out, 0, sizeof(*out));
 	out->nlabels = nl;
 	out->reg_first = nl;
-	int real = tld_fast(r, n, nl - 1);
+	uint64_t th;
+	struct rule_ent *te;
+	int real = tld_fast(r, n, nl - 1, &th, &te);
 	if (real > 0) {
-		int ps = ps_walk(r, n, nl);
+		int ps = ps_walk(r, n, nl, th, te);
 		if (ps < 0) {
 			split_slow(r, n, out);
 			return;
@@ -601,14 +611,14 @@ void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out
 	/* Not a listed TLD: look for a real TLD further left (search suffix). */
 	for (unsigned drop = 1; drop <= REG_MAX_DROP && drop + 1 < nl; drop++) {
 		unsigned last = nl - drop;
-		int t = tld_fast(r, n, last - 1);
+		int t = tld_fast(r, n, last - 1, &th, &te);
 		if (t < 0) {
 			split_slow(r, n, out);
 			return;
 		}
 		if (!t)
 			continue;
-		int ps = ps_walk(r, n, last);
+		int ps = ps_walk(r, n, last, th, te);
 		if (ps < 0) {
 			split_slow(r, n, out);
 			return;

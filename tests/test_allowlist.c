@@ -91,6 +91,52 @@ START_TEST(no_default_and_file)
 }
 END_TEST
 
+/* The bit filter in front of the table never hides a listed name: 2000
+ * entries of 1 to 5 labels (mixed case, a byte outside printable ASCII
+ * written as '?' in the text form) each match as themselves and under a
+ * subdomain, with the right first label, and their parents do not. */
+START_TEST(filter_never_hides_an_entry)
+{
+	allowlist_t *a = allowlist_new(false);
+	char name[2000][64];
+	uint32_t x = 12345;
+	for (int i = 0; i < 2000; i++) {
+		int nl = 1 + i % 5, o = 0;
+		for (int l = 0; l < nl; l++) {
+			if (l)
+				name[i][o++] = '.';
+			int len = 3 + (int)((x = x * 1103515245u + 12345u) >> 16) % 6;
+			for (int k = 0; k < len; k++) {
+				x = x * 1103515245u + 12345u;
+				name[i][o++] = (char)((k == 0 && l == 0) ? 'A' + (x >> 16) % 26
+									  : 'a' + (x >> 16) % 26);
+			}
+		}
+		snprintf(name[i] + o, sizeof(name[i]) - (size_t)o, "%d", i);
+		ck_assert_int_eq(allowlist_add(a, name[i], "test"), 0);
+	}
+	int mf;
+	char q[128];
+	for (int i = 0; i < 2000; i++) {
+		ck_assert_msg(match(a, name[i], 53, &mf) != NULL, "%s not matched", name[i]);
+		ck_assert_int_eq(mf, 0);
+		snprintf(q, sizeof(q), "x1.Y2.%.63s", name[i]);
+		ck_assert_msg(match(a, q, 53, &mf) != NULL, "%s not matched", q);
+		ck_assert_int_eq(mf, 2);
+		const char *dot = strchr(name[i], '.');
+		if (dot)
+			ck_assert_msg(match(a, dot + 1, 53, &mf) == NULL, "%s matched", dot + 1);
+	}
+	/* the text form's '?' for a byte outside printable ASCII */
+	ck_assert_int_eq(allowlist_add(a, "we?rd.example", "odd"), 0);
+	dns_name_t n = mkname("sub.weXrd.example");
+	n.wire[7] = 0x01; /* "we\001rd" */
+	ck_assert_str_eq(allowlist_match(a, &n, 53, &mf), "odd");
+	ck_assert_int_eq(mf, 1);
+	allowlist_free(a);
+}
+END_TEST
+
 static Suite *allowlist_suite(void)
 {
 	Suite *s = suite_create("allowlist");
@@ -98,6 +144,7 @@ static Suite *allowlist_suite(void)
 	tcase_add_test(tc, builtin_names);
 	tcase_add_test(tc, structural_rules);
 	tcase_add_test(tc, no_default_and_file);
+	tcase_add_test(tc, filter_never_hides_an_entry);
 	suite_add_tcase(s, tc);
 	return s;
 }
