@@ -549,13 +549,10 @@ static dom_t *rec_new(detector_t *d, uint64_t h, const char *key, size_t len)
 	return e;
 }
 
-/* The record of base key, created when new (for merging: the merge
- * counts the keys). */
-static dom_t *get(detector_t *d, const char *key, size_t len)
+/* The record of base key (hash h), created when new (for merging:
+ * detectors of one process hash alike; the merge counts the keys). */
+static dom_t *get(detector_t *d, uint64_t h, const char *key, size_t len)
 {
-	uint64_t h = siphash(d->key, key, len);
-	if (!h)
-		h = 1;
 	dom_t *e = lookup(d, h, key, len);
 	return e ? e : rec_new(d, h, key, len);
 }
@@ -563,22 +560,6 @@ static dom_t *get(detector_t *d, const char *key, size_t len)
 static int lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static bool label_mixed(const dns_name_t *n, unsigned first, unsigned last)
-{
-	bool up = false, lo = false;
-	for (unsigned i = first; i < last; i++) {
-		unsigned len;
-		const uint8_t *p = dns_name_label(n, i, &len);
-		for (unsigned j = 0; j < len; j++) {
-			if (p[j] >= 'A' && p[j] <= 'Z')
-				up = true;
-			else if (p[j] >= 'a' && p[j] <= 'z')
-				lo = true;
-		}
-	}
-	return up && lo;
 }
 
 static bool label_payloadish(const uint8_t *p, unsigned len)
@@ -591,6 +572,39 @@ static bool label_payloadish(const uint8_t *p, unsigned len)
 			return false;
 	}
 	return true;
+}
+
+/* A base key as it is hashed: labels [first, last) in wire form (length
+ * octets included), ASCII letters lowercased eight octets at a time, in
+ * buf (DET_KEYBUF: zero-padded).  *mixed: both cases among the letters
+ * (a resolver randomising case, 0x20).  Returns the length. */
+#define DET_KEYBUF (DNS_MAX_NAME + 16)
+static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8_t *buf,
+		       bool *mixed)
+{
+	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+	*mixed = false;
+	if (first >= last || last > n->nlabels)
+		return 0;
+	size_t a = n->loff[first];
+	size_t b = last < n->nlabels ? n->loff[last] : (size_t)n->len - 1;
+	size_t len = b > a ? b - a : 0;
+	memcpy(buf, n->wire + a, len);
+	memset(buf + len, 0, 8);
+	uint64_t up = 0, low = 0;
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t w;
+		memcpy(&w, buf + i, 8);
+		uint64_t h7 = w & lo7, ascii = ~w & hi;
+		uint64_t u = (h7 + 0x3f3f3f3f3f3f3f3full) & ~(h7 + 0x2525252525252525ull) & ascii;
+		uint64_t l = (h7 + 0x1f1f1f1f1f1f1f1full) & ~(h7 + 0x0505050505050505ull) & ascii;
+		up |= u;
+		low |= l;
+		w |= u >> 2;
+		memcpy(buf + i, &w, 8);
+	}
+	*mixed = up && low;
+	return len;
 }
 
 /* Estimated payload bytes in text returned in an answer (TXT strings). */
@@ -727,8 +741,9 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 
 static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi)
 {
-	char key[DNS_NAME_STRLEN];
+	uint8_t key[DET_KEYBUF];
 	size_t klen;
+	bool mixed;
 	regdomain_split_t sp;
 	memset(qi, 0, sizeof(*qi));
 	qi->pbit = 0xff;
@@ -764,18 +779,20 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 			qi->npay = (uint8_t)sp.reg_first;
 			qi->kfirst = (uint8_t)sp.reg_first;
 			qi->klast = (uint8_t)sp.nlabels;
-			qi->base_mixed = label_mixed(n, sp.reg_first, sp.nlabels);
 			payload_sig(d->fc, n, 0, sp.reg_first, qi);
 		}
 	}
-	klen = regdomain_labels_str(n, qi->kfirst, qi->klast, key, sizeof(key));
+	klen = key_wire(n, qi->kfirst, qi->klast, key, &mixed);
 	if (!klen)
 		return true;
+	/* the labels of the registered domain in both cases */
+	if (!qi->why && !qi->prefix_mode && qi->reg_first < qi->nlabels)
+		qi->base_mixed = mixed;
 	qi->h = siphash(d->key, key, klen);
 	if (!qi->h)
 		qi->h = 1; /* 0 means no domain */
 	count_key(d, qi->h);
-	dom_t *e = lookup(d, qi->h, key, klen);
+	dom_t *e = lookup(d, qi->h, NULL, 0);
 	qi->rec = e ? e->idx + 1 : 0;
 	qi->fresh = true;
 	qi->created = d->created;
@@ -787,6 +804,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
 {
 	uint64_t h = (n ^ ((uint64_t)port << 16)) * 0x9e3779b97f4a7c15ull;
+	size_t len = n;
 	while (n >= 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
@@ -796,8 +814,12 @@ static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
 		n -= 8;
 	}
 	uint64_t w = 0;
-	while (n)
-		w = w << 8 | p[--n];
+	if (n && len >= 8) {
+		memcpy(&w, p + n - 8, 8); /* the last 8 octets (overlapping) */
+	} else {
+		while (n)
+			w = w << 8 | p[--n];
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 32;
 	return (size_t)(h & (DET_QC_SLOTS - 1));
@@ -991,7 +1013,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 	int ret = 0;
 	dom_t *s;
 	FOR_EACH_DOM(src, s) {
-		dom_t *e = get(dst, dom_key(s), s->klen);
+		dom_t *e = get(dst, s->h, dom_key(s), s->klen);
 		if (!e) {
 			ret = -1;
 			continue;

@@ -138,7 +138,8 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 			*why = NAME_SHORT;
 			return DNSTS_EMALF;
 		}
-		if (nul && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
+		/* with out, the copied name is checked once at the end */
+		if (nul && !out && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
 			*nul = true;
 		if (out)
 			out->loff[nl] = (uint8_t)wl;
@@ -147,6 +148,9 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 	}
 	if (out && wl > seg_wl)
 		memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
+	/* length octets are never 0: a 0 in the copy is inside a label */
+	if (out && nul && !*nul && wl && has_nul(out->wire, (unsigned)wl, sizeof(out->wire)))
+		*nul = true;
 	wl++;
 	if (out) {
 		out->wire[wl - 1] = 0;
