@@ -116,8 +116,13 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 				end = r.pos;
 				jumped = true;
 			}
-			if (out && wl > seg_wl)
+			if (out && wl > seg_wl) {
+				/* length octets are never 0: a 0 is inside a label */
+				if (nul && !*nul &&
+				    has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
+					*nul = true;
 				memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
+			}
 			seg = ptr;
 			seg_wl = wl;
 			seq = ptr;
@@ -138,7 +143,7 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 			*why = NAME_SHORT;
 			return DNSTS_EMALF;
 		}
-		/* with out, the copied name is checked once at the end */
+		/* with out, each copied run is checked at once */
 		if (nul && !out && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
 			*nul = true;
 		if (out)
@@ -146,11 +151,11 @@ static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *o
 		nl++;
 		wl += 1u + c;
 	}
-	if (out && wl > seg_wl)
+	if (out && wl > seg_wl) {
+		if (nul && !*nul && has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
+			*nul = true;
 		memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
-	/* length octets are never 0: a 0 in the copy is inside a label */
-	if (out && nul && !*nul && wl && has_nul(out->wire, (unsigned)wl, sizeof(out->wire)))
-		*nul = true;
+	}
 	wl++;
 	if (out) {
 		out->wire[wl - 1] = 0;
