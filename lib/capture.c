@@ -47,7 +47,7 @@
 
 #include "rd.h"
 
-#define BUF_INIT       (1u << 18)
+#define BUF_INIT       (1u << 17)
 #define MAX_RECORD     (256u << 20)
 #define MIN_REC_LIMIT  262144u
 #define MAX_IFACES     65536u

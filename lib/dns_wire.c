@@ -285,10 +285,18 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	name_set_root(&m->qname);
 
 	rd_init(&r, wire, m->len);
-	m->id = rd_u16(&r);
-	m->flags = rd_u16(&r);
-	for (int i = 0; i < 4; i++)
-		m->count[i] = rd_u16(&r);
+	const uint8_t *hd = m->len >= DNS_HEADER_LEN ? rd_ptr(&r, DNS_HEADER_LEN) : NULL;
+	if (hd) { /* the whole header at once */
+		m->id = (uint16_t)(hd[0] << 8 | hd[1]);
+		m->flags = (uint16_t)(hd[2] << 8 | hd[3]);
+		for (int i = 0; i < 4; i++)
+			m->count[i] = (uint16_t)(hd[4 + 2 * i] << 8 | hd[5 + 2 * i]);
+	} else {
+		m->id = rd_u16(&r);
+		m->flags = rd_u16(&r);
+		for (int i = 0; i < 4; i++)
+			m->count[i] = rd_u16(&r);
+	}
 	m->qr = (uint8_t)(m->flags >> 15);
 	m->opcode = (uint8_t)(m->flags >> 11 & 0xf);
 	m->rcode = m->flags & 0xf;
