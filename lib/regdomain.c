@@ -19,12 +19,14 @@
  * "uk" for "*.sch.co.uk").  A name is walked from its last label leftwards
  * only while the suffix so far is the tail of some rule, so a name under
  * "example.com" costs two table probes; libpsl is asked only about
- * suffixes that the table holds (the answer is kept in the entry) or that
- * sit under a wildcard rule.  Any other suffix cannot be a public suffix.
- * Names with bytes outside printable ASCII, a '.' or '\\' inside a label,
- * or an IDNA ("xn--") label on the walk go the slow path (libpsl on the
- * text, through the cache above), as do all names when the list file is
- * missing.  The table holds only the list, never names from traffic.
+ * suffixes that the table holds (the answer is kept per splitter, by
+ * entry) or that sit under a wildcard rule.  Any other suffix cannot be a
+ * public suffix.  Names with bytes outside printable ASCII, a '.' or '\\'
+ * inside a label, or an IDNA ("xn--") label on the walk go the slow path
+ * (libpsl on the text, through the cache above), as do all names when the
+ * list file is missing.  The table holds only the list, never names from
+ * traffic; a splitter remembers the entries of the last few top-level
+ * labels it looked up (struct tld_memo).
  */
 #include <libpsl.h>
 #include <pthread.h>
@@ -39,6 +41,7 @@
 #define REG_CACHE 1024
 #define REG_MAX_DROP 3
 #define REG_FILTER_BITS (1u << 17) /* 16 KiB: most misses never touch the table */
+#define LABEL_WORDS 8              /* 8-byte words of a label (at most 63 octets) */
 
 struct reg_entry {
 	uint64_t h;
@@ -48,30 +51,142 @@ struct reg_entry {
 
 /* A rule of the list or a proper tail of one. */
 enum { R_RULE = 1, R_EXC = 2, R_WILD = 4, R_TAIL = 8 };
+#define NO_TAIL UINT32_MAX
 struct rule_ent {
 	uint64_t h;
-	uint32_t off;        /* text in rtext */
-	uint16_t len;
+	uint32_t off;        /* text in rtext (lower case) */
+	uint32_t tail;       /* off of the entry of the text after the first '.'; NO_TAIL: none */
+	uint32_t id;         /* index of the entry's answers in regdomain.ans */
+	uint16_t len;        /* 0: free slot */
 	uint8_t flags;       /* R_WILD: "*.<this>" is a rule */
-	int8_t is_ps;        /* libpsl's psl_is_public_suffix(), -1 unknown */
-	int8_t is_tld;       /* the same with PSL_TYPE_NO_STAR_RULE, -1 unknown */
+};
+
+/* The table of the list: built once per process, read-only after. */
+struct rule_tab {
+	uint64_t seed;
+	struct rule_ent *rt;  /* open addressing, rcap a power of two */
+	size_t rcap, rn;
+	char *rtext;
+	size_t rtlen, rtcap;
+	uint64_t filter[REG_FILTER_BITS / 64]; /* a bit per hash of a table entry */
+};
+
+/* libpsl's answers for a table entry, -1 unknown. */
+struct rule_ans {
+	int8_t is_ps;        /* psl_is_public_suffix() */
+	int8_t is_tld;       /* the same with PSL_TYPE_NO_STAR_RULE */
+};
+
+/* Top-level labels of up to 8 octets looked up before, direct-mapped by
+ * their octets in either case: most names of a capture end in a handful of
+ * them.  A label is the one of a slot when its octets equal the slot's but
+ * for the case of letters, so its hash and entry are the slot's. */
+#define TLD_MEMO_BITS 6
+#define TLD_MEMO (1u << TLD_MEMO_BITS)
+struct tld_memo {
+	uint64_t last;       /* last_word() of the label */
+	uint64_t fold;       /* 0x20 in each octet of last that is a letter */
+	uint64_t h;
+	const struct rule_ent *e; /* NULL: not in the table */
+	unsigned len;        /* 0: empty slot */
 };
 
 struct regdomain {
 	const psl_ctx_t *psl;
 	uint8_t key[16];
-	uint64_t seed;
-	struct rule_ent *rt;  /* open addressing, rcap a power of two; NULL: no fast path */
-	size_t rcap, rn;
-	char *rtext;
-	size_t rtlen, rtcap;
+	const struct rule_tab *tab; /* NULL: no fast path */
+	struct rule_ans *ans;       /* tab->rn, by rule_ent.id */
+	struct tld_memo memo[TLD_MEMO];
 	struct reg_entry cache[REG_CACHE];
-	uint64_t filter[REG_FILTER_BITS / 64]; /* a bit per hash of a table entry */
 };
 
-/* Label hash: FNV-1a over the lowercased bytes, folded into the hash of
- * the labels to its right.  Entries are verified by text, so a collision
- * costs a comparison, never a wrong answer. */
+/*
+ * Label hash: the label's bytes, lowercased (A-Z), as little-endian 8-byte
+ * words (the last one holding the remaining 1..8 bytes, zero above), each
+ * multiplied onto the hash of the labels to its right (with an xorshift
+ * between words); the length is folded in and hmix() finishes.  The plain
+ * check and the lowercasing work on the same words (swar_lower()).
+ * Entries are verified by text, so a collision costs a comparison, never a
+ * wrong answer.  The last word is loaded as the 8 bytes that end the label
+ * when the array the label lives in holds 8 bytes up to there (those
+ * before the label are shifted out), else in pieces: nothing past the
+ * label is read.
+ */
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define HOT_INLINE inline
+#define NOINLINE
+#define COLD
+#endif
+#define W1 0x0101010101010101ull
+#define WHI (W1 * 0x80)
+
+static inline uint64_t load8(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#ifdef __BYTE_ORDER__
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+#endif
+	return w;
+}
+
+static inline uint64_t load4(const uint8_t *p)
+{
+	uint32_t w;
+	memcpy(&w, p, sizeof(w));
+#ifdef __BYTE_ORDER__
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap32(w);
+#endif
+#endif
+	return w;
+}
+
+/* The n (1..7) bytes at p as a little-endian word, zero above. */
+static inline uint64_t load_short(const uint8_t *p, size_t n)
+{
+	if (n >= 4)
+		return load4(p) | load4(p + n - 4) << (8 * (n - 4));
+	return (uint64_t)p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) |
+	       (uint64_t)p[n - 1] << (8 * (n - 1));
+}
+
+/* The last word of label p[0..len) (len > 0), at offset pos of its array:
+ * its last 1..8 octets, zero above. */
+static HOT_INLINE uint64_t last_word(const uint8_t *p, size_t len, size_t pos)
+{
+	if (pos + len >= 8)
+		return load8(p + len - 8) >> ((0u - 8 * (unsigned)len) & 63);
+	return load_short(p, len);
+}
+
+/* Offset of the last word of a label of len (> 0) octets. */
+#define LAST_OFF(len) (((len) - 1) & ~(size_t)7)
+
+/* w with A-Z in lower case; *np: the high bit of each byte that is not
+ * plain (PLAIN[] 0: outside 0x21..0x7e, '.' or '\\'). */
+static HOT_INLINE uint64_t swar_lower(uint64_t w, uint64_t *np)
+{
+	uint64_t x = w & (W1 * 0x7f);
+	uint64_t ok = (x + W1 * (0x80 - 0x21)) &      /* >= 0x21 */
+		      ~(x + W1 * (0x80 - 0x7f)) &     /* < 0x7f */
+		      ((x ^ W1 * '.') + W1 * 0x7f) &  /* != '.' */
+		      ((x ^ W1 * '\\') + W1 * 0x7f) & /* != '\\' */
+		      ~w;                             /* < 0x80 */
+	*np = ~ok & WHI;
+	uint64_t up = (x + W1 * (0x80 - 'A')) & ~(x + W1 * (0x80 - 'Z' - 1)) & ~w & WHI;
+	return w | up >> 2;
+}
+
+#define HSEED 0xcbf29ce484222325ull
+#define HMUL 0x9e3779b97f4a7c15ull
+
 static inline uint64_t hmix(uint64_t h)
 {
 	h ^= h >> 33;
@@ -80,200 +195,274 @@ static inline uint64_t hmix(uint64_t h)
 	return h;
 }
 
-static inline uint64_t hlabel(uint64_t right, const uint8_t *p, size_t len)
+/* The words of p[0..len) before its last onto h; *np as swar_lower() for
+ * all their bytes; lw as for hlabel_core(). */
+static NOINLINE uint64_t hlabel_words(uint64_t h, const uint8_t *p, size_t len, uint64_t *lw,
+				      uint64_t *np)
 {
-	uint64_t h = right ^ 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = p[i];
-		c = (uint8_t)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-		h = (h ^ c) * 0x100000001b3ull;
+	uint64_t bad = 0, b;
+	for (size_t i = 0; len - i > 8; i += 8) {
+		uint64_t w = swar_lower(load8(p + i), &b);
+		bad |= b;
+		if (lw)
+			lw[i / 8] = w;
+		h = (h ^ w) * HMUL;
+		h ^= h >> 32;
 	}
-	return hmix(h ^ len);
+	*np = bad;
+	return h;
 }
 
-static struct rule_ent *rt_slot(regdomain_t *r, uint64_t h, const char *s, size_t len)
+/* Hash of label p[0..len) (len > 0, last: its last_word()) onto right;
+ * *np: non-zero when a byte is not plain; lw, when not NULL, receives the
+ * lowercased words. */
+static HOT_INLINE uint64_t hlabel_core(uint64_t right, const uint8_t *p, size_t len,
+				       uint64_t last, uint64_t *lw, uint64_t *np)
 {
-	for (size_t i = h & (r->rcap - 1);; i = (i + 1) & (r->rcap - 1)) {
-		struct rule_ent *e = &r->rt[i];
+	uint64_t h = right ^ HSEED, bad = 0, b, w;
+	if (len > 8) {
+		/* the first word here, any further ones out of line */
+		w = swar_lower(load8(p), &bad);
+		if (lw)
+			lw[0] = w;
+		h = (h ^ w) * HMUL;
+		h ^= h >> 32;
+		if (len > 16) {
+			h = hlabel_words(h, p + 8, len - 8, lw ? lw + 1 : NULL, &b);
+			bad |= b;
+		}
+	}
+	w = swar_lower(last, &b);
+	bad |= b & (~0ull >> ((0u - 8 * (unsigned)len) & 63));
+	if (lw)
+		lw[LAST_OFF(len) / 8] = w;
+	*np = bad;
+	return hmix(((h ^ w) * HMUL) ^ len);
+}
+
+/* Hash of label p[0..len) at offset pos of its array. */
+static uint64_t hlabel(uint64_t right, const uint8_t *p, size_t len, size_t pos)
+{
+	uint64_t np;
+	if (!len)
+		return hmix(right ^ HSEED);
+	return hlabel_core(right, p, len, last_word(p, len, pos), NULL, &np);
+}
+
+/* Does text t, at offset pos of its array, start with the label of words
+ * lw, len (> 0) octets? */
+static HOT_INLINE bool label_eq(const char *t, size_t pos, const uint64_t *lw, unsigned len)
+{
+	const uint8_t *p = (const uint8_t *)t;
+	for (size_t i = 0; len - i > 8; i += 8)
+		if (load8(p + i) != lw[i / 8])
+			return false;
+	return last_word(p, len, pos) == lw[LAST_OFF(len) / 8];
+}
+
+static struct rule_ent *rt_slot(struct rule_tab *t, uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = h & (t->rcap - 1);; i = (i + 1) & (t->rcap - 1)) {
+		struct rule_ent *e = &t->rt[i];
 		if (!e->len)
 			return e;
-		if (e->h == h && e->len == len && !memcmp(r->rtext + e->off, s, len))
+		if (e->h == h && e->len == len && !memcmp(t->rtext + e->off, s, len))
 			return e;
 	}
 }
 
-static int rt_grow(regdomain_t *r)
+static int rt_grow(struct rule_tab *t)
 {
-	size_t ncap = r->rcap ? r->rcap * 2 : 16384;
-	struct rule_ent *old = r->rt;
-	size_t ocap = r->rcap;
-	r->rt = calloc(ncap, sizeof(*r->rt));
-	if (!r->rt) {
-		r->rt = old;
+	size_t ncap = t->rcap ? t->rcap * 2 : 16384;
+	struct rule_ent *old = t->rt;
+	size_t ocap = t->rcap;
+	t->rt = calloc(ncap, sizeof(*t->rt));
+	if (!t->rt) {
+		t->rt = old;
 		return -1;
 	}
-	r->rcap = ncap;
+	t->rcap = ncap;
 	for (size_t i = 0; i < ocap; i++) {
 		if (!old[i].len)
 			continue;
 		size_t j = old[i].h & (ncap - 1);
-		while (r->rt[j].len)
+		while (t->rt[j].len)
 			j = (j + 1) & (ncap - 1);
-		r->rt[j] = old[i];
+		t->rt[j] = old[i];
 	}
 	free(old);
 	return 0;
 }
 
-/* Hash of a dotted text the way hlabel() folds a name's labels. */
-static uint64_t text_hash(const regdomain_t *r, const char *s, size_t len)
+/* Add text s[0..len) whose hash (labels folded right to left from the
+ * seed) is h; tail: the text offset of the entry of s after its first
+ * '.'.  *off receives the entry's text offset (NO_TAIL when none). */
+static int rt_add(struct rule_tab *t, const char *s, size_t len, uint64_t h, uint32_t tail,
+		  uint8_t flags, uint32_t *off)
 {
-	uint64_t h = r->seed;
-	size_t end = len;
-	for (;;) {
-		size_t st = end;
-		while (st > 0 && s[st - 1] != '.')
-			st--;
-		h = hlabel(h, (const uint8_t *)s + st, end - st);
-		if (st == 0)
-			return h;
-		end = st - 1;
-	}
-}
-
-static int rt_add(regdomain_t *r, const char *s, size_t len, uint8_t flags)
-{
+	*off = NO_TAIL;
 	if (!len || len > 0xffff)
 		return 0;
-	if ((r->rn + 1) * 2 > r->rcap && rt_grow(r) < 0)
+	if ((t->rn + 1) * 2 > t->rcap && rt_grow(t) < 0)
 		return -1;
-	uint64_t h = text_hash(r, s, len);
-	struct rule_ent *e = rt_slot(r, h, s, len);
+	struct rule_ent *e = rt_slot(t, h, s, len);
 	if (!e->len) {
-		if (r->rtlen + len > r->rtcap) {
-			size_t nc = r->rtcap ? r->rtcap * 2 : 262144;
-			while (nc < r->rtlen + len)
+		if (t->rtlen + len > t->rtcap) {
+			size_t nc = t->rtcap ? t->rtcap * 2 : 262144;
+			while (nc < t->rtlen + len)
 				nc *= 2;
-			char *t = realloc(r->rtext, nc);
-			if (!t)
+			char *x = realloc(t->rtext, nc);
+			if (!x)
 				return -1;
-			r->rtext = t;
-			r->rtcap = nc;
+			t->rtext = x;
+			t->rtcap = nc;
 		}
-		memcpy(r->rtext + r->rtlen, s, len);
-		r->filter[(h >> 40) % REG_FILTER_BITS / 64] |= 1ull << ((h >> 40) % 64);
+		memcpy(t->rtext + t->rtlen, s, len);
+		t->filter[(h >> 40) % REG_FILTER_BITS / 64] |= 1ull << ((h >> 40) % 64);
 		e->h = h;
-		e->off = (uint32_t)r->rtlen;
+		e->off = (uint32_t)t->rtlen;
+		e->tail = tail;
+		e->id = (uint32_t)t->rn;
 		e->len = (uint16_t)len;
-		e->is_ps = -1;
-		e->is_tld = -1;
-		r->rtlen += len;
-		r->rn++;
+		t->rtlen += len;
+		t->rn++;
 	}
 	e->flags |= flags;
+	*off = e->off;
 	return 0;
 }
 
+/* Add a rule (its text s[0..len) as in the list, s in the array at base)
+ * and each proper tail of it, right to left, each hashed onto the hash of
+ * the one to its right. */
+static int rule_add(struct rule_tab *t, const char *base, char *s, size_t len)
+{
+	uint8_t flags = R_RULE;
+	if (s[0] == '!') {
+		flags = R_EXC;
+		s++;
+		len--;
+	} else if (len > 2 && s[0] == '*' && s[1] == '.') {
+		flags = R_WILD | R_TAIL; /* the wildcard's base is a tail too */
+		s += 2;
+		len -= 2;
+	}
+	uint64_t h = t->seed;
+	uint32_t tail = NO_TAIL;
+	size_t end = len, st = len;
+	for (;;) {
+		/* the label before end, lowercased (the text right of it is) */
+		while (st > 0 && s[st - 1] != '.') {
+			st--;
+			if (s[st] >= 'A' && s[st] <= 'Z')
+				s[st] = (char)(s[st] + 32);
+		}
+		h = hlabel(h, (const uint8_t *)s + st, end - st, (size_t)(s + st - base));
+		if (rt_add(t, s + st, len - st, h, tail, st ? R_TAIL : flags, &tail) < 0)
+			return -1;
+		if (st == 0)
+			return 0;
+		end = --st;
+	}
+}
+
 /* Read the list's rules; 0 on success. */
-static int rules_load(regdomain_t *r, const char *path)
+static int rules_load(struct rule_tab *t, const char *path)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp)
 		return -1;
-	char line[1024];
-	int ret = 0;
-	while (ret == 0 && fgets(line, sizeof(line), fp)) {
-		char *s = line;
+	size_t cap = 1 << 18, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, fp);
+		if (n < cap)
+			break;
+		char *x = realloc(buf, 2 * cap + 1);
+		if (!x) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = x;
+		cap *= 2;
+	}
+	int ret = buf && !ferror(fp) ? 0 : -1;
+	fclose(fp);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
+	buf[n] = '\0';
+	/* a line: its first word, unless it is a comment; a NUL ends it */
+	for (char *p = buf, *end = buf + n; ret == 0 && p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *s = p;
+		p = nl ? nl + 1 : end;
 		while (*s == ' ' || *s == '\t')
 			s++;
 		if ((s[0] == '/' && s[1] == '/') || !*s || *s == '\n' || *s == '\r')
 			continue;
-		size_t len = 0;
-		while (s[len] && s[len] != ' ' && s[len] != '\t' && s[len] != '\n' && s[len] != '\r')
-			len++;
-		uint8_t flags = R_RULE;
-		if (s[0] == '!') {
-			flags = R_EXC;
-			s++;
-			len--;
-		} else if (len > 2 && s[0] == '*' && s[1] == '.') {
-			flags = R_WILD;
-			s += 2;
-			len -= 2;
-		}
-		for (size_t i = 0; i < len; i++)
-			if (s[i] >= 'A' && s[i] <= 'Z')
-				s[i] = (char)(s[i] + 32);
-		ret = rt_add(r, s, len, flags);
-		/* every proper tail (and the wildcard's base) is a tail */
-		for (size_t i = 0; ret == 0 && i < len; i++)
-			if (s[i] == '.')
-				ret = rt_add(r, s + i + 1, len - i - 1, R_TAIL);
-		if (ret == 0 && flags == R_WILD)
-			ret = rt_add(r, s, len, R_TAIL);
+		ret = rule_add(t, buf, s, strcspn(s, " \t\r\n"));
 	}
-	fclose(fp);
+	free(buf);
 	return ret;
 }
 
-/* Build a splitter, reading the list file when there is one. */
-static regdomain_t *regdomain_build(void)
+static void tab_free(struct rule_tab *t)
 {
+	if (!t)
+		return;
+	free(t->rt);
+	free(t->rtext);
+	free(t);
+}
+
+/*
+ * Reading and hashing the list takes milliseconds, and a batch scan makes a
+ * scanner per input: the table is built once per process (never written
+ * after it is built) and shared; each splitter keeps libpsl's answers for
+ * the entries in its own array.
+ */
+static pthread_once_t tab_once = PTHREAD_ONCE_INIT;
+static const struct rule_tab *tab_shared;
+
+static void tab_build(void)
+{
+	const char *path = psl_builtin_filename();
+	if (!psl_builtin() || !path || psl_builtin_outdated())
+		return;
+	struct rule_tab *t = calloc(1, sizeof(*t));
+	if (!t)
+		return;
+	uint8_t key[16];
+	siphash_random_key(key);
+	memcpy(&t->seed, key, sizeof(t->seed));
+	if (rules_load(t, path) != 0 || !t->rn) {
+		tab_free(t);
+		return;
+	}
+	tab_shared = t;
+}
+
+regdomain_t *regdomain_new(void)
+{
+	pthread_once(&tab_once, tab_build);
 	regdomain_t *r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
 	r->psl = psl_builtin();
 	siphash_random_key(r->key);
-	memcpy(&r->seed, r->key, sizeof(r->seed));
-	const char *path = psl_builtin_filename();
-	if (r->psl && path && !psl_builtin_outdated() && rules_load(r, path) != 0) {
-		free(r->rt);
-		free(r->rtext);
-		r->rt = NULL;
-		r->rtext = NULL;
-		r->rcap = r->rn = 0;
+	const struct rule_tab *t = tab_shared;
+	if (r->psl && t) {
+		r->ans = malloc(t->rn * sizeof(*r->ans));
+		if (!r->ans) {
+			free(r);
+			return NULL;
+		}
+		memset(r->ans, -1, t->rn * sizeof(*r->ans));
+		r->tab = t;
 	}
-	if (r->rt && !r->rn) {
-		free(r->rt);
-		r->rt = NULL;
-	}
-	return r;
-}
-
-/*
- * Reading and hashing the list takes milliseconds, and a batch scan makes a
- * scanner per input: the list is read once per process into a template
- * (never looked up itself, so never written after it is built), and each
- * splitter starts from a copy of its table, which it then fills with
- * libpsl's answers as its own.
- */
-static pthread_once_t tmpl_once = PTHREAD_ONCE_INIT;
-static regdomain_t *tmpl;
-
-static void tmpl_build(void)
-{
-	tmpl = regdomain_build();
-}
-
-regdomain_t *regdomain_new(void)
-{
-	pthread_once(&tmpl_once, tmpl_build);
-	if (!tmpl || !tmpl->rt)
-		return regdomain_build();
-	regdomain_t *r = malloc(sizeof(*r));
-	if (!r)
-		return NULL;
-	memcpy(r, tmpl, sizeof(*r));
-	r->rt = malloc(r->rcap * sizeof(*r->rt));
-	r->rtext = malloc(r->rtcap);
-	if (!r->rt || !r->rtext) {
-		free(r->rt);
-		free(r->rtext);
-		free(r);
-		return NULL;
-	}
-	memcpy(r->rt, tmpl->rt, r->rcap * sizeof(*r->rt));
-	memcpy(r->rtext, tmpl->rtext, r->rtlen);
 	return r;
 }
 
@@ -281,8 +470,7 @@ void regdomain_free(regdomain_t *r)
 {
 	if (!r)
 		return;
-	free(r->rt);
-	free(r->rtext);
+	free(r->ans);
 	free(r);
 }
 
@@ -461,167 +649,171 @@ static void split_slow(regdomain_t *r, const dns_name_t *n, regdomain_split_t *o
 	out->reg_first = nl >= 2 ? nl - 2 : nl;
 }
 
-
 /* A label the table can answer for: printable ASCII without '.', '\\'
  * (which the text form escapes) and not IDNA (rules in Unicode),
- * checked while hashing (hlabel() of the label into *out): false when the
- * label is not plain (*out is then unspecified). */
-static bool hlabel_plain(uint64_t right, const uint8_t *p, unsigned len, uint64_t *out)
+ * checked while hashing (hlabel() of label p[0..len), last its
+ * last_word(), onto right into *out, its lowercased words into lw): false
+ * when the label is not plain (*out and lw are then unspecified). */
+static HOT_INLINE bool hlabel_plain(uint64_t right, const uint8_t *p, unsigned len,
+				    uint64_t last, uint64_t *out, uint64_t lw[LABEL_WORDS])
 {
-	if (len >= 4 && (p[0] | 0x20) == 'x' && (p[1] | 0x20) == 'n' && p[2] == '-' && p[3] == '-')
-		return false;
-	uint64_t h = right ^ 0xcbf29ce484222325ull;
-	uint8_t all = 0xff;
-	for (unsigned i = 0; i < len; i++) {
-		uint8_t c = PLAIN[p[i]]; /* 0: not plain; else the byte in lower case */
-		all &= (uint8_t)-(c != 0);
-		h = (h ^ c) * 0x100000001b3ull;
-	}
-	*out = hmix(h ^ len);
-	return all != 0;
+	uint64_t np;
+	*out = hlabel_core(right, p, len, last, lw, &np);
+	/* "xn--", x and n in either case: the first four bytes, lowercased */
+	return !np && (lw[0] & 0xffffffffu) != 0x2d2d6e78u;
 }
 
-/* Entry for labels [first, last) of n whose hash is h, or NULL. */
-static struct rule_ent *rt_find(regdomain_t *r, uint64_t h, const dns_name_t *n, unsigned first,
-				unsigned last)
+/* Label i of n: its bytes, length and last_word(); false when it is empty
+ * or longer than a label can be. */
+static HOT_INLINE bool label_get(const dns_name_t *n, unsigned i, const uint8_t **p,
+				 unsigned *len, uint64_t *last)
 {
-	if (!(r->filter[(h >> 40) % REG_FILTER_BITS / 64] & (1ull << ((h >> 40) % 64))))
+	*p = dns_name_label(n, i, len);
+	if (*len - 1 >= 8 * LABEL_WORDS - 1) /* 0 or over 63 octets */
+		return false;
+	*last = last_word(*p, *len, (size_t)(*p - n->wire));
+	return true;
+}
+
+/* Entry for a label (hash h, lowercased words lw, len octets) followed by
+ * the text of entry par (NULL: the label alone), or NULL.  An entry's text
+ * is the label's when its length matches, its tail is par's and its first
+ * len bytes equal the label's. */
+static HOT_INLINE const struct rule_ent *rt_find(const struct rule_tab *t, uint64_t h,
+						 const uint64_t *lw, unsigned len,
+						 const struct rule_ent *par)
+{
+	uint64_t fb = (h >> 40) % REG_FILTER_BITS;
+	if (!(t->filter[fb / 64] & (1ull << (fb % 64))))
 		return NULL;
-	for (size_t i = h & (r->rcap - 1);; i = (i + 1) & (r->rcap - 1)) {
-		struct rule_ent *e = &r->rt[i];
+	uint32_t tail = par ? par->off : NO_TAIL;
+	size_t tlen = par ? len + 1u + par->len : len;
+	for (size_t i = h & (t->rcap - 1);; i = (i + 1) & (t->rcap - 1)) {
+		const struct rule_ent *e = &t->rt[i];
 		if (!e->len)
 			return NULL;
-		if (e->h != h)
-			continue;
-		/* compare the text label by label */
-		const char *t = r->rtext + e->off;
-		size_t o = 0;
-		bool eq = true;
-		for (unsigned k = first; k < last && eq; k++) {
-			unsigned len;
-			const uint8_t *p = dns_name_label(n, k, &len);
-			if (k > first) {
-				if (o >= e->len || t[o] != '.') {
-					eq = false;
-					break;
-				}
-				o++;
-			}
-			if (o + len > e->len) {
-				eq = false;
-				break;
-			}
-			for (unsigned j = 0; j < len; j++)
-				if (lower(p[j]) != t[o + j]) {
-					eq = false;
-					break;
-				}
-			o += len;
-		}
-		if (eq && o == e->len)
+		if (e->h == h && e->len == tlen && e->tail == tail &&
+		    label_eq(t->rtext + e->off, e->off, lw, len))
 			return e;
 	}
 }
 
+/* libpsl's answers for an entry, asked on first use (out of the hot
+ * path). */
+static COLD int ask_tld(regdomain_t *r, const dns_name_t *n, unsigned i,
+			const struct rule_ent *e)
+{
+	int t = tld_real(r, n, i);
+	r->ans[e->id].is_tld = (int8_t)t;
+	return t;
+}
+
+/* Is labels [i, last) of n a public suffix (e: its entry, or NULL)? */
+static COLD int ask_ps(regdomain_t *r, const dns_name_t *n, unsigned i, unsigned last,
+		       const struct rule_ent *e)
+{
+	char buf[DNS_NAME_STRLEN];
+	labels_text(n, i, last, buf, sizeof(buf), NULL);
+	int ps = psl_is_public_suffix(r->psl, buf) != 0;
+	if (e)
+		r->ans[e->id].is_ps = (int8_t)ps;
+	return ps;
+}
+
 /* Is label i a top-level label of the list (no '*' rule)?  -1: slow path.
  * *h and *ent receive the label's hash and table entry (for ps_walk). */
-static int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, uint64_t *h,
-		    struct rule_ent **ent)
+static HOT_INLINE int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, uint64_t *h,
+			       const struct rule_ent **ent)
 {
+	const uint8_t *p;
 	unsigned len;
-	const uint8_t *p = dns_name_label(n, i, &len);
-	*ent = NULL;
-	if (!hlabel_plain(r->seed, p, len, h))
+	uint64_t last;
+	if (!label_get(n, i, &p, &len, &last))
 		return -1;
-	struct rule_ent *e = rt_find(r, *h, n, i, i + 1);
+	const struct rule_ent *e;
+	struct tld_memo *m = &r->memo[((last | W1 * 0x20) * HMUL) >> (64 - TLD_MEMO_BITS)];
+	if (len == m->len && !((last ^ m->last) & ~m->fold)) {
+		*h = m->h;
+		e = m->e;
+	} else {
+		uint64_t lw[LABEL_WORDS];
+		if (!hlabel_plain(r->tab->seed, p, len, last, h, lw))
+			return -1;
+		e = rt_find(r->tab, *h, lw, len, NULL);
+		if (len <= 8) {
+			/* lw[0]: octets below 0x7f, the letters in lower case */
+			m->last = last;
+			m->fold = ((lw[0] + W1 * (0x80 - 'a')) & ~(lw[0] + W1 * (0x80 - 'z' - 1)) &
+				   WHI) >> 2;
+			m->h = *h;
+			m->e = e;
+			m->len = len;
+		}
+	}
+	*ent = e;
 	if (!e)
 		return 0;
-	*ent = e;
-	if (e->is_tld < 0)
-		e->is_tld = (int8_t)tld_real(r, n, i);
-	return e->is_tld;
+	int t = r->ans[e->id].is_tld;
+	return t >= 0 ? t : ask_tld(r, n, i, e);
 }
 
 /* Labels of the longest public suffix of labels [0, last), the one
- * psl_registrable_domain() stops at; -1: slow path.  h1 and e1: the hash
+ * psl_registrable_domain() stops at; -1: slow path.  h and e: the hash
  * and entry of label last - 1, as tld_fast() found them. */
-static int ps_walk(regdomain_t *r, const dns_name_t *n, unsigned last, uint64_t h1,
-		   struct rule_ent *e1)
+static HOT_INLINE int ps_walk(regdomain_t *r, const dns_name_t *n, unsigned last, uint64_t h,
+			      const struct rule_ent *e)
 {
-	uint64_t h = h1;
-	const struct rule_ent *prev = NULL;
-	int best = 0;
-	for (unsigned k = 1; k <= last; k++) {
+	int ps = r->ans[e->id].is_ps;
+	if (ps < 0)
+		ps = ask_ps(r, n, last - 1, last, e);
+	int best = ps ? 1 : 0;
+	/* leftwards while the suffix so far is the tail of a rule */
+	for (unsigned k = 2; k <= last && (e->flags & R_TAIL); k++) {
+		const struct rule_ent *prev = e;
 		unsigned i = last - k, len;
-		struct rule_ent *e = e1;
-		if (k > 1) {
-			const uint8_t *p = dns_name_label(n, i, &len);
-			if (!hlabel_plain(h, p, len, &h))
-				return -1;
-			e = rt_find(r, h, n, i, last);
-		}
-		bool cand = k == 1 || (e && (e->flags & (R_RULE | R_EXC | R_WILD))) ||
-			    (prev && (prev->flags & R_WILD));
-		if (cand) {
-			int ps = e ? e->is_ps : -1;
-			if (ps < 0) {
-				char buf[DNS_NAME_STRLEN];
-				labels_text(n, i, last, buf, sizeof(buf), NULL);
-				ps = psl_is_public_suffix(r->psl, buf) != 0;
-				if (e)
-					e->is_ps = (int8_t)ps;
-			}
+		const uint8_t *p;
+		uint64_t lw[LABEL_WORDS], lastw;
+		if (!label_get(n, i, &p, &len, &lastw) || !hlabel_plain(h, p, len, lastw, &h, lw))
+			return -1;
+		e = rt_find(r->tab, h, lw, len, prev);
+		if ((prev->flags & R_WILD) || (e && (e->flags & (R_RULE | R_EXC | R_WILD)))) {
+			ps = e ? r->ans[e->id].is_ps : -1;
+			if (ps < 0)
+				ps = ask_ps(r, n, i, last, e);
 			if (ps)
 				best = (int)k;
 		}
-		if (!e || !(e->flags & R_TAIL))
+		if (!e)
 			break;
-		prev = e;
 	}
 	return best;
 }
 
-void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
+/* The split from the table; false when the slow path must answer. */
+static bool split_fast(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
 {
 	unsigned nl = n->nlabels;
-	if (!r->rt || nl == 0) {
-		split_slow(r, n, out);
-		return;
-	}
 	memset(out, 0, sizeof(*out));
 	out->nlabels = nl;
 	out->reg_first = nl;
-	uint64_t th;
-	struct rule_ent *te;
-	int real = tld_fast(r, n, nl - 1, &th, &te);
-	if (real > 0) {
-		int ps = ps_walk(r, n, nl, th, te);
-		if (ps < 0) {
-			split_slow(r, n, out);
-			return;
-		}
-		out->real_tld = true;
-		out->reg_first = (unsigned)ps < nl ? nl - (unsigned)ps - 1 : nl;
-		return;
-	}
-	if (real < 0) {
-		split_slow(r, n, out);
-		return;
-	}
-	/* Not a listed TLD: look for a real TLD further left (search suffix). */
-	for (unsigned drop = 1; drop <= REG_MAX_DROP && drop + 1 < nl; drop++) {
+	/* The last label, and when it is not a listed TLD, a real TLD further
+	 * left (a search suffix, dropped). */
+	for (unsigned drop = 0; drop == 0 || (drop <= REG_MAX_DROP && drop + 1 < nl); drop++) {
 		unsigned last = nl - drop;
+		uint64_t th;
+		const struct rule_ent *te;
 		int t = tld_fast(r, n, last - 1, &th, &te);
-		if (t < 0) {
-			split_slow(r, n, out);
-			return;
-		}
+		if (t < 0)
+			return false;
 		if (!t)
 			continue;
 		int ps = ps_walk(r, n, last, th, te);
-		if (ps < 0) {
-			split_slow(r, n, out);
-			return;
+		if (ps < 0)
+			return false;
+		if (!drop) {
+			out->real_tld = true;
+			out->reg_first = (unsigned)ps < nl ? nl - (unsigned)ps - 1 : nl;
+			return true;
 		}
 		unsigned k = (unsigned)ps < last ? (unsigned)ps + 1 : 0;
 		if (k && k < last) {
@@ -629,11 +821,18 @@ void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out
 			out->dropped = drop;
 			out->reg_first = last - k;
 			out->real_tld = true;
-			return;
+			return true;
 		}
 	}
 	/* Under the implicit '*' rule: the last two labels. */
 	out->reg_first = nl >= 2 ? nl - 2 : nl;
+	return true;
+}
+
+void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)
+{
+	if (!r->tab || n->nlabels == 0 || !split_fast(r, n, out))
+		split_slow(r, n, out);
 }
 
 void regdomain_split_psl(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out)

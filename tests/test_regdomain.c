@@ -198,6 +198,110 @@ START_TEST(labels_text_form)
 }
 END_TEST
 
+/* A name of the given labels (octets as on the wire, any value). */
+static void name_of_labels(dns_name_t *n, const uint8_t *const *labels, const unsigned *lens,
+			   unsigned count)
+{
+	memset(n, 0, sizeof(*n));
+	size_t o = 0;
+	for (unsigned i = 0; i < count; i++) {
+		n->loff[n->nlabels++] = (uint8_t)o;
+		n->wire[o++] = (uint8_t)lens[i];
+		memcpy(n->wire + o, labels[i], lens[i]);
+		o += lens[i];
+	}
+	n->wire[o++] = 0;
+	n->len = (uint16_t)o;
+}
+
+static void same_as_psl_labels(regdomain_t *r, const uint8_t *const *labels,
+			       const unsigned *lens, unsigned count)
+{
+	dns_name_t n;
+	name_of_labels(&n, labels, lens, count);
+	regdomain_split_t a, b;
+	regdomain_split(r, &n, &a);
+	regdomain_split_psl(r, &n, &b);
+	ck_assert_msg(a.nlabels == b.nlabels && a.reg_first == b.reg_first &&
+			      a.dropped == b.dropped && a.real_tld == b.real_tld,
+		      "labels %u, label of %u octets: table %u/%u/%u/%d, libpsl %u/%u/%u/%d", count,
+		      lens[count > 1 ? 1 : 0], a.nlabels, a.reg_first, a.dropped, a.real_tld,
+		      b.nlabels, b.reg_first, b.dropped, b.real_tld);
+}
+
+/* Labels of lengths around the 8-octet words of the label hash, with each
+ * octet value at the first, a middle and the last position (and in mixed
+ * case otherwise), alone, as the top-level label, under a wildcard rule
+ * and under a listed TLD: the table's answer equals libpsl's. */
+START_TEST(label_octets)
+{
+	static const unsigned lens[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12,
+					15, 16, 17, 24, 31, 32, 33, 56, 62, 63};
+	static const uint8_t fill[] =
+		"xN--aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz";
+	ck_assert_uint_ge(sizeof(fill), 4 + 63);
+	regdomain_t *r = regdomain_new();
+	for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+		unsigned len = lens[li];
+		unsigned at[3] = {0, len / 2, len - 1};
+		for (unsigned b = 0; b < 256; b++)
+			for (unsigned k = 0; k < 3; k++) {
+				uint8_t label[63];
+				memcpy(label, fill + 4, len);
+				label[at[k]] = (uint8_t)b;
+				const uint8_t *x = (const uint8_t *)"x";
+				const uint8_t *ck = (const uint8_t *)"ck";
+				const uint8_t *com = (const uint8_t *)"COM";
+				const uint8_t *l1[] = {label};
+				const unsigned n1[] = {len};
+				same_as_psl_labels(r, l1, n1, 1);
+				const uint8_t *l2[] = {x, label};
+				const unsigned n2[] = {1, len};
+				same_as_psl_labels(r, l2, n2, 2);
+				const uint8_t *l3[] = {x, label, ck};
+				const unsigned n3[] = {1, len, 2};
+				same_as_psl_labels(r, l3, n3, 3);
+				const uint8_t *l4[] = {x, label, com};
+				const unsigned n4[] = {1, len, 3};
+				same_as_psl_labels(r, l4, n4, 3);
+			}
+		/* "xn--" (either case) in front */
+		for (unsigned c = 0; c < 4 && len >= 4; c++) {
+			uint8_t label[63];
+			memcpy(label, fill, len);
+			label[0] = c & 1 ? 'X' : 'x';
+			label[1] = c & 2 ? 'N' : 'n';
+			const uint8_t *x = (const uint8_t *)"x";
+			const uint8_t *l2[] = {x, label};
+			const unsigned n2[] = {1, len};
+			same_as_psl_labels(r, l2, n2, 2);
+		}
+	}
+	regdomain_free(r);
+}
+END_TEST
+
+/* The same top-level labels in changing case, and others between them,
+ * answer the same as in lower case. */
+START_TEST(tld_case)
+{
+	regdomain_t *r = regdomain_new();
+	const char *names[] = {
+		"a.example.com", "a.example.COM", "a.example.net", "a.example.Com",
+		"a.example.cOm", "b.example.co.UK", "b.example.CO.uk", "b.example.com-",
+		"b.example.c0m", "x.y.LOCAL", "x.y.local", "x.example.com.LOCAL",
+		"q.blogspot.COM", "q.BlogSpot.com", "w.city.KAWASAKI.jp", "www.CITY.kawasaki.JP",
+		"a.b.kawasaki.jp", "a.B.KAWASAKI.JP", "1.2.3.4.IN-ADDR.ARPA",
+	};
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			same_as_psl(r, names[i]);
+	expect(r, "a.b.example.CO.UK", "example.co.uk");
+	expect(r, "a.b.example.Co.Uk", "example.co.uk");
+	regdomain_free(r);
+}
+END_TEST
+
 static Suite *regdomain_suite(void)
 {
 	Suite *s = suite_create("regdomain");
@@ -206,6 +310,8 @@ static Suite *regdomain_suite(void)
 	tcase_add_test(tc, search_suffix);
 	tcase_add_test(tc, table_matches_libpsl);
 	tcase_add_test(tc, labels_text_form);
+	tcase_add_test(tc, label_octets);
+	tcase_add_test(tc, tld_case);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
