@@ -112,6 +112,7 @@ typedef struct slot {
 typedef struct qinfo {
 	const char *why;          /* allowlist reason */
 	uint64_t h;               /* keyed hash of the base key; 0: nothing to aggregate */
+	uint64_t dh;              /* unkeyed hash of the base key (key_wire) */
 	uint32_t rec;             /* record index + 1 when it had one; 0: look it up */
 	int mf;                   /* allowlist matched_first */
 	uint8_t nlabels, dropped, reg_first, npay, kfirst, klast;
@@ -234,6 +235,12 @@ nomem:
 	return NULL;
 }
 
+void detector_set_key(detector_t *d, const uint8_t key[16])
+{
+	if (d && !d->n && !d->kn)
+		memcpy(d->key, key, sizeof(d->key));
+}
+
 static size_t agg_bytes(const agg_t *g)
 {
 	return (g->d ? sizeof(*g->d) : 0) + g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
@@ -350,9 +357,8 @@ static void place(detector_t *d, slot_t *tab, size_t cap, const dom_t *e)
 	tab[i].ref = e->idx + 1;
 }
 
-static void hll_key(detector_t *d, uint64_t h);
-
-/* Count base key hash h (exactly while there are few). */
+/* Count base key hash h exactly while there are few (the estimate is
+ * fed separately, with the unkeyed hash). */
 static void count_key(detector_t *d, uint64_t h)
 {
 	if (!d->inexact) {
@@ -392,7 +398,6 @@ static void count_key(detector_t *d, uint64_t h)
 			}
 		}
 	}
-	hll_key(d, h);
 }
 
 /* A base key for the estimate. */
@@ -414,10 +419,14 @@ static double hll_estimate(const uint8_t *r)
 		sum += ldexp(1.0, -r[i]);
 		zeros += r[i] == 0;
 	}
-	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
-	if (e <= 2.5 * m && zeros)
-		e = m * log(m / zeros);
-	return e;
+	/* linear counting while registers are still empty and it stays below
+	 * 3m (the raw estimate is biased up to about 5m, Heule et al. 2013) */
+	if (zeros) {
+		double lc = m * log(m / zeros);
+		if (lc <= 3 * m)
+			return lc;
+	}
+	return 0.7213 / (1 + 1.079 / m) * m * m / sum;
 }
 
 /* The k-th smallest (0-based) of a[0..n) (Hoare's selection, median of
@@ -577,13 +586,16 @@ static bool label_payloadish(const uint8_t *p, unsigned len)
 /* A base key as it is hashed: labels [first, last) in wire form (length
  * octets included), ASCII letters lowercased eight octets at a time, in
  * buf (DET_KEYBUF: zero-padded).  *mixed: both cases among the letters
- * (a resolver randomising case, 0x20).  Returns the length. */
+ * (a resolver randomising case, 0x20).  *dh: an unkeyed hash of the key,
+ * for what must not depend on the run (the distinct-key estimate, the
+ * payload sets deciding which domain gets a record).  Returns the length. */
 #define DET_KEYBUF (DNS_MAX_NAME + 16)
 static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8_t *buf,
-		       bool *mixed)
+		       bool *mixed, uint64_t *dh)
 {
 	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
 	*mixed = false;
+	*dh = 0;
 	if (first >= last || last > n->nlabels)
 		return 0;
 	size_t a = n->loff[first];
@@ -591,7 +603,7 @@ static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8
 	size_t len = b > a ? b - a : 0;
 	memcpy(buf, n->wire + a, len);
 	memset(buf + len, 0, 8);
-	uint64_t up = 0, low = 0;
+	uint64_t up = 0, low = 0, x = len * 0x9e3779b97f4a7c15ull;
 	for (size_t i = 0; i < len; i += 8) {
 		uint64_t w;
 		memcpy(&w, buf + i, 8);
@@ -602,8 +614,15 @@ static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8
 		low |= l;
 		w |= u >> 2;
 		memcpy(buf + i, &w, 8);
+		x = (x ^ w) * 0xff51afd7ed558ccdull;
+		x ^= x >> 32;
 	}
 	*mixed = up && low;
+	x ^= x >> 33; /* MurmurHash3's finaliser */
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	*dh = x ^ (x >> 33);
 	return len;
 }
 
@@ -782,7 +801,8 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 			payload_sig(d->fc, n, 0, sp.reg_first, qi);
 		}
 	}
-	klen = key_wire(n, qi->kfirst, qi->klast, key, &mixed);
+	uint64_t dh;
+	klen = key_wire(n, qi->kfirst, qi->klast, key, &mixed, &dh);
 	if (!klen)
 		return true;
 	/* the labels of the registered domain in both cases */
@@ -791,7 +811,9 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	qi->h = siphash(d->key, key, klen);
 	if (!qi->h)
 		qi->h = 1; /* 0 means no domain */
+	qi->dh = dh;
 	count_key(d, qi->h);
+	hll_key(d, dh);
 	dom_t *e = lookup(d, qi->h, NULL, 0);
 	qi->rec = e ? e->idx + 1 : 0;
 	qi->fresh = true;
@@ -872,8 +894,8 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
 		       (m->count[1] && port != 5353);
 		if (!earn && qi->pbit != 0xff) {
-			uint64_t *cell = &d->seen[(qi->h >> 8) & (DET_SEEN_CELLS - 1)];
-			uint64_t tag = qi->h >> 48;
+			uint64_t *cell = &d->seen[(qi->dh >> 8) & (DET_SEEN_CELLS - 1)];
+			uint64_t tag = qi->dh >> 48;
 			if (*cell >> 48 != tag)
 				*cell = tag << 48;
 			*cell |= 1ull << (qi->pbit % 48);

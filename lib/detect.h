@@ -37,6 +37,10 @@ typedef struct detector detector_t;
 detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen);
 void detector_free(detector_t *d);
 
+/* Hash with key instead of the process's random key (tests: nothing a
+ * report shows may depend on it).  Only before the first message. */
+void detector_set_key(detector_t *d, const uint8_t key[16]);
+
 /* One parsed DNS message (query or response).  May iterate m's records. */
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m);
 
