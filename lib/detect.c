@@ -758,7 +758,9 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	}
 }
 
-static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi)
+/* sp: the name's split when the caller made it already, else NULL. */
+static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
+		     const regdomain_split_t *split)
 {
 	uint8_t key[DET_KEYBUF];
 	size_t klen;
@@ -766,7 +768,10 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	regdomain_split_t sp;
 	memset(qi, 0, sizeof(*qi));
 	qi->pbit = 0xff;
-	regdomain_split(d->rd, n, &sp);
+	if (split)
+		sp = *split;
+	else
+		regdomain_split(d->rd, n, &sp);
 	qi->nlabels = (uint8_t)sp.nlabels;
 	qi->dropped = (uint8_t)sp.dropped;
 	int mf;
@@ -812,6 +817,8 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	if (!qi->h)
 		qi->h = 1; /* 0 means no domain */
 	qi->dh = dh;
+	if (qi->pbit != 0xff) /* rec_for() may need its payload set */
+		__builtin_prefetch(&d->seen[(dh >> 8) & (DET_SEEN_CELLS - 1)], 1);
 	count_key(d, qi->h);
 	hll_key(d, dh);
 	dom_t *e = lookup(d, qi->h, NULL, 0);
@@ -847,13 +854,21 @@ static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
 	return (size_t)(h & (DET_QC_SLOTS - 1));
 }
 
-static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
+static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q, qinfo_t *qi,
 		      qc_entry_t **cp)
 {
 	qc_entry_t *c = NULL;
+	regdomain_split_t sp, *split = NULL;
 	*cp = NULL;
 	if (n->len <= DET_QC_NAME) {
 		c = &d->qc[qc_slot(n->wire, n->len, port)];
+		if (q) {
+			/* a query's name is rarely cached (a response's is): split
+			 * the name while the entry is fetched */
+			__builtin_prefetch(c);
+			regdomain_split(d->rd, n, &sp);
+			split = &sp;
+		}
 		if (c->gen == d->gen && c->port == port && c->nlen == n->len &&
 		    !memcmp(c->name, n->wire, n->len)) {
 			*qi = c->qi;
@@ -861,7 +876,7 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t
 			return true;
 		}
 	}
-	if (!classify(d, n, port, qi))
+	if (!classify(d, n, port, qi, split))
 		return false;
 	if (c) {
 		*cp = c;
@@ -928,7 +943,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	uint16_t port = q ? ev->dport : ev->sport;
 	qinfo_t qi;
 	qc_entry_t *c;
-	if (!qinfo_get(d, n, port, &qi, &c))
+	if (!qinfo_get(d, n, port, q, &qi, &c))
 		return;
 	if (qi.why && q)
 		d->allowlisted_queries++;
