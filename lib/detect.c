@@ -725,33 +725,57 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, unsigned last,
 			qinfo_t *qi)
 {
-	feat_labels_t fl;
-	fl.n = 0;
-	size_t tl = 0;
-	bool binary = false;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (unsigned i = first; i < last && i < n->nlabels; i++) {
-		unsigned len;
-		const uint8_t *p = dns_name_label(n, i, &len);
-		fl.p[fl.n] = p;
-		fl.len[fl.n] = (uint8_t)len;
-		fl.n++;
-		for (unsigned j = 0; j < len; j++) {
-			if (p[j] >= 0x80 || p[j] <= 0x20)
-				binary = true;
-			h = (h ^ (uint8_t)lower(p[j])) * 0x100000001b3ull;
-		}
-		tl += len;
+	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
+	if (last > n->nlabels)
+		last = n->nlabels;
+	if (first >= last) {
+		qi->pbit = 0xff;
+		return;
+	}
+	/* the labels as they are on the wire, length octets included, eight
+	 * octets at a time: a hash of the lowercased run, and the octets
+	 * outside printable ASCII (some below 0x21 are length octets) */
+	uint8_t buf[DET_KEYBUF];
+	size_t a = n->loff[first];
+	size_t b = last < n->nlabels ? n->loff[last] : (size_t)n->len - 1;
+	size_t run = b > a ? b - a : 0;
+	memcpy(buf, n->wire + a, run);
+	memset(buf + run, 'A', 8); /* padding: neither below 0x21 nor above 0x7e */
+	uint64_t h = run * 0x9e3779b97f4a7c15ull, high = 0;
+	unsigned low = 0;
+	for (size_t i = 0; i < run; i += 8) {
+		uint64_t w;
+		memcpy(&w, buf + i, 8);
+		uint64_t h7 = w & lo7, ascii = ~w & hi;
+		uint64_t u = (h7 + 0x3f3f3f3f3f3f3f3full) & ~(h7 + 0x2525252525252525ull) & ascii;
+		high |= w & hi;
+		low += (unsigned)__builtin_popcountll(~(h7 + 0x5f5f5f5f5f5f5f5full) & ascii);
+		w |= u >> 2;
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	size_t tl = run;
+	for (unsigned i = first; i < last; i++) {
+		unsigned len = n->wire[n->loff[i]];
+		tl--;
+		low -= len < 0x21; /* the length octet itself */
 	}
 	if (!tl) {
 		qi->pbit = 0xff;
 		return;
 	}
-	h ^= h >> 32;
-	qi->pbit = (uint8_t)(h & 63);
-	if (binary || tl >= 40) {
+	h *= 0xc4ceb9fe1a85ec53ull;
+	qi->pbit = (uint8_t)((h ^ (h >> 32)) & 63);
+	if (high || low || tl >= 40) {
 		qi->datalike = true;
 	} else if (tl >= 10) {
+		feat_labels_t fl;
+		fl.n = 0;
+		for (unsigned i = first; i < last; i++) {
+			unsigned len;
+			fl.p[fl.n] = dns_name_label(n, i, &len);
+			fl.len[fl.n++] = (uint8_t)len;
+		}
 		feat_t f;
 		agg_features(fc, &fl, &f);
 		qi->datalike = f.unlike >= 0.45 || (f.enc & FEAT_ENC_BINARY);

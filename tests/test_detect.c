@@ -191,6 +191,60 @@ START_TEST(promotion_is_key_independent)
 }
 END_TEST
 
+/* Past the 1000 eager records, one query earns a record when its payload could
+ * carry data, whatever its length: binary octets (a space, 0x01, 0xc3),
+ * hostname-unlike letters, 40 characters or more, a NULL query; a short
+ * hostname-like payload, a long dictionary-word one or an apex name do
+ * not. */
+START_TEST(one_query_earns_a_record)
+{
+	static const struct {
+		const char *name;
+		unsigned qtype;
+		bool earns;
+	} cases[] = {
+		{"a b.sp.example", 1, true},
+		{"x\001y.ctl.example", 1, true},
+		{"caf\303.hi.example", 1, true},
+		{"q7zx9k2vw4pj.unlike.example", 1, true},
+		{"0123456789012345678901234567890123456789.long.example", 1, true},
+		{"www.null.example", 10, true},
+		{"www.plain.example", 1, false},
+		{"mail.server.example", 28, false},
+		{"download.update.example", 1, false},
+		{"apex.example", 1, false},
+	};
+	detector_t *d = mkdet(4000); /* no sweep: only the first 1000 are eager */
+	ip_addr_t cli = tb_ip4(10, 0, 0, 5), srv = tb_ip4(10, 0, 0, 53);
+	char name[64];
+	for (unsigned k = 0; k < 1000; k++) { /* the eager records */
+		snprintf(name, sizeof name, "www.filler%u.example", k);
+		feed(d, &cli, &srv, 0, 100 + k, name, 1);
+	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		/* "\ddd" in the test text: one octet */
+		char wire[64];
+		size_t o = 0;
+		for (const char *p = cases[i].name; *p; p++) {
+			if (p[0] == '\\') {
+				wire[o++] = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+				p += 3;
+			} else {
+				wire[o++] = *p;
+			}
+		}
+		wire[o] = '\0';
+		uint64_t before = 0, after = 0;
+		detector_stats(d, NULL, NULL, &before, NULL, NULL);
+		feed(d, &cli, &srv, 0, 1000 + i, wire, cases[i].qtype);
+		detector_stats(d, NULL, NULL, &after, NULL, NULL);
+		ck_assert_msg((after > before) == cases[i].earns, "%s: %s", cases[i].name,
+			      cases[i].earns ? "no record" : "a record");
+	}
+	detector_free(d);
+}
+END_TEST
+
 static Suite *detect_suite(void)
 {
 	Suite *s = suite_create("detect");
@@ -199,6 +253,7 @@ static Suite *detect_suite(void)
 	tcase_add_test(tc, stale_cache_after_eviction);
 	tcase_add_test(tc, eviction_is_reproducible);
 	tcase_add_test(tc, promotion_is_key_independent);
+	tcase_add_test(tc, one_query_earns_a_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
