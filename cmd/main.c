@@ -78,7 +78,7 @@ static void usage(FILE *out)
 		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
-		"      --all                  report every base domain seen, allowlisted ones marked\n"
+		"      --all                  report every tracked base domain (man page: MEMORY)\n"
 		"      --per-file             aggregate each input separately\n"
 		"      --allowlist FILE       extra domains never reported (one per line, # comments)\n"
 		"      --no-default-allowlist do not apply the built-in allowlist\n"
