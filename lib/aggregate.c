@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "hll.h"
 #include "siphash.h"
 
 /* Sketches (HLL, dedup windows, base candidates) must be comparable across
@@ -215,15 +216,6 @@ static void times(agg_t *g, uint64_t ts)
 		g->last_ns = ts;
 }
 
-static void hll_add(uint8_t *hll, uint64_t h)
-{
-	unsigned idx = (unsigned)(h >> (64 - AGG_HLL_P));
-	uint64_t w = h << AGG_HLL_P | (1ull << (AGG_HLL_P - 1));
-	uint8_t rank = (uint8_t)(__builtin_clzll(w) + 1);
-	if (rank > hll[idx])
-		hll[idx] = rank;
-}
-
 static bool dedup_seen(uint32_t *win, uint8_t *pos, unsigned n, uint32_t h)
 {
 	/* no early exit: the whole window is compared with vector instructions
@@ -392,7 +384,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	agg_detail_t *d = g->d;
 	unsigned stable = 0;
 	if (d) {
-		hll_add(d->hll, h);
+		hll_add(d->hll, AGG_HLL_P, h);
 		stable = q->prefix_mode ? 0 : cand_add(g, q, key);
 		if (dedup_seen(d->dedup, &d->dedup_pos, AGG_DEDUP, (uint32_t)h))
 			return ret;
@@ -603,17 +595,9 @@ double agg_unique(const agg_t *g)
 {
 	if (!g->d)
 		return (double)g->uniq;
-	double sum = 0;
-	unsigned zeros = 0;
-	for (unsigned i = 0; i < AGG_HLL_M; i++) {
-		/* 2^-rank, exactly, without ldexp() */
-		union { uint64_t u; double f; } p2 = {(uint64_t)(1023 - g->d->hll[i]) << 52};
-		sum += p2.f;
-		if (!g->d->hll[i])
-			zeros++;
-	}
+	unsigned zeros;
 	double m = AGG_HLL_M;
-	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	double e = hll_raw(g->d->hll, AGG_HLL_P, &zeros);
 	if (e <= 2.5 * m && zeros)
 		e = m * log(m / zeros);
 	/* the sketch can not count more than the payloads seen */

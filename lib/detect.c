@@ -50,9 +50,11 @@
 #include "detect.h"
 #include "feature.h"
 #include "fingerprint.h"
+#include "hll.h"
 #include "regdomain.h"
 #include "score.h"
 #include "siphash.h"
+#include "swar.h"
 
 #define DET_DEFAULT_MAX_DOMAINS 100000
 #define DET_DEFAULT_MAX_CLIENTS 64
@@ -114,7 +116,6 @@ typedef struct qinfo {
 	uint64_t h;               /* keyed hash of the base key; 0: nothing to aggregate */
 	uint64_t dh;              /* unkeyed hash of the base key (key_wire) */
 	uint32_t rec;             /* record index + 1 when it had one; 0: look it up */
-	int mf;                   /* allowlist matched_first */
 	uint8_t nlabels, dropped, reg_first, npay, kfirst, klast;
 	uint8_t pbit;             /* the payload's bit in a payload set; 0xff: no payload */
 	bool datalike;            /* the payload could carry data */
@@ -357,76 +358,71 @@ static void place(detector_t *d, slot_t *tab, size_t cap, const dom_t *e)
 	tab[i].ref = e->idx + 1;
 }
 
+/* The exact set of key hashes (0: empty slot): where h is or would go. */
+static size_t kset_slot(const uint64_t *set, size_t cap, uint64_t h)
+{
+	size_t i = (size_t)(h >> 16) & (cap - 1);
+	while (set[i] && set[i] != h)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Past the exact count: base_domains comes from the estimate. */
+static void kset_drop(detector_t *d)
+{
+	free(d->kset);
+	d->kset = NULL;
+	d->inexact = true;
+}
+
+static bool kset_grow(detector_t *d)
+{
+	size_t ncap = d->kcap * 2;
+	uint64_t *nk = calloc(ncap, sizeof(*nk));
+	if (!nk)
+		return false;
+	for (size_t j = 0; j < d->kcap; j++)
+		if (d->kset[j])
+			nk[kset_slot(nk, ncap, d->kset[j])] = d->kset[j];
+	free(d->kset);
+	d->kset = nk;
+	d->kcap = ncap;
+	return true;
+}
+
 /* Count base key hash h exactly while there are few (the estimate is
  * fed separately, with the unkeyed hash). */
 static void count_key(detector_t *d, uint64_t h)
 {
-	if (!d->inexact) {
-		size_t i = (size_t)(h >> 16) & (d->kcap - 1);
-		while (d->kset[i] && d->kset[i] != h)
-			i = (i + 1) & (d->kcap - 1);
-		if (!d->kset[i]) {
-			if (d->kn + 1 > DET_EXACT_KEYS) {
-				free(d->kset);
-				d->kset = NULL;
-				d->inexact = true;
-			} else {
-				d->kset[i] = h;
-				d->kn++;
-				if (d->kn * 2 > d->kcap) {
-					size_t ncap = d->kcap * 2;
-					uint64_t *nk = calloc(ncap, sizeof(*nk));
-					if (!nk) {
-						free(d->kset);
-						d->kset = NULL;
-						d->inexact = true;
-					} else {
-						for (size_t j = 0; j < d->kcap; j++) {
-							uint64_t x = d->kset[j];
-							if (!x)
-								continue;
-							size_t k = (size_t)(x >> 16) & (ncap - 1);
-							while (nk[k])
-								k = (k + 1) & (ncap - 1);
-							nk[k] = x;
-						}
-						free(d->kset);
-						d->kset = nk;
-						d->kcap = ncap;
-					}
-				}
-			}
-		}
+	if (d->inexact)
+		return;
+	size_t i = kset_slot(d->kset, d->kcap, h);
+	if (d->kset[i])
+		return;
+	if (d->kn + 1 > DET_EXACT_KEYS) {
+		kset_drop(d);
+		return;
 	}
+	d->kset[i] = h;
+	d->kn++;
+	if (d->kn * 2 > d->kcap && !kset_grow(d))
+		kset_drop(d);
 }
 
-/* A base key for the estimate. */
-static void hll_key(detector_t *d, uint64_t h)
-{
-	unsigned idx = (unsigned)(h >> (64 - DET_HLL_P));
-	uint64_t w = h << DET_HLL_P | (1ull << (DET_HLL_P - 1));
-	uint8_t rank = (uint8_t)(__builtin_clzll(w) + 1);
-	if (rank > d->hll[idx])
-		d->hll[idx] = rank;
-}
-
+/* The distinct-key estimate: linear counting while registers are still
+ * empty and it stays below 3m (the raw estimate is biased up to about 5m,
+ * Heule et al. 2013). */
 static double hll_estimate(const uint8_t *r)
 {
 	const double m = (double)(1u << DET_HLL_P);
-	double sum = 0;
-	unsigned zeros = 0;
-	for (size_t i = 0; i < (1u << DET_HLL_P); i++) {
-		sum += ldexp(1.0, -r[i]);
-		zeros += r[i] == 0;
-	}
-	/* linear counting while registers are still empty and it stays below
-	 * 3m (the raw estimate is biased up to about 5m, Heule et al. 2013) */
+	unsigned zeros;
+	double raw = hll_raw(r, DET_HLL_P, &zeros);
 	if (zeros) {
 		double lc = m * log(m / zeros);
 		if (lc <= 3 * m)
 			return lc;
 	}
-	return 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	return raw;
 }
 
 /* The k-th smallest (0-based) of a[0..n) (Hoare's selection, median of
@@ -590,28 +586,36 @@ static bool label_payloadish(const uint8_t *p, unsigned len)
  * for what must not depend on the run (the distinct-key estimate, the
  * payload sets deciding which domain gets a record).  Returns the length. */
 #define DET_KEYBUF (DNS_MAX_NAME + 16)
-static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8_t *buf,
-		       bool *mixed, uint64_t *dh)
+
+/* Labels [first, last) of n as they are on the wire, length octets
+ * included, into buf (DET_KEYBUF), followed by 8 octets of pad, so that
+ * they can be read eight at a time.  Returns their length. */
+static size_t wire_run(const dns_name_t *n, unsigned first, unsigned last, uint8_t *buf,
+		       uint8_t pad)
 {
-	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
-	*mixed = false;
-	*dh = 0;
-	if (first >= last || last > n->nlabels)
+	if (last > n->nlabels)
+		last = n->nlabels;
+	if (first >= last)
 		return 0;
 	size_t a = n->loff[first];
 	size_t b = last < n->nlabels ? n->loff[last] : (size_t)n->len - 1;
 	size_t len = b > a ? b - a : 0;
 	memcpy(buf, n->wire + a, len);
-	memset(buf + len, 0, 8);
+	memset(buf + len, pad, 8);
+	return len;
+}
+
+static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8_t *buf,
+		       bool *mixed, uint64_t *dh)
+{
+	size_t len = wire_run(n, first, last, buf, 0);
 	uint64_t up = 0, low = 0, x = len * 0x9e3779b97f4a7c15ull;
 	for (size_t i = 0; i < len; i += 8) {
 		uint64_t w;
 		memcpy(&w, buf + i, 8);
-		uint64_t h7 = w & lo7, ascii = ~w & hi;
-		uint64_t u = (h7 + 0x3f3f3f3f3f3f3f3full) & ~(h7 + 0x2525252525252525ull) & ascii;
-		uint64_t l = (h7 + 0x1f1f1f1f1f1f1f1full) & ~(h7 + 0x0505050505050505ull) & ascii;
+		uint64_t u = swar_range(w, 'A', 'Z');
 		up |= u;
-		low |= l;
+		low |= swar_range(w, 'a', 'z');
 		w |= u >> 2;
 		memcpy(buf + i, &w, 8);
 		x = (x ^ w) * 0xff51afd7ed558ccdull;
@@ -622,7 +626,7 @@ static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8
 	x *= 0xff51afd7ed558ccdull;
 	x ^= x >> 33;
 	x *= 0xc4ceb9fe1a85ec53ull;
-	*dh = x ^ (x >> 33);
+	*dh = len ? x ^ (x >> 33) : 0;
 	return len;
 }
 
@@ -725,32 +729,26 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, unsigned last,
 			qinfo_t *qi)
 {
-	const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full;
-	if (last > n->nlabels)
-		last = n->nlabels;
-	if (first >= last) {
+	/* the labels as they are on the wire, length octets included, eight
+	 * octets at a time: a hash of the lowercased run, and the octets
+	 * outside printable ASCII (some below 0x21 are length octets); the
+	 * pad 'A' is neither */
+	uint8_t buf[DET_KEYBUF];
+	size_t run = wire_run(n, first, last, buf, 'A');
+	if (!run) {
 		qi->pbit = 0xff;
 		return;
 	}
-	/* the labels as they are on the wire, length octets included, eight
-	 * octets at a time: a hash of the lowercased run, and the octets
-	 * outside printable ASCII (some below 0x21 are length octets) */
-	uint8_t buf[DET_KEYBUF];
-	size_t a = n->loff[first];
-	size_t b = last < n->nlabels ? n->loff[last] : (size_t)n->len - 1;
-	size_t run = b > a ? b - a : 0;
-	memcpy(buf, n->wire + a, run);
-	memset(buf + run, 'A', 8); /* padding: neither below 0x21 nor above 0x7e */
+	if (last > n->nlabels)
+		last = n->nlabels;
 	uint64_t h = run * 0x9e3779b97f4a7c15ull, high = 0;
 	unsigned low = 0;
 	for (size_t i = 0; i < run; i += 8) {
 		uint64_t w;
 		memcpy(&w, buf + i, 8);
-		uint64_t h7 = w & lo7, ascii = ~w & hi;
-		uint64_t u = (h7 + 0x3f3f3f3f3f3f3f3full) & ~(h7 + 0x2525252525252525ull) & ascii;
-		high |= w & hi;
-		low += (unsigned)__builtin_popcountll(~(h7 + 0x5f5f5f5f5f5f5f5full) & ascii);
-		w |= u >> 2;
+		high |= w & SWAR_HI;
+		low += (unsigned)__builtin_popcountll(swar_range(w, 0x00, 0x20));
+		w = swar_fold(w);
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
 		h ^= h >> 29;
 	}
@@ -800,7 +798,6 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	qi->dropped = (uint8_t)sp.dropped;
 	int mf;
 	qi->why = allowlist_match_n(d->al, n, sp.nlabels, port, &mf);
-	qi->mf = mf;
 	if (qi->why) {
 		if (mf < 0)
 			return true;
@@ -844,7 +841,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	if (qi->pbit != 0xff) /* rec_for() may need its payload set */
 		__builtin_prefetch(&d->seen[(dh >> 8) & (DET_SEEN_CELLS - 1)], 1);
 	count_key(d, qi->h);
-	hll_key(d, dh);
+	hll_add(d->hll, DET_HLL_P, dh);
 	dom_t *e = lookup(d, qi->h, NULL, 0);
 	qi->rec = e ? e->idx + 1 : 0;
 	qi->fresh = true;
@@ -1102,9 +1099,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		if (src->hll[i] > dst->hll[i])
 			dst->hll[i] = src->hll[i];
 	if (src->inexact || !src->kset) {
-		free(dst->kset);
-		dst->kset = NULL;
-		dst->inexact = true;
+		kset_drop(dst);
 	} else {
 		for (size_t i = 0; i < src->kcap && !dst->inexact; i++)
 			if (src->kset[i])

@@ -36,6 +36,7 @@
 
 #include "regdomain.h"
 #include "siphash.h"
+#include "swar.h"
 
 #define REG_KEY_LABELS 6
 #define REG_CACHE 1024
@@ -121,21 +122,6 @@ struct regdomain {
 #define NOINLINE
 #define COLD
 #endif
-#define W1 0x0101010101010101ull
-#define WHI (W1 * 0x80)
-
-static inline uint64_t load8(const uint8_t *p)
-{
-	uint64_t w;
-	memcpy(&w, p, sizeof(w));
-#ifdef __BYTE_ORDER__
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-#endif
-	return w;
-}
-
 static inline uint64_t load4(const uint8_t *p)
 {
 	uint32_t w;
@@ -162,7 +148,7 @@ static inline uint64_t load_short(const uint8_t *p, size_t n)
 static HOT_INLINE uint64_t last_word(const uint8_t *p, size_t len, size_t pos)
 {
 	if (pos + len >= 8)
-		return load8(p + len - 8) >> ((0u - 8 * (unsigned)len) & 63);
+		return swar_load8(p + len - 8) >> ((0u - 8 * (unsigned)len) & 63);
 	return load_short(p, len);
 }
 
@@ -173,15 +159,12 @@ static HOT_INLINE uint64_t last_word(const uint8_t *p, size_t len, size_t pos)
  * plain (PLAIN[] 0: outside 0x21..0x7e, '.' or '\\'). */
 static HOT_INLINE uint64_t swar_lower(uint64_t w, uint64_t *np)
 {
-	uint64_t x = w & (W1 * 0x7f);
-	uint64_t ok = (x + W1 * (0x80 - 0x21)) &      /* >= 0x21 */
-		      ~(x + W1 * (0x80 - 0x7f)) &     /* < 0x7f */
-		      ((x ^ W1 * '.') + W1 * 0x7f) &  /* != '.' */
-		      ((x ^ W1 * '\\') + W1 * 0x7f) & /* != '\\' */
-		      ~w;                             /* < 0x80 */
-	*np = ~ok & WHI;
-	uint64_t up = (x + W1 * (0x80 - 'A')) & ~(x + W1 * (0x80 - 'Z' - 1)) & ~w & WHI;
-	return w | up >> 2;
+	uint64_t x = w & (SWAR_1 * 0x7f);
+	uint64_t ok = swar_range(w, 0x21, 0x7e) &              /* printable */
+		      ((x ^ SWAR_1 * '.') + SWAR_1 * 0x7f) & /* != '.' */
+		      ((x ^ SWAR_1 * '\\') + SWAR_1 * 0x7f);  /* != '\\' */
+	*np = ~ok & SWAR_HI;
+	return swar_fold(w);
 }
 
 #define HSEED 0xcbf29ce484222325ull
@@ -202,7 +185,7 @@ static NOINLINE uint64_t hlabel_words(uint64_t h, const uint8_t *p, size_t len, 
 {
 	uint64_t bad = 0, b;
 	for (size_t i = 0; len - i > 8; i += 8) {
-		uint64_t w = swar_lower(load8(p + i), &b);
+		uint64_t w = swar_lower(swar_load8(p + i), &b);
 		bad |= b;
 		if (lw)
 			lw[i / 8] = w;
@@ -222,7 +205,7 @@ static HOT_INLINE uint64_t hlabel_core(uint64_t right, const uint8_t *p, size_t 
 	uint64_t h = right ^ HSEED, bad = 0, b, w;
 	if (len > 8) {
 		/* the first word here, any further ones out of line */
-		w = swar_lower(load8(p), &bad);
+		w = swar_lower(swar_load8(p), &bad);
 		if (lw)
 			lw[0] = w;
 		h = (h ^ w) * HMUL;
@@ -255,7 +238,7 @@ static HOT_INLINE bool label_eq(const char *t, size_t pos, const uint64_t *lw, u
 {
 	const uint8_t *p = (const uint8_t *)t;
 	for (size_t i = 0; len - i > 8; i += 8)
-		if (load8(p + i) != lw[i / 8])
+		if (swar_load8(p + i) != lw[i / 8])
 			return false;
 	return last_word(p, len, pos) == lw[LAST_OFF(len) / 8];
 }
@@ -731,7 +714,7 @@ static HOT_INLINE int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, 
 	if (!label_get(n, i, &p, &len, &last))
 		return -1;
 	const struct rule_ent *e;
-	struct tld_memo *m = &r->memo[((last | W1 * 0x20) * HMUL) >> (64 - TLD_MEMO_BITS)];
+	struct tld_memo *m = &r->memo[((last | SWAR_1 * 0x20) * HMUL) >> (64 - TLD_MEMO_BITS)];
 	if (len == m->len && !((last ^ m->last) & ~m->fold)) {
 		*h = m->h;
 		e = m->e;
@@ -743,8 +726,8 @@ static HOT_INLINE int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, 
 		if (len <= 8) {
 			/* lw[0]: octets below 0x7f, the letters in lower case */
 			m->last = last;
-			m->fold = ((lw[0] + W1 * (0x80 - 'a')) & ~(lw[0] + W1 * (0x80 - 'z' - 1)) &
-				   WHI) >> 2;
+			m->fold = ((lw[0] + SWAR_1 * (0x80 - 'a')) & ~(lw[0] + SWAR_1 * (0x80 - 'z' - 1)) &
+				   SWAR_HI) >> 2;
 			m->h = *h;
 			m->e = e;
 			m->len = len;
