@@ -1,0 +1,128 @@
+/*
+ * payset.h - the distinct payloads of one domain, as a mergeable sketch.
+ *
+ * A payset keeps the PAYSET_K payloads with the smallest 64-bit hashes
+ * (a k-minimum-values sketch, Bar-Yossef et al. 2002), each with the
+ * features of its text and the number of queries that carried it.  Every
+ * quantity the detector derives from distinct payloads (how many, their
+ * characters, labels, entropy, encodings, how unlike hostnames they are)
+ * is computed from the kept entries, scaled to the estimated number of
+ * distinct payloads when more than PAYSET_K were seen.
+ *
+ * What this buys: the state after a set of queries depends only on that
+ * set, not on the order in which the queries came or how they were cut
+ * into inputs.  Adding a payload twice, or merging a payset with itself,
+ * changes only the query counts; payset_merge() is associative and
+ * commutative, and merging the paysets of consecutive pieces of a capture
+ * gives the payset of the whole (to the bit: sums run over entries in
+ * hash order).  Below PAYSET_K distinct payloads every count is exact.
+ *
+ * The hash must not be keyed per process: paysets built by different
+ * processes merge.  Crafted payloads can at most bias the estimate
+ * (entries are looked up by binary search, not in a hash table).
+ *
+ * A few payload texts ride along for the report (the PAYSET_NTEXT
+ * smallest hashes: the sample of what was sent, and the text that the
+ * compressed-size estimate reads), and the longest payload (the decoded
+ * sample), chosen by length and then by hash, so also order-free.
+ */
+#ifndef DNSTS_PAYSET_H
+#define DNSTS_PAYSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "feature.h"
+
+#define PAYSET_K 256
+#define PAYSET_NTEXT 4
+#define PAYSET_TEXT_MAX 255
+#define PAYSET_NAME_LEN 200
+
+enum payset_flag {
+	PS_F_UNLIKE = 1u << 0,  /* unlike >= 0.5: not a hostname */
+	PS_F_MIXED = 1u << 1,   /* mixed case that is not the resolver's 0x20 */
+	PS_F_BINARY = 1u << 2,  /* octets outside printable LDH */
+	PS_F_LONG = 1u << 3,    /* 30 characters or more */
+};
+
+/* One distinct payload. */
+typedef struct ps_ent {
+	uint64_t h;          /* hash of the payload text (never 0) */
+	uint32_t queries;    /* queries that carried it */
+	uint8_t len;         /* characters, dots removed (capped at 255) */
+	uint8_t nlabels;
+	uint8_t flags;       /* enum payset_flag */
+	uint8_t enc;         /* enum feat_enc bits */
+	float entropy;       /* bits per character */
+	float unlike;        /* 0..1 */
+	uint8_t prefix[4];   /* first characters, case folded (0-padded) */
+} ps_ent_t;
+
+/* A payload text kept for the report. */
+typedef struct ps_text {
+	uint64_t h;
+	uint16_t len;
+	uint8_t text[PAYSET_TEXT_MAX];       /* payload characters, dots removed */
+	char name[PAYSET_NAME_LEN];          /* the query name as sent (presentation) */
+} ps_text_t;
+
+typedef struct payset {
+	ps_ent_t *e;         /* n entries sorted by h; capacity cap */
+	uint32_t n, cap;
+	uint64_t seen;       /* payload queries added (with repeats) */
+	bool dropped;        /* more distinct payloads seen than kept */
+	uint8_t max_len;     /* longest payload seen, kept or not */
+	uint8_t ntext;
+	ps_text_t text[PAYSET_NTEXT]; /* sorted by h */
+	ps_text_t best;      /* longest payload; len 0: none */
+} payset_t;
+
+/* Everything the detector reads from the distinct payloads; counts are
+ * scaled to the estimated number of distinct payloads. */
+typedef struct ps_sum {
+	double distinct;     /* estimated distinct payloads (exact below K) */
+	double chars;        /* their characters */
+	double labels;
+	double n_long, n_unlike, n_mixed, n_binary;
+	double entropy_sum, unlike_sum;
+	double enc[FEAT_NENC];
+	double n_seq;        /* payloads whose 4-character prefix another shares */
+} ps_sum_t;
+
+void payset_init(payset_t *s);
+void payset_clear(payset_t *s);   /* frees the entries; back to empty */
+
+/* 64-bit hash of a payload text for payset_add (never 0). */
+uint64_t payset_hash(const uint8_t *text, size_t len);
+
+/*
+ * Add one query's payload: ent (h, len, nlabels, flags, enc, entropy,
+ * unlike, prefix; queries is ignored), its text and the query name in
+ * presentation form (NULL: none).  Returns 1 when the payload is new to
+ * the kept set, 0 when it was there already or hashes above the kept
+ * ones, -1 on allocation failure (the payload is then not kept).
+ */
+int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
+	       const char *name);
+
+/* dst := dst u src.  -1 on allocation failure (dst is still valid). */
+int payset_merge(payset_t *dst, const payset_t *src);
+
+/* Is the payload with hash h among the kept ones? */
+bool payset_has(const payset_t *s, uint64_t h);
+
+/* More distinct payloads seen than kept? */
+static inline bool payset_saturated(const payset_t *s)
+{
+	return s->dropped;
+}
+
+double payset_distinct(const payset_t *s);
+void payset_summary(const payset_t *s, ps_sum_t *out);
+
+/* Bytes this payset holds on the heap. */
+size_t payset_heap_bytes(const payset_t *s);
+
+#endif

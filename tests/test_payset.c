@@ -1,0 +1,234 @@
+/* test_payset.c - the distinct-payload sketch: the same payloads give the
+ * same state in any order, cut into any pieces, merged in any tree; counts
+ * are exact below PAYSET_K and estimated above it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_util.h"
+#include "payset.h"
+
+/* Deterministic payload i: "p<i>x<...>" with a length that varies. */
+static size_t payload(unsigned i, uint8_t *buf)
+{
+	size_t n = (size_t)snprintf((char *)buf, 64, "p%ux%08x", i, i * 2654435761u);
+	for (unsigned k = 0; k < i % 23; k++)
+		buf[n++] = (uint8_t)('a' + (i + k) % 26);
+	return n;
+}
+
+static void add_payload(payset_t *s, unsigned i)
+{
+	uint8_t t[128];
+	size_t n = payload(i, t);
+	ps_ent_t e;
+	memset(&e, 0, sizeof(e));
+	e.h = payset_hash(t, n);
+	e.len = (uint8_t)n;
+	e.nlabels = 1 + (uint8_t)(i % 3);
+	e.flags = (uint8_t)(i % 16);
+	e.enc = (uint8_t)(i % 128);
+	e.entropy = (float)(i % 50) / 10.0f;
+	e.unlike = (float)(i % 10) / 10.0f;
+	memcpy(e.prefix, t, 4);
+	char name[64];
+	snprintf(name, sizeof(name), "%.*s.example.com", (int)n, (const char *)t);
+	ck_assert_int_ge(payset_add(s, &e, t, n, name), 0);
+}
+
+static void assert_same(const payset_t *a, const payset_t *b)
+{
+	ck_assert_uint_eq(a->n, b->n);
+	ck_assert_uint_eq(a->seen, b->seen);
+	ck_assert_int_eq(a->dropped, b->dropped);
+	ck_assert_uint_eq(a->max_len, b->max_len);
+	ck_assert_int_eq(memcmp(a->e, b->e, a->n * sizeof(a->e[0])), 0);
+	ck_assert_uint_eq(a->ntext, b->ntext);
+	for (unsigned i = 0; i < a->ntext; i++) {
+		ck_assert(a->text[i].h == b->text[i].h);
+		ck_assert_str_eq(a->text[i].name, b->text[i].name);
+	}
+	ck_assert_uint_eq(a->best.len, b->best.len);
+	ck_assert_int_eq(memcmp(a->best.text, b->best.text, a->best.len), 0);
+	ps_sum_t x, y;
+	payset_summary(a, &x);
+	payset_summary(b, &y);
+	ck_assert_int_eq(memcmp(&x, &y, sizeof(x)), 0);
+}
+
+/* A sequence of n payload ids with repeats, shuffled by seed. */
+static unsigned *stream(unsigned n, unsigned distinct, unsigned seed)
+{
+	unsigned *v = malloc(n * sizeof(*v));
+	ck_assert_ptr_nonnull(v);
+	for (unsigned i = 0; i < n; i++)
+		v[i] = i % distinct;
+	srand(seed);
+	for (unsigned i = n - 1; i > 0; i--) {
+		unsigned j = (unsigned)rand() % (i + 1);
+		unsigned t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+	return v;
+}
+
+static void order_free_with(unsigned n, unsigned distinct)
+{
+	unsigned *v = stream(n, distinct, 1);
+	payset_t whole;
+	payset_init(&whole);
+	for (unsigned i = 0; i < n; i++)
+		add_payload(&whole, v[i]);
+	/* the same stream in another order */
+	unsigned *w = stream(n, distinct, 2);
+	payset_t other;
+	payset_init(&other);
+	for (unsigned i = 0; i < n; i++)
+		add_payload(&other, w[i]);
+	assert_same(&whole, &other);
+	/* cut into 7 consecutive pieces, merged right to left, and into 3 merged
+	 * as a tree ((a b) c) */
+	for (unsigned parts = 3; parts <= 7; parts += 4) {
+		payset_t piece[7], acc;
+		payset_init(&acc);
+		for (unsigned p = 0; p < parts; p++) {
+			payset_init(&piece[p]);
+			for (unsigned i = p * n / parts; i < (p + 1) * n / parts; i++)
+				add_payload(&piece[p], v[i]);
+		}
+		if (parts == 3) {
+			ck_assert_int_eq(payset_merge(&piece[0], &piece[1]), 0);
+			ck_assert_int_eq(payset_merge(&piece[2], &piece[0]), 0);
+			assert_same(&whole, &piece[2]);
+		} else {
+			for (unsigned p = parts; p-- > 0;)
+				ck_assert_int_eq(payset_merge(&acc, &piece[p]), 0);
+			assert_same(&whole, &acc);
+		}
+		for (unsigned p = 0; p < parts; p++)
+			payset_clear(&piece[p]);
+		payset_clear(&acc);
+	}
+	payset_clear(&whole);
+	payset_clear(&other);
+	free(v);
+	free(w);
+}
+
+START_TEST(order_free_below_k)
+{
+	order_free_with(1000, 100);
+}
+END_TEST
+
+START_TEST(order_free_above_k)
+{
+	order_free_with(6000, 3000);
+}
+END_TEST
+
+START_TEST(exact_below_k)
+{
+	payset_t s;
+	payset_init(&s);
+	for (unsigned r = 0; r < 3; r++)
+		for (unsigned i = 0; i < PAYSET_K; i++)
+			add_payload(&s, i);
+	ck_assert(!payset_saturated(&s));
+	ck_assert_uint_eq(s.n, PAYSET_K);
+	ck_assert(payset_distinct(&s) == PAYSET_K);
+	ck_assert_uint_eq(s.seen, 3 * PAYSET_K);
+	for (unsigned i = 0; i < s.n; i++)
+		ck_assert_uint_eq(s.e[i].queries, 3);
+	/* characters: exact sum over the distinct payloads */
+	double chars = 0;
+	uint8_t t[128];
+	for (unsigned i = 0; i < PAYSET_K; i++)
+		chars += (double)payload(i, t);
+	ps_sum_t sum;
+	payset_summary(&s, &sum);
+	ck_assert(sum.chars == chars);
+	/* one more distinct payload: now an estimate */
+	add_payload(&s, PAYSET_K);
+	ck_assert(payset_saturated(&s));
+	ck_assert_uint_eq(s.n, PAYSET_K);
+	payset_clear(&s);
+}
+END_TEST
+
+START_TEST(estimate_above_k)
+{
+	for (unsigned distinct = 1000; distinct <= 64000; distinct *= 4) {
+		payset_t s;
+		payset_init(&s);
+		for (unsigned i = 0; i < distinct; i++)
+			add_payload(&s, i);
+		double e = payset_distinct(&s);
+		/* KMV with k = 256: standard error about 1/sqrt(k - 2) = 6.3% */
+		ck_assert_msg(e > 0.75 * distinct && e < 1.25 * distinct, "%u distinct: %.0f",
+			      distinct, e);
+		payset_clear(&s);
+	}
+}
+END_TEST
+
+START_TEST(merge_with_itself)
+{
+	payset_t s, c;
+	payset_init(&s);
+	payset_init(&c);
+	for (unsigned i = 0; i < 500; i++)
+		add_payload(&s, i);
+	ck_assert_int_eq(payset_merge(&c, &s), 0);
+	ck_assert_int_eq(payset_merge(&c, &s), 0);
+	/* the same distinct set, every count doubled */
+	ck_assert_uint_eq(c.n, s.n);
+	ck_assert(payset_distinct(&c) == payset_distinct(&s));
+	for (unsigned i = 0; i < s.n; i++)
+		ck_assert_uint_eq(c.e[i].queries, 2 * s.e[i].queries);
+	payset_clear(&s);
+	payset_clear(&c);
+}
+END_TEST
+
+START_TEST(best_is_longest)
+{
+	payset_t a, b;
+	payset_init(&a);
+	payset_init(&b);
+	for (unsigned i = 0; i < 300; i++)
+		add_payload(&a, i);
+	for (unsigned i = 300; i-- > 0;)
+		add_payload(&b, i);
+	uint8_t t[128];
+	size_t longest = 0;
+	for (unsigned i = 0; i < 300; i++) {
+		size_t n = payload(i, t);
+		if (n > longest)
+			longest = n;
+	}
+	ck_assert_uint_eq(a.best.len, longest);
+	ck_assert_int_eq(memcmp(a.best.text, b.best.text, longest), 0);
+	ck_assert_uint_eq(a.max_len, longest);
+	payset_clear(&a);
+	payset_clear(&b);
+}
+END_TEST
+
+static Suite *payset_suite(void)
+{
+	Suite *s = suite_create("payset");
+	TCase *t = tcase_create("core");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, order_free_below_k);
+	tcase_add_test(t, order_free_above_k);
+	tcase_add_test(t, exact_below_k);
+	tcase_add_test(t, estimate_above_k);
+	tcase_add_test(t, merge_with_itself);
+	tcase_add_test(t, best_is_longest);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+DNSTS_CHECK_MAIN(payset_suite)
