@@ -14,16 +14,16 @@
 
 #include "mix.h"
 
-#define PS_CAP0 8
-
 void payset_init(payset_t *s)
 {
 	memset(s, 0, sizeof(*s));
+	kmv_init(&s->set, PAYSET_K, sizeof(ps_ent_t));
 }
 
 void payset_clear(payset_t *s)
 {
-	free(s->e);
+	kmv_clear(&s->set);
+	free(s->t);
 	payset_init(s);
 }
 
@@ -47,43 +47,6 @@ uint64_t payset_hash(const uint8_t *p, size_t n)
 	return h ? h : 1;
 }
 
-/* Index of the first entry with hash >= h. */
-static uint32_t lower_bound(const payset_t *s, uint64_t h)
-{
-	uint32_t lo = 0, hi = s->n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (s->e[mid].h < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-bool payset_has(const payset_t *s, uint64_t h)
-{
-	uint32_t i = lower_bound(s, h);
-	return i < s->n && s->e[i].h == h;
-}
-
-static int grow(payset_t *s, uint32_t want)
-{
-	if (want <= s->cap)
-		return 0;
-	uint32_t nc = s->cap ? s->cap : PS_CAP0;
-	while (nc < want)
-		nc *= 2;
-	if (nc > PAYSET_K)
-		nc = PAYSET_K;
-	ps_ent_t *e = realloc(s->e, (size_t)nc * sizeof(*e));
-	if (!e)
-		return -1;
-	s->e = e;
-	s->cap = nc;
-	return 0;
-}
-
 /* a before b in the canonical order of texts: by hash, then by bytes */
 static int text_cmp(const ps_text_t *a, const ps_text_t *b)
 {
@@ -99,7 +62,7 @@ static int text_cmp(const ps_text_t *a, const ps_text_t *b)
 
 /* Keep t among the PAYSET_NTEXT smallest hashes; for one hash, the
  * smallest text and name. */
-static void text_offer(payset_t *s, const ps_text_t *t)
+static void text_offer(ps_texts_t *s, const ps_text_t *t)
 {
 	unsigned i;
 	for (i = 0; i < s->ntext; i++) {
@@ -121,7 +84,7 @@ static void text_offer(payset_t *s, const ps_text_t *t)
 }
 
 /* The longest payload; then the smallest hash; then the smallest text. */
-static void best_offer(payset_t *s, const ps_text_t *t)
+static void best_offer(ps_texts_t *s, const ps_text_t *t)
 {
 	const ps_text_t *b = &s->best;
 	if (!t->len)
@@ -129,24 +92,6 @@ static void best_offer(payset_t *s, const ps_text_t *t)
 	if (b->len && (t->len < b->len || (t->len == b->len && text_cmp(t, b) >= 0)))
 		return;
 	s->best = *t;
-}
-
-/* Insert e (not present) at index i, evicting the largest when full.
- * Returns 1 when kept, 0 when it hashes above a full set, -1 on ENOMEM. */
-static int insert_at(payset_t *s, uint32_t i, const ps_ent_t *e)
-{
-	if (s->n >= PAYSET_K) {
-		s->dropped = true;
-		if (i >= s->n)
-			return 0;
-		s->n--; /* the largest goes */
-	} else if (grow(s, s->n + 1) < 0) {
-		return -1;
-	}
-	memmove(&s->e[i + 1], &s->e[i], (size_t)(s->n - i) * sizeof(s->e[0]));
-	s->e[i] = *e;
-	s->n++;
-	return 1;
 }
 
 int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
@@ -167,19 +112,25 @@ int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
 		memcpy(t.name, name, nl);
 		t.name[nl] = '\0';
 	}
-	best_offer(s, &t);
-	uint32_t i = lower_bound(s, ent->h);
-	if (i < s->n && s->e[i].h == ent->h) {
-		s->e[i].queries++;
-		text_offer(s, &t);
-		return 0;
+	if (!s->t && !(s->t = calloc(1, sizeof(*s->t))))
+		return -1;
+	best_offer(s->t, &t);
+	bool isnew;
+	ps_ent_t *e = kmv_offer(&s->set, ent->h, &isnew);
+	if (!e)
+		return isnew && !payset_saturated(s) ? -1 : 0;
+	if (isnew) {
+		*e = *ent;
+		e->queries = 0;
 	}
-	ps_ent_t e = *ent;
-	e.queries = 1;
-	int r = insert_at(s, i, &e);
-	if (r == 1)
-		text_offer(s, &t);
-	return r;
+	e->queries++;
+	text_offer(s->t, &t);
+	return isnew ? 1 : 0;
+}
+
+static void add_queries(void *d, const void *s)
+{
+	((ps_ent_t *)d)->queries += ((const ps_ent_t *)s)->queries;
 }
 
 int payset_merge(payset_t *dst, const payset_t *src)
@@ -187,51 +138,19 @@ int payset_merge(payset_t *dst, const payset_t *src)
 	dst->seen += src->seen;
 	if (src->max_len > dst->max_len)
 		dst->max_len = src->max_len;
-	dst->dropped = dst->dropped || src->dropped;
-	for (unsigned i = 0; i < src->ntext; i++)
-		text_offer(dst, &src->text[i]);
-	best_offer(dst, &src->best);
-	if (!src->n)
-		return 0;
-	/* merge two sorted runs into a new array, keeping the K smallest */
-	uint32_t total = dst->n + src->n;
-	uint32_t cap = total < PAYSET_K ? total : PAYSET_K;
-	uint32_t c = PS_CAP0;
-	while (c < cap)
-		c *= 2;
-	if (c > PAYSET_K)
-		c = PAYSET_K;
-	ps_ent_t *out = malloc((size_t)c * sizeof(*out));
-	if (!out)
-		return -1;
-	uint32_t a = 0, b = 0, n = 0;
-	while ((a < dst->n || b < src->n) && n < PAYSET_K) {
-		if (b >= src->n || (a < dst->n && dst->e[a].h < src->e[b].h)) {
-			out[n++] = dst->e[a++];
-		} else if (a >= dst->n || src->e[b].h < dst->e[a].h) {
-			out[n++] = src->e[b++];
-		} else {
-			out[n] = dst->e[a++];
-			out[n++].queries += src->e[b++].queries;
-		}
+	if (src->t) {
+		if (!dst->t && !(dst->t = calloc(1, sizeof(*dst->t))))
+			return -1;
+		for (unsigned i = 0; i < src->t->ntext; i++)
+			text_offer(dst->t, &src->t->text[i]);
+		best_offer(dst->t, &src->t->best);
 	}
-	if (a < dst->n || b < src->n)
-		dst->dropped = true;
-	free(dst->e);
-	dst->e = out;
-	dst->n = n;
-	dst->cap = c;
-	return 0;
+	return kmv_merge(&dst->set, &src->set, add_queries);
 }
 
 double payset_distinct(const payset_t *s)
 {
-	if (!s->dropped || s->n < 2)
-		return (double)s->n;
-	/* k-minimum values: (k - 1) / (k-th smallest hash as a fraction) */
-	double u = (double)s->e[s->n - 1].h / 18446744073709551616.0;
-	double est = (double)(s->n - 1) / u;
-	return est < (double)s->n ? (double)s->n : est;
+	return kmv_distinct(&s->set);
 }
 
 static int cmp_prefix(const void *a, const void *b)
@@ -242,12 +161,13 @@ static int cmp_prefix(const void *a, const void *b)
 void payset_summary(const payset_t *s, ps_sum_t *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (!s->n)
+	uint32_t n = payset_n(s);
+	if (!n)
 		return;
-	uint8_t (*pre)[4] = malloc((size_t)s->n * 4);
+	uint8_t (*pre)[4] = malloc((size_t)n * 4);
 	uint32_t npre = 0;
-	for (uint32_t i = 0; i < s->n; i++) {
-		const ps_ent_t *e = &s->e[i];
+	for (uint32_t i = 0; i < n; i++) {
+		const ps_ent_t *e = payset_at(s, i);
 		o->chars += e->len;
 		o->labels += e->nlabels;
 		o->n_long += (e->flags & PS_F_LONG) != 0;
@@ -272,7 +192,7 @@ void payset_summary(const payset_t *s, ps_sum_t *o)
 		free(pre);
 	}
 	o->distinct = payset_distinct(s);
-	double k = o->distinct / (double)s->n;
+	double k = o->distinct / (double)n;
 	if (k != 1.0) {
 		o->chars *= k;
 		o->labels *= k;
@@ -290,5 +210,5 @@ void payset_summary(const payset_t *s, ps_sum_t *o)
 
 size_t payset_heap_bytes(const payset_t *s)
 {
-	return (size_t)s->cap * sizeof(ps_ent_t);
+	return kmv_heap_bytes(&s->set) + (s->t ? sizeof(*s->t) : 0);
 }

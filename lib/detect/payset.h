@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "feature.h"
+#include "kmv.h"
 
 #define PAYSET_K 256
 #define PAYSET_NTEXT 4
@@ -69,15 +70,17 @@ typedef struct ps_text {
 } ps_text_t;
 
 typedef struct payset {
-	ps_ent_t *e;         /* n entries sorted by h; capacity cap */
-	uint32_t n, cap;
+	kmv_t set;           /* ps_ent_t records, the PAYSET_K smallest hashes */
 	uint64_t seen;       /* payload queries added (with repeats) */
-	bool dropped;        /* more distinct payloads seen than kept */
 	uint8_t max_len;     /* longest payload seen, kept or not */
-	uint8_t ntext;
-	ps_text_t text[PAYSET_NTEXT]; /* sorted by h */
-	ps_text_t best;      /* longest payload; len 0: none */
+	struct ps_texts *t;  /* allocated with the first payload; NULL: none */
 } payset_t;
+
+typedef struct ps_texts {
+	uint8_t ntext;
+	ps_text_t text[PAYSET_NTEXT]; /* the smallest hashes, sorted by h */
+	ps_text_t best;      /* longest payload; len 0: none */
+} ps_texts_t;
 
 /* Everything the detector reads from the distinct payloads; counts are
  * scaled to the estimated number of distinct payloads. */
@@ -110,13 +113,39 @@ int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
 /* dst := dst u src.  -1 on allocation failure (dst is still valid). */
 int payset_merge(payset_t *dst, const payset_t *src);
 
-/* Is the payload with hash h among the kept ones? */
-bool payset_has(const payset_t *s, uint64_t h);
+/* The kept entry of hash h, or NULL. */
+static inline ps_ent_t *payset_find(const payset_t *s, uint64_t h)
+{
+	return kmv_find(&s->set, h);
+}
+
+static inline uint32_t payset_n(const payset_t *s)
+{
+	return s->set.n;
+}
+
+static inline const ps_ent_t *payset_at(const payset_t *s, uint32_t i)
+{
+	return kmv_at(&s->set, i);
+}
+
+/* Count one more query of a payload already kept (payset_find). */
+static inline void payset_repeat(payset_t *s, ps_ent_t *e)
+{
+	s->seen++;
+	e->queries++;
+}
 
 /* More distinct payloads seen than kept? */
 static inline bool payset_saturated(const payset_t *s)
 {
-	return s->dropped;
+	return s->set.dropped;
+}
+
+/* Would a new payload of hash h be dropped (above a full set)? */
+static inline bool payset_rejects(const payset_t *s, uint64_t h)
+{
+	return s->set.n >= s->set.k && h > kmv_hash_at(&s->set, s->set.n - 1);
 }
 
 double payset_distinct(const payset_t *s);
