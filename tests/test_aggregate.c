@@ -1,5 +1,6 @@
 /* test_aggregate.c - bounded per-domain accumulators: unique estimate,
- * compression estimate, base candidates, client cap, merge. */
+ * compression estimate, client cap, merge; the same state for the same
+ * messages whatever their order or the pieces they came in. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,8 +8,6 @@
 #include "aggregate.h"
 #include "check_util.h"
 #include "detect_builder.h"
-
-static const uint8_t KEY[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 static dns_name_t mk(const char *s)
 {
@@ -31,7 +30,7 @@ static dns_name_t mk(const char *s)
 	return n;
 }
 
-/* payload.<base labels>.example.com: reg_first = nlabels - 2 */
+/* <payload>.x.example.com: the domain is the last three labels */
 static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, size_t maxc)
 {
 	dns_name_t n = mk(name);
@@ -39,12 +38,25 @@ static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, 
 	memset(&q, 0, sizeof(q));
 	q.name = &n;
 	q.nlabels = n.nlabels;
-	q.reg_first = n.nlabels - 2;
-	q.npay = q.reg_first;
+	q.npay = n.nlabels - 3;
 	q.qtype = 16;
 	q.ts_ns = ts;
 	q.client = cli;
-	ck_assert_int_eq(agg_add_query(g, &q, KEY, maxc), 0);
+	ck_assert_int_eq(agg_add_query(g, &q, maxc), 0);
+}
+
+static void addr(agg_t *g, const ip_addr_t *cli, uint64_t ts, uint64_t h, uint64_t bytes)
+{
+	agg_response_t r;
+	memset(&r, 0, sizeof(r));
+	r.client = cli;
+	r.ts_ns = ts;
+	r.rcode = h % 4 ? 0 : 3;
+	r.data_bytes = bytes;
+	r.decoded = bytes * 3 / 4;
+	r.h = h;
+	r.entropy = (double)(h % 60) / 10.0;
+	ck_assert_int_eq(agg_add_response(g, &r, 64), 0);
 }
 
 START_TEST(unique_estimate)
@@ -61,19 +73,138 @@ START_TEST(unique_estimate)
 		addq(&g, name, &cli, (uint64_t)i, 8); /* an immediate repeat: not new */
 	}
 	ck_assert_uint_eq(g.queries, 4000);
-	ck_assert_uint_eq(g.uniq, 2000);
 	double u = agg_unique(&g);
-	ck_assert_msg(fabs(u - 2000) < 0.15 * 2000, "HLL estimate %f", u);
-	/* the base under which payloads vary */
-	ck_assert_str_eq(agg_base(&g), "t.example.com");
-	/* hex: 4 bits per character; payload excludes the base label */
+	ck_assert_msg(fabs(u - 2000) < 0.15 * 2000, "estimate %f", u);
+	/* hex: 4 bits per character */
 	double share;
-	ck_assert_uint_eq(agg_encoding(&g, &share), FEAT_ENC_HEX);
+	ps_sum_t sum;
+	agg_payloads(&g, &sum);
+	ck_assert_uint_eq(agg_encoding(&g, &sum, &share), FEAT_ENC_HEX);
 	ck_assert(share > 0.99);
 	/* random hex compresses to about half; never below a third */
 	double r = agg_compress_ratio(&g);
 	ck_assert_msg(r > 0.4 && r < 0.65, "ratio %f", r);
 	agg_clear(&g);
+}
+END_TEST
+
+START_TEST(exact_below_the_sketch)
+{
+	agg_t g;
+	agg_init(&g);
+	ip_addr_t cli = tb_ip4(10, 0, 0, 1);
+	uint32_t seed = 3;
+	double chars = 0;
+	uint64_t sent = 0, nq = 0;
+	for (int i = 0; i < 200; i++) {
+		char h[40], name[128];
+		tb_randhex(h, 10 + i % 20, &seed);
+		chars += (double)strlen(h);
+		sent += strlen(h) * (uint64_t)(1 + i % 3);
+		nq += (uint64_t)(1 + i % 3);
+		snprintf(name, sizeof(name), "%s.t.example.com", h);
+		for (int r = 0; r <= i % 3; r++)
+			addq(&g, name, &cli, (uint64_t)(i * 3 + r), 8);
+	}
+	ck_assert(agg_unique(&g) == 200);
+	ps_sum_t sum;
+	agg_payloads(&g, &sum);
+	ck_assert(sum.chars == chars);
+	/* the client's characters count every query, repeats included */
+	ck_assert_uint_eq(g.clients[0].payload_chars, sent);
+	ck_assert_uint_eq(g.payload_queries, nq);
+	agg_clear(&g);
+}
+END_TEST
+
+/* Messages of a mixed stream: queries and responses of several clients. */
+static void feed(agg_t *g, unsigned from, unsigned to)
+{
+	uint32_t seed = 99;
+	char h[70], name[160];
+	for (unsigned i = 0; i < to; i++) {
+		tb_randhex(h, 8 + i % 50, &seed);
+		if (i < from)
+			continue;
+		snprintf(name, sizeof(name), "%s.t.example.com", h);
+		ip_addr_t cli = tb_ip4(10, 0, 2, (uint8_t)(i % 7));
+		addq(g, name, &cli, 1000 + i, 64);
+		if (i % 5 == 0)
+			addq(g, name, &cli, 1000 + i, 64); /* a retransmission */
+		addr(g, &cli, 1000 + i, (uint64_t)(i % 300) * 0x9e3779b97f4a7c15ull + 1, 40 + i % 90);
+	}
+}
+
+static void assert_same_agg(const agg_t *a, const agg_t *b)
+{
+	ck_assert_uint_eq(a->queries, b->queries);
+	ck_assert_uint_eq(a->responses, b->responses);
+	ck_assert_uint_eq(a->first_ns, b->first_ns);
+	ck_assert_uint_eq(a->last_ns, b->last_ns);
+	ck_assert_int_eq(memcmp(a->qtype, b->qtype, sizeof(a->qtype)), 0);
+	ck_assert_int_eq(memcmp(a->rcode, b->rcode, sizeof(a->rcode)), 0);
+	ck_assert_uint_eq(a->resp_entropy_sum, b->resp_entropy_sum);
+	ps_sum_t x, y;
+	agg_payloads(a, &x);
+	agg_payloads(b, &y);
+	ck_assert_int_eq(memcmp(&x, &y, sizeof(x)), 0);
+	double d1, b1, c1, d2, b2, c2;
+	agg_answers(a, &d1, &b1, &c1);
+	agg_answers(b, &d2, &b2, &c2);
+	ck_assert(d1 == d2 && b1 == b2 && c1 == c2);
+	ck_assert(agg_compress_ratio(a) == agg_compress_ratio(b));
+	ck_assert_uint_eq(a->nclients, b->nclients);
+	const agg_client_t *ca[64], *cb[64];
+	agg_clients_sorted(a, ca);
+	agg_clients_sorted(b, cb);
+	for (uint32_t i = 0; i < a->nclients; i++) {
+		ck_assert_int_eq(ip_addr_cmp(&ca[i]->ip, &cb[i]->ip), 0);
+		ck_assert_uint_eq(ca[i]->queries, cb[i]->queries);
+		ck_assert_uint_eq(ca[i]->payload_chars, cb[i]->payload_chars);
+		ck_assert_uint_eq(ca[i]->answer_decoded, cb[i]->answer_decoded);
+		ck_assert_uint_eq(ca[i]->first_ns, cb[i]->first_ns);
+	}
+	const char *na[8], *nb[8];
+	size_t n = agg_samples(a, na, 8);
+	ck_assert_uint_eq(n, agg_samples(b, nb, 8));
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_eq(na[i], nb[i]);
+	size_t la = 0, lb = 0;
+	const uint8_t *ba = agg_best(a, &la), *bb = agg_best(b, &lb);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_int_eq(memcmp(ba, bb, la), 0);
+}
+
+START_TEST(pieces_merge_to_the_whole)
+{
+	/* 1500 messages (more distinct payloads and answers than the
+	 * sketches keep), cut at several places, merged in several orders */
+	const unsigned N = 1500;
+	agg_t whole;
+	agg_init(&whole);
+	feed(&whole, 0, N);
+	unsigned cuts[][4] = {{0, 1, 2, N}, {0, 700, 701, N}, {0, 100, 1400, N}};
+	for (unsigned c = 0; c < 3; c++) {
+		agg_t p[3], acc;
+		for (unsigned k = 0; k < 3; k++) {
+			agg_init(&p[k]);
+			feed(&p[k], cuts[c][k], cuts[c][k + 1]);
+		}
+		/* ((p2 p0) p1) */
+		agg_init(&acc);
+		ck_assert_int_eq(agg_merge(&acc, &p[2], 0, 64), 0);
+		ck_assert_int_eq(agg_merge(&acc, &p[0], 0, 64), 0);
+		ck_assert_int_eq(agg_merge(&acc, &p[1], 0, 64), 0);
+		assert_same_agg(&whole, &acc);
+		/* (p0 (p1 p2)) */
+		ck_assert_int_eq(agg_merge(&p[1], &p[2], 0, 64), 0);
+		ck_assert_int_eq(agg_merge(&p[0], &p[1], 0, 64), 0);
+		assert_same_agg(&whole, &p[0]);
+		for (unsigned k = 0; k < 3; k++)
+			agg_clear(&p[k]);
+		agg_clear(&acc);
+	}
+	agg_clear(&whole);
 }
 END_TEST
 
@@ -84,7 +215,7 @@ START_TEST(repetitive_text_compresses)
 	ip_addr_t cli = tb_ip4(10, 0, 0, 1);
 	for (int i = 0; i < 200; i++) {
 		char name[128];
-		snprintf(name, sizeof(name), "static-content-server-%03d.images.example.com", i);
+		snprintf(name, sizeof(name), "static-content-server-%03d.images.x.example.com", i);
 		addq(&g, name, &cli, (uint64_t)i, 8);
 	}
 	double r = agg_compress_ratio(&g);
@@ -121,7 +252,10 @@ static Suite *aggregate_suite(void)
 {
 	Suite *s = suite_create("aggregate");
 	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, unique_estimate);
+	tcase_add_test(tc, exact_below_the_sketch);
+	tcase_add_test(tc, pieces_merge_to_the_whole);
 	tcase_add_test(tc, repetitive_text_compresses);
 	tcase_add_test(tc, client_cap_and_merge);
 	suite_add_tcase(s, tc);

@@ -72,8 +72,10 @@ START_TEST(base32_txt_tunnel)
 	/* the base is the delegated zone, not the registered domain */
 	ck_assert_str_eq(fs[0]->domain, "t.cdn-update.example");
 	ck_assert(fs[0]->score >= 80);
-	ck_assert_uint_ge(fs[0]->bytes_out, 300 * 60 * 5 / 8);
-	ck_assert_uint_le(fs[0]->bytes_out, 300 * 60 * 5 / 8 + 8);
+	/* 300 distinct payloads: more than the payload sketch keeps, so the
+	 * bytes are an estimate (k-minimum values, k = 256: within 10%) */
+	ck_assert_uint_ge(fs[0]->bytes_out, 300 * 60 * 5 / 8 * 9 / 10);
+	ck_assert_uint_le(fs[0]->bytes_out, 300 * 60 * 5 / 8 * 11 / 10);
 	ck_assert(fs[0]->bytes_in > 300 * 90);
 	ck_assert_uint_gt(fs[0]->nreasons, 0);
 	ck_assert(strstr(fs[0]->reasons[0], "base32") != NULL);

@@ -1,28 +1,19 @@
 /*
  * aggregate.c - bounded per-domain accumulators; see aggregate.h.
  *
- * Handles: counters, a HyperLogLog (2^8 registers) of unique payloads, a
- * 64-entry window that counts a payload once when it repeats soon
- * (retransmissions, polls), a capped sample of unique payload text, a
- * space-saving table of candidate base suffixes, capped client/resolver/
- * input lists.  Drops: clients beyond the cap (counted), payload text
- * beyond the sample cap, candidates beyond AGG_CAND_LEN characters.
+ * Handles: integer counters, the distinct payloads (payset.h) and the
+ * distinct answers (a k-minimum-values set of agg_rent_t), capped client,
+ * resolver and input sets.  Drops: clients beyond the cap (counted),
+ * resolvers and inputs beyond their arrays, distinct payloads and answers
+ * beyond the sketches (estimated).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggregate.h"
-#include "hll.h"
-#include "siphash.h"
-
-/* Sketches (HLL, dedup windows, base candidates) must be comparable across
- * aggregates built by different detectors so that they merge; they are not
- * hash tables, so a fixed key costs no lookup performance.  Crafted names
- * could at most bias the unique estimate, which is also counted exactly
- * per dedup window (uniq). */
-static const uint8_t SKETCH_KEY[16] = {0x64, 0x6e, 0x73, 0x74, 0x73, 0x2d, 0x73, 0x6b,
-				       0x65, 0x74, 0x63, 0x68, 0x2d, 0x6b, 0x65, 0x79};
+#include "ascii.h"
+#include "dns_const.h"
 
 #define FC_SLOTS 1024
 #define FC_TEXT 47
@@ -89,28 +80,63 @@ void agg_init(agg_t *g)
 	memset(g, 0, sizeof(*g));
 }
 
+static void detail_free(agg_detail_t *d)
+{
+	if (!d)
+		return;
+	payset_clear(&d->ps);
+	kmv_clear(&d->rs);
+	free(d);
+}
+
+void agg_release(agg_t *g)
+{
+	detail_free(g->d);
+	free(g->clients);
+}
+
 void agg_clear(agg_t *g)
 {
-	free(g->d);
-	free(g->clients);
+	agg_release(g);
 	memset(g, 0, sizeof(*g));
+}
+
+size_t agg_heap_bytes(const agg_t *g)
+{
+	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
+	if (g->d)
+		n += sizeof(*g->d) + payset_heap_bytes(&g->d->ps) + kmv_heap_bytes(&g->d->rs);
+	return n;
+}
+
+static agg_detail_t *detail_get(agg_t *g)
+{
+	if (g->d)
+		return g->d;
+	agg_detail_t *d = malloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	payset_init(&d->ps);
+	kmv_init(&d->rs, AGG_RSET_K, sizeof(agg_rent_t));
+	g->d = d;
+	return d;
 }
 
 int agg_qt_index(uint16_t t)
 {
 	switch (t) {
-	case 1: return AQ_A;
-	case 28: return AQ_AAAA;
-	case 16: return AQ_TXT;
-	case 10: return AQ_NULL;
-	case 5: return AQ_CNAME;
-	case 15: return AQ_MX;
-	case 25: return AQ_KEY;
-	case 33: return AQ_SRV;
-	case 2: return AQ_NS;
-	case 12: return AQ_PTR;
-	case 255: return AQ_ANY;
-	case 65: return AQ_HTTPS;
+	case DNS_TYPE_A: return AQ_A;
+	case DNS_TYPE_AAAA: return AQ_AAAA;
+	case DNS_TYPE_TXT: return AQ_TXT;
+	case DNS_TYPE_NULL: return AQ_NULL;
+	case DNS_TYPE_CNAME: return AQ_CNAME;
+	case DNS_TYPE_MX: return AQ_MX;
+	case DNS_TYPE_KEY: return AQ_KEY;
+	case DNS_TYPE_SRV: return AQ_SRV;
+	case DNS_TYPE_NS: return AQ_NS;
+	case DNS_TYPE_PTR: return AQ_PTR;
+	case DNS_TYPE_ANY: return AQ_ANY;
+	case DNS_TYPE_HTTPS: return AQ_HTTPS;
 	default: return (t >= 65280 && t <= 65534) ? AQ_PRIVATE : AQ_OTHER;
 	}
 }
@@ -122,9 +148,11 @@ const char *agg_qt_name(int i)
 	return (i >= 0 && i < AQ_N) ? n[i] : "OTHER";
 }
 
-static int lower(int c)
+const char *agg_rc_name(int i)
 {
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	static const char *const n[AR_N] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					    "NOTIMP", "REFUSED", "OTHER"};
+	return (i >= 0 && i < AR_N) ? n[i] : "OTHER";
 }
 
 /* A client's tag: its address folded to 32 bits.  The client list is one
@@ -208,123 +236,37 @@ static void input_add(agg_t *g, uint32_t id)
 		g->inputs[g->ninputs++] = id;
 }
 
-static void times(agg_t *g, uint64_t ts)
+static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 {
-	if (!g->first_ns || ts < g->first_ns)
-		g->first_ns = ts;
-	if (ts > g->last_ns)
-		g->last_ns = ts;
+	if (!*first || ts < *first)
+		*first = ts;
+	if (ts > *last)
+		*last = ts;
 }
 
-static bool dedup_seen(uint32_t *win, uint8_t *pos, unsigned n, uint32_t h)
+void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
 {
-	/* no early exit: the whole window is compared with vector instructions
-	 * (a new payload, the common case, scans it all anyway) */
-	unsigned hit = 0;
-	for (unsigned i = 0; i < n; i++)
-		hit |= win[i] == h;
-	if (hit)
-		return true;
-	win[*pos % n] = h;
-	*pos = (uint8_t)((*pos + 1) % n);
-	return false;
-}
-
-/* Track candidate base suffixes of depth 1..3 below the registered domain.
- * Returns how many labels left of the registered domain belong to the
- * base that currently dominates (0: none), for this query. */
-static unsigned cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
-{
-	unsigned stable = 0;
-	agg_detail_t *d = g->d;
-	unsigned r = q->reg_first;
-	for (unsigned depth = 1; depth <= 3; depth++) {
-		if (r < depth + 1)
-			break;
-		unsigned first = r - depth;
-		char buf[AGG_CAND_LEN];
-		size_t o = 0;
-		bool fits = true;
-		for (unsigned i = first; i < q->nlabels && fits; i++) {
-			unsigned len;
-			const uint8_t *p = dns_name_label(q->name, i, &len);
-			if (o + len + 2 > sizeof(buf)) {
-				fits = false;
-				break;
-			}
-			if (i > first)
-				buf[o++] = '.';
-			for (unsigned j = 0; j < len; j++) {
-				int c = lower(p[j]);
-				buf[o++] = (char)((c > 0x20 && c < 0x7f && c != '.') ? c : '?');
-			}
-		}
-		if (!fits)
-			break;
-		buf[o] = '\0';
-		uint64_t h = siphash(key, buf, o);
-		unsigned min = 0, k;
-		for (k = 0; k < AGG_NCAND; k++) {
-			if (d->cand[k].count && d->cand[k].h == h)
-				break;
-			if (d->cand[k].count < d->cand[min].count)
-				min = k;
-		}
-		if (k < AGG_NCAND) {
-			d->cand[k].count++;
-			if (g->payload_queries >= 2 &&
-			    (double)d->cand[k].count >= 0.8 * (double)g->payload_queries)
-				stable = depth;
-		} else {
-			agg_cand_t *c = &d->cand[min];
-			c->h = h;
-			c->count++;
-			c->depth = (uint8_t)depth;
-			memcpy(c->name, buf, o + 1);
-		}
-	}
-	g->cand_total++;
-	return stable;
-}
-
-/* A detail record with only what is read before it is written cleared
- * (sketches, windows, counts and lengths: about 700 of its 3.5 KiB); the
- * text buffers behind the lengths are left as malloc returns them. */
-static agg_detail_t *detail_new(void)
-{
-	agg_detail_t *d = malloc(sizeof(*d));
-	if (!d)
-		return NULL;
-	memset(d->hll, 0, sizeof(d->hll));
-	memset(d->dedup, 0, sizeof(d->dedup));
-	memset(d->rdedup, 0, sizeof(d->rdedup));
-	d->dedup_pos = d->rdedup_pos = 0;
-	d->sample_len = 0;
-	for (unsigned i = 0; i < AGG_NCAND; i++) {
-		d->cand[i].h = 0;
-		d->cand[i].count = 0;
-		d->cand[i].depth = 0;
-		d->cand[i].name[0] = '\0';
-	}
-	d->nsamples = 0;
-	d->best_len = 0;
-	d->best_based = false;
-	return d;
-}
-
-static bool data_type(uint16_t t)
-{
-	int i = agg_qt_index(t);
-	return i == AQ_TXT || i == AQ_NULL || i == AQ_CNAME || i == AQ_MX || i == AQ_KEY ||
-	       i == AQ_PRIVATE || i == AQ_OTHER;
-}
-
-int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t max_clients)
-{
-	int ret = 0;
 	g->queries++;
-	g->qtype[agg_qt_index(q->qtype)]++;
-	times(g, q->ts_ns);
+	g->qtype[agg_qt_index(qtype)]++;
+	times(&g->first_ns, &g->last_ns, ts_ns);
+}
+
+void agg_count_response(agg_t *g, uint16_t rcode, uint64_t ts_ns)
+{
+	g->responses++;
+	g->rcode[rcode <= 5 ? rcode : AR_OTHER]++;
+	times(&g->first_ns, &g->last_ns, ts_ns);
+}
+
+void agg_add_query_answers(agg_t *g, uint64_t bytes)
+{
+	g->q_answers++;
+	g->q_answer_bytes += bytes;
+}
+
+int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
+{
+	agg_count_query(g, q->qtype, q->ts_ns);
 	resolver_add(g, q->resolver);
 	input_add(g, q->input_id);
 	if (q->base_mixed)
@@ -332,21 +274,18 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	agg_client_t *c = client_get(g, q->client, max_clients);
 	if (c) {
 		c->queries++;
-		if (!c->first_ns || q->ts_ns < c->first_ns)
-			c->first_ns = q->ts_ns;
-		if (q->ts_ns > c->last_ns)
-			c->last_ns = q->ts_ns;
+		times(&c->first_ns, &c->last_ns, q->ts_ns);
 	}
 	/* payload text, dots removed */
 	unsigned first = q->prefix_mode ? 1 : 0;
 	unsigned last = q->prefix_mode ? q->nlabels : q->npay;
 	if (last <= first)
 		return 0;
-	uint8_t text[DNS_MAX_NAME + 1];
+	uint8_t text[DNS_MAX_NAME + 1], folded[DNS_MAX_NAME + 1];
 	size_t tl = 0;
 	feat_labels_t fl;
 	fl.n = 0;
-	bool binary = false;
+	bool binary = false, upper = false;
 	for (unsigned i = first; i < last && i < q->name->nlabels; i++) {
 		unsigned len;
 		const uint8_t *p = dns_name_label(q->name, i, &len);
@@ -354,175 +293,132 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 		fl.len[fl.n] = (uint8_t)len;
 		fl.n++;
 		for (unsigned j = 0; j < len && tl < DNS_MAX_NAME; j++) {
-			text[tl++] = p[j];
-			if (p[j] >= 0x80 || p[j] <= 0x20)
-				binary = true;
+			uint8_t ch = p[j];
+			text[tl] = ch;
+			folded[tl] = (uint8_t)ascii_lower(ch);
+			upper |= folded[tl] != ch;
+			binary |= ch >= 0x80 || ch <= 0x20;
+			tl++;
 		}
 	}
 	if (!tl)
 		return 0;
-	(void)key;
-	key = SKETCH_KEY;
 	g->payload_queries++;
+	if (c) {
+		c->payload_queries++;
+		c->payload_chars += tl;
+	}
 	fp_query(&g->fp, q->name, q->prefix_mode ? q->nlabels : q->npay, q->prefix_mode);
-
-	if (!g->d && (tl >= 8 || binary || data_type(q->qtype))) {
-		g->d = detail_new();
-		if (!g->d)
+	agg_detail_t *d = detail_get(g);
+	if (!d)
+		return -1;
+	/* base64 payloads differ by case only: the payload is the text as
+	 * sent, unless the resolver randomises case (0x20): then its folded
+	 * text, and its features are those of the folded text */
+	const uint8_t *pay = q->base_mixed ? folded : text;
+	uint64_t h = payset_hash(pay, tl);
+	uint8_t len8 = (uint8_t)(tl > 255 ? 255 : tl);
+	bool want;
+	int ret = 0;
+	if (!payset_lookup(&d->ps, h, len8, &want) && want) {
+		feat_t f;
+		feat_labels_t ff = fl;
+		if (q->base_mixed && upper) {
+			/* the same labels, folded */
+			size_t o = 0;
+			for (unsigned i = 0; i < ff.n; i++) {
+				ff.p[i] = folded + o;
+				o += ff.len[i];
+			}
+		}
+		agg_features(q->fcache, &ff, &f);
+		ps_ent_t e;
+		memset(&e, 0, sizeof(e));
+		e.h = h;
+		e.len = len8;
+		e.nlabels = (uint8_t)fl.n;
+		e.flags = (uint8_t)((f.unlike >= 0.5 ? PS_F_UNLIKE : 0) |
+				    (f.mixed_case && !q->base_mixed ? PS_F_MIXED : 0) |
+				    ((f.enc & FEAT_ENC_BINARY) ? PS_F_BINARY : 0) |
+				    (tl >= 30 ? PS_F_LONG : 0));
+		e.enc = (uint8_t)f.enc;
+		e.entropy = (float)f.entropy;
+		e.unlike = (float)f.unlike;
+		memcpy(e.prefix, folded, tl < 4 ? tl : 4);
+		if (payset_insert(&d->ps, &e) < 0)
 			ret = -1;
 	}
-	/* case-folded hash: the same payload in another case is not new */
-	uint8_t folded[DNS_MAX_NAME + 1];
-	for (size_t i = 0; i < tl; i++)
-		folded[i] = (uint8_t)lower(text[i]);
-	bool mixed_text = false;
-	for (size_t i = 0; i < tl && !mixed_text; i++)
-		mixed_text = text[i] != folded[i];
-	/* base64 payloads differ by case only: hash the original case unless
-	 * the resolver randomises case (0x20) */
-	uint64_t h = siphash(key, q->base_mixed ? folded : text, tl);
-	agg_detail_t *d = g->d;
-	unsigned stable = 0;
-	if (d) {
-		hll_add(d->hll, AGG_HLL_P, h);
-		stable = q->prefix_mode ? 0 : cand_add(g, q, key);
-		if (dedup_seen(d->dedup, &d->dedup_pos, AGG_DEDUP, (uint32_t)h))
-			return ret;
-		/* labels of a dominant base below the registered domain are not payload */
-		if (stable && stable < fl.n) {
-			size_t drop = 0;
-			for (unsigned i = fl.n - stable; i < fl.n; i++)
-				drop += fl.len[i];
-			fl.n -= stable;
-			tl -= drop;
-		}
-	}
-	/* a new payload: features */
-	feat_t f;
-	agg_features(q->fcache, &fl, &f);
-	g->uniq++;
-	g->uniq_chars += tl;
-	g->sum_labels += fl.n;
-	if (tl > g->max_len)
-		g->max_len = tl;
-	if (tl >= 30)
-		g->n_long++;
-	if (f.unlike >= 0.5)
-		g->n_unlike++;
-	if (f.mixed_case && !q->base_mixed)
-		g->n_mixed++;
-	if (f.enc & FEAT_ENC_BINARY)
-		g->n_binary++;
-	g->sum_entropy += f.entropy;
-	g->sum_unlike += f.unlike;
-	for (unsigned i = 0; i < FEAT_NENC; i++)
-		if (f.enc & (1u << i))
-			g->enc_count[i]++;
-	/* sequences: shares a 4+ character prefix with the previous payload */
-	{
-		size_t k = 0;
-		while (k < g->prev_len && k < tl && folded[k] == g->prev[k])
-			k++;
-		if (k >= 4 && tl >= 8)
-			g->n_seq++;
-		g->prev_len = (uint8_t)(tl < sizeof(g->prev) ? tl : sizeof(g->prev));
-		memcpy(g->prev, folded, g->prev_len);
-	}
-	if (c) {
-		c->uniq++;
-		c->uniq_chars += tl;
-	}
-	if (d) {
-		if (d->sample_len + tl + 1 <= AGG_SAMPLE_BYTES) {
-			memcpy(d->sample + d->sample_len, text, tl);
-			d->sample_len = (uint16_t)(d->sample_len + tl);
-			d->sample[d->sample_len++] = '\n';
-		}
-		bool based = stable || q->prefix_mode || g->payload_queries >= 8;
-		if (tl > d->best_len || (based && !d->best_based)) {
-			memcpy(d->best, text, tl);
-			d->best_len = (uint16_t)tl;
-			d->best_based = based;
-		}
-		unsigned slot = d->nsamples < AGG_NSAMPLES ? d->nsamples++ : AGG_NSAMPLES;
-		if (slot < AGG_NSAMPLES || (tl >= 16 && f.unlike >= 0.4 && strlen(d->samples[AGG_NSAMPLES - 1]) < tl)) {
-			if (slot >= AGG_NSAMPLES)
-				slot = AGG_NSAMPLES - 1;
-			dns_name_t tmp = *q->name;
-			if (q->nlabels < tmp.nlabels) {
-				/* keep the search suffix: the sample shows what was sent */
-			}
-			dns_name_to_str(&tmp, d->samples[slot], AGG_SAMPLE_LEN);
-		}
-	}
+	if (payset_offer_text(&d->ps, h, pay, tl, binary, q->name) < 0)
+		ret = -1;
 	return ret;
 }
 
-void agg_add_response(agg_t *g, const ip_addr_t *client, const ip_addr_t *resolver,
-		      uint64_t ts_ns, uint16_t rcode, uint64_t data_bytes, uint64_t decoded,
-		      uint64_t addr_bytes, uint32_t h, double ent, uint32_t input_id,
-		      size_t max_clients)
+int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 {
-	g->responses++;
-	g->rcode[rcode <= 5 ? rcode : AR_OTHER]++;
-	times(g, ts_ns);
-	resolver_add(g, resolver);
-	input_add(g, input_id);
-	g->resp_addr_bytes += addr_bytes;
-	if (data_bytes) {
-		g->resp_data++;
-		g->resp_data_bytes += data_bytes;
-		bool seen = false;
-		if (g->d && h)
-			seen = dedup_seen(g->d->rdedup, &g->d->rdedup_pos, AGG_RDEDUP, h);
-		if (!seen) {
-			g->resp_uniq_bytes += data_bytes;
-			g->resp_decoded_bytes += decoded;
-			agg_client_t *c = client_get(g, client, max_clients);
-			if (c)
-				c->bytes_in += decoded;
-		}
-		if (ent >= 0) {
-			g->resp_entropy_sum += ent;
-			g->resp_entropy_n++;
-		}
+	agg_count_response(g, r->rcode, r->ts_ns);
+	resolver_add(g, r->resolver);
+	input_add(g, r->input_id);
+	g->resp_addr_bytes += r->addr_bytes;
+	if (!r->data_bytes)
+		return 0;
+	g->resp_data++;
+	g->resp_data_bytes += r->data_bytes;
+	if (r->entropy >= 0) {
+		g->resp_entropy_sum += (uint64_t)llround(r->entropy * AGG_ENTROPY_UNIT);
+		g->resp_entropy_n++;
 	}
+	agg_client_t *c = client_get(g, r->client, max_clients);
+	if (c)
+		c->answer_decoded += r->decoded;
+	agg_detail_t *d = detail_get(g);
+	if (!d)
+		return -1;
+	bool isnew;
+	agg_rent_t *e = kmv_offer(&d->rs, r->h ? r->h : 1, &isnew);
+	if (!e)
+		return isnew && !d->rs.dropped ? -1 : 0;
+	/* one hash, one answer; should two answers collide, the larger is
+	 * kept, which does not depend on their order either */
+	uint32_t db = (uint32_t)(r->data_bytes > UINT32_MAX ? UINT32_MAX : r->data_bytes);
+	uint32_t dd = (uint32_t)(r->decoded > UINT32_MAX ? UINT32_MAX : r->decoded);
+	if (db > e->data_bytes)
+		e->data_bytes = db;
+	if (dd > e->decoded)
+		e->decoded = dd;
+	e->count++;
+	return 0;
+}
+
+static void rent_combine(void *dp, const void *sp)
+{
+	agg_rent_t *d = dp;
+	const agg_rent_t *s = sp;
+	d->count += s->count;
+	if (s->data_bytes > d->data_bytes)
+		d->data_bytes = s->data_bytes;
+	if (s->decoded > d->decoded)
+		d->decoded = s->decoded;
 }
 
 int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clients)
 {
+	int ret = 0;
 	dst->queries += s->queries;
 	dst->responses += s->responses;
 	dst->payload_queries += s->payload_queries;
 	dst->allowlisted += s->allowlisted;
+	dst->earned |= s->earned;
 	for (unsigned i = 0; i < AQ_N; i++)
 		dst->qtype[i] += s->qtype[i];
 	for (unsigned i = 0; i < AR_N; i++)
 		dst->rcode[i] += s->rcode[i];
-	if (s->first_ns && (!dst->first_ns || s->first_ns < dst->first_ns))
-		dst->first_ns = s->first_ns;
-	if (s->last_ns > dst->last_ns)
-		dst->last_ns = s->last_ns;
-	dst->uniq += s->uniq;
-	dst->uniq_chars += s->uniq_chars;
-	dst->sum_labels += s->sum_labels;
-	if (s->max_len > dst->max_len)
-		dst->max_len = s->max_len;
-	dst->n_long += s->n_long;
-	dst->n_unlike += s->n_unlike;
-	dst->n_mixed += s->n_mixed;
-	dst->n_binary += s->n_binary;
-	dst->sum_entropy += s->sum_entropy;
-	dst->sum_unlike += s->sum_unlike;
-	for (unsigned i = 0; i < FEAT_NENC; i++)
-		dst->enc_count[i] += s->enc_count[i];
+	if (s->first_ns)
+		times(&dst->first_ns, &dst->last_ns, s->first_ns);
+	if (s->last_ns)
+		times(&dst->first_ns, &dst->last_ns, s->last_ns);
 	dst->n_base_mixed += s->n_base_mixed;
-	dst->n_seq += s->n_seq;
-	dst->cand_total += s->cand_total;
 	dst->resp_data += s->resp_data;
 	dst->resp_data_bytes += s->resp_data_bytes;
-	dst->resp_uniq_bytes += s->resp_uniq_bytes;
-	dst->resp_decoded_bytes += s->resp_decoded_bytes;
 	dst->resp_addr_bytes += s->resp_addr_bytes;
 	dst->resp_entropy_sum += s->resp_entropy_sum;
 	dst->resp_entropy_n += s->resp_entropy_n;
@@ -540,83 +436,95 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		if (!c)
 			continue;
 		c->queries += sc->queries;
-		c->uniq += sc->uniq;
-		c->uniq_chars += sc->uniq_chars;
-		c->bytes_in += sc->bytes_in;
-		if (sc->first_ns && (!c->first_ns || sc->first_ns < c->first_ns))
-			c->first_ns = sc->first_ns;
-		if (sc->last_ns > c->last_ns)
-			c->last_ns = sc->last_ns;
+		c->payload_queries += sc->payload_queries;
+		c->payload_chars += sc->payload_chars;
+		c->answer_decoded += sc->answer_decoded;
+		if (sc->first_ns)
+			times(&c->first_ns, &c->last_ns, sc->first_ns);
+		if (sc->last_ns)
+			times(&c->first_ns, &c->last_ns, sc->last_ns);
 	}
 	if (s->d) {
-		if (!dst->d) {
-			dst->d = malloc(sizeof(*dst->d));
-			if (!dst->d)
-				return -1;
-			memcpy(dst->d, s->d, sizeof(*dst->d));
-			return 0;
-		}
-		agg_detail_t *d = dst->d;
-		const agg_detail_t *sd = s->d;
-		for (unsigned i = 0; i < AGG_HLL_M; i++)
-			if (sd->hll[i] > d->hll[i])
-				d->hll[i] = sd->hll[i];
-		if (d->sample_len + sd->sample_len <= AGG_SAMPLE_BYTES) {
-			memcpy(d->sample + d->sample_len, sd->sample, sd->sample_len);
-			d->sample_len = (uint16_t)(d->sample_len + sd->sample_len);
-		}
-		for (unsigned i = 0; i < AGG_NCAND; i++) {
-			const agg_cand_t *sc = &sd->cand[i];
-			if (!sc->count)
-				continue;
-			unsigned k, min = 0;
-			for (k = 0; k < AGG_NCAND; k++) {
-				if (d->cand[k].count && !strcmp(d->cand[k].name, sc->name))
-					break;
-				if (d->cand[k].count < d->cand[min].count)
-					min = k;
-			}
-			if (k < AGG_NCAND)
-				d->cand[k].count += sc->count;
-			else if (d->cand[min].count < sc->count)
-				d->cand[min] = *sc;
-		}
-		for (unsigned i = 0; i < sd->nsamples && d->nsamples < AGG_NSAMPLES; i++)
-			memcpy(d->samples[d->nsamples++], sd->samples[i], AGG_SAMPLE_LEN);
-		if (sd->best_len > d->best_len) {
-			memcpy(d->best, sd->best, sd->best_len);
-			d->best_len = sd->best_len;
-		}
+		agg_detail_t *d = detail_get(dst);
+		if (!d)
+			return -1;
+		if (payset_merge(&d->ps, &s->d->ps) < 0)
+			ret = -1;
+		if (kmv_merge(&d->rs, &s->d->rs, rent_combine) < 0)
+			ret = -1;
 	}
-	return 0;
+	return ret;
 }
 
 double agg_unique(const agg_t *g)
 {
-	if (!g->d)
-		return (double)g->uniq;
-	unsigned zeros;
-	double m = AGG_HLL_M;
-	double e = hll_raw(g->d->hll, AGG_HLL_P, &zeros);
-	if (e <= 2.5 * m && zeros)
-		e = m * log(m / zeros);
-	/* the sketch can not count more than the payloads seen */
-	if (e > (double)g->payload_queries)
-		e = (double)g->payload_queries;
-	if (e < (double)g->uniq && g->uniq < 64)
-		e = (double)g->uniq;
-	return e;
+	return g->d ? payset_distinct(&g->d->ps) : 0;
+}
+
+void agg_payloads(const agg_t *g, ps_sum_t *sum)
+{
+	if (g->d)
+		payset_summary(&g->d->ps, sum);
+	else
+		memset(sum, 0, sizeof(*sum));
+}
+
+void agg_answers(const agg_t *g, double *distinct, double *data_bytes, double *decoded)
+{
+	*distinct = *data_bytes = *decoded = 0;
+	if (!g->d || !g->d->rs.n)
+		return;
+	const kmv_t *rs = &g->d->rs;
+	double b = 0, dec = 0;
+	for (uint32_t i = 0; i < rs->n; i++) {
+		const agg_rent_t *e = kmv_at(rs, i);
+		b += e->data_bytes;
+		dec += e->decoded;
+	}
+	double n = kmv_distinct(rs);
+	double k = n / (double)rs->n;
+	*distinct = n;
+	*data_bytes = b * k;
+	*decoded = dec * k;
+}
+
+const uint8_t *agg_best(const agg_t *g, size_t *len)
+{
+	if (!g->d || !g->d->ps.t || !g->d->ps.t->best.len)
+		return NULL;
+	*len = g->d->ps.t->best.len;
+	return g->d->ps.t->best.text;
+}
+
+size_t agg_samples(const agg_t *g, const char **names, size_t max)
+{
+	size_t n = 0;
+	if (!g->d || !g->d->ps.t)
+		return 0;
+	const ps_texts_t *t = g->d->ps.t;
+	for (unsigned i = 0; i < t->ntext && n < max; i++)
+		if (t->text[i].name[0])
+			names[n++] = t->text[i].name;
+	return n;
 }
 
 /* LZ77-style cost estimate: greedy matches of >= 4 bytes found through a
  * hash of 4-byte sequences cost 3 bytes; literals cost their order-0
- * entropy. */
+ * entropy.  Read over the kept payload texts, one line each. */
 double agg_compress_ratio(const agg_t *g)
 {
-	if (!g->d || g->d->sample_len < 32)
+	if (!g->d || !g->d->ps.t)
 		return 1.0;
-	const uint8_t *s = g->d->sample;
-	size_t n = g->d->sample_len;
+	const ps_texts_t *t = g->d->ps.t;
+	uint8_t s[PAYSET_NTEXT * (PAYSET_TEXT_MAX + 1)];
+	size_t n = 0;
+	for (unsigned i = 0; i < t->ntext; i++) {
+		memcpy(s + n, t->text[i].text, t->text[i].len);
+		n += t->text[i].len;
+		s[n++] = '\n';
+	}
+	if (n < 32)
+		return 1.0;
 	int16_t head[1024];
 	memset(head, 0xff, sizeof(head));
 	unsigned lit[256] = {0};
@@ -656,17 +564,18 @@ double agg_compress_ratio(const agg_t *g)
 	return bits / (8.0 * n);
 }
 
-uint32_t agg_encoding(const agg_t *g, double *share)
+uint32_t agg_encoding(const agg_t *g, const ps_sum_t *sum, double *share)
 {
 	static const uint32_t order[] = {FEAT_ENC_NETBIOS, FEAT_ENC_HEX, FEAT_ENC_BASE32,
 					 FEAT_ENC_BASE32HEX, FEAT_ENC_BASE64URL, FEAT_ENC_BASE64,
 					 FEAT_ENC_BINARY};
+	(void)g;
 	*share = 0;
-	if (!g->uniq)
+	if (!(sum->distinct > 0))
 		return 0;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		unsigned bit = (unsigned)__builtin_ctz(order[i]);
-		double sh = (double)g->enc_count[bit] / g->uniq;
+		double sh = sum->enc[bit] / sum->distinct;
 		if (order[i] == FEAT_ENC_BINARY) {
 			if (sh >= 0.3) {
 				*share = sh;
@@ -677,7 +586,7 @@ uint32_t agg_encoding(const agg_t *g, double *share)
 		/* base32 and base32hex need single-case letters and digits both */
 		if (sh >= 0.9) {
 			if ((order[i] == FEAT_ENC_BASE64 || order[i] == FEAT_ENC_BASE64URL) &&
-			    (double)g->n_mixed < 0.5 * g->uniq) {
+			    sum->n_mixed < 0.5 * sum->distinct) {
 				/* lowercase-only text is not base64 evidence */
 				continue;
 			}
@@ -688,25 +597,29 @@ uint32_t agg_encoding(const agg_t *g, double *share)
 	return 0;
 }
 
-const char *agg_base(const agg_t *g)
-{
-	if (!g->d || g->payload_queries < 2)
-		return NULL;
-	const agg_cand_t *best = NULL;
-	for (unsigned i = 0; i < AGG_NCAND; i++) {
-		const agg_cand_t *c = &g->d->cand[i];
-		if (!c->count || (double)c->count < 0.8 * (double)g->payload_queries)
-			continue;
-		if (!best || c->depth > best->depth)
-			best = c;
-	}
-	return best ? best->name : NULL;
-}
-
 double agg_suspicion(const agg_t *g)
 {
-	if (!g->uniq)
+	if (!g->d)
 		return 0;
-	return (double)g->uniq_chars * (0.2 + g->sum_unlike / g->uniq) +
-	       (double)g->resp_uniq_bytes * 0.5;
+	ps_sum_t s;
+	payset_summary(&g->d->ps, &s);
+	double ad, ab, adec;
+	agg_answers(g, &ad, &ab, &adec);
+	if (!(s.distinct > 0))
+		return ab * 0.5;
+	return s.chars * (0.2 + s.unlike_sum / s.distinct) + ab * 0.5;
+}
+
+static int cmp_client(const void *a, const void *b)
+{
+	const agg_client_t *x = *(const agg_client_t *const *)a;
+	const agg_client_t *y = *(const agg_client_t *const *)b;
+	return ip_addr_cmp(&x->ip, &y->ip);
+}
+
+void agg_clients_sorted(const agg_t *g, const agg_client_t **out)
+{
+	for (uint32_t i = 0; i < g->nclients; i++)
+		out[i] = &g->clients[i];
+	qsort(out, g->nclients, sizeof(*out), cmp_client);
 }

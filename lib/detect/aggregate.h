@@ -1,16 +1,23 @@
 /*
- * aggregate.h - bounded per-base-domain accumulators, with one sub-record
- * per (client, base domain).  Everything a score needs is kept as counters,
- * sums, a HyperLogLog sketch of unique payloads, a short dedup window, a
- * capped sample of unique payload text (for a compressed-size estimate in
- * the spirit of Paxson et al., USENIX Security 2013) and a few sample
- * names; never a per-query list.  Two aggregates merge.
+ * aggregate.h - bounded per-domain accumulators, with one sub-record per
+ * (client, domain).  Everything a score needs is kept as integer counters,
+ * a sketch of the distinct payloads (payset.h: their number, characters,
+ * encodings, entropy, a few texts) and a sketch of the distinct answer
+ * data; never a per-query list.
+ *
+ * Exact and order-free: the state after a set of messages depends only on
+ * that set, so two aggregates merge into the aggregate of the union
+ * (agg_merge is associative and commutative): a capture cut into pieces
+ * and merged gives the aggregate of the whole capture.  Sums are integers;
+ * sketches keep the records with the smallest unkeyed hashes; lists
+ * (clients, resolvers, inputs) are sets, ordered when read.  The only
+ * exceptions are the caps: clients beyond max_clients are counted in
+ * clients_dropped, not listed; resolvers and inputs beyond their arrays
+ * are not listed.
  *
  * Memory: the light part (counters) is always there; the detail part
- * (sketch, samples, base candidates: about 3 KiB) is allocated the first
- * time the domain sees a payload that could carry data (8 characters or
- * more, bytes outside hostname syntax, or a data record type).  Clients
- * beyond max_clients are counted in clients_dropped, not listed.
+ * (payload and answer sketches) is allocated with the first payload or
+ * answer data.
  */
 #ifndef DNSTS_AGGREGATE_H
 #define DNSTS_AGGREGATE_H
@@ -22,6 +29,8 @@
 #include "dns_wire.h"
 #include "feature.h"
 #include "fingerprint.h"
+#include "kmv.h"
+#include "payset.h"
 #include "pkt.h"
 
 enum agg_qt {
@@ -31,72 +40,50 @@ enum agg_qt {
 enum agg_rc { AR_NOERROR, AR_FORMERR, AR_SERVFAIL, AR_NXDOMAIN, AR_NOTIMP, AR_REFUSED,
 	      AR_OTHER, AR_N };
 
-#define AGG_HLL_P 8
-#define AGG_HLL_M (1u << AGG_HLL_P)
-#define AGG_DEDUP 64
-#define AGG_RDEDUP 32
-#define AGG_SAMPLE_BYTES 1024
-#define AGG_NSAMPLES 4
-#define AGG_SAMPLE_LEN 200
-#define AGG_NCAND 6
-#define AGG_CAND_LEN 120
+#define AGG_RSET_K 256      /* distinct answers kept in the answer sketch */
 #define AGG_MAX_RESOLVERS 8
 #define AGG_MAX_INPUTS 16
+#define AGG_ENTROPY_UNIT 1000 /* answer entropy is summed in millibits per byte */
 
 typedef struct agg_client {
 	ip_addr_t ip;
-	uint64_t queries, uniq, uniq_chars, bytes_in, first_ns, last_ns;
+	uint64_t queries;
+	uint64_t payload_queries, payload_chars; /* with repeats */
+	uint64_t answer_decoded;                 /* decoded answer bytes, with repeats */
+	uint64_t first_ns, last_ns;
 } agg_client_t;
 
-typedef struct agg_cand {
+/* One distinct answer (its data hashed). */
+typedef struct agg_rent {
 	uint64_t h;
-	uint32_t count;
-	uint8_t depth;
-	char name[AGG_CAND_LEN];
-} agg_cand_t;
+	uint32_t count;      /* responses that carried it */
+	uint32_t data_bytes; /* record data */
+	uint32_t decoded;    /* estimated payload bytes */
+	uint32_t pad;
+} agg_rent_t;
 
 typedef struct agg_detail {
-	uint8_t hll[AGG_HLL_M];
-	uint32_t dedup[AGG_DEDUP];
-	uint32_t rdedup[AGG_RDEDUP];
-	uint8_t dedup_pos, rdedup_pos;
-	uint8_t sample[AGG_SAMPLE_BYTES];  /* unique payload text, '\n' separated */
-	uint16_t sample_len;
-	agg_cand_t cand[AGG_NCAND];
-	char samples[AGG_NSAMPLES][AGG_SAMPLE_LEN];
-	uint8_t nsamples;
-	uint8_t best[DNS_MAX_NAME + 1];    /* longest unique payload, dots removed */
-	uint16_t best_len;
-	bool best_based;                   /* best was taken with the base known */
+	payset_t ps;         /* distinct payloads of the queries */
+	kmv_t rs;            /* agg_rent_t: distinct answer data */
 } agg_detail_t;
 
 typedef struct agg {
 	/* Hot: read or written by every message and by the eviction sweep
 	 * (agg_suspicion), so kept together in the first cache lines. */
 	uint64_t queries, responses, first_ns, last_ns;
-	uint64_t uniq, uniq_chars, resp_uniq_bytes;
-	double sum_unlike;
 	agg_detail_t *d;
 	agg_client_t *clients;             /* cclients records, then cclients tags */
 	uint32_t nclients, cclients;
 	uint8_t nresolvers, ninputs;
-	uint8_t prev_len;
-	uint8_t prev[16];                  /* prefix of the previous payload */
+	bool earned;                       /* a message showed data (see detect.c) */
 	ip_addr_t resolvers[AGG_MAX_RESOLVERS];
 	uint32_t inputs[AGG_MAX_INPUTS];
 	uint64_t payload_queries, allowlisted;
 	uint64_t qtype[AQ_N], rcode[AR_N];
-	/* over unique (newly seen) payloads */
-	uint64_t sum_labels, max_len, n_long, n_unlike, n_mixed, n_binary;
-	double sum_entropy;
-	uint64_t enc_count[FEAT_NENC];
 	uint64_t n_base_mixed;             /* names with mixed-case base labels (0x20) */
-	uint64_t n_seq;                    /* payloads sharing a prefix with the previous */
-	uint64_t cand_total;
 	/* responses */
-	uint64_t resp_data, resp_data_bytes, resp_decoded_bytes, resp_addr_bytes;
-	double resp_entropy_sum;
-	uint64_t resp_entropy_n;
+	uint64_t resp_data, resp_data_bytes, resp_addr_bytes;
+	uint64_t resp_entropy_sum, resp_entropy_n; /* millibits per byte */
 	uint64_t q_answers, q_answer_bytes;  /* answer records carried inside queries */
 	fp_acc_t fp;
 	uint64_t clients_dropped;
@@ -116,10 +103,9 @@ void agg_features(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f);
 typedef struct agg_query {
 	const dns_name_t *name;
 	unsigned npay;          /* payload labels: [0, npay), or [1, nlabels) in prefix mode */
-	unsigned reg_first;     /* first label of the registered domain */
 	unsigned nlabels;       /* labels considered (search suffix dropped) */
 	bool prefix_mode;
-	bool base_mixed;
+	bool base_mixed;        /* the resolver randomises case (0x20) */
 	uint16_t qtype;
 	uint64_t ts_ns;
 	const ip_addr_t *client, *resolver;
@@ -127,34 +113,62 @@ typedef struct agg_query {
 	agg_fcache_t *fcache;   /* NULL: no cache */
 } agg_query_t;
 
+/* One response as detect hands it over. */
+typedef struct agg_response {
+	const ip_addr_t *client, *resolver;
+	uint64_t ts_ns;
+	uint16_t rcode;
+	uint32_t input_id;
+	uint64_t data_bytes;    /* RDATA of TXT/NULL/CNAME/MX/... answers */
+	uint64_t decoded;       /* estimated payload bytes in them */
+	uint64_t addr_bytes;    /* A/AAAA answer bytes */
+	uint64_t h;             /* unkeyed hash of the answer data (0: none) */
+	double entropy;         /* of the answer data, bits per byte (< 0: none) */
+} agg_response_t;
+
 void agg_init(agg_t *g);
 void agg_clear(agg_t *g);   /* free what agg_init/agg_add_* allocated */
+void agg_release(agg_t *g); /* the same, leaving g as it is (to be reused) */
+size_t agg_heap_bytes(const agg_t *g); /* what agg_add_* allocated */
 
 int agg_qt_index(uint16_t qtype);
 const char *agg_qt_name(int idx);
+const char *agg_rc_name(int idx);
 
-/* A query.  key: the detector's SipHash key.  Returns -1 on allocation
- * failure (the query is still counted). */
-int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t max_clients);
+/* Count a message under the domain without looking at its payload (an
+ * allowlisted name): a query adds to queries, qtypes and times; a
+ * response to responses, rcodes and times. */
+void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns);
+void agg_count_response(agg_t *g, uint16_t rcode, uint64_t ts_ns);
 
-/* A response: rcode and the data its answers carry.  data_bytes: RDATA of
- * TXT/NULL/CNAME/MX/... records; decoded: estimated payload bytes; h: hash
- * of the answer data (0: none); ent: entropy of the data (< 0: none). */
-void agg_add_response(agg_t *g, const ip_addr_t *client, const ip_addr_t *resolver,
-		      uint64_t ts_ns, uint16_t rcode, uint64_t data_bytes, uint64_t decoded,
-		      uint64_t addr_bytes, uint32_t h, double ent, uint32_t input_id,
-		      size_t max_clients);
+/* A query.  Returns -1 on allocation failure (the query is still
+ * counted). */
+int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients);
 
+/* Answer records found inside a query (bytes of their RDATA). */
+void agg_add_query_answers(agg_t *g, uint64_t bytes);
+
+/* A response.  Returns -1 on allocation failure (still counted). */
+int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients);
+
+/* dst := dst u src.  input ids of src are shifted by input_offset. */
 int agg_merge(agg_t *dst, const agg_t *src, uint32_t input_offset, size_t max_clients);
 
-double agg_unique(const agg_t *g);          /* HLL estimate (uniq when no detail) */
-double agg_compress_ratio(const agg_t *g);  /* compressed/raw of the sample, 1 if none */
-/* The dominant encoding among unique payloads (0: none dominates). */
-uint32_t agg_encoding(const agg_t *g, double *share);
-/* Labels to prepend to the registered domain: the longest candidate base
- * that carries >= 80% of payload queries; NULL when none. */
-const char *agg_base(const agg_t *g);
+/* Read-outs: the same for the same set of messages. */
+double agg_unique(const agg_t *g);          /* distinct payloads (estimated beyond K) */
+void agg_payloads(const agg_t *g, ps_sum_t *sum);
+double agg_compress_ratio(const agg_t *g);  /* compressed/raw of the kept texts, 1 if none */
+/* The dominant encoding among distinct payloads (0: none dominates). */
+uint32_t agg_encoding(const agg_t *g, const ps_sum_t *sum, double *share);
+/* Distinct answers: their count, record bytes and decoded bytes. */
+void agg_answers(const agg_t *g, double *distinct, double *data_bytes, double *decoded);
+/* The longest payload (dots removed), or NULL. */
+const uint8_t *agg_best(const agg_t *g, size_t *len);
+/* Query names kept as samples (up to PAYSET_NTEXT, by hash). */
+size_t agg_samples(const agg_t *g, const char **names, size_t max);
 /* A cheap suspicion measure for eviction (higher keeps). */
 double agg_suspicion(const agg_t *g);
+/* Clients sorted by address (what a report lists). */
+void agg_clients_sorted(const agg_t *g, const agg_client_t **out);
 
 #endif

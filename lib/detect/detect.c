@@ -47,6 +47,7 @@
 
 #include "aggregate.h"
 #include "allowlist.h"
+#include "ascii.h"
 #include "detect.h"
 #include "feature.h"
 #include "fingerprint.h"
@@ -61,6 +62,11 @@
 #define DET_EVICT_FRACTION 4
 #define DET_MAX_RAW 64
 #define DET_RESP_BUF 1024
+/* Sample query names in a finding. */
+#define DET_NSAMPLES 4
+/* A zone below a registered domain needs this many distinct payloads to
+ * stand as its own (see fold_small_zones). */
+#define DET_ZONE_MIN 3
 /* Detail records from the first message while fewer than this many exist. */
 #define DET_EAGER_DOMAINS 1000
 /* Distinct payloads (bits of a payload set) that earn a record. */
@@ -85,6 +91,8 @@ typedef struct dom {
 	char *key_heap;            /* the key when longer than the inline buffer */
 	uint16_t klen;             /* 0: released (not live) */
 	bool prefix_mode;
+	uint8_t zone_labels;       /* labels of the key left of the registered domain */
+	uint64_t parent_h;         /* keyed hash of the registered domain's key */
 	uint32_t idx;              /* chunk * DOM_CHUNK + position (kept when freed) */
 	char key_inline[DOM_KEY_INLINE]; /* lowercase base key, NUL-terminated */
 	agg_t g;
@@ -117,6 +125,7 @@ typedef struct qinfo {
 	uint64_t dh;              /* unkeyed hash of the base key (key_wire) */
 	uint32_t rec;             /* record index + 1 when it had one; 0: look it up */
 	uint8_t nlabels, dropped, reg_first, npay, kfirst, klast;
+	uint8_t zone_labels;      /* labels of the key left of the registered domain */
 	uint8_t pbit;             /* the payload's bit in a payload set; 0xff: no payload */
 	bool datalike;            /* the payload could carry data */
 	bool prefix_mode, base_mixed;
@@ -244,7 +253,7 @@ void detector_set_key(detector_t *d, const uint8_t key[16])
 
 static size_t agg_bytes(const agg_t *g)
 {
-	return (g->d ? sizeof(*g->d) : 0) + g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
+	return agg_heap_bytes(g);
 }
 
 static void dom_release(detector_t *d, dom_t *e)
@@ -252,8 +261,7 @@ static void dom_release(detector_t *d, dom_t *e)
 	d->bytes -= sizeof(*e) + agg_bytes(&e->g);
 	d->n--;
 	free(e->key_heap);
-	free(e->g.d);      /* agg_clear() without clearing: dom_alloc() does */
-	free(e->g.clients);
+	agg_release(&e->g); /* agg_clear() without clearing: dom_alloc() does */
 	e->klen = 0; /* not live: sweeps skip it */
 	*(dom_t **)e = d->free_doms;
 	d->free_doms = e;
@@ -567,6 +575,37 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
+/* Could this label be part of a zone's name rather than data: a short
+ * host name label (letters, at most two digits, inner hyphens, one case),
+ * not a run of hex digits?  Session ids ("id-1605", "a3f9c2e1") and data
+ * chunks are not. */
+static bool label_zonelike(const uint8_t *p, unsigned len)
+{
+	if (len == 0 || len > 20 || p[0] == '-' || p[len - 1] == '-')
+		return false;
+	unsigned digits = 0, hex = 0;
+	bool lo = false, up = false;
+	for (unsigned i = 0; i < len; i++) {
+		uint8_t c = p[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c >= 'a' && c <= 'z')
+			lo = true;
+		else if (c >= 'A' && c <= 'Z')
+			up = true;
+		else if (c != '-')
+			return false;
+		hex += ascii_is_hex(c);
+	}
+	if (lo && up)
+		return false;
+	if (!lo && !up)
+		return false;
+	if (digits > 2)
+		return false;
+	return !(len >= 6 && hex == len);
+}
+
 static bool label_payloadish(const uint8_t *p, unsigned len)
 {
 	if (len < 16)
@@ -715,11 +754,21 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 			}
 		}
 	}
-	uint32_t h = bl ? (uint32_t)siphash(d->key, buf, bl) | 1 : 0;
-	double ent = bl >= 16 ? features_entropy(buf, bl) : -1;
+	agg_response_t r = {
+		.client = client,
+		.resolver = resolver,
+		.ts_ns = ev->ts_ns,
+		.rcode = m->rcode,
+		.input_id = ev->input_id,
+		.data_bytes = data,
+		.decoded = decoded,
+		.addr_bytes = addr,
+		/* unkeyed: answer sketches of different processes merge */
+		.h = bl ? payset_hash(buf, bl) : 0,
+		.entropy = bl >= 16 ? features_entropy(buf, bl) : -1,
+	};
 	size_t b0 = agg_bytes(&e->g);
-	agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, data, decoded, addr, h, ent,
-			 ev->input_id, d->max_clients);
+	agg_add_response(&e->g, &r, d->max_clients);
 	d->bytes += agg_bytes(&e->g) - b0;
 }
 
@@ -820,11 +869,23 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 			qi->kfirst = 0;
 			qi->klast = (uint8_t)sp.nlabels;
 		} else {
+			/* the zone: the registered domain, and the label left of it
+			 * when that label has labels left of it in turn and reads
+			 * as a host name part, not as data ("t1" in
+			 * <data>.t1.example.com; not a session id or a data chunk) */
+			unsigned kf = sp.reg_first;
+			if (kf >= 2) {
+				unsigned zl;
+				const uint8_t *zp = dns_name_label(n, kf - 1, &zl);
+				if (label_zonelike(zp, zl))
+					kf--;
+			}
+			qi->zone_labels = (uint8_t)(sp.reg_first - kf);
 			qi->reg_first = (uint8_t)sp.reg_first;
-			qi->npay = (uint8_t)sp.reg_first;
-			qi->kfirst = (uint8_t)sp.reg_first;
+			qi->npay = (uint8_t)kf;
+			qi->kfirst = (uint8_t)kf;
 			qi->klast = (uint8_t)sp.nlabels;
-			payload_sig(d->fc, n, 0, sp.reg_first, qi);
+			payload_sig(d->fc, n, 0, kf, qi);
 		}
 	}
 	uint64_t dh;
@@ -911,6 +972,15 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 	return true;
 }
 
+/* Does this query show data by itself (what earns a record beyond the
+ * eager ones, and keeps it listed however many domains there are)? */
+static bool msg_datalike(const qinfo_t *qi, const dns_msg_t *m, uint16_t port)
+{
+	int t = agg_qt_index(m->qtype);
+	return qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
+	       (m->count[1] && port != 5353);
+}
+
 /* The detail record of a message's base domain: the existing one, or a
  * new one when this message earns it (see the top of this file). */
 static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
@@ -926,9 +996,7 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 	}
 	bool earn = d->n < d->eager || qi->why;
 	if (!earn && q) {
-		int t = agg_qt_index(m->qtype);
-		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
-		       (m->count[1] && port != 5353);
+		earn = msg_datalike(qi, m, port);
 		if (!earn && qi->pbit != 0xff) {
 			uint64_t *cell = &d->seen[(qi->dh >> 8) & (DET_SEEN_CELLS - 1)];
 			uint64_t tag = qi->dh >> 48;
@@ -944,6 +1012,17 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 	size_t klen = regdomain_labels_str(n, qi->kfirst, qi->klast, key, sizeof(key));
 	uint32_t gen = d->gen;
 	e = rec_new(d, qi->h, key, klen);
+	if (e && qi->zone_labels) {
+		/* where the zone folds to when it shows too few payloads */
+		uint8_t pk[DET_KEYBUF];
+		bool mx;
+		uint64_t pdh;
+		size_t pl = key_wire(n, qi->reg_first, qi->klast, pk, &mx, &pdh);
+		e->zone_labels = qi->zone_labels;
+		e->parent_h = siphash(d->key, pk, pl);
+		if (!e->parent_h)
+			e->parent_h = 1;
+	}
 	if (e && d->gen == gen)
 		qi->rec = e->idx + 1;
 	return e;
@@ -976,21 +1055,18 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		c->qi.rec = qi.rec; /* the record it found or earned (no sweep since) */
 	if (!e)
 		return;
+	if (q && !e->g.earned && msg_datalike(&qi, m, port))
+		e->g.earned = true;
 	if (qi.why) {
 		e->allow_reason = qi.why;
 		if (q) {
 			e->g.allowlisted++;
-			e->g.queries++;
-			e->g.qtype[agg_qt_index(m->qtype)]++;
-			if (!e->g.first_ns || ev->ts_ns < e->g.first_ns)
-				e->g.first_ns = ev->ts_ns;
-			if (ev->ts_ns > e->g.last_ns)
-				e->g.last_ns = ev->ts_ns;
+			agg_count_query(&e->g, m->qtype, ev->ts_ns);
 		} else {
-			size_t b0 = agg_bytes(&e->g);
-			agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, 0, 0, 0, 0, -1,
-					 ev->input_id, d->max_clients);
-			d->bytes += agg_bytes(&e->g) - b0;
+			agg_response_t r = {.client = client, .resolver = resolver, .ts_ns = ev->ts_ns,
+					    .rcode = m->rcode, .input_id = ev->input_id,
+					    .entropy = -1};
+			agg_add_response(&e->g, &r, d->max_clients);
 		}
 		return;
 	}
@@ -1006,13 +1082,12 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	aq.input_id = ev->input_id;
 	aq.fcache = d->fc;
 	aq.prefix_mode = qi.prefix_mode;
-	aq.reg_first = qi.reg_first;
 	aq.npay = qi.npay;
 	aq.base_mixed = qi.base_mixed;
 	e->prefix_mode = aq.prefix_mode;
 	if (q) {
 		size_t b0 = agg_bytes(&e->g);
-		agg_add_query(&e->g, &aq, d->key, d->max_clients);
+		agg_add_query(&e->g, &aq, d->max_clients);
 		d->bytes += agg_bytes(&e->g) - b0;
 		/* answer records inside a query: data in the wrong section */
 		if (m->count[1] && port != 5353) {
@@ -1029,13 +1104,11 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 				if (rr.section == DNS_SEC_ANSWER && rr.type != 41)
 					bytes += rr.rdlen;
 			}
-			if (bytes) {
-				e->g.q_answers++;
-				e->g.q_answer_bytes += bytes;
-			}
+			if (bytes)
+				agg_add_query_answers(&e->g, bytes);
 		}
 	} else {
-		unsigned base_labels = qi.nlabels > aq.reg_first ? qi.nlabels - aq.reg_first : 0;
+		unsigned base_labels = qi.nlabels > qi.kfirst ? qi.nlabels - qi.kfirst : 0;
 		if (aq.prefix_mode)
 			base_labels = 0;
 		add_response_data(d, e, ev, m, client, resolver, base_labels + qi.dropped);
@@ -1079,6 +1152,8 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		if (s->allow_reason)
 			e->allow_reason = s->allow_reason;
 		e->prefix_mode |= s->prefix_mode;
+		e->zone_labels = s->zone_labels;
+		e->parent_h = s->parent_h;
 		size_t b0 = agg_bytes(&e->g);
 		if (agg_merge(&e->g, &s->g, input_offset, dst->max_clients) < 0)
 			ret = -1;
@@ -1134,15 +1209,40 @@ static int cmp_findings(const void *a, const void *b)
 	return strcmp(x->domain, y->domain);
 }
 
+/* The key without its first n labels (presentation form: a label's own
+ * dots are escaped). */
+static const char *key_parent(const char *k, unsigned n)
+{
+	while (n && *k) {
+		if (*k == '\\' && k[1]) {
+			k += 2;
+			continue;
+		}
+		if (*k++ == '.')
+			n--;
+	}
+	return k;
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+	return ip_addr_cmp(a, b);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t *so)
 {
 	const agg_t *g = &e->g;
 	finding_t *f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	const char *base = e->allow_reason ? NULL : agg_base(g);
-	f->domain = strdup(base ? base : dom_key(e));
-	f->registered_domain = strdup(dom_key(e));
+	f->domain = strdup(dom_key(e));
+	f->registered_domain = strdup(key_parent(dom_key(e), e->zone_labels));
 	if (!f->domain || !f->registered_domain)
 		goto fail;
 	f->score = so->score;
@@ -1167,28 +1267,45 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t 
 			snprintf(f->qtypes[f->nqtypes].name, sizeof(f->qtypes[0].name), "%s", agg_qt_name(i));
 			f->qtypes[f->nqtypes++].n = g->qtype[i];
 		}
-	static const char *const rc[AR_N] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					      "NOTIMP", "REFUSED", "OTHER"};
 	for (int i = 0; i < AR_N; i++)
 		if (g->rcode[i]) {
-			snprintf(f->rcodes[f->nrcodes].name, sizeof(f->rcodes[0].name), "%s", rc[i]);
+			snprintf(f->rcodes[f->nrcodes].name, sizeof(f->rcodes[0].name), "%s",
+				 agg_rc_name(i));
 			f->rcodes[f->nrcodes++].n = g->rcode[i];
 		}
-	double bits = so->encoding ? features_enc_bits(so->encoding) : 8.0 * agg_compress_ratio(g);
 	if (g->nclients) {
+		/* each client's share of the domain's bytes: its share of the
+		 * payload characters it sent and of the answer bytes it received
+		 * (integer sums, so the split is the same however the capture
+		 * was cut) */
+		const agg_client_t **cs = calloc(g->nclients, sizeof(*cs));
 		f->clients = calloc(g->nclients, sizeof(*f->clients));
-		if (!f->clients)
+		if (!f->clients || !cs) {
+			free(cs);
 			goto fail;
+		}
+		agg_clients_sorted(g, cs);
+		uint64_t chars = 0, ans = 0;
 		for (uint32_t i = 0; i < g->nclients; i++) {
-			const agg_client_t *c = &g->clients[i];
+			chars += cs[i]->payload_chars;
+			ans += cs[i]->answer_decoded;
+		}
+		uint64_t out_q = so->bytes_out, in_r = so->bytes_in;
+		for (uint32_t i = 0; i < g->nclients; i++) {
+			const agg_client_t *c = cs[i];
 			finding_client_t *fc = &f->clients[f->nclients++];
 			fc->ip = c->ip;
 			fc->queries = c->queries;
-			fc->bytes_out = (uint64_t)((double)c->uniq_chars * bits / 8.0);
-			fc->bytes_in = c->bytes_in;
+			fc->bytes_out = chars ? (uint64_t)llround((double)out_q *
+								  (double)c->payload_chars / (double)chars)
+					      : 0;
+			fc->bytes_in = ans ? (uint64_t)llround((double)in_r * (double)c->answer_decoded /
+							       (double)ans)
+					   : 0;
 			fc->first_ns = c->first_ns;
 			fc->last_ns = c->last_ns;
 		}
+		free(cs);
 	}
 	if (g->nresolvers) {
 		f->resolvers = calloc(g->nresolvers, sizeof(*f->resolvers));
@@ -1196,6 +1313,7 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t 
 			goto fail;
 		memcpy(f->resolvers, g->resolvers, g->nresolvers * sizeof(*f->resolvers));
 		f->nresolvers = g->nresolvers;
+		qsort(f->resolvers, f->nresolvers, sizeof(*f->resolvers), cmp_ip);
 	}
 	if (g->ninputs) {
 		f->input_ids = calloc(g->ninputs, sizeof(*f->input_ids));
@@ -1203,6 +1321,7 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t 
 			goto fail;
 		memcpy(f->input_ids, g->inputs, g->ninputs * sizeof(*f->input_ids));
 		f->ninputs = g->ninputs;
+		qsort(f->input_ids, f->ninputs, sizeof(*f->input_ids), cmp_u32);
 	}
 	if (so->nreasons) {
 		f->reasons = calloc(so->nreasons, sizeof(char *));
@@ -1230,12 +1349,14 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t 
 		memcpy(f->features, so->features, so->nfeatures * sizeof(*f->features));
 		f->nfeatures = so->nfeatures;
 	}
-	if (g->d && g->d->nsamples) {
-		f->samples = calloc(g->d->nsamples, sizeof(char *));
+	const char *names[DET_NSAMPLES];
+	size_t ns = agg_samples(g, names, DET_NSAMPLES);
+	if (ns) {
+		f->samples = calloc(ns, sizeof(char *));
 		if (!f->samples)
 			goto fail;
-		for (unsigned i = 0; i < g->d->nsamples; i++) {
-			f->samples[i] = strdup(g->d->samples[i]);
+		for (size_t i = 0; i < ns; i++) {
+			f->samples[i] = strdup(names[i]);
 			if (!f->samples[i])
 				goto fail;
 			f->nsamples++;
@@ -1256,8 +1377,46 @@ fail:
 	return NULL;
 }
 
+/*
+ * A zone one label below a registered domain (see classify) that shows
+ * fewer than DET_ZONE_MIN distinct payloads was one of many data chunks or
+ * host names that happened to read like a zone label: its counts go back
+ * to the registered domain.  Decided on the final counts, so the same
+ * whatever the order of the messages; merging is exact.
+ */
+static void fold_small_zones(detector_t *d)
+{
+	bool any = false;
+	dom_t *e;
+	FOR_EACH_DOM(d, e) {
+		if (!e->zone_labels || e->allow_reason || agg_unique(&e->g) >= DET_ZONE_MIN)
+			continue;
+		const char *pk = key_parent(dom_key(e), e->zone_labels);
+		char key[DNS_NAME_STRLEN];
+		size_t kl = strlen(pk);
+		if (!kl || kl >= sizeof(key))
+			continue;
+		memcpy(key, pk, kl + 1);
+		dom_t *p = get(d, e->parent_h, key, kl);
+		if (!p || !e->klen || p == e)
+			continue; /* out of memory, or the sweep took the zone itself */
+		size_t b0 = agg_bytes(&p->g);
+		agg_merge(&p->g, &e->g, 0, d->max_clients);
+		d->bytes += agg_bytes(&p->g) - b0;
+		dom_release(d, e);
+		any = true;
+	}
+	if (any) {
+		/* name cache entries may point at the records that went */
+		d->gen++;
+		if (!d->gen)
+			d->gen = 1;
+	}
+}
+
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
+	fold_small_zones(d);
 	*out = NULL;
 	*n = 0;
 	size_t cap = 16, cnt = 0;
@@ -1279,8 +1438,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			so.score = 0;
 		if (!(all || (!e->allow_reason && so.score >= min_score)))
 			continue;
-		const char *base = agg_base(&e->g);
-		score_domain(&e->g, base ? base : dom_key(e), raw, &so);
+		score_domain(&e->g, dom_key(e), raw, &so);
 		if (e->allow_reason) {
 			so.score = 0;
 			so.confidence = "low";

@@ -94,38 +94,109 @@ static void best_offer(ps_texts_t *s, const ps_text_t *t)
 	s->best = *t;
 }
 
-int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
-	       const char *name)
+ps_ent_t *payset_lookup(payset_t *s, uint64_t h, uint8_t len, bool *want)
 {
 	s->seen++;
-	if (ent->len > s->max_len)
-		s->max_len = ent->len;
-	ps_text_t t;
-	t.h = ent->h;
-	t.len = (uint16_t)(tl < PAYSET_TEXT_MAX ? tl : PAYSET_TEXT_MAX);
-	memcpy(t.text, text, t.len);
-	t.name[0] = '\0';
-	if (name) {
-		size_t nl = strlen(name);
-		if (nl >= PAYSET_NAME_LEN)
-			nl = PAYSET_NAME_LEN - 1;
-		memcpy(t.name, name, nl);
-		t.name[nl] = '\0';
+	if (len > s->max_len)
+		s->max_len = len;
+	ps_ent_t *e = kmv_find(&s->set, h);
+	if (e) {
+		e->queries++;
+		*want = false;
+		return e;
 	}
-	if (!s->t && !(s->t = calloc(1, sizeof(*s->t))))
-		return -1;
-	best_offer(s->t, &t);
+	/* above a full set: only counted */
+	*want = !(s->set.n >= s->set.k && h > kmv_hash_at(&s->set, s->set.n - 1));
+	if (!*want)
+		s->set.dropped = true;
+	return NULL;
+}
+
+int payset_insert(payset_t *s, const ps_ent_t *ent)
+{
 	bool isnew;
 	ps_ent_t *e = kmv_offer(&s->set, ent->h, &isnew);
 	if (!e)
 		return isnew && !payset_saturated(s) ? -1 : 0;
 	if (isnew) {
 		*e = *ent;
-		e->queries = 0;
+		e->queries = 1;
 	}
-	e->queries++;
-	text_offer(s->t, &t);
-	return isnew ? 1 : 0;
+	return 0;
+}
+
+/* Is t a candidate for the texts kept (without building it)? */
+static bool text_wanted(const ps_texts_t *t, uint64_t h, size_t tl)
+{
+	if (!t)
+		return true;
+	if (tl >= t->best.len)
+		return true;
+	return t->ntext < PAYSET_NTEXT || h <= t->text[t->ntext - 1].h;
+}
+
+static void text_fill(ps_text_t *t, uint64_t h, const uint8_t *text, size_t tl)
+{
+	t->h = h;
+	t->len = (uint16_t)(tl < PAYSET_TEXT_MAX ? tl : PAYSET_TEXT_MAX);
+	memcpy(t->text, text, t->len);
+	t->name[0] = '\0';
+}
+
+static void name_fill(ps_text_t *t, const char *name)
+{
+	size_t nl = strlen(name);
+	if (nl >= PAYSET_NAME_LEN)
+		nl = PAYSET_NAME_LEN - 1;
+	memcpy(t->name, name, nl);
+	t->name[nl] = '\0';
+}
+
+int payset_offer_text(payset_t *s, uint64_t h, const uint8_t *text, size_t tl, bool binary,
+		      const dns_name_t *name)
+{
+	if (tl < PAYSET_TEXT_MIN && !binary)
+		return 0;
+	if (!text_wanted(s->t, h, tl))
+		return 0;
+	if (!s->t && !(s->t = calloc(1, sizeof(*s->t))))
+		return -1;
+	ps_text_t t;
+	text_fill(&t, h, text, tl);
+	if (name) {
+		char buf[DNS_NAME_STRLEN];
+		dns_name_to_str(name, buf, sizeof(buf));
+		name_fill(&t, buf);
+	}
+	best_offer(s->t, &t);
+	if (payset_find(s, h))
+		text_offer(s->t, &t);
+	return 0;
+}
+
+int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
+	       const char *name)
+{
+	bool want;
+	ps_ent_t *e = payset_lookup(s, ent->h, ent->len, &want);
+	int r = 0;
+	if (!e && want) {
+		if (payset_insert(s, ent) < 0)
+			return -1;
+		r = payset_find(s, ent->h) ? 1 : 0;
+	}
+	if (tl < PAYSET_TEXT_MIN || !text_wanted(s->t, ent->h, tl))
+		return r;
+	if (!s->t && !(s->t = calloc(1, sizeof(*s->t))))
+		return -1;
+	ps_text_t t;
+	text_fill(&t, ent->h, text, tl);
+	if (name)
+		name_fill(&t, name);
+	best_offer(s->t, &t);
+	if (payset_find(s, ent->h))
+		text_offer(s->t, &t);
+	return r;
 }
 
 static void add_queries(void *d, const void *s)

@@ -22,9 +22,11 @@
  * (entries are looked up by binary search, not in a hash table).
  *
  * A few payload texts ride along for the report (the PAYSET_NTEXT
- * smallest hashes: the sample of what was sent, and the text that the
+ * smallest hashes among payloads of PAYSET_TEXT_MIN characters or more, or
+ * with binary octets: the sample of what was sent, and the text that the
  * compressed-size estimate reads), and the longest payload (the decoded
- * sample), chosen by length and then by hash, so also order-free.
+ * sample), chosen by length and then by hash; for one hash, the smallest
+ * query name.  So these are order-free too.
  */
 #ifndef DNSTS_PAYSET_H
 #define DNSTS_PAYSET_H
@@ -33,13 +35,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns_wire.h"
 #include "feature.h"
 #include "kmv.h"
 
 #define PAYSET_K 256
-#define PAYSET_NTEXT 4
+#define PAYSET_NTEXT 8
 #define PAYSET_TEXT_MAX 255
 #define PAYSET_NAME_LEN 200
+#define PAYSET_TEXT_MIN 8
 
 enum payset_flag {
 	PS_F_UNLIKE = 1u << 0,  /* unlike >= 0.5: not a hostname */
@@ -101,12 +105,26 @@ void payset_clear(payset_t *s);   /* frees the entries; back to empty */
 uint64_t payset_hash(const uint8_t *text, size_t len);
 
 /*
- * Add one query's payload: ent (h, len, nlabels, flags, enc, entropy,
- * unlike, prefix; queries is ignored), its text and the query name in
- * presentation form (NULL: none).  Returns 1 when the payload is new to
- * the kept set, 0 when it was there already or hashes above the kept
- * ones, -1 on allocation failure (the payload is then not kept).
+ * Adding a payload is three steps, so that its features are computed only
+ * when it is new:
+ *   payset_lookup   counts the query; returns the kept entry of hash h
+ *                   (a repeat: nothing more to do but payset_offer_text),
+ *                   or NULL, with *want true when a new entry would be kept
+ *                   (compute the features, then payset_insert);
+ *   payset_insert   the new entry (ent->queries is ignored);
+ *   payset_offer_text  the text and query name, for every query (cheap
+ *                   unless the text is a sample candidate).
+ * payset_insert and payset_offer_text return 0, or -1 on allocation
+ * failure (the payload is then not kept).
  */
+ps_ent_t *payset_lookup(payset_t *s, uint64_t h, uint8_t len, bool *want);
+int payset_insert(payset_t *s, const ps_ent_t *ent);
+int payset_offer_text(payset_t *s, uint64_t h, const uint8_t *text, size_t tl, bool binary,
+		      const dns_name_t *name);
+
+/* The three steps at once (tests): name in presentation form or NULL.
+ * Returns 1 when the payload is new to the kept set, 0 otherwise, -1 on
+ * allocation failure. */
 int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
 	       const char *name);
 
@@ -129,24 +147,12 @@ static inline const ps_ent_t *payset_at(const payset_t *s, uint32_t i)
 	return kmv_at(&s->set, i);
 }
 
-/* Count one more query of a payload already kept (payset_find). */
-static inline void payset_repeat(payset_t *s, ps_ent_t *e)
-{
-	s->seen++;
-	e->queries++;
-}
-
 /* More distinct payloads seen than kept? */
 static inline bool payset_saturated(const payset_t *s)
 {
 	return s->set.dropped;
 }
 
-/* Would a new payload of hash h be dropped (above a full set)? */
-static inline bool payset_rejects(const payset_t *s, uint64_t h)
-{
-	return s->set.n >= s->set.k && h > kmv_hash_at(&s->set, s->set.n - 1);
-}
 
 double payset_distinct(const payset_t *s);
 void payset_summary(const payset_t *s, ps_sum_t *out);

@@ -62,13 +62,15 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 {
 	int ret = 0;
 	memset(o, 0, sizeof(*o));
-	double uniq = agg_unique(g);
-	double nu = g->uniq ? (double)g->uniq : 1;
-	double avg_len = g->uniq ? (double)g->uniq_chars / nu : 0;
-	double unlike = g->uniq ? g->sum_unlike / nu : 0;
-	double entropy = g->uniq ? g->sum_entropy / nu : 0;
+	ps_sum_t ps;
+	agg_payloads(g, &ps);
+	double uniq = ps.distinct;
+	double nu = uniq > 0 ? uniq : 1;
+	double avg_len = uniq > 0 ? ps.chars / nu : 0;
+	double unlike = uniq > 0 ? ps.unlike_sum / nu : 0;
+	double entropy = uniq > 0 ? ps.entropy_sum / nu : 0;
 	double share;
-	uint32_t enc = agg_encoding(g, &share);
+	uint32_t enc = agg_encoding(g, &ps, &share);
 	double ratio = agg_compress_ratio(g);
 	double bits = enc ? features_enc_bits(enc) : 8.0 * ratio;
 	double q = g->queries ? (double)g->queries : 1;
@@ -77,14 +79,18 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	double data_share = (double)data_q / q;
 	double nx = g->responses ? (double)g->rcode[AR_NXDOMAIN] / g->responses : 0;
 	double span = g->last_ns > g->first_ns ? (double)(g->last_ns - g->first_ns) / 1e9 : 0;
-	double mixed = g->uniq ? (double)g->n_mixed / nu : 0;
+	double mixed = uniq > 0 ? ps.n_mixed / nu : 0;
 	double base_mixed = g->queries ? (double)g->n_base_mixed / q : 0;
-	double resp_ent = g->resp_entropy_n ? g->resp_entropy_sum / g->resp_entropy_n : 0;
+	double resp_ent = g->resp_entropy_n ? (double)g->resp_entropy_sum /
+					      (AGG_ENTROPY_UNIT * (double)g->resp_entropy_n) : 0;
+	double ans_n, ans_bytes, ans_decoded;
+	agg_answers(g, &ans_n, &ans_bytes, &ans_decoded);
+	uint64_t max_len = g->d ? g->d->ps.max_len : 0;
 
 	o->unique = uniq;
 	o->encoding = enc;
-	o->bytes_out = (uint64_t)((double)g->uniq_chars * bits / 8.0) + g->q_answer_bytes;
-	o->bytes_in = g->resp_decoded_bytes + g->resp_addr_bytes;
+	o->bytes_out = (uint64_t)llround(ps.chars * bits / 8.0) + g->q_answer_bytes;
+	o->bytes_in = (uint64_t)llround(ans_decoded) + g->resp_addr_bytes;
 
 	/* payload family */
 	double lenf = clamp01((avg_len - 6.0) / 18.0);
@@ -98,15 +104,15 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	double s_payload = 45.0 * E;
 
 	/* volume family: decoded bytes of unique payloads */
-	double out_b = (double)g->uniq_chars * bits / 8.0;
+	double out_b = ps.chars * bits / 8.0;
 	double V = out_b > 64 ? clamp01(log2(out_b / 64.0) / 6.0) : 0;
 	double s_volume = 30.0 * V * clamp01(E / 0.4);
 
 	/* record types */
-	double s_records = 10.0 * data_share * clamp01(E / 0.3 + (g->resp_uniq_bytes > 256));
+	double s_records = 10.0 * data_share * clamp01(E / 0.3 + (ans_bytes > 256));
 
 	/* answers: unique data coming back */
-	double in_b = (double)g->resp_decoded_bytes;
+	double in_b = ans_decoded;
 	double A = in_b > 128 ? clamp01(log2(in_b / 128.0) / 6.0) : 0;
 	A *= clamp01((resp_ent - 2.5) / 2.5);
 	double s_answers = 15.0 * A * clamp01(E / 0.3 + data_share);
@@ -117,12 +123,12 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	if (uniq < 5 && g->q_answers == 0)
 		score *= uniq / 5.0;
 	/* many clients, each with little: a service, not a tunnel */
-	if (g->nclients >= 20) {
+	if (g->nclients >= 20 && g->payload_queries) {
 		uint64_t maxc = 0;
 		for (uint32_t i = 0; i < g->nclients; i++)
-			if (g->clients[i].uniq > maxc)
-				maxc = g->clients[i].uniq;
-		if ((double)maxc < 0.2 * nu)
+			if (g->clients[i].payload_queries > maxc)
+				maxc = g->clients[i].payload_queries;
+		if ((double)maxc < 0.2 * (double)g->payload_queries)
 			score *= 0.6;
 	}
 
@@ -152,7 +158,7 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	char hb[32], hb2[32];
 	const char *ename = enc ? features_enc_name(enc) : NULL;
 	uint32_t nclients = g->nclients + (uint32_t)(g->clients_dropped ? 1 : 0);
-	if (g->uniq) {
+	if (uniq > 0) {
 		human((double)o->bytes_out, hb, sizeof(hb));
 		if (ename)
 			ret |= add_reason(o, "%.0f unique %.0f-character %s payloads under %s from %u client%s (%s decoded)",
@@ -166,8 +172,8 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		if (mixed >= 0.5 && base_mixed < 0.2)
 			ret |= add_reason(o, "%.0f%% of payloads mix upper and lower case while the domain itself does not (base64, not 0x20 randomisation)",
 					  mixed * 100);
-		if (g->max_len >= 50)
-			ret |= add_reason(o, "payloads up to %llu characters long", (unsigned long long)g->max_len);
+		if (max_len >= 50)
+			ret |= add_reason(o, "payloads up to %llu characters long", (unsigned long long)max_len);
 	}
 	if (data_share >= 0.3) {
 		char mix[128] = "";
@@ -179,8 +185,8 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 						       (unsigned long long)g->qtype[idx[i]], agg_qt_name(idx[i]));
 		ret |= add_reason(o, "%.0f%% of queries ask for data records (%s)", data_share * 100, mix);
 	}
-	if (g->resp_uniq_bytes >= 256) {
-		human((double)g->resp_uniq_bytes, hb2, sizeof(hb2));
+	if (ans_bytes >= 256) {
+		human(ans_bytes, hb2, sizeof(hb2));
 		ret |= add_reason(o, "%s of record data returned in %llu answers (entropy %.1f bits per byte)",
 				  hb2, (unsigned long long)g->resp_data, resp_ent);
 	}
@@ -206,20 +212,20 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	feat(o, "queries", (double)g->queries);
 	feat(o, "unique_payloads", uniq);
 	feat(o, "avg_payload_len", avg_len);
-	feat(o, "max_payload_len", (double)g->max_len);
-	feat(o, "avg_labels", g->uniq ? (double)g->sum_labels / nu : 0);
+	feat(o, "max_payload_len", (double)max_len);
+	feat(o, "avg_labels", uniq > 0 ? ps.labels / nu : 0);
 	feat(o, "entropy", entropy);
 	feat(o, "unlike_hostname", unlike);
 	feat(o, "encoding_share", share);
 	feat(o, "mixed_case_share", mixed);
 	feat(o, "case_randomised_share", base_mixed);
 	feat(o, "compress_ratio", ratio);
-	feat(o, "info_bytes_out", (double)g->uniq_chars * ratio);
+	feat(o, "info_bytes_out", ps.chars * ratio);
 	feat(o, "data_qtype_share", data_share);
 	feat(o, "nxdomain_share", nx);
-	feat(o, "resp_data_bytes", (double)g->resp_uniq_bytes);
+	feat(o, "resp_data_bytes", ans_bytes);
 	feat(o, "resp_entropy", resp_ent);
-	feat(o, "seq_share", g->uniq ? (double)g->n_seq / nu : 0);
+	feat(o, "seq_share", uniq > 0 ? ps.n_seq / nu : 0);
 	feat(o, "time_span_s", span);
 	feat(o, "rate_qps", span > 0 ? q / span : q);
 	feat(o, "clients", (double)nclients);
@@ -229,8 +235,10 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	feat(o, "score_answers", s_answers);
 
 	/* decoded sample */
-	if (g->d && g->d->best_len && enc) {
-		int n = features_decode(enc, g->d->best, g->d->best_len, o->decoded, sizeof(o->decoded));
+	size_t best_len = 0;
+	const uint8_t *best = agg_best(g, &best_len);
+	if (best && enc) {
+		int n = features_decode(enc, best, best_len, o->decoded, sizeof(o->decoded));
 		if (n > 0) {
 			o->decoded_len = (size_t)n;
 			o->decoded_encoding = features_enc_name(enc);
