@@ -599,15 +599,21 @@ uint32_t agg_encoding(const agg_t *g, const ps_sum_t *sum, double *share)
 
 double agg_suspicion(const agg_t *g)
 {
+	/* the kept payloads' characters, weighted by how unlike host names
+	 * they are, plus the kept answers' bytes: one pass, no allocation (the
+	 * eviction sweep reads every record) */
 	if (!g->d)
 		return 0;
-	ps_sum_t s;
-	payset_summary(&g->d->ps, &s);
-	double ad, ab, adec;
-	agg_answers(g, &ad, &ab, &adec);
-	if (!(s.distinct > 0))
-		return ab * 0.5;
-	return s.chars * (0.2 + s.unlike_sum / s.distinct) + ab * 0.5;
+	double v = 0;
+	const payset_t *ps = &g->d->ps;
+	for (uint32_t i = 0; i < payset_n(ps); i++) {
+		const ps_ent_t *e = payset_at(ps, i);
+		v += e->len * (0.2 + e->unlike);
+	}
+	const kmv_t *rs = &g->d->rs;
+	for (uint32_t i = 0; i < rs->n; i++)
+		v += 0.5 * ((const agg_rent_t *)kmv_at(rs, i))->data_bytes;
+	return v;
 }
 
 static int cmp_client(const void *a, const void *b)

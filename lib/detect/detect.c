@@ -67,6 +67,7 @@
 /* A zone below a registered domain needs this many distinct payloads to
  * stand as its own (see fold_small_zones). */
 #define DET_ZONE_MIN 3
+#define DET_ZONE_SHARE 20
 /* Detail records from the first message while fewer than this many exist. */
 #define DET_EAGER_DOMAINS 1000
 /* Distinct payloads (bits of a payload set) that earn a record. */
@@ -93,6 +94,7 @@ typedef struct dom {
 	bool prefix_mode;
 	uint8_t zone_labels;       /* labels of the key left of the registered domain */
 	uint64_t parent_h;         /* keyed hash of the registered domain's key */
+	bool fold;                 /* fold_small_zones: goes back to the parent */
 	uint32_t idx;              /* chunk * DOM_CHUNK + position (kept when freed) */
 	char key_inline[DOM_KEY_INLINE]; /* lowercase base key, NUL-terminated */
 	agg_t g;
@@ -1381,15 +1383,33 @@ fail:
  * A zone one label below a registered domain (see classify) that shows
  * fewer than DET_ZONE_MIN distinct payloads was one of many data chunks or
  * host names that happened to read like a zone label: its counts go back
- * to the registered domain.  Decided on the final counts, so the same
- * whatever the order of the messages; merging is exact.
+ * to the registered domain; so do the counts of a zone whose registered
+ * domain carries DET_ZONE_SHARE times more distinct payloads itself (a
+ * short data chunk such as "e" in <hex>.<hex>.e.example.com).  Decided on
+ * the final counts, so the same whatever the order of the messages;
+ * merging is exact.
  */
 static void fold_small_zones(detector_t *d)
 {
-	bool any = false;
+	/* decide on the counts before any folding, then fold */
 	dom_t *e;
+	size_t nfold = 0;
 	FOR_EACH_DOM(d, e) {
-		if (!e->zone_labels || e->allow_reason || agg_unique(&e->g) >= DET_ZONE_MIN)
+		e->fold = false;
+		if (!e->zone_labels || e->allow_reason)
+			continue;
+		double u = agg_unique(&e->g);
+		const dom_t *p = lookup(d, e->parent_h, NULL, 0);
+		double pu = p ? agg_unique(&p->g) : 0;
+		if (u < DET_ZONE_MIN || u * DET_ZONE_SHARE < pu) {
+			e->fold = true;
+			nfold++;
+		}
+	}
+	if (!nfold)
+		return;
+	FOR_EACH_DOM(d, e) {
+		if (!e->fold)
 			continue;
 		const char *pk = key_parent(dom_key(e), e->zone_labels);
 		char key[DNS_NAME_STRLEN];
@@ -1404,19 +1424,21 @@ static void fold_small_zones(detector_t *d)
 		agg_merge(&p->g, &e->g, 0, d->max_clients);
 		d->bytes += agg_bytes(&p->g) - b0;
 		dom_release(d, e);
-		any = true;
 	}
-	if (any) {
-		/* name cache entries may point at the records that went */
-		d->gen++;
-		if (!d->gen)
-			d->gen = 1;
-	}
+	/* name cache entries may point at the records that went */
+	d->gen++;
+	if (!d->gen)
+		d->gen = 1;
 }
 
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
 	fold_small_zones(d);
+	/* Beyond DET_EAGER_DOMAINS keys, which domains were given a record
+	 * from their first message depends on the order they came in; only
+	 * those that showed data by themselves are listed then, which does
+	 * not. */
+	bool crowded = d->inexact || d->kn > d->eager;
 	*out = NULL;
 	*n = 0;
 	size_t cap = 16, cnt = 0;
@@ -1426,6 +1448,9 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	dom_t *e;
 	FOR_EACH_DOM(d, e) {
 		score_out_t so;
+		if (crowded && !e->g.earned && !e->allow_reason &&
+		    agg_unique(&e->g) < DET_PROMOTE_DISTINCT)
+			continue;
 		/* the score first, without sentences: most domains stop here */
 		uint64_t raw = 0;
 		score_domain_quick(&e->g, 0, &so);
