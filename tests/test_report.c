@@ -137,43 +137,68 @@ END_TEST
 
 /* ---- risk score ------------------------------------------------------ */
 
+static int risk(double score, const char *conf, uint64_t bytes, double span, size_t ncl,
+		const char *tool)
+{
+	report_risk_in_t in = {score, conf, bytes, span, ncl, tool};
+	return report_risk_score(&in);
+}
+
 START_TEST(risk_baseline_and_edges)
 {
-	/* the baseline: confirmed, one client, typical volume, no tool */
-	ck_assert_int_eq(report_risk_score(80, 0, 1, NULL), 56);
-	ck_assert_int_eq(report_risk_score(100, 0, 1, NULL), 56);
-	ck_assert_int_eq(report_risk_score(95, 102400, 1, NULL), 56);
-	ck_assert_int_eq(report_risk_score(95, 102400, 0, NULL), 56);
-	ck_assert_int_eq(report_risk_score(95, 102400, 1, ""), 56);
-	/* volume: 1 MiB = 10.24 x typical: 70 + 8.08 -> 62.47 -> 62 */
-	ck_assert_int_eq(report_risk_score(90, 1048576, 1, NULL), 62);
-	/* 1000 x typical: +24 -> 94 x 0.8 = 75.2 */
-	ck_assert_int_eq(report_risk_score(90, 102400000ull, 1, NULL), 75);
-	/* volume is capped at +24 */
-	ck_assert_int_eq(report_risk_score(90, UINT64_MAX, 1, NULL), 75);
-	/* clients: 2 -> +7.5 (62), 4 -> +15 (68), capped */
-	ck_assert_int_eq(report_risk_score(90, 0, 2, NULL), 62);
-	ck_assert_int_eq(report_risk_score(90, 0, 4, NULL), 68);
-	ck_assert_int_eq(report_risk_score(90, 0, 100000, NULL), 68);
-	/* a recognised tool: +15 */
-	ck_assert_int_eq(report_risk_score(90, 0, 1, "iodine"), 68);
-	/* everything at once clamps to 99 (124 x 0.8 = 99.2) */
-	ck_assert_int_eq(report_risk_score(100, UINT64_MAX, 1000, "dnscat2"), 99);
-	/* low confidence lowers it: score 60 -> 42, 40 -> 28 */
-	ck_assert_int_eq(report_risk_score(60, 0, 1, NULL), 42);
-	ck_assert_int_eq(report_risk_score(40, 0, 1, NULL), 28);
+	/* the baseline: confirmed, high confidence, one client, 10 KiB within a
+	 * minute, no tool: (64 + 6) x 80 / 100 = 56 */
+	ck_assert_int_eq(risk(80, "high", 10240, 60, 1, NULL), 56);
+	ck_assert_int_eq(risk(100, "high", 10240, 0, 1, NULL), 56);
+	ck_assert_int_eq(risk(95, "high", 10240, 30, 0, ""), 56);
+	/* nothing moved: 64 x 0.8 = 51.2 */
+	ck_assert_int_eq(risk(95, "high", 0, 0, 1, NULL), 51);
+	ck_assert_int_eq(risk(95, "high", 1024, 0, 1, NULL), 51);
+	/* volume: 100 KiB -> +12 (60.8 -> 61); capped at +24 (70.4 -> 70) */
+	ck_assert_int_eq(risk(90, "high", 102400, 0, 1, NULL), 61);
+	ck_assert_int_eq(risk(90, "high", UINT64_MAX, 0, 1, NULL), 70);
+	/* duration: 16 minutes -> +8 (57.6 -> 58); capped at +12 (60.8 -> 61) */
+	ck_assert_int_eq(risk(90, "high", 0, 960, 1, NULL), 58);
+	ck_assert_int_eq(risk(90, "high", 0, 86400 * 30, 1, NULL), 61);
+	/* clients: 2 -> +6 (56), 4 or more -> +12 (60.8 -> 61) */
+	ck_assert_int_eq(risk(90, "high", 0, 0, 2, NULL), 56);
+	ck_assert_int_eq(risk(90, "high", 0, 0, 4, NULL), 61);
+	ck_assert_int_eq(risk(90, "high", 0, 0, 100000, NULL), 61);
+	/* a recognised tool: +8 -> a handshake of a known tool is 57.6 -> 58 */
+	ck_assert_int_eq(risk(95, "high", 204, 1, 1, "dnscat2"), 58);
+	/* a 384 KB session of ten minutes, tool named, outranks the handshake:
+	 * 64 + 15.45 + 6.64 + 8 = 94.1 x 0.8 = 75.3 */
+	ck_assert_int_eq(risk(95, "high", 384000, 600, 1, "dns2tcp"), 75);
+	/* everything at once: 120 x 0.8 = 96 */
+	ck_assert_int_eq(risk(100, "high", UINT64_MAX, 1e9, 1000, "dnscat2"), 96);
+	/* lower confidence lowers it: medium x 0.9, low x 0.75 */
+	ck_assert_int_eq(risk(80, "medium", 10240, 0, 1, NULL), 50);
+	ck_assert_int_eq(risk(60, "low", 10240, 0, 1, NULL), 32);
+	ck_assert_int_eq(risk(60, NULL, 10240, 0, 1, NULL), 32);
 	/* and the floor is 1 */
-	ck_assert_int_eq(report_risk_score(0, 0, 1, NULL), 1);
-	ck_assert_int_eq(report_risk_score(-5, 0, 1, NULL), 1);
-	ck_assert_int_eq(report_risk_score(NAN, UINT64_MAX, 9, "x"), 1);
-	ck_assert_int_eq(report_risk_score(1, 0, 1, NULL), 1);
+	ck_assert_int_eq(risk(0, "high", 0, 0, 1, NULL), 1);
+	ck_assert_int_eq(risk(-5, "high", 0, 0, 1, NULL), 1);
+	ck_assert_int_eq(risk(NAN, "high", UINT64_MAX, 1e9, 9, "x"), 1);
+	ck_assert_int_eq(risk(1, "low", 0, 0, 1, NULL), 1);
 	/* monotonic in each input */
 	int prev = 0;
-	for (int s = 0; s <= 100; s++) {
-		int r = report_risk_score(s, 5000000, 3, NULL);
+	for (int sc = 0; sc <= 100; sc++) {
+		int r = risk(sc, "high", 5000000, 100, 3, NULL);
 		ck_assert_int_ge(r, prev);
 		ck_assert_int_ge(r, 1);
 		ck_assert_int_le(r, 99);
+		prev = r;
+	}
+	prev = 0;
+	for (uint64_t b = 1; b < (1ull << 40); b *= 3) {
+		int r = risk(90, "medium", b, 100, 1, NULL);
+		ck_assert_int_ge(r, prev);
+		prev = r;
+	}
+	prev = 0;
+	for (double t = 1; t < 1e8; t *= 2) {
+		int r = risk(90, "low", 0, t, 1, NULL);
+		ck_assert_int_ge(r, prev);
 		prev = r;
 	}
 }
@@ -313,9 +338,11 @@ START_TEST(prepare_selects_and_sorts)
 	ck_assert_str_eq(fs[2]->domain, "a.example.com"); /* ties by domain */
 	ck_assert_str_eq(fs[3]->domain, "b.example.com");
 	ck_assert_str_eq(fs[4]->domain, "low.example.org");
-	/* z: 2 clients, tool, 80000 bytes (< typical): 70 + 7.5 + 15 = 92.5 x 0.8 */
-	ck_assert_int_eq(c.f.risk_score, 74);
-	ck_assert_int_eq(a.f.risk_score, 49); /* 70 x 70 / 100 */
+	/* z: high, 80000 bytes (+11.36), 90 s (+1.17), 2 clients (+6), tool
+	 * (+8): 90.53 x 0.8 = 72.4 */
+	ck_assert_int_eq(c.f.risk_score, 72);
+	/* a: medium, score 70: 76.53 x 70 x 0.9 / 100 = 48.2 */
+	ck_assert_int_eq(a.f.risk_score, 48);
 	ck_assert(report_is_reported(&c.f, 60));
 	ck_assert(!report_is_reported(&d.f, 60));
 	ck_assert(!report_is_reported(&e.f, 60));
@@ -404,7 +431,7 @@ START_TEST(json_document_keys)
 			 "cdn-update.net");
 	ck_assert_int_eq(json_integer_value(json_object_get(f, "score")), 97);
 	/* 2 clients, tool, 80000 bytes: (70 + 7.5 + 15) x 80 / 100 = 74 */
-	ck_assert_int_eq(json_integer_value(json_object_get(f, "risk_score")), 74);
+	ck_assert_int_eq(json_integer_value(json_object_get(f, "risk_score")), 72);
 	ck_assert_str_eq(json_string_value(json_object_get(f, "confidence")), "high");
 	ck_assert_str_eq(json_string_value(json_object_get(f, "tool")), "iodine");
 	ck_assert_str_eq(json_string_value(json_object_get(f, "kill_chain")),
@@ -461,7 +488,12 @@ START_TEST(json_document_keys)
 	const char *q0 = json_string_value(json_object_get(json_array_get(mi, 0), "text"));
 	const char *q1 = json_string_value(json_object_get(json_array_get(mi, 1), "text"));
 	ck_assert_ptr_nonnull(strstr(q0, "x.evil.example"));
-	ck_assert_ptr_nonnull(strstr(q1, "no other suspicious domain"));
+	ck_assert_ptr_nonnull(strstr(q1, "no other domain it queried"));
+	/* high confidence: quarantine now; the tool's traces and Sysmon */
+	ck_assert_ptr_nonnull(strstr(q0, "Quarantine host 10.0.0.10"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(mi, 0), "urgency")),
+			 "now");
+	ck_assert_ptr_nonnull(strstr(q0, "Sysmon event 22"));
 	ck_assert_ptr_nonnull(
 		strstr(json_string_value(json_object_get(json_array_get(mi, 2), "text")), "--rpz"));
 	ck_assert_ptr_nonnull(
@@ -480,6 +512,12 @@ START_TEST(json_document_keys)
 	ck_assert(has_string(hints, "CDN"));
 	ck_assert(has_string(hints, "NSEC3"));
 	ck_assert(has_string(hints, "elemetry"));
+	/* below high confidence: investigate the host before quarantining it */
+	json_t *gm = json_array_get(json_object_get(g, "mitigations"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(gm, "action")), "quarantine");
+	ck_assert_str_eq(json_string_value(json_object_get(gm, "urgency")), "investigate_first");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(gm, "text")),
+				     "Investigate host"));
 	json_decref(doc);
 	free(text);
 }

@@ -84,6 +84,47 @@ START_TEST(base32_txt_tunnel)
 }
 END_TEST
 
+START_TEST(other_suspicious_domains)
+{
+	/* host .7 tunnels through two domains, host .8 through one of them */
+	detector_t *d = mkdet();
+	ip_addr_t c7 = tb_ip4(10, 0, 0, 7), c8 = tb_ip4(10, 0, 0, 8), srv = tb_ip4(10, 0, 0, 1);
+	uint32_t seed = 5;
+	for (int i = 0; i < 120; i++) {
+		char a[64], name[256];
+		tb_randb32(a, 56, &seed);
+		snprintf(name, sizeof(name), "%s.one-exfil.example", a);
+		tb_exchange(d, i % 2 ? &c7 : &c8, &srv, (uint64_t)i * 1000000ull, name, 16, 0, 0,
+			    NULL, 0);
+		tb_randb32(a, 56, &seed);
+		snprintf(name, sizeof(name), "%s.two-exfil.example", a);
+		tb_exchange(d, &c7, &srv, (uint64_t)i * 1000000ull, name, 16, 0, 0, NULL, 0);
+	}
+	finding_t **fs;
+	size_t n;
+	ck_assert_int_eq(detector_findings(d, DNSTS_DEFAULT_MIN_SCORE, false, &fs, &n), 0);
+	const finding_t *one = tb_find(fs, n, "one-exfil.example");
+	const finding_t *two = tb_find(fs, n, "two-exfil.example");
+	ck_assert_ptr_nonnull(one);
+	ck_assert_ptr_nonnull(two);
+	ck_assert_uint_eq(one->nclients, 2);
+	for (size_t i = 0; i < one->nclients; i++) {
+		const finding_client_t *c = &one->clients[i];
+		if (!ip_addr_cmp(&c->ip, &c7)) {
+			ck_assert_uint_eq(c->nother, 1);
+			ck_assert_str_eq(c->other_suspicious[0], "two-exfil.example");
+		} else {
+			ck_assert_uint_eq(c->nother, 0);
+		}
+	}
+	ck_assert_uint_eq(two->nclients, 1);
+	ck_assert_uint_eq(two->clients[0].nother, 1);
+	ck_assert_str_eq(two->clients[0].other_suspicious[0], "one-exfil.example");
+	findings_free(fs, n);
+	detector_free(d);
+}
+END_TEST
+
 START_TEST(benign_shapes_stay_low)
 {
 	detector_t *d = mkdet();
@@ -237,6 +278,7 @@ static Suite *score_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, low_and_slow_hex);
 	tcase_add_test(tc, base32_txt_tunnel);
+	tcase_add_test(tc, other_suspicious_domains);
 	tcase_add_test(tc, benign_shapes_stay_low);
 	tcase_add_test(tc, merge_equals_single);
 	tcase_add_test(tc, bounded_domains);

@@ -67,6 +67,10 @@
 /* A zone below a registered domain needs this many distinct payloads to
  * stand as its own (see fold_small_zones). */
 #define DET_ZONE_MIN 3
+/* A client's other domains that score this much are named in its
+ * other_suspicious list (at most DET_MAX_OTHER of them). */
+#define DET_SUSPICIOUS 40.0
+#define DET_MAX_OTHER 8
 #define DET_ZONE_SHARE 20
 /* Detail records from the first message while fewer than this many exist. */
 #define DET_EAGER_DOMAINS 1000
@@ -1431,9 +1435,78 @@ static void fold_small_zones(detector_t *d)
 		d->gen = 1;
 }
 
+/* A client seen under a domain that scores as suspicious. */
+typedef struct sus {
+	ip_addr_t ip;
+	double score;
+	const dom_t *e;
+} sus_t;
+
+static int cmp_sus(const void *a, const void *b)
+{
+	const sus_t *x = a, *y = b;
+	int c = ip_addr_cmp(&x->ip, &y->ip);
+	if (c)
+		return c;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return strcmp(dom_key(x->e), dom_key(y->e));
+}
+
+/* Record e's clients when it scores DET_SUSPICIOUS or more; -1: no memory. */
+static int sus_add(sus_t **v, size_t *n, size_t *cap, const dom_t *e, double score)
+{
+	for (uint32_t i = 0; i < e->g.nclients; i++) {
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			sus_t *p = realloc(*v, nc * sizeof(*p));
+			if (!p)
+				return -1;
+			*v = p;
+			*cap = nc;
+		}
+		(*v)[(*n)++] = (sus_t){e->g.clients[i].ip, score, e};
+	}
+	return 0;
+}
+
+/* Each client of finding f (made from record e): the other domains it
+ * queried that score as suspicious, highest first (at most DET_MAX_OTHER). */
+static int attach_other(finding_t *f, const dom_t *e, const sus_t *v, size_t n)
+{
+	for (size_t i = 0; i < f->nclients; i++) {
+		finding_client_t *c = &f->clients[i];
+		sus_t key = {c->ip, INFINITY, NULL};
+		/* the first entry of this address: a lower bound by address alone */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ip_addr_cmp(&v[mid].ip, &key.ip) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < n && !ip_addr_cmp(&v[k].ip, &c->ip); k++) {
+			if (v[k].e == e || c->nother >= DET_MAX_OTHER)
+				continue;
+			if (!c->other_suspicious &&
+			    !(c->other_suspicious = calloc(DET_MAX_OTHER, sizeof(char *))))
+				return -1;
+			char *name = strdup(dom_key(v[k].e));
+			if (!name)
+				return -1;
+			c->other_suspicious[c->nother++] = name;
+		}
+	}
+	return 0;
+}
+
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
 	fold_small_zones(d);
+	sus_t *sus = NULL;
+	size_t nsus = 0, csus = 0;
+	const dom_t **made = NULL;
 	/* Beyond DET_EAGER_DOMAINS keys, which domains were given a record
 	 * from their first message depends on the order they came in; only
 	 * those that showed data by themselves are listed then, which does
@@ -1461,6 +1534,8 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		}
 		if (e->allow_reason)
 			so.score = 0;
+		else if (so.score >= DET_SUSPICIOUS && sus_add(&sus, &nsus, &csus, e, so.score) < 0)
+			goto nomem;
 		if (!(all || (!e->allow_reason && so.score >= min_score)))
 			continue;
 		score_domain(&e->g, dom_key(e), raw, &so);
@@ -1473,28 +1548,43 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			score_out_clear(&so);
 			continue;
 		}
-		if (cnt == cap) {
-			finding_t **p = realloc(fs, cap * 2 * sizeof(*fs));
-			if (!p) {
+		if (cnt == cap || !made) {
+			size_t nc = cnt == cap ? cap * 2 : cap;
+			finding_t **p = realloc(fs, nc * sizeof(*fs));
+			const dom_t **q = p ? realloc(made, nc * sizeof(*made)) : NULL;
+			if (p)
+				fs = p;
+			if (!q) {
 				score_out_clear(&so);
-				findings_free(fs, cnt);
-				return DNSTS_ENOMEM;
+				goto nomem;
 			}
-			fs = p;
-			cap *= 2;
+			made = q;
+			cap = nc;
 		}
 		finding_t *f = make_finding(d, e, &so);
 		score_out_clear(&so);
-		if (!f) {
-			findings_free(fs, cnt);
-			return DNSTS_ENOMEM;
-		}
+		if (!f)
+			goto nomem;
+		made[cnt] = e;
 		fs[cnt++] = f;
 	}
+	/* what else each client queried that scores as suspicious */
+	if (nsus)
+		qsort(sus, nsus, sizeof(*sus), cmp_sus);
+	for (size_t i = 0; i < cnt && nsus; i++)
+		if (attach_other(fs[i], made[i], sus, nsus) < 0)
+			goto nomem;
+	free(sus);
+	free(made);
 	qsort(fs, cnt, sizeof(*fs), cmp_findings);
 	*out = fs;
 	*n = cnt;
 	return DNSTS_OK;
+nomem:
+	free(sus);
+	free(made);
+	findings_free(fs, cnt);
+	return DNSTS_ENOMEM;
 }
 
 void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t *base_domains,

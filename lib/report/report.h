@@ -24,18 +24,29 @@
 #include "finding.h"
 
 /*
- * risk_score: Splunk ESCU style impact x confidence / 100, where
- *   confidence = 80 x min(1, score / 80)
- *   impact     = 70 + volume + clients + tool
- *     volume  = clamp(8 x log10(bytes moved / 100 KiB), 0, 24)
- *     clients = clamp(7.5 x log2(clients), 0, 15)
- *     tool    = 15 when the tool is recognised, else 0
- * rounded half away from zero, and clamped to 1..99.  A confirmed
- * (score >= 80) tunnel of one client that moved up to 100 KiB (a typical
- * session) with no tool named scores 70 x 80 / 100 = 56.
+ * risk_score: impact x confidence / 100, rounded half away from zero and
+ * kept within 1..99 (after Splunk ESCU's risk = impact x confidence), where
+ *   confidence = min(80, score) x weight, weight 1 (high), 0.9 (medium),
+ *                0.75 (low confidence)
+ *   impact     = 64 + volume + duration + clients + tool
+ *     volume   = clamp(6 x log10(bytes moved / 1 KiB), 0, 24)
+ *     duration = clamp(2 x log2(seconds between first and last seen / 60), 0, 12)
+ *     clients  = clamp(6 x log2(clients), 0, 12)
+ *     tool     = 8 when the tool is recognised, else 0
+ * A confirmed (score 80 or more, high confidence) tunnel of one client
+ * that moved 10 KiB within a minute with no tool named scores
+ * 70 x 80 / 100 = 56; a handshake of a recognised tool 58; a 384 KB
+ * session of ten minutes with its tool named 75.
  */
-#define REPORT_RISK_TYPICAL_BYTES 102400u
-int report_risk_score(double score, uint64_t bytes_moved, size_t nclients, const char *tool);
+typedef struct report_risk_in {
+	double score;              /* 0..100 */
+	const char *confidence;    /* "low" | "medium" | "high" (NULL: low) */
+	uint64_t bytes_moved;      /* bytes_out + bytes_in */
+	double span_s;             /* last_seen - first_seen */
+	size_t nclients;
+	const char *tool;          /* NULL or "": none */
+} report_risk_in_t;
+int report_risk_score(const report_risk_in_t *in);
 
 /* The one rule for "this finding is reported" (counted in the exit status,
  * written to the RPZ zone and the STIX bundle): score >= min_score and not

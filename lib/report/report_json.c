@@ -22,20 +22,25 @@
 
 /* ---- risk and selection ---------------------------------------------- */
 
-int report_risk_score(double score, uint64_t bytes_moved, size_t nclients, const char *tool)
+static double clampd(double x, double lo, double hi)
 {
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+int report_risk_score(const report_risk_in_t *in)
+{
+	double score = in->score;
 	if (!(score > 0)) /* also NaN */
 		score = 0;
-	double conf = score >= 80 ? 80 : score;
-	double vol = 0;
-	if (bytes_moved > REPORT_RISK_TYPICAL_BYTES)
-		vol = 8 * log10((double)bytes_moved / REPORT_RISK_TYPICAL_BYTES);
-	if (vol > 24)
-		vol = 24;
-	double cl = nclients > 1 ? 7.5 * log2((double)nclients) : 0;
-	if (cl > 15)
-		cl = 15;
-	double impact = 70 + vol + cl + (tool && *tool ? 15 : 0);
+	const char *c = in->confidence ? in->confidence : "low";
+	double weight = !strcmp(c, "high") ? 1.0 : !strcmp(c, "medium") ? 0.9 : 0.75;
+	double conf = (score >= 80 ? 80 : score) * weight;
+	double vol = in->bytes_moved > 1024
+			     ? clampd(6 * log10((double)in->bytes_moved / 1024.0), 0, 24)
+			     : 0;
+	double dur = in->span_s > 60 ? clampd(2 * log2(in->span_s / 60.0), 0, 12) : 0;
+	double cl = in->nclients > 1 ? clampd(6 * log2((double)in->nclients), 0, 12) : 0;
+	double impact = 64 + vol + dur + cl + (in->tool && *in->tool ? 8 : 0);
 	long r = lround(impact * conf / 100);
 	if (r < 1)
 		r = 1;
@@ -92,8 +97,16 @@ size_t report_prepare(finding_t **fs, size_t n, double min_score)
 			f->score = 0;
 		if (f->score > 100)
 			f->score = 100;
-		f->risk_score = report_risk_score(f->score, f->bytes_out + f->bytes_in,
-						  f->nclients, f->tool);
+		report_risk_in_t ri = {
+			.score = f->score,
+			.confidence = f->confidence,
+			.bytes_moved = f->bytes_out + f->bytes_in,
+			.span_s = f->last_ns > f->first_ns ? (double)(f->last_ns - f->first_ns) / 1e9
+							   : 0,
+			.nclients = f->nclients,
+			.tool = f->tool,
+		};
+		f->risk_score = report_risk_score(&ri);
 		if (report_is_reported(f, min_score))
 			nrep++;
 	}
@@ -346,6 +359,37 @@ static json_t *mitigation(const char *action, const char *target, const char *te
 	return o;
 }
 
+/* Where on a host each tool leaves traces (from the tools' documentation
+ * and source); NULL for an unknown tool. */
+static const char *tool_hint(const char *tool)
+{
+	static const struct {
+		const char *tool, *hint;
+	} h[] = {
+		{"iodine", "iodine runs as the iodine client process and brings up a tun "
+			   "interface (dns0 on Linux, a TAP adapter on Windows) with an address "
+			   "of the tunnel's network: look for both"},
+		{"dnscat2", "dnscat2 runs as the dnscat client binary or as the dnscat2.ps1 "
+			    "PowerShell script (PowerShell script block logging, event 4104, "
+			    "records the script)"},
+		{"dns2tcp", "dns2tcp runs as the dns2tcpc process, often with a ~/.dns2tcprc "
+			    "configuration naming the domain and a local port it listens on"},
+		{"dnsexfiltrator", "DNSExfiltrator runs as its .NET assembly or through "
+				   "Invoke-DNSExfiltrator in PowerShell (event 4104); the file it "
+				   "sent is named in its first query"},
+		{"cobaltstrike", "a Cobalt Strike DNS beacon lives in the memory of an "
+				 "injected process: scan process memory for the beacon and look "
+				 "for its DNS beacon configuration"},
+		{"sods", "sods runs as its sdt client process"},
+	};
+	if (!tool)
+		return NULL;
+	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+		if (!strcmp(h[i].tool, tool))
+			return h[i].hint;
+	return NULL;
+}
+
 /* Append s to a bounded buffer; stops (truncated) when full. */
 static void bappend(char *buf, size_t len, size_t *off, const char *s)
 {
@@ -360,19 +404,34 @@ static json_t *mitigations_json(const finding_t *f)
 	char text[2048], ip[64];
 	const char *dom = f->domain ? f->domain : "";
 	const char *reg = f->registered_domain ? f->registered_domain : dom;
+	bool high = f->confidence && !strcmp(f->confidence, "high");
+	const char *hint = tool_hint(f->tool);
 	for (size_t i = 0; i < f->nclients; i++) {
 		const finding_client_t *c = &f->clients[i];
 		ip_addr_str(&c->ip, ip, sizeof ip);
-		int n = snprintf(text, sizeof text,
-				 "Quarantine host %s and check it for other malicious activity (it "
-				 "sent %llu queries carrying about %llu bytes out and received about "
-				 "%llu bytes in through %s)",
-				 ip, (unsigned long long)c->queries, (unsigned long long)c->bytes_out,
-				 (unsigned long long)c->bytes_in, dom);
+		int n;
+		if (high)
+			n = snprintf(text, sizeof text,
+				     "Quarantine host %s and check it for other malicious activity (it "
+				     "sent %llu queries carrying about %llu bytes out and received "
+				     "about %llu bytes in through %s)",
+				     ip, (unsigned long long)c->queries,
+				     (unsigned long long)c->bytes_out,
+				     (unsigned long long)c->bytes_in, dom);
+		else
+			n = snprintf(text, sizeof text,
+				     "Investigate host %s first (confidence is %s): find the process "
+				     "that queried %s and, if it is a tunnel, quarantine the host and "
+				     "check it for other malicious activity (it sent %llu queries "
+				     "carrying about %llu bytes out and received about %llu bytes in)",
+				     ip, f->confidence ? f->confidence : "low", dom,
+				     (unsigned long long)c->queries,
+				     (unsigned long long)c->bytes_out,
+				     (unsigned long long)c->bytes_in);
 		size_t off = n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n;
 		if (c->nother) {
 			bappend(text, sizeof text, &off,
-				"; it also resolved other suspicious domains:");
+				"; it also queried other suspicious domains:");
 			for (size_t k = 0; k < c->nother; k++) {
 				bappend(text, sizeof text, &off, k ? ", " : " ");
 				bappend(text, sizeof text, &off,
@@ -380,9 +439,19 @@ static json_t *mitigations_json(const finding_t *f)
 			}
 		} else {
 			bappend(text, sizeof text, &off,
-				"; it resolved no other suspicious domain in these captures");
+				"; no other domain it queried in these captures scored as suspicious");
 		}
-		json_array_append_new(a, mitigation("quarantine", ip, text));
+		if (hint) {
+			bappend(text, sizeof text, &off, ". ");
+			bappend(text, sizeof text, &off, hint);
+		}
+		bappend(text, sizeof text, &off,
+			". On Windows, Sysmon event 22 (DNSEvent) whose QueryName ends in ");
+		bappend(text, sizeof text, &off, dom);
+		bappend(text, sizeof text, &off, " names the process");
+		json_t *m = mitigation("quarantine", ip, text);
+		json_object_set_new(m, "urgency", json_string(high ? "now" : "investigate_first"));
+		json_array_append_new(a, m);
 	}
 	if (f->nclients == 0) {
 		/* the queries were not captured (only responses, or one direction):
