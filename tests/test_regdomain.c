@@ -42,6 +42,12 @@ START_TEST(search_suffix)
 	/* a Windows resolver appended its search suffix */
 	expect(r, "abcdef0123.tunnel.example.com.corp.local", "example.com");
 	expect(r, "abcdef0123.c2-example.com.DCCORE200.LOCAL", "c2-example.com");
+	/* a label of data that reads like a TLD is not the end of a domain: the
+	 * label left of it is no host name ('=auth', a base32 chunk) */
+	expect(r, "aaaah7wqa.=auth.dk.tunnel.lab", "tunnel.lab");
+	expect(r, "oncaaaabba.=connect.dk.tunnel.lab", "tunnel.lab");
+	expect(r, "mfrgg4dfmzrw63lnn5yha4.com.evil.lab", "evil.lab");
+	expect(r, "x.0123456789abcdef.net.evil.lab", "evil.lab");
 	/* no inner TLD: the implicit '*' rule */
 	expect(r, "wpad.corp.local", "corp.local");
 	expect(r, "printer._ipp._tcp.local", "_tcp.local");

@@ -563,6 +563,36 @@ static unsigned reg_labels(const regdomain_t *r, const dns_name_t *n, unsigned f
 	return 0;
 }
 
+/* Can label i of n be the name of a registered domain found left of a
+ * search suffix: a host name label (letters, digits, inner hyphens, one
+ * case, at most four digits), not data?  "=auth" in <data>.=auth.dk.x.lab
+ * or a base32 chunk in <data>.com.x.lab make "dk" and "com" data that
+ * reads like a TLD, not the end of a domain the client meant. */
+static bool label_hostlike(const dns_name_t *n, unsigned i)
+{
+	unsigned len;
+	const uint8_t *p = dns_name_label(n, i, &len);
+	if (len == 0 || len > 40 || p[0] == '-' || p[len - 1] == '-')
+		return false;
+	unsigned digits = 0, hex = 0;
+	bool lo = false, up = false;
+	for (unsigned k = 0; k < len; k++) {
+		uint8_t c = p[k];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c >= 'a' && c <= 'z')
+			lo = true;
+		else if (c >= 'A' && c <= 'Z')
+			up = true;
+		else if (c != '-')
+			return false;
+		hex += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	}
+	if ((lo && up) || (!lo && !up) || digits > 4)
+		return false;
+	return !(len >= 12 && hex == len);
+}
+
 static bool tld_real(const regdomain_t *r, const dns_name_t *n, unsigned i)
 {
 	char buf[4 * 63 + 2];
@@ -620,7 +650,7 @@ static void split_slow(regdomain_t *r, const dns_name_t *n, regdomain_split_t *o
 		if (!tld_real(r, n, last - 1))
 			continue;
 		unsigned k = reg_labels(r, n, 0, last);
-		if (k && k < last) {
+		if (k && k < last && label_hostlike(n, last - k)) {
 			out->nlabels = last;
 			out->dropped = drop;
 			out->reg_first = last - k;
@@ -799,7 +829,7 @@ static bool split_fast(regdomain_t *r, const dns_name_t *n, regdomain_split_t *o
 			return true;
 		}
 		unsigned k = (unsigned)ps < last ? (unsigned)ps + 1 : 0;
-		if (k && k < last) {
+		if (k && k < last && label_hostlike(n, last - k)) {
 			out->nlabels = last;
 			out->dropped = drop;
 			out->reg_first = last - k;
