@@ -1008,6 +1008,75 @@ def hex_exfil(rng, t0, client, nqueries=60, total=2040):
     return out
 
 
+def case20(msg, rng, qid):
+    """The message with another ID and the letters of its question name in
+    random case, as a resolver that randomises case (0x20) asks upstream."""
+    b = bytearray(msg)
+    b[0:2] = struct.pack(">H", qid)
+    i = 12
+    while i < len(b) and b[i] != 0 and b[i] < 64:
+        n = b[i]
+        for k in range(i + 1, min(i + 1 + n, len(b))):
+            c = b[k]
+            if 0x41 <= c <= 0x5a or 0x61 <= c <= 0x7a:
+                b[k] = c ^ 0x20 if rng.random() < 0.5 else c
+        i += 1 + n
+    return bytes(b)
+
+
+class ResolverMix(Mix):
+    """Both legs of a recursive resolver: each client exchange with the LAN
+    resolver, and the resolver's own exchange with an upstream server for
+    the same name (another ID and port, the name in 0x20 case), between the
+    client's query and the answer."""
+
+    def __init__(self, rng, upstream):
+        super().__init__()
+        self.rng = rng
+        self.upstream = upstream
+        self.uqid = 0x5000
+
+    def add(self, ts, client, cport, q, r, rtt=0.012, res=LAN_RES, upstream=True):
+        super().add(ts, client, cport, q, r, rtt=rtt, res=res)
+        if not upstream or r is None or res != LAN_RES:
+            return
+        self.uqid = (self.uqid + 1) & 0xFFFF
+        uq = case20(q, self.rng, self.uqid)
+        ur = uq[:2] + r[2:12] + uq[12:12 + (len(q) - 12)] + r[len(q):] if len(r) >= len(q) else None
+        uport = 30000 + self.rng.randrange(20000)
+        super().add(ts + rtt * 0.2, LAN_RES, uport, uq, ur, rtt=rtt * 0.6, res=self.upstream)
+
+
+def gen_resolver():
+    """Captured at a recursive resolver, both legs visible: clients ask the
+    LAN resolver, which asks upstream for the same names."""
+    rng = random.Random(5353)
+    mix = ResolverMix(rng, "203.0.113.53")
+    clients = ["192.168.1.%d" % i for i in (20, 21, 22, 23)]
+    add_benign(mix, rng, T0, T0 + 1800, 40, clients, 0x2000)
+    # base32 exfiltration from 192.168.1.30 through the resolver
+    zone = "t.exfil-lab.example"
+    data = bytes(rng.getrandbits(8) for _ in range(80 * 35))
+    for i in range(80):
+        chunk = b32(data[i * 35:(i + 1) * 35]).lower()
+        qname = "%s.%s" % (chunk, zone)
+        qid = 0x6100 + i
+        ts = T0 + 60 + i * 20 + rng.uniform(0, 3)
+        r = header(qid, 0x8180, 1, 1) + question(qname, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
+        mix.add(ts, "192.168.1.30", 41000 + i, query(qid, qname, "TXT"), r, rtt=0.04)
+    # hex exfiltration from 192.168.1.31 straight to an outside server
+    for i in range(60):
+        hx = "".join("%02x" % rng.getrandbits(8) for _ in range(28))
+        qname = "%s.d.direct-lab.example" % hx
+        qid = 0x6300 + i
+        ts = T0 + 90 + i * 25 + rng.uniform(0, 3)
+        r = header(qid, 0x8180, 1, 1) + question(qname, "A") + rr(ptr(12), "A", ip4("198.51.100.7"), ttl=0)
+        mix.add(ts, "192.168.1.31", 42000 + i, query(qid, qname, "A"), r, rtt=0.03,
+                res="198.51.100.99")
+    write_pcap("resolver-both-legs.pcap", LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs,
+               desc="captured at the LAN resolver 192.168.1.1 with both legs: clients ask it, it asks 203.0.113.53 for the same names (other IDs and ports, 0x20 case); base32 exfiltration (80 TXT queries) from 192.168.1.30 under t.exfil-lab.example through the resolver; hex exfiltration (60 A queries) from 192.168.1.31 under d.direct-lab.example straight to 198.51.100.99; benign lookups of 4 hosts")
+
+
 def gen_demo():
     rng = random.Random(20260101)
     mix = Mix()
@@ -1075,6 +1144,7 @@ def main():
     gen_trunc()
     gen_formats()
     gen_demo()
+    gen_resolver()
 
     lines = ["# testdata/pcap",
              "",
