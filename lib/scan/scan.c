@@ -15,6 +15,7 @@
 #include "detect.h"
 #include "dns_wire.h"
 #include "dnslog.h"
+#include "report.h"
 #include "scan_internal.h"
 #include "source.h"
 #include "tcp_reasm.h"
@@ -38,6 +39,16 @@ static char *xstrdup(const char *s)
 }
 
 static void on_tcp_msg(void *ud, const l4_pkt_t *seg);
+
+static void findings_cache_free(scan_findings_t *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nown; i++)
+		finding_free(f->fs[i]);
+	free(f->fs);
+	free(f);
+}
 
 dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
@@ -105,7 +116,7 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 		return;
 	defrag_free(s->defrag);
 	tcp_reasm_free(s->tcp);
-	report_cache_free(s->report);
+	findings_cache_free(s->findings);
 	detector_free(s->det);
 	dnslog_free(s->log);
 	for (size_t i = 0; i < s->ninputs; i++) {
@@ -487,6 +498,42 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 	src->ninputs = 0; /* the strings now belong to dst */
 	if (src->log_error)
 		dst->log_error = true;
+	return DNSTS_OK;
+}
+
+int scan_findings(dnsts_scanner_t *s, const scan_findings_t **out)
+{
+	if (!s->findings) {
+		scan_findings_t *f = calloc(1, sizeof *f);
+		finding_t **fs = NULL;
+		size_t n = 0;
+		if (!f)
+			return DNSTS_ENOMEM;
+		if (s->det) {
+			int r = detector_findings(s->det, s->opt.min_score, s->opt.report_all, &fs,
+						  &n);
+			if (r < 0) {
+				free(f);
+				return r;
+			}
+		}
+		f->fs = malloc((n + s->nkept + 1) * sizeof *f->fs);
+		if (!f->fs) {
+			findings_free(fs, n);
+			free(f);
+			return DNSTS_ENOMEM;
+		}
+		for (size_t i = 0; i < n; i++)
+			f->fs[i] = fs[i];
+		free(fs);
+		f->nown = n;
+		for (size_t i = 0; i < s->nkept; i++)
+			f->fs[n + i] = s->kept[i]; /* still owned by s->kept */
+		f->n = n + s->nkept;
+		f->nreported = report_prepare(f->fs, f->n, s->opt.min_score);
+		s->findings = f;
+	}
+	*out = s->findings;
 	return DNSTS_OK;
 }
 
