@@ -418,9 +418,10 @@ static void stats_add(dnsts_stats_t *d, const dnsts_stats_t *x)
 		dp[i] += xp[i];
 }
 
-const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
+/* The counters of every stage are gathered when asked for, not kept up to
+ * date: the detector's take a pass over its records. */
+const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s)
 {
-	dnsts_scanner_t *s = (dnsts_scanner_t *)(uintptr_t)cs; /* gathered lazily */
 	const tcp_stats_t *ts = tcp_reasm_stats(s->tcp);
 	const defrag_stats_t *ds = defrag_stats(s->defrag);
 	dnsts_stats_t *o = &s->out;

@@ -27,7 +27,7 @@ struct dnsts_scanner {
 	uint8_t dns_port[65536 / 8]; /* bitmap of DNS ports */
 	dnsts_stats_t st;            /* this scanner's own packet and message counters */
 	dnsts_stats_t merged;        /* counters of scanners merged into this one */
-	dnsts_stats_t out;           /* what dnsts_scanner_stats() returns */
+	dnsts_stats_t out;           /* filled and returned by dnsts_scanner_stats() */
 	finding_t **kept;            /* findings of inputs kept apart (--per-file) */
 	size_t nkept;
 	bool merged_any;             /* a scanner was merged into this one */

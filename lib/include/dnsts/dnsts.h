@@ -172,7 +172,10 @@ void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n);
 /* Finish: flush reassembly state.  Call once after the last input. */
 void dnsts_scanner_finish(dnsts_scanner_t *s);
 
-const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *s);
+/* Gather the counters of every stage into the scanner and return them (not
+ * const: gathering writes, and takes a pass over the tracked domains).  The
+ * struct belongs to the scanner; it holds until the next call on s. */
+const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s);
 
 /*
  * Move src's results into dst: its input summaries, counters, and detection
