@@ -50,6 +50,14 @@ static void findings_cache_free(scan_findings_t *f)
 	free(f);
 }
 
+/* The scanner's findings change (more input, a merge, the end of TCP
+ * streams): scored findings kept for the report are out of date. */
+static void findings_changed(dnsts_scanner_t *s)
+{
+	findings_cache_free(s->findings);
+	s->findings = NULL;
+}
+
 dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
 	dnsts_options_t defaults;
@@ -357,6 +365,7 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 
 int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed)
 {
+	findings_changed(s);
 	dnsts_input_t *in = new_input(s, name);
 	if (!in)
 		return DNSTS_ENOMEM;
@@ -391,6 +400,7 @@ int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
 	char err[512];
 	size_t n = 0;
 	s->walk_rc = 0;
+	findings_changed(s);
 	int rc = source_walk(path, on_stream, s, &n, err, sizeof err);
 	if (rc < 0) {
 		/* the path itself, or an archive after some members */
@@ -405,6 +415,7 @@ int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
 
 void dnsts_scanner_finish(dnsts_scanner_t *s)
 {
+	findings_changed(s);
 	tcp_reasm_flush(s->tcp);
 	if (s->log)
 		s->log_error = dnslog_flush(s->log) < 0;
@@ -455,6 +466,7 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 		dst->inputs = ni;
 		dst->cinputs = nc;
 	}
+	findings_changed(dst);
 	dnsts_stats_t st = *dnsts_scanner_stats(src);
 	if (dst->det && src->det) {
 		if (keep_apart) {

@@ -212,7 +212,9 @@ enum dnsts_report_format {
 
 /* Write the report (inputs, stats, findings) to out.  Returns DNSTS_OK or
  * DNSTS_EIO; *nfindings (if given) receives the number of findings
- * reported. */
+ * reported.  A report covers what was scanned and merged before it; the
+ * findings are scored once and reused by the next report, RPZ zone or STIX
+ * bundle until the scanner changes. */
 int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
 		       size_t *nfindings);
 
