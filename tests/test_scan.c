@@ -223,6 +223,58 @@ START_TEST(formats_and_compression)
 }
 END_TEST
 
+/* Scan one file with detection (no DNS log) and finish. */
+static dnsts_scanner_t *detect_one(const char *rel)
+{
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(NULL, err, sizeof err);
+	ck_assert_msg(s != NULL, "scanner: %s", err);
+	ck_assert_int_eq(dnsts_scan_file(s, tu_testdata(rel)), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	return s;
+}
+
+/* Merged into one scanner, kept apart (--per-file) or aggregated, inputs
+ * keep their detection counters: apart, they add up. */
+START_TEST(merge_keeps_detection_counters)
+{
+	static const char *files[] = {"pcap/demo-tunnel.pcap", "pcap/rotated-1.pcap"};
+	for (int apart = 0; apart <= 1; apart++) {
+		char err[256];
+		dnsts_scanner_t *dst = dnsts_scanner_new(NULL, err, sizeof err);
+		ck_assert_ptr_nonnull(dst);
+		dnsts_stats_t sum = {0};
+		for (size_t i = 0; i < 2; i++) {
+			dnsts_scanner_t *src = detect_one(files[i]);
+			const dnsts_stats_t *st = dnsts_scanner_stats(src);
+			ck_assert_uint_gt(st->base_domains, 0);
+			ck_assert_uint_gt(st->tracked_domains, 0);
+			sum.base_domains += st->base_domains;
+			sum.tracked_domains += st->tracked_domains;
+			sum.allowlisted_queries += st->allowlisted_queries;
+			sum.dns_messages += st->dns_messages;
+			ck_assert_int_eq(dnsts_scanner_merge(dst, src, apart), DNSTS_OK);
+			dnsts_scanner_free(src);
+		}
+		dnsts_scanner_finish(dst);
+		const dnsts_stats_t *st = dnsts_scanner_stats(dst);
+		ck_assert_uint_eq(st->dns_messages, sum.dns_messages);
+		ck_assert_uint_gt(sum.allowlisted_queries, 0);
+		if (apart) {
+			ck_assert_uint_eq(st->base_domains, sum.base_domains);
+			ck_assert_uint_eq(st->tracked_domains, sum.tracked_domains);
+			ck_assert_uint_eq(st->allowlisted_queries, sum.allowlisted_queries);
+		} else {
+			/* the rotated part's tunnel is in the demo too: counted once */
+			ck_assert_uint_gt(st->base_domains, 0);
+			ck_assert_uint_le(st->base_domains, sum.base_domains);
+			ck_assert_uint_eq(st->allowlisted_queries, sum.allowlisted_queries);
+		}
+		dnsts_scanner_free(dst);
+	}
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -233,6 +285,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, tcp_streams);
 	tcase_add_test(tc, truncation_counted);
 	tcase_add_test(tc, formats_and_compression);
+	tcase_add_test(tc, merge_keeps_detection_counters);
 	suite_add_tcase(s, tc);
 	return s;
 }

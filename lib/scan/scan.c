@@ -447,9 +447,18 @@ const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s)
 	o->frag_dropped = ds->dropped + ds->evicted_frags; /* evicted: lost too */
 	o->frag_overlaps = ds->overlaps;
 	stats_add(o, &s->merged);
-	if (s->det) /* the detector's counters include what was merged into it */
-		detector_stats(s->det, &o->allowlisted_queries, &o->base_domains,
-			       &o->tracked_domains, &o->evicted_domains, &o->evicted_clients);
+	if (s->det) {
+		/* The detector's counters include what was aggregated into it (a
+		 * merge leaves them out of s->merged); inputs kept apart
+		 * (--per-file) have theirs in s->merged: they add up. */
+		uint64_t aq, bd, td, ed, ec;
+		detector_stats(s->det, &aq, &bd, &td, &ed, &ec);
+		o->allowlisted_queries += aq;
+		o->base_domains += bd;
+		o->tracked_domains += td;
+		o->evicted_domains += ed;
+		o->evicted_clients += ec;
+	}
 	return o;
 }
 
