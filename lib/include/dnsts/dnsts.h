@@ -101,7 +101,7 @@ typedef struct dnsts_stats {
 
 /* ---- options ---------------------------------------------------------- */
 
-#define DNSTS_MAX_PORTS 32
+#define DNSTS_MAX_PORTS 64 /* ports[] entries, the defaults included */
 
 typedef struct dnsts_options {
 	uint16_t ports[DNSTS_MAX_PORTS]; /* UDP/TCP ports treated as DNS */
