@@ -634,7 +634,10 @@ int main(int argc, char **argv)
 	}
 	dnsts_scanner_free(s);
 
-	if (ferror(out) || fclose(out) != 0)
+	/* closed whatever happened before: fclose also reports what it flushes */
+	if (ferror(out))
+		write_failed = true;
+	if (fclose(out) != 0)
 		write_failed = true;
 	if (write_failed) {
 		fprintf(stderr, PROG ": %s: writing output failed\n", out_path ? out_path : "stdout");
