@@ -478,7 +478,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_CLEAN;
 		case 'V':
-			printf(PROG " %s\n", DNSTS_VERSION);
+			printf(PROG " %s\n", dnsts_version());
 			return EXIT_CLEAN;
 		case OPT_NDJSON:
 			fmt = DNSTS_REPORT_NDJSON;

@@ -275,6 +275,21 @@ START_TEST(merge_keeps_detection_counters)
 }
 END_TEST
 
+/* The library's version at run time is the headers' (one build here), and
+ * the numbers agree with the text. */
+START_TEST(version)
+{
+	ck_assert_str_eq(dnsts_version(), DNSTS_VERSION);
+	unsigned ma, mi, pa;
+	char end;
+	ck_assert_int_eq(sscanf(dnsts_version(), "%u.%u.%u%c", &ma, &mi, &pa, &end), 3);
+	ck_assert_uint_eq(ma, DNSTS_VERSION_MAJOR);
+	ck_assert_uint_eq(mi, DNSTS_VERSION_MINOR);
+	ck_assert_uint_eq(pa, DNSTS_VERSION_PATCH);
+	ck_assert_uint_eq(DNSTS_VERSION_NUMBER, ma << 16 | mi << 8 | pa);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -286,6 +301,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, truncation_counted);
 	tcase_add_test(tc, formats_and_compression);
 	tcase_add_test(tc, merge_keeps_detection_counters);
+	tcase_add_test(tc, version);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,10 +27,12 @@
 extern "C" {
 #endif
 
-#define DNSTS_VERSION_MAJOR 0
-#define DNSTS_VERSION_MINOR 1
-#define DNSTS_VERSION_PATCH 0
-#define DNSTS_VERSION "0.1.0"
+#include <dnsts/version.h> /* DNSTS_VERSION, DNSTS_VERSION_NUMBER: of these headers */
+
+/* The version of the library in use, "MAJOR.MINOR.PATCH" (static storage):
+ * may differ from DNSTS_VERSION when a program runs with another build of
+ * the shared library than it was compiled with. */
+const char *dnsts_version(void);
 
 /* ---- errors ---------------------------------------------------------- */
 
