@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
 
 #define PROG "dnstunnel-scan"
@@ -398,12 +399,11 @@ static int batch_run(batch_t *b)
 					char **nf = dup ? NULL : realloc(found, (nfound + 1) * sizeof *nf);
 					if (nf) {
 						found = nf;
-						found[nfound++] = doms[k];
-					} else {
-						free(doms[k]);
+						if ((found[nfound] = strdup(doms[k])) != NULL)
+							nfound++;
 					}
 				}
-				free(doms);
+				dnsts_strings_free(doms, nd);
 			}
 			size_t before = dnsts_scanner_ninputs(b->result);
 			for (size_t k = 0; k < dnsts_scanner_ninputs(sc); k++)

@@ -4,6 +4,7 @@
  * testdata/pcap.  The expected DNS message counts are the ones
  * testdata/README.md gives, which gen_testdata.py checked against tshark.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,60 @@ START_TEST(version)
 }
 END_TEST
 
+/* Options carry their size: a struct not set up by dnsts_options_init, or
+ * from newer headers (larger), is refused with a reason. */
+START_TEST(options_size_checked)
+{
+	dnsts_options_t opt;
+	char err[256];
+	dnsts_options_init(&opt);
+	ck_assert_uint_eq(opt.size, sizeof opt);
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	dnsts_scanner_free(s);
+
+	opt.size = 0;
+	err[0] = '\0';
+	ck_assert_ptr_null(dnsts_scanner_new(&opt, err, sizeof err));
+	ck_assert_msg(strstr(err, "dnsts_options_init") != NULL, "%s", err);
+	opt.size = sizeof opt + 8;
+	ck_assert_ptr_null(dnsts_scanner_new(&opt, err, sizeof err));
+	ck_assert_msg(strstr(err, "newer") != NULL, "%s", err);
+
+	/* the smallest size a program may pass: the 0.1 layout */
+	opt.size = offsetof(dnsts_options_t, max_clients_per_domain) + sizeof(size_t);
+	opt.min_score = 0;
+	s = dnsts_scanner_new(&opt, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+/* dnsts_scanner_domains_over: the demo's two tunnels, as strings the caller
+ * frees with dnsts_strings_free. */
+START_TEST(domains_over_owned_by_caller)
+{
+	dnsts_scanner_t *s = detect_one("pcap/demo-tunnel.pcap");
+	size_t n = 99;
+	char **v = dnsts_scanner_domains_over(s, 60, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_nonnull(v);
+	bool cdn = false, metrics = false;
+	for (size_t i = 0; i < n; i++) {
+		cdn |= strcmp(v[i], "t.fictional-cdn-sync.net") == 0;
+		metrics |= strcmp(v[i], "x.fictional-metrics-report.com") == 0;
+	}
+	ck_assert(cdn && metrics);
+	dnsts_strings_free(v, n);
+	/* none over 100: NULL */
+	v = dnsts_scanner_domains_over(s, 100.5, &n);
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(n, 0);
+	dnsts_strings_free(NULL, 0);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -302,6 +357,8 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, formats_and_compression);
 	tcase_add_test(tc, merge_keeps_detection_counters);
 	tcase_add_test(tc, version);
+	tcase_add_test(tc, options_size_checked);
+	tcase_add_test(tc, domains_over_owned_by_caller);
 	suite_add_tcase(s, tc);
 	return s;
 }

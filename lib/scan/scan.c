@@ -4,9 +4,11 @@
  * stage, classifies each packet into exactly one packet class of
  * dnsts_stats_t, and keeps one summary per input.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
 
 #include "capture.h"
@@ -22,9 +24,16 @@
 
 #define MAX_DECAP_ROUNDS 4  /* fragment -> reassembled -> fragment ... */
 
+/* The smallest dnsts_options_t a program may pass: the end of the last
+ * field of the first layout with a size (0.1).  Fields appended since get
+ * their defaults when a program built with older headers passes less. */
+#define OPTIONS_SIZE_MIN \
+	(offsetof(dnsts_options_t, max_clients_per_domain) + sizeof(size_t))
+
 void dnsts_options_init(dnsts_options_t *opt)
 {
 	memset(opt, 0, sizeof *opt);
+	opt->size = sizeof *opt;
 	opt->ports[0] = 53;
 	opt->ports[1] = 5353;
 	opt->ports[2] = 5355;
@@ -60,16 +69,24 @@ static void findings_changed(dnsts_scanner_t *s)
 
 dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
-	dnsts_options_t defaults;
+	dnsts_options_t o;
 	char dummy[8];
 	if (!errbuf) {
 		errbuf = dummy;
 		errlen = sizeof dummy;
 	}
-	if (!opt) {
-		dnsts_options_init(&defaults);
-		opt = &defaults;
+	dnsts_options_init(&o);
+	if (opt) {
+		if (opt->size < OPTIONS_SIZE_MIN || opt->size > sizeof o) {
+			snprintf(errbuf, errlen, "invalid options: %s",
+				 opt->size > sizeof o ? "from newer headers than the library's"
+						      : "not set up by dnsts_options_init");
+			return NULL;
+		}
+		memcpy(&o, opt, opt->size);
+		o.size = sizeof o;
 	}
+	opt = &o;
 	if (opt->nports > DNSTS_MAX_PORTS || opt->min_score < 0 || opt->min_score > 100) {
 		snprintf(errbuf, errlen, "invalid options");
 		return NULL;
@@ -586,7 +603,20 @@ char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *
 		if (!fs[i]->allowlisted && (out[*n] = strdup(fs[i]->domain)) != NULL)
 			(*n)++;
 	findings_free(fs, nf);
+	if (*n == 0) {
+		free(out);
+		return NULL;
+	}
 	return out;
+}
+
+void dnsts_strings_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 bool dnsts_magic_known(const unsigned char *b, size_t n)
