@@ -39,10 +39,18 @@
 extern "C" {
 #endif
 
+/* The functions below are the shared library's exports; its other symbols
+ * are hidden. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define DNSTS_API __attribute__((visibility("default")))
+#else
+#define DNSTS_API
+#endif
+
 /* The version of the library in use, "MAJOR.MINOR.PATCH" (static storage):
  * may differ from DNSTS_VERSION when a program runs with another build of
  * the shared library than it was compiled with. */
-const char *dnsts_version(void);
+DNSTS_API const char *dnsts_version(void);
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -62,7 +70,7 @@ enum dnsts_err {
 };
 
 /* Text for an error code; never NULL, static storage. */
-const char *dnsts_strerror(int code);
+DNSTS_API const char *dnsts_strerror(int code);
 
 /* ---- statistics ------------------------------------------------------- */
 
@@ -149,7 +157,7 @@ typedef struct dnsts_options {
 /* Fill with defaults: size; ports 53, 5353, 5355; min_score
  * DNSTS_DEFAULT_MIN_SCORE; default allowlist on; limits at their documented
  * defaults. */
-void dnsts_options_init(dnsts_options_t *opt);
+DNSTS_API void dnsts_options_init(dnsts_options_t *opt);
 
 #define DNSTS_DEFAULT_MIN_SCORE 60.0
 
@@ -176,8 +184,9 @@ typedef struct dnsts_input {
  * failure or invalid options (opt not set up by dnsts_options_init, or
  * from newer headers than the library's); errbuf (if given) receives the
  * reason.  opt NULL: the defaults. */
-dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen);
-void dnsts_scanner_free(dnsts_scanner_t *s);
+DNSTS_API dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf,
+					     size_t errlen);
+DNSTS_API void dnsts_scanner_free(dnsts_scanner_t *s);
 
 /*
  * Scan one capture file ("-" is standard input).  The packets up to any
@@ -185,19 +194,19 @@ void dnsts_scanner_free(dnsts_scanner_t *s);
  * if any) is recorded in the scanner.  Returns DNSTS_OK, or the error that
  * stopped the input (also in the summary).
  */
-int dnsts_scan_file(dnsts_scanner_t *s, const char *path);
+DNSTS_API int dnsts_scan_file(dnsts_scanner_t *s, const char *path);
 
 /* Scan an already-open stream, read to its end and not closed; name is
  * used in the summary and messages. */
-int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed);
+DNSTS_API int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed);
 
 /* Finish: flush reassembly state.  Call once after the last input. */
-void dnsts_scanner_finish(dnsts_scanner_t *s);
+DNSTS_API void dnsts_scanner_finish(dnsts_scanner_t *s);
 
 /* Gather the counters of every stage into the scanner and return them (not
  * const: gathering writes, and takes a pass over the tracked domains).
  * Borrowed: valid until the next call on s. */
-const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s);
+DNSTS_API const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s);
 
 /*
  * Move src's results into dst: its input summaries, counters, and detection
@@ -207,25 +216,25 @@ const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s);
  * Merging scanners in the same order gives the same result whichever
  * thread built each.  src's input summaries and their strings move to dst.
  */
-int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
+DNSTS_API int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
 /* The inputs in the order they were scanned or merged; input i's summary,
  * or NULL when i >= dnsts_scanner_ninputs(s).  Borrowed: valid until the
  * next call on s that adds inputs (scan, merge) or frees it. */
-size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
-const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
+DNSTS_API size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
+DNSTS_API const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
 
 /* Non-zero if writing the DNS log failed (disk full, closed pipe). */
-int dnsts_scanner_log_error(const dnsts_scanner_t *s);
+DNSTS_API int dnsts_scanner_log_error(const dnsts_scanner_t *s);
 
 /* Domains that score >= min_score in this scanner so far, allowlisted ones
  * left out (a progress indication: scores them all).  Returns an array of
  * *n strings, owned by the caller: free it with dnsts_strings_free; NULL
  * when there are none. */
-char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n);
+DNSTS_API char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n);
 
 /* Free an array of n strings returned by the library (and the strings);
  * accepts NULL. */
-void dnsts_strings_free(char **v, size_t n);
+DNSTS_API void dnsts_strings_free(char **v, size_t n);
 
 /* ---- report ----------------------------------------------------------- */
 
@@ -240,23 +249,23 @@ enum dnsts_report_format {
  * reported.  A report covers what was scanned and merged before it; the
  * findings are scored once and reused by the next report, RPZ zone or STIX
  * bundle until the scanner changes. */
-int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
-		       size_t *nfindings);
+DNSTS_API int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
+				 size_t *nfindings);
 
 /* Write input i's summary as one NDJSON line ({"type":"input", ...}) and
  * flush, so that a pipe sees inputs as they finish.  Returns DNSTS_OK,
  * DNSTS_EINVAL (no input i) or DNSTS_EIO. */
-int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out);
+DNSTS_API int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out);
 
 /* Write a DNS Response Policy Zone (origin rpz.dnstunnel-scan.) that answers
  * NXDOMAIN for each reported domain and its subdomains; the same findings
  * as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
-int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
+DNSTS_API int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
 
 /* Write a STIX 2.1 bundle: an identity for the tool and one indicator per
  * reported domain, with deterministic ids and times taken from the capture;
  * the same findings as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
-int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
+DNSTS_API int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
 
 #ifdef __cplusplus
 }
