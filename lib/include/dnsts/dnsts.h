@@ -217,6 +217,7 @@ DNSTS_API const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s);
  * thread built each.  src's input summaries and their strings move to dst.
  */
 DNSTS_API int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
+
 /* The inputs in the order they were scanned or merged; input i's summary,
  * or NULL when i >= dnsts_scanner_ninputs(s).  Borrowed: valid until the
  * next call on s that adds inputs (scan, merge) or frees it. */
@@ -244,8 +245,8 @@ enum dnsts_report_format {
 	DNSTS_REPORT_TEXT = 2,   /* aligned lines for a terminal */
 };
 
-/* Write the report (inputs, stats, findings) to out.  Returns DNSTS_OK or
- * DNSTS_EIO; *nfindings (if given) receives the number of findings
+/* Write the report (inputs, stats, findings) to out.  Returns DNSTS_OK,
+ * DNSTS_EIO or DNSTS_ENOMEM; *nfindings (if given) receives the number of findings
  * reported.  A report covers what was scanned and merged before it; the
  * findings are scored once and reused by the next report, RPZ zone or STIX
  * bundle until the scanner changes. */
@@ -259,12 +260,13 @@ DNSTS_API int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *
 
 /* Write a DNS Response Policy Zone (origin rpz.dnstunnel-scan.) that answers
  * NXDOMAIN for each reported domain and its subdomains; the same findings
- * as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
+ * as dnsts_report_write.  Returns DNSTS_OK, DNSTS_EIO or DNSTS_ENOMEM. */
 DNSTS_API int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
 
 /* Write a STIX 2.1 bundle: an identity for the tool and one indicator per
  * reported domain, with deterministic ids and times taken from the capture;
- * the same findings as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
+ * the same findings as dnsts_report_write.  Returns DNSTS_OK, DNSTS_EIO or
+ * DNSTS_ENOMEM. */
 DNSTS_API int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
 
 #ifdef __cplusplus
