@@ -596,8 +596,12 @@ char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *
 	finding_t **fs = NULL;
 	size_t nf = 0;
 	*n = 0;
-	if (!s->det || detector_findings(s->det, min_score, false, &fs, &nf) < 0 || nf == 0)
+	if (!s->det || detector_findings(s->det, min_score, false, &fs, &nf) < 0)
 		return NULL;
+	if (nf == 0) {
+		findings_free(fs, 0); /* the empty array */
+		return NULL;
+	}
 	char **out = calloc(nf, sizeof *out);
 	for (size_t i = 0; out && i < nf; i++)
 		if (!fs[i]->allowlisted && (out[*n] = strdup(fs[i]->domain)) != NULL)
