@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
 
 #define PROG "dnstunnel-scan"
@@ -84,8 +85,8 @@ static void usage(FILE *out)
 		"      --no-default-allowlist do not apply the built-in allowlist\n"
 		"Reading:\n"
 		"      --filter EXPR          BPF filter applied while reading\n"
-		"      --port N               treat UDP/TCP port N as DNS too (repeatable;\n"
-		"                             default 53, 5353 and 5355)\n"
+		"      --port N               treat UDP/TCP port N as DNS too (repeatable, up to\n"
+		"                             32 ports besides the default 53, 5353 and 5355)\n"
 		"  -j, --jobs N               parallel workers for many inputs (default: CPUs)\n"
 		"      --progress             progress on standard error\n"
 		"      --no-progress          no progress (default: on when stderr is a terminal)\n"
@@ -120,6 +121,18 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* --port: ports besides the defaults (dnsts_options_init's), each once */
+#define MAX_USER_PORTS 32
+_Static_assert(DNSTS_MAX_PORTS >= 3 + MAX_USER_PORTS, "room for the --port options");
+
+static bool has_port(const dnsts_options_t *opt, uint16_t port)
+{
+	for (size_t i = 0; i < opt->nports; i++)
+		if (opt->ports[i] == port)
+			return true;
+	return false;
 }
 
 /* ---- inputs ------------------------------------------------------------ */
@@ -386,12 +399,11 @@ static int batch_run(batch_t *b)
 					char **nf = dup ? NULL : realloc(found, (nfound + 1) * sizeof *nf);
 					if (nf) {
 						found = nf;
-						found[nfound++] = doms[k];
-					} else {
-						free(doms[k]);
+						if ((found[nfound] = strdup(doms[k])) != NULL)
+							nfound++;
 					}
 				}
-				free(doms);
+				dnsts_strings_free(doms, nd);
 			}
 			size_t before = dnsts_scanner_ninputs(b->result);
 			for (size_t k = 0; k < dnsts_scanner_ninputs(sc); k++)
@@ -452,6 +464,7 @@ int main(int argc, char **argv)
 	enum dnsts_report_format fmt = DNSTS_REPORT_JSON;
 	bool messages = false, per_file = false;
 	int jobs = 0, progress = -1;
+	size_t nuser_ports = 0;
 	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
 	unsigned long v;
 
@@ -465,7 +478,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_CLEAN;
 		case 'V':
-			printf(PROG " %s\n", DNSTS_VERSION);
+			printf(PROG " %s\n", dnsts_version());
 			return EXIT_CLEAN;
 		case OPT_NDJSON:
 			fmt = DNSTS_REPORT_NDJSON;
@@ -501,10 +514,14 @@ int main(int argc, char **argv)
 			if (!parse_uint(optarg, 65535, &v) || v == 0)
 				die_usage("--port must be a port number from 1 to 65535, not '%s'",
 					  optarg);
-			/* the default ports stay; N is added */
-			if (opt.nports >= DNSTS_MAX_PORTS)
-				die_usage("too many --port options (at most %s)", "32");
-			opt.ports[opt.nports++] = (uint16_t)v;
+			/* the default ports stay; N is added, once */
+			if (!has_port(&opt, (uint16_t)v)) {
+				if (nuser_ports == MAX_USER_PORTS || opt.nports == DNSTS_MAX_PORTS)
+					die_usage("too many --port options (at most %d ports besides "
+						  "the defaults)", MAX_USER_PORTS);
+				opt.ports[opt.nports++] = (uint16_t)v;
+				nuser_ports++;
+			}
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 1024, &v) || v == 0)
@@ -617,7 +634,10 @@ int main(int argc, char **argv)
 	}
 	dnsts_scanner_free(s);
 
-	if (ferror(out) || fclose(out) != 0)
+	/* closed whatever happened before: fclose also reports what it flushes */
+	if (ferror(out))
+		write_failed = true;
+	if (fclose(out) != 0)
 		write_failed = true;
 	if (write_failed) {
 		fprintf(stderr, PROG ": %s: writing output failed\n", out_path ? out_path : "stdout");

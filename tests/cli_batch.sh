@@ -3,7 +3,8 @@
 # tar.gz and zip archives, a corrupt member and a non-capture file; a tunnel
 # split across three rotated captures is one finding listing all three;
 # results do not depend on -j or on the order of the arguments; --per-file
-# keeps inputs apart; memory stays flat with thousands of inputs.
+# keeps inputs apart (their domain counters add up); memory stays flat with
+# thousands of inputs.
 #
 # usage: cli_batch.sh BINARY SOURCE_DIR [CORPUS_DIR]
 set -u
@@ -83,6 +84,16 @@ check "--per-file reports each rotated part on its own" \
 	'[ "$(jq "[.findings[] | select(.domain == \"t.fictional-cdn-sync.net\")] | length" "$tmp/pf.json")" = 3 ]'
 check "--per-file findings name one input each" \
 	'[ "$(jq "[.findings[] | .inputs | length] | max" "$tmp/pf.json")" = 1 ]'
+sum=0
+for f in rotated-1 rotated-2 rotated-3; do
+	n=$("$bin" --no-progress "$td/$f.pcap" 2>/dev/null | jq .stats.base_domains)
+	sum=$((sum + n))
+done
+"$bin" --no-progress --per-file "$td"/rotated-[123].pcap > "$tmp/pf3.json" 2>/dev/null
+check "--per-file base_domains is the sum over the inputs ($sum)" \
+	'[ "$sum" -gt 0 ] && [ "$(jq .stats.base_domains "$tmp/pf3.json")" = "$sum" ]'
+"$bin" --no-progress --per-file --text "$td"/rotated-[123].pcap > "$tmp/pf3.txt" 2>/dev/null
+check "--text --per-file counts the base domains" 'head -n 1 "$tmp/pf3.txt" | grep -q " $sum base domains"'
 
 # NDJSON: input lines as inputs finish, then findings, then the summary
 "$bin" --no-progress --ndjson "$case" > "$tmp/nd" 2>/dev/null

@@ -205,6 +205,22 @@ for opt in "--bogus" "--min-score 101" "--min-score abc" "--port 0" "--jobs 0"; 
 	fi
 done
 
+# --port: at most 32 ports besides the defaults, as the message says
+ports=()
+for p in $(seq 10001 10032); do ports+=(--port "$p"); done
+run ports32 "${ports[@]}" "$DEMO"
+[ "$rc" -eq 1 ] && ok "32 --port options accepted" ||
+	bad "32 --port options: exit status $rc, want 1 ($(head -n 1 "$T/ports32.err"))"
+run ports33 "${ports[@]}" --port 10033 "$DEMO"
+if [ "$rc" -eq 2 ] && grep -q "at most 32" "$T/ports33.err"; then
+	ok "a 33rd --port refused: $(head -n 1 "$T/ports33.err")"
+else
+	bad "a 33rd --port: exit status $rc, want 2 with 'at most 32'"
+fi
+run portsdup "${ports[@]}" --port 53 --port 10001 "$DEMO"
+[ "$rc" -eq 1 ] && ok "a port given again, or a default one, takes no place" ||
+	bad "--port of a port already DNS: exit status $rc, want 1"
+
 # ---- --rpz and --stix ----------------------------------------------------
 run art --rpz "$T/zone.rpz" --stix "$T/bundle.json" "$DEMO"
 if grep -q "not available" "$T/art.err"; then

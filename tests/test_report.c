@@ -949,6 +949,56 @@ START_TEST(pipeline_artefacts)
 }
 END_TEST
 
+/* The number of findings dnsts_report_write reports for s. */
+static size_t reported(dnsts_scanner_t *s)
+{
+	size_t nf = 99;
+	FILE *m = fopen("/dev/null", "w");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(dnsts_report_write(s, m, DNSTS_REPORT_JSON, &nf), DNSTS_OK);
+	fclose(m);
+	return nf;
+}
+
+static dnsts_scanner_t *scanned(const char *rel)
+{
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(NULL, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(dnsts_scan_file(s, tu_testdata(rel)), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	return s;
+}
+
+/* A report covers what was scanned and merged up to it, also after an
+ * earlier report of the same scanner. */
+START_TEST(report_follows_later_input)
+{
+	dnsts_scanner_t *s = scanned("pcap/linktype-ethernet.pcap");
+	ck_assert_uint_eq(reported(s), 0);
+	ck_assert_int_eq(dnsts_scan_file(s, tu_testdata("pcap/demo-tunnel.pcap")), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	ck_assert_uint_eq(reported(s), 2); /* the demo's two tunnels */
+	int rc;
+	char *zone = slurp_stream(s, 1, &rc);
+	ck_assert_int_eq(rc, DNSTS_OK);
+	ck_assert_ptr_nonnull(strstr(zone, "\nt.fictional-cdn-sync.net\tIN\tCNAME\t.\n"));
+	free(zone);
+	dnsts_scanner_free(s);
+
+	/* merged, aggregated or kept apart */
+	for (int apart = 0; apart <= 1; apart++) {
+		s = scanned("pcap/linktype-ethernet.pcap");
+		ck_assert_uint_eq(reported(s), 0);
+		dnsts_scanner_t *src = scanned("pcap/demo-tunnel.pcap");
+		ck_assert_int_eq(dnsts_scanner_merge(s, src, apart), DNSTS_OK);
+		dnsts_scanner_free(src);
+		ck_assert_msg(reported(s) == 2, "merge with keep_apart %d", apart);
+		dnsts_scanner_free(s);
+	}
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -967,6 +1017,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, rpz_long_names);
 	tcase_add_test(tc, stix_bundle);
 	tcase_add_test(tc, pipeline_artefacts);
+	tcase_add_test(tc, report_follows_later_input);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
  * testdata/pcap.  The expected DNS message counts are the ones
  * testdata/README.md gives, which gen_testdata.py checked against tshark.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,127 @@ START_TEST(formats_and_compression)
 }
 END_TEST
 
+/* Scan one file with detection (no DNS log) and finish. */
+static dnsts_scanner_t *detect_one(const char *rel)
+{
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(NULL, err, sizeof err);
+	ck_assert_msg(s != NULL, "scanner: %s", err);
+	ck_assert_int_eq(dnsts_scan_file(s, tu_testdata(rel)), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	return s;
+}
+
+/* Merged into one scanner, kept apart (--per-file) or aggregated, inputs
+ * keep their detection counters: apart, they add up. */
+START_TEST(merge_keeps_detection_counters)
+{
+	static const char *files[] = {"pcap/demo-tunnel.pcap", "pcap/rotated-1.pcap"};
+	for (int apart = 0; apart <= 1; apart++) {
+		char err[256];
+		dnsts_scanner_t *dst = dnsts_scanner_new(NULL, err, sizeof err);
+		ck_assert_ptr_nonnull(dst);
+		dnsts_stats_t sum = {0};
+		for (size_t i = 0; i < 2; i++) {
+			dnsts_scanner_t *src = detect_one(files[i]);
+			const dnsts_stats_t *st = dnsts_scanner_stats(src);
+			ck_assert_uint_gt(st->base_domains, 0);
+			ck_assert_uint_gt(st->tracked_domains, 0);
+			sum.base_domains += st->base_domains;
+			sum.tracked_domains += st->tracked_domains;
+			sum.allowlisted_queries += st->allowlisted_queries;
+			sum.dns_messages += st->dns_messages;
+			ck_assert_int_eq(dnsts_scanner_merge(dst, src, apart), DNSTS_OK);
+			dnsts_scanner_free(src);
+		}
+		dnsts_scanner_finish(dst);
+		const dnsts_stats_t *st = dnsts_scanner_stats(dst);
+		ck_assert_uint_eq(st->dns_messages, sum.dns_messages);
+		ck_assert_uint_gt(sum.allowlisted_queries, 0);
+		if (apart) {
+			ck_assert_uint_eq(st->base_domains, sum.base_domains);
+			ck_assert_uint_eq(st->tracked_domains, sum.tracked_domains);
+			ck_assert_uint_eq(st->allowlisted_queries, sum.allowlisted_queries);
+		} else {
+			/* the rotated part's tunnel is in the demo too: counted once */
+			ck_assert_uint_gt(st->base_domains, 0);
+			ck_assert_uint_le(st->base_domains, sum.base_domains);
+			ck_assert_uint_eq(st->allowlisted_queries, sum.allowlisted_queries);
+		}
+		dnsts_scanner_free(dst);
+	}
+}
+END_TEST
+
+/* The library's version at run time is the headers' (one build here), and
+ * the numbers agree with the text. */
+START_TEST(version)
+{
+	ck_assert_str_eq(dnsts_version(), DNSTS_VERSION);
+	unsigned ma, mi, pa;
+	char end;
+	ck_assert_int_eq(sscanf(dnsts_version(), "%u.%u.%u%c", &ma, &mi, &pa, &end), 3);
+	ck_assert_uint_eq(ma, DNSTS_VERSION_MAJOR);
+	ck_assert_uint_eq(mi, DNSTS_VERSION_MINOR);
+	ck_assert_uint_eq(pa, DNSTS_VERSION_PATCH);
+	ck_assert_uint_eq(DNSTS_VERSION_NUMBER, ma << 16 | mi << 8 | pa);
+}
+END_TEST
+
+/* Options carry their size: a struct not set up by dnsts_options_init, or
+ * from newer headers (larger), is refused with a reason. */
+START_TEST(options_size_checked)
+{
+	dnsts_options_t opt;
+	char err[256];
+	dnsts_options_init(&opt);
+	ck_assert_uint_eq(opt.size, sizeof opt);
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	dnsts_scanner_free(s);
+
+	opt.size = 0;
+	err[0] = '\0';
+	ck_assert_ptr_null(dnsts_scanner_new(&opt, err, sizeof err));
+	ck_assert_msg(strstr(err, "dnsts_options_init") != NULL, "%s", err);
+	opt.size = sizeof opt + 8;
+	ck_assert_ptr_null(dnsts_scanner_new(&opt, err, sizeof err));
+	ck_assert_msg(strstr(err, "newer") != NULL, "%s", err);
+
+	/* the smallest size a program may pass: the 0.1 layout */
+	opt.size = offsetof(dnsts_options_t, max_clients_per_domain) + sizeof(size_t);
+	opt.min_score = 0;
+	s = dnsts_scanner_new(&opt, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+/* dnsts_scanner_domains_over: the demo's two tunnels, as strings the caller
+ * frees with dnsts_strings_free. */
+START_TEST(domains_over_owned_by_caller)
+{
+	dnsts_scanner_t *s = detect_one("pcap/demo-tunnel.pcap");
+	size_t n = 99;
+	char **v = dnsts_scanner_domains_over(s, 60, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_nonnull(v);
+	bool cdn = false, metrics = false;
+	for (size_t i = 0; i < n; i++) {
+		cdn |= strcmp(v[i], "t.fictional-cdn-sync.net") == 0;
+		metrics |= strcmp(v[i], "x.fictional-metrics-report.com") == 0;
+	}
+	ck_assert(cdn && metrics);
+	dnsts_strings_free(v, n);
+	/* none over 100: NULL */
+	v = dnsts_scanner_domains_over(s, 100.5, &n);
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(n, 0);
+	dnsts_strings_free(NULL, 0);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -233,6 +355,10 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, tcp_streams);
 	tcase_add_test(tc, truncation_counted);
 	tcase_add_test(tc, formats_and_compression);
+	tcase_add_test(tc, merge_keeps_detection_counters);
+	tcase_add_test(tc, version);
+	tcase_add_test(tc, options_size_checked);
+	tcase_add_test(tc, domains_over_owned_by_caller);
 	suite_add_tcase(s, tc);
 	return s;
 }

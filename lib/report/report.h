@@ -7,8 +7,8 @@
  *
  * The writers below work on plain data (a report_ctx_t: inputs, stats and
  * findings), not on the scanner, so that they can be tested without a scan.
- * report.c binds them to the scanner: it asks the detector for the findings
- * once per scanner and caches them, so the JSON report, the RPZ zone and the
+ * scan_report.c binds them to the scanner, whose findings are scored once
+ * and cached (scan_findings, in scan.c), so the JSON report, the RPZ zone and the
  * STIX bundle always cover the same findings.
  */
 #ifndef DNSTS_REPORT_H
@@ -91,9 +91,5 @@ int report_write_input_line(const dnsts_input_t *in, FILE *out);
  * Always terminates buf; truncates (never in the middle of an escape).
  */
 char *report_escape_name(const char *s, char *buf, size_t buflen);
-
-/* The scanner's cache of scored findings (report.c); freed with the scanner. */
-struct report_cache;
-void report_cache_free(struct report_cache *rc);
 
 #endif

@@ -4,9 +4,11 @@
  * stage, classifies each packet into exactly one packet class of
  * dnsts_stats_t, and keeps one summary per input.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
 
 #include "capture.h"
@@ -15,15 +17,23 @@
 #include "detect.h"
 #include "dns_wire.h"
 #include "dnslog.h"
+#include "report.h"
 #include "scan_internal.h"
 #include "source.h"
 #include "tcp_reasm.h"
 
 #define MAX_DECAP_ROUNDS 4  /* fragment -> reassembled -> fragment ... */
 
+/* The smallest dnsts_options_t a program may pass: the end of the last
+ * field of the first layout with a size (0.1).  Fields appended since get
+ * their defaults when a program built with older headers passes less. */
+#define OPTIONS_SIZE_MIN \
+	(offsetof(dnsts_options_t, max_clients_per_domain) + sizeof(size_t))
+
 void dnsts_options_init(dnsts_options_t *opt)
 {
 	memset(opt, 0, sizeof *opt);
+	opt->size = sizeof *opt;
 	opt->ports[0] = 53;
 	opt->ports[1] = 5353;
 	opt->ports[2] = 5355;
@@ -39,18 +49,44 @@ static char *xstrdup(const char *s)
 
 static void on_tcp_msg(void *ud, const l4_pkt_t *seg);
 
+static void findings_cache_free(scan_findings_t *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nown; i++)
+		finding_free(f->fs[i]);
+	free(f->fs);
+	free(f);
+}
+
+/* The scanner's findings change (more input, a merge, the end of TCP
+ * streams): scored findings kept for the report are out of date. */
+static void findings_changed(dnsts_scanner_t *s)
+{
+	findings_cache_free(s->findings);
+	s->findings = NULL;
+}
+
 dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
-	dnsts_options_t defaults;
+	dnsts_options_t o;
 	char dummy[8];
 	if (!errbuf) {
 		errbuf = dummy;
 		errlen = sizeof dummy;
 	}
-	if (!opt) {
-		dnsts_options_init(&defaults);
-		opt = &defaults;
+	dnsts_options_init(&o);
+	if (opt) {
+		if (opt->size < OPTIONS_SIZE_MIN || opt->size > sizeof o) {
+			snprintf(errbuf, errlen, "invalid options: %s",
+				 opt->size > sizeof o ? "from newer headers than the library's"
+						      : "not set up by dnsts_options_init");
+			return NULL;
+		}
+		memcpy(&o, opt, opt->size);
+		o.size = sizeof o;
 	}
+	opt = &o;
 	if (opt->nports > DNSTS_MAX_PORTS || opt->min_score < 0 || opt->min_score > 100) {
 		snprintf(errbuf, errlen, "invalid options");
 		return NULL;
@@ -105,7 +141,7 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 		return;
 	defrag_free(s->defrag);
 	tcp_reasm_free(s->tcp);
-	report_cache_free(s->report);
+	findings_cache_free(s->findings);
 	detector_free(s->det);
 	dnslog_free(s->log);
 	for (size_t i = 0; i < s->ninputs; i++) {
@@ -346,6 +382,7 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 
 int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed)
 {
+	findings_changed(s);
 	dnsts_input_t *in = new_input(s, name);
 	if (!in)
 		return DNSTS_ENOMEM;
@@ -380,6 +417,7 @@ int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
 	char err[512];
 	size_t n = 0;
 	s->walk_rc = 0;
+	findings_changed(s);
 	int rc = source_walk(path, on_stream, s, &n, err, sizeof err);
 	if (rc < 0) {
 		/* the path itself, or an archive after some members */
@@ -394,6 +432,7 @@ int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
 
 void dnsts_scanner_finish(dnsts_scanner_t *s)
 {
+	findings_changed(s);
 	tcp_reasm_flush(s->tcp);
 	if (s->log)
 		s->log_error = dnslog_flush(s->log) < 0;
@@ -407,9 +446,10 @@ static void stats_add(dnsts_stats_t *d, const dnsts_stats_t *x)
 		dp[i] += xp[i];
 }
 
-const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
+/* The counters of every stage are gathered when asked for, not kept up to
+ * date: the detector's take a pass over its records. */
+const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s)
 {
-	dnsts_scanner_t *s = (dnsts_scanner_t *)(uintptr_t)cs; /* gathered lazily */
 	const tcp_stats_t *ts = tcp_reasm_stats(s->tcp);
 	const defrag_stats_t *ds = defrag_stats(s->defrag);
 	dnsts_stats_t *o = &s->out;
@@ -424,9 +464,18 @@ const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *cs)
 	o->frag_dropped = ds->dropped + ds->evicted_frags; /* evicted: lost too */
 	o->frag_overlaps = ds->overlaps;
 	stats_add(o, &s->merged);
-	if (s->det) /* the detector's counters include what was merged into it */
-		detector_stats(s->det, &o->allowlisted_queries, &o->base_domains,
-			       &o->tracked_domains, &o->evicted_domains, &o->evicted_clients);
+	if (s->det) {
+		/* The detector's counters include what was aggregated into it (a
+		 * merge leaves them out of s->merged); inputs kept apart
+		 * (--per-file) have theirs in s->merged: they add up. */
+		uint64_t aq, bd, td, ed, ec;
+		detector_stats(s->det, &aq, &bd, &td, &ed, &ec);
+		o->allowlisted_queries += aq;
+		o->base_domains += bd;
+		o->tracked_domains += td;
+		o->evicted_domains += ed;
+		o->evicted_clients += ec;
+	}
 	return o;
 }
 
@@ -443,6 +492,7 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 		dst->inputs = ni;
 		dst->cinputs = nc;
 	}
+	findings_changed(dst);
 	dnsts_stats_t st = *dnsts_scanner_stats(src);
 	if (dst->det && src->det) {
 		if (keep_apart) {
@@ -490,6 +540,42 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 	return DNSTS_OK;
 }
 
+int scan_findings(dnsts_scanner_t *s, const scan_findings_t **out)
+{
+	if (!s->findings) {
+		scan_findings_t *f = calloc(1, sizeof *f);
+		finding_t **fs = NULL;
+		size_t n = 0;
+		if (!f)
+			return DNSTS_ENOMEM;
+		if (s->det) {
+			int r = detector_findings(s->det, s->opt.min_score, s->opt.report_all, &fs,
+						  &n);
+			if (r < 0) {
+				free(f);
+				return r;
+			}
+		}
+		f->fs = malloc((n + s->nkept + 1) * sizeof *f->fs);
+		if (!f->fs) {
+			findings_free(fs, n);
+			free(f);
+			return DNSTS_ENOMEM;
+		}
+		for (size_t i = 0; i < n; i++)
+			f->fs[i] = fs[i];
+		free(fs);
+		f->nown = n;
+		for (size_t i = 0; i < s->nkept; i++)
+			f->fs[n + i] = s->kept[i]; /* still owned by s->kept */
+		f->n = n + s->nkept;
+		f->nreported = report_prepare(f->fs, f->n, s->opt.min_score);
+		s->findings = f;
+	}
+	*out = s->findings;
+	return DNSTS_OK;
+}
+
 size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s)
 {
 	return s->ninputs;
@@ -510,14 +596,31 @@ char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *
 	finding_t **fs = NULL;
 	size_t nf = 0;
 	*n = 0;
-	if (!s->det || detector_findings(s->det, min_score, false, &fs, &nf) < 0 || nf == 0)
+	if (!s->det || detector_findings(s->det, min_score, false, &fs, &nf) < 0)
 		return NULL;
+	if (nf == 0) {
+		findings_free(fs, 0); /* the empty array */
+		return NULL;
+	}
 	char **out = calloc(nf, sizeof *out);
 	for (size_t i = 0; out && i < nf; i++)
 		if (!fs[i]->allowlisted && (out[*n] = strdup(fs[i]->domain)) != NULL)
 			(*n)++;
 	findings_free(fs, nf);
+	if (*n == 0) {
+		free(out);
+		return NULL;
+	}
 	return out;
+}
+
+void dnsts_strings_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 bool dnsts_magic_known(const unsigned char *b, size_t n)

@@ -1,9 +1,9 @@
 /*
- * report.c - the report functions of the public interface, bound to a
- * scanner.  The detector is asked for its scored findings once per scanner
- * (scoring is not free, and every artefact must cover the same findings);
- * the result is cached in the scanner and freed with it.  The formats
- * themselves are in report_json.c and artefacts.c.
+ * scan_report.c - the report functions of the public interface, bound to a
+ * scanner.  The findings come from scan_findings() (scan.c), which scores
+ * them once and keeps them in the scanner, so that every artefact covers the
+ * same findings.  The formats themselves are in report_json.c and
+ * artefacts.c.
  */
 #include "report.h"
 
@@ -14,69 +14,22 @@
 #include "artefacts.h"
 #include "scan_internal.h"
 
-struct report_cache {
-	finding_t **fs;   /* the detector's findings, then the kept ones */
-	size_t n;
-	size_t nown;      /* the first nown are the detector's, freed here */
-	size_t nreported;
-};
-
-void report_cache_free(struct report_cache *rc)
-{
-	if (!rc)
-		return;
-	for (size_t i = 0; i < rc->nown; i++)
-		finding_free(rc->fs[i]);
-	free(rc->fs);
-	free(rc);
-}
-
-/*
- * The findings of a scanner: its detector's (aggregated across inputs), and
- * those of inputs scored apart (--per-file, s->kept, owned by the scanner).
- */
 static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, size_t *nreported)
 {
-	if (!s->report) {
-		struct report_cache *rc = calloc(1, sizeof *rc);
-		finding_t **fs = NULL;
-		size_t n = 0;
-		if (!rc)
-			return DNSTS_ENOMEM;
-		if (s->det) {
-			int r = detector_findings(s->det, s->opt.min_score, s->opt.report_all, &fs,
-						  &n);
-			if (r < 0) {
-				free(rc);
-				return r;
-			}
-		}
-		rc->fs = malloc((n + s->nkept + 1) * sizeof *rc->fs);
-		if (!rc->fs) {
-			findings_free(fs, n);
-			free(rc);
-			return DNSTS_ENOMEM;
-		}
-		for (size_t i = 0; i < n; i++)
-			rc->fs[i] = fs[i];
-		free(fs);
-		rc->nown = n;
-		for (size_t i = 0; i < s->nkept; i++)
-			rc->fs[n + i] = s->kept[i];
-		rc->n = n + s->nkept;
-		rc->nreported = report_prepare(rc->fs, rc->n, s->opt.min_score);
-		s->report = rc;
-	}
+	const scan_findings_t *f;
+	int rc = scan_findings(s, &f);
+	if (rc != DNSTS_OK)
+		return rc;
 	*c = (report_ctx_t){
 		.inputs = s->inputs,
 		.ninputs = s->ninputs,
 		.stats = dnsts_scanner_stats(s),
-		.fs = s->report->fs,
-		.n = s->report->n,
+		.fs = f->fs,
+		.n = f->n,
 		.min_score = s->opt.min_score,
 	};
 	if (nreported)
-		*nreported = s->report->nreported;
+		*nreported = f->nreported;
 	return DNSTS_OK;
 }
 

@@ -10,9 +10,19 @@
  * Conventions: functions that can fail return an int, 0 (DNSTS_OK) on
  * success and a negative enum dnsts_err on failure.  Every _new has a _free
  * that accepts NULL.  The library never prints and never exits; it writes
- * only to the FILE streams the caller hands it.  A scanner is not
- * thread-safe, but separate scanners share nothing and may run in separate
- * threads.
+ * only to the FILE streams the caller hands it, and never closes them.  A
+ * scanner is not thread-safe, but separate scanners share nothing and may
+ * run in separate threads.
+ *
+ * Memory: each function says who owns what it returns.  "Borrowed" means
+ * the library keeps it and the caller must not free it; "until the next
+ * call on s" means until any other dnsts_* call that takes the scanner s.
+ *
+ * Growth: the structs the library fills (dnsts_stats_t, dnsts_input_t) only
+ * ever get new fields at their end, so a program built against older
+ * headers reads the fields it knows.  dnsts_options_t, which the caller
+ * fills, carries its size (set by dnsts_options_init), so that a library
+ * with more fields gives the program's missing ones their defaults.
  */
 #ifndef DNSTS_DNSTS_H
 #define DNSTS_DNSTS_H
@@ -23,14 +33,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <dnsts/version.h> /* DNSTS_VERSION, DNSTS_VERSION_NUMBER: of these headers */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define DNSTS_VERSION_MAJOR 0
-#define DNSTS_VERSION_MINOR 1
-#define DNSTS_VERSION_PATCH 0
-#define DNSTS_VERSION "0.1.0"
+/* The functions below are the shared library's exports; its other symbols
+ * are hidden. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define DNSTS_API __attribute__((visibility("default")))
+#else
+#define DNSTS_API
+#endif
+
+/* The version of the library in use, "MAJOR.MINOR.PATCH" (static storage):
+ * may differ from DNSTS_VERSION when a program runs with another build of
+ * the shared library than it was compiled with. */
+DNSTS_API const char *dnsts_version(void);
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -49,12 +69,14 @@ enum dnsts_err {
 	DNSTS_EFILTER = -1005,   /* BPF filter does not compile */
 };
 
-/* Text for an error code; never NULL. */
-const char *dnsts_strerror(int code);
+/* Text for an error code; never NULL, static storage. */
+DNSTS_API const char *dnsts_strerror(int code);
 
 /* ---- statistics ------------------------------------------------------- */
 
 /*
+ * Filled by the library (dnsts_scanner_stats); fields are only appended.
+ *
  * Every packet read is counted in exactly one of the packet classes:
  *   packets = udp_dns + tcp_dns + ip_fragments + truncated_packets
  *           + non_dns_packets + unsupported_packets + filtered_packets
@@ -101,9 +123,19 @@ typedef struct dnsts_stats {
 
 /* ---- options ---------------------------------------------------------- */
 
-#define DNSTS_MAX_PORTS 32
+#define DNSTS_MAX_PORTS 64 /* ports[] entries, the defaults included */
 
+/*
+ * Set up with dnsts_options_init, then change fields.  size is
+ * sizeof(dnsts_options_t) of the headers the program was built with; new
+ * fields are only appended, and a library newer than the program gives the
+ * fields beyond size their defaults (an older one refuses a larger size).
+ * The scanner copies the options: the strings may be freed after
+ * dnsts_scanner_new; messages_out is borrowed and must stay open until
+ * dnsts_scanner_free.
+ */
 typedef struct dnsts_options {
+	size_t size;                   /* set by dnsts_options_init */
 	uint16_t ports[DNSTS_MAX_PORTS]; /* UDP/TCP ports treated as DNS */
 	size_t nports;
 	const char *bpf_filter;        /* NULL: none */
@@ -122,9 +154,10 @@ typedef struct dnsts_options {
 	size_t max_clients_per_domain;
 } dnsts_options_t;
 
-/* Fill with defaults: ports 53, 5353, 5355; min_score DNSTS_DEFAULT_MIN_SCORE;
- * default allowlist on; limits at their documented defaults. */
-void dnsts_options_init(dnsts_options_t *opt);
+/* Fill with defaults: size; ports 53, 5353, 5355; min_score
+ * DNSTS_DEFAULT_MIN_SCORE; default allowlist on; limits at their documented
+ * defaults. */
+DNSTS_API void dnsts_options_init(dnsts_options_t *opt);
 
 #define DNSTS_DEFAULT_MIN_SCORE 60.0
 
@@ -132,7 +165,8 @@ void dnsts_options_init(dnsts_options_t *opt);
 
 typedef struct dnsts_scanner dnsts_scanner_t;
 
-/* Summary of one input, kept after it is scanned. */
+/* Summary of one input, kept after it is scanned.  Filled by the library
+ * (fields are only appended); it and its strings belong to the scanner. */
 typedef struct dnsts_input {
 	char *path;            /* as given; "-" for standard input */
 	const char *format;    /* "pcap", "pcapng", or NULL if never recognised */
@@ -146,10 +180,13 @@ typedef struct dnsts_input {
 	char *warning;         /* NULL, or a non-fatal problem */
 } dnsts_input_t;
 
-/* Returns NULL on allocation failure or invalid options; errbuf (if given)
- * receives the reason. */
-dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen);
-void dnsts_scanner_free(dnsts_scanner_t *s);
+/* A new scanner (free with dnsts_scanner_free), or NULL on allocation
+ * failure or invalid options (opt not set up by dnsts_options_init, or
+ * from newer headers than the library's); errbuf (if given) receives the
+ * reason.  opt NULL: the defaults. */
+DNSTS_API dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf,
+					     size_t errlen);
+DNSTS_API void dnsts_scanner_free(dnsts_scanner_t *s);
 
 /*
  * Scan one capture file ("-" is standard input).  The packets up to any
@@ -157,22 +194,19 @@ void dnsts_scanner_free(dnsts_scanner_t *s);
  * if any) is recorded in the scanner.  Returns DNSTS_OK, or the error that
  * stopped the input (also in the summary).
  */
-int dnsts_scan_file(dnsts_scanner_t *s, const char *path);
+DNSTS_API int dnsts_scan_file(dnsts_scanner_t *s, const char *path);
 
-/* Scan an already-open stream; name is used in the summary and messages. */
-int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed);
-
-/* Record an input that could not be scanned at all (a directory that
- * cannot be read or holds no capture), so that the report names it. */
-int dnsts_scanner_add_failed_input(dnsts_scanner_t *s, const char *path, const char *reason);
-
-/* Count files skipped because they are not captures (stats.skipped_files). */
-void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n);
+/* Scan an already-open stream, read to its end and not closed; name is
+ * used in the summary and messages. */
+DNSTS_API int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed);
 
 /* Finish: flush reassembly state.  Call once after the last input. */
-void dnsts_scanner_finish(dnsts_scanner_t *s);
+DNSTS_API void dnsts_scanner_finish(dnsts_scanner_t *s);
 
-const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *s);
+/* Gather the counters of every stage into the scanner and return them (not
+ * const: gathering writes, and takes a pass over the tracked domains).
+ * Borrowed: valid until the next call on s. */
+DNSTS_API const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s);
 
 /*
  * Move src's results into dst: its input summaries, counters, and detection
@@ -180,24 +214,28 @@ const dnsts_stats_t *dnsts_scanner_stats(const dnsts_scanner_t *s);
  * is one finding), or, with keep_apart, src's findings scored on their own
  * (--per-file).  Call after dnsts_scanner_finish(src); then free src.
  * Merging scanners in the same order gives the same result whichever
- * thread built each.
+ * thread built each.  src's input summaries and their strings move to dst.
  */
-int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
-size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
-const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
+DNSTS_API int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
+
+/* The inputs in the order they were scanned or merged; input i's summary,
+ * or NULL when i >= dnsts_scanner_ninputs(s).  Borrowed: valid until the
+ * next call on s that adds inputs (scan, merge) or frees it. */
+DNSTS_API size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s);
+DNSTS_API const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i);
 
 /* Non-zero if writing the DNS log failed (disk full, closed pipe). */
-int dnsts_scanner_log_error(const dnsts_scanner_t *s);
+DNSTS_API int dnsts_scanner_log_error(const dnsts_scanner_t *s);
 
-/* Domains that score >= min_score in this scanner so far (a progress
- * indication: scores them all).  Returns a malloc'd array of malloc'd
- * strings, *n of them; NULL when there are none. */
-char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n);
+/* Domains that score >= min_score in this scanner so far, allowlisted ones
+ * left out (a progress indication: scores them all).  Returns an array of
+ * *n strings, owned by the caller: free it with dnsts_strings_free; NULL
+ * when there are none. */
+DNSTS_API char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n);
 
-/* Do these first bytes start a capture, a compressed file or an archive
- * that dnsts_scan_file() reads?  (n up to 512 bytes helps recognise tar.) */
-bool dnsts_magic_known(const unsigned char *b, size_t n);
-
+/* Free an array of n strings returned by the library (and the strings);
+ * accepts NULL. */
+DNSTS_API void dnsts_strings_free(char **v, size_t n);
 
 /* ---- report ----------------------------------------------------------- */
 
@@ -207,25 +245,29 @@ enum dnsts_report_format {
 	DNSTS_REPORT_TEXT = 2,   /* aligned lines for a terminal */
 };
 
-/* Write the report (inputs, stats, findings) to out.  Returns DNSTS_OK or
- * DNSTS_EIO; *nfindings (if given) receives the number of findings
- * reported. */
-int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
-		       size_t *nfindings);
+/* Write the report (inputs, stats, findings) to out.  Returns DNSTS_OK,
+ * DNSTS_EIO or DNSTS_ENOMEM; *nfindings (if given) receives the number of findings
+ * reported.  A report covers what was scanned and merged before it; the
+ * findings are scored once and reused by the next report, RPZ zone or STIX
+ * bundle until the scanner changes. */
+DNSTS_API int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format fmt,
+				 size_t *nfindings);
 
 /* Write input i's summary as one NDJSON line ({"type":"input", ...}) and
- * flush, so that a pipe sees inputs as they finish. */
-int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out);
+ * flush, so that a pipe sees inputs as they finish.  Returns DNSTS_OK,
+ * DNSTS_EINVAL (no input i) or DNSTS_EIO. */
+DNSTS_API int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out);
 
 /* Write a DNS Response Policy Zone (origin rpz.dnstunnel-scan.) that answers
  * NXDOMAIN for each reported domain and its subdomains; the same findings
- * as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
-int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
+ * as dnsts_report_write.  Returns DNSTS_OK, DNSTS_EIO or DNSTS_ENOMEM. */
+DNSTS_API int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
 
 /* Write a STIX 2.1 bundle: an identity for the tool and one indicator per
  * reported domain, with deterministic ids and times taken from the capture;
- * the same findings as dnsts_report_write.  Returns DNSTS_OK or DNSTS_EIO. */
-int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
+ * the same findings as dnsts_report_write.  Returns DNSTS_OK, DNSTS_EIO or
+ * DNSTS_ENOMEM. */
+DNSTS_API int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
 
 #ifdef __cplusplus
 }

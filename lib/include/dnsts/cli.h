@@ -1,0 +1,33 @@
+/*
+ * cli.h - what dnstunnel-scan's own command line needs of libdnsts beyond
+ * the public interface (dnsts.h): recognising capture files while it walks
+ * directories, and recording the inputs it could not hand to a scanner.
+ *
+ * Not part of the library's interface: not installed, not exported from the
+ * shared library, and free to change with any release.
+ */
+#ifndef DNSTS_CLI_H
+#define DNSTS_CLI_H
+
+#include <dnsts/dnsts.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Do these first bytes start a capture, a compressed file or an archive
+ * that dnsts_scan_file() reads?  (n up to 512 bytes helps recognise tar.) */
+bool dnsts_magic_known(const unsigned char *b, size_t n);
+
+/* Record an input that could not be scanned at all (a directory that
+ * cannot be read or holds no capture), so that the report names it. */
+int dnsts_scanner_add_failed_input(dnsts_scanner_t *s, const char *path, const char *reason);
+
+/* Count files skipped because they are not captures (stats.skipped_files). */
+void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
