@@ -130,6 +130,13 @@ typedef struct agg_query {
 void agg_init(agg_t *g);
 void agg_clear(agg_t *g);   /* free what agg_init/agg_add_* allocated */
 
+/* Heap bytes the aggregate holds (its detail and client list), for the
+ * caller's memory bound. */
+static inline size_t agg_heap_bytes(const agg_t *g)
+{
+	return (g->d ? sizeof(*g->d) : 0) + g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
+}
+
 int agg_qt_index(uint16_t qtype);
 const char *agg_qt_name(int idx);
 

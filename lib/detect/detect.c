@@ -25,17 +25,16 @@
  * domains that look like tunnels; a record's counters start with the
  * message that earned it.
  *
- * Bounds and eviction: at most max_domains detail records (default
- * DET_DEFAULT_MAX_DOMAINS) and DET_MAX_BYTES of records, details and client
- * lists.  When either is reached, one sweep scores every record with
- * agg_suspicion (roughly the hostname-unlike payload characters plus the
- * unique answer bytes it carries) and evicts the least suspicious quarter
- * (the domain must show data again to get a new record), so a long capture keeps the domains that look
- * like tunnels and memory stays flat whatever the capture's size.
- * Records come
- * from chunked pools (no allocation per new domain once warm).  Clients
- * per domain are capped (default DET_DEFAULT_MAX_CLIENTS); more are
- * counted, not listed.
+ * Bounds and eviction (domtab.h): at most max_domains detail records
+ * (default DET_DEFAULT_MAX_DOMAINS) and DET_MAX_BYTES of records, details
+ * and client lists.  When either is reached, one sweep evicts the least
+ * suspicious quarter (agg_suspicion: roughly the hostname-unlike payload
+ * characters plus the unique answer bytes; the domain must show data
+ * again to get a new record), so a long capture keeps the domains that
+ * look like tunnels and memory stays flat whatever the capture's size.
+ * Clients per domain are capped (default DET_DEFAULT_MAX_CLIENTS); more
+ * are counted, not listed.
+ *
  * Deliberately dropped: non-IN classes (CHAOS version probes), opcodes
  * other than QUERY (UPDATE, NOTIFY), messages without a question.
  */
@@ -48,6 +47,7 @@
 #include "aggregate.h"
 #include "allowlist.h"
 #include "detect.h"
+#include "domtab.h"
 #include "feature.h"
 #include "fingerprint.h"
 #include "hll.h"
@@ -58,7 +58,6 @@
 
 #define DET_DEFAULT_MAX_DOMAINS 100000
 #define DET_DEFAULT_MAX_CLIENTS 64
-#define DET_EVICT_FRACTION 4
 #define DET_MAX_RAW 64
 #define DET_RESP_BUF 1024
 /* Detail records from the first message while fewer than this many exist. */
@@ -67,41 +66,11 @@
 #define DET_PROMOTE_DISTINCT 12
 #define DET_SEEN_CELLS ((size_t)1 << 15)
 #define DET_HLL_P 14
-/* A one-bit-per-hash filter of the hashes with a record (32 KiB): most
- * names belong to a domain without one and skip the table probe. */
-#define DET_RECBITS ((size_t)1 << 18)
 /* base_domains is exact up to this many distinct keys. */
 #define DET_EXACT_KEYS ((size_t)1 << 15)
-
-#define DOM_KEY_INLINE 40
-#define DOM_CHUNK 4096
 /* Detector memory (records, details, client lists) kept under this; past
- * it the least suspicious domain of a sample is evicted as when full. */
+ * it the least suspicious records are evicted as when full. */
 #define DET_MAX_BYTES ((size_t)48 << 20)
-
-typedef struct dom {
-	uint64_t h;                /* keyed hash of the key */
-	const char *allow_reason;  /* non-NULL: an allowlisted name */
-	char *key_heap;            /* the key when longer than the inline buffer */
-	uint16_t klen;             /* 0: released (not live) */
-	bool prefix_mode;
-	uint32_t idx;              /* chunk * DOM_CHUNK + position (kept when freed) */
-	char key_inline[DOM_KEY_INLINE]; /* lowercase base key, NUL-terminated */
-	agg_t g;
-} dom_t;
-
-static inline const char *dom_key(const dom_t *e)
-{
-	return e->key_heap ? e->key_heap : e->key_inline;
-}
-
-/* A table slot (8 bytes, as a pointer would be): the high half of the
- * hash beside the record's index, so probing past other domains does not
- * touch their records. */
-typedef struct slot {
-	uint32_t tag;              /* h >> 32 */
-	uint32_t ref;              /* record index + 1; 0: empty */
-} slot_t;
 
 /* The name cache: question name bytes and port -> what classify() found.
  * Entries of an older generation (an eviction sweep has run since) are
@@ -143,43 +112,18 @@ struct detector {
 	regdomain_t *rd;
 	allowlist_t *al;
 	agg_fcache_t *fc;
-	slot_t *tab;               /* records by hash, open addressing */
-	size_t cap;
-	uint64_t *recbits;         /* DET_RECBITS bits: may have a record */
+	domtab_t dom;              /* the detail records */
 	uint64_t *seen;            /* DET_SEEN_CELLS payload sets: 16-bit tag, 48 bits */
 	uint8_t *hll;              /* 2^DET_HLL_P registers: distinct base keys */
 	uint64_t *kset;            /* distinct key hashes while exact; NULL beyond */
 	size_t kcap, kn;
 	bool inexact;              /* more than DET_EXACT_KEYS keys: the estimate */
-	/* records come from chunks of DOM_CHUNK; freed ones are chained */
-	dom_t **chunks;
-	size_t nchunks, cchunks, chunk_used;
-	dom_t *free_doms;
-	size_t n;                  /* live records */
-	size_t bytes, max_bytes;
 	qc_entry_t *qc;           /* DET_QC_SLOTS entries */
-	uint32_t gen;             /* bumped by every eviction sweep */
-	uint64_t allowlisted_queries, created, evicted_domains;
+	uint64_t allowlisted_queries;
 	raw_pair_t raw[DET_MAX_RAW];
 	size_t nraw;
 	uint64_t raw_dropped;
 };
-
-static inline dom_t *rec_dom(const detector_t *d, uint32_t rec)
-{
-	if (!rec)
-		return NULL;
-	uint32_t i = rec - 1;
-	return &d->chunks[i / DOM_CHUNK][i % DOM_CHUNK];
-}
-
-/* Every live record, in memory order. */
-#define FOR_EACH_DOM(d, e)                                                              \
-	for (size_t c_ = 0; c_ < (d)->nchunks; c_++)                                    \
-		for (size_t j_ = 0,                                                     \
-			    u_ = c_ + 1 == (d)->nchunks ? (d)->chunk_used : DOM_CHUNK;  \
-		     j_ < u_; j_++)                                                     \
-			if (((e) = &(d)->chunks[c_][j_])->klen)
 
 /* One random key per process: detectors that merge (one per input with
  * -j) hash a base key alike, so their tables and counts combine. */
@@ -202,22 +146,18 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->max_clients = opt && opt->max_clients_per_domain ? opt->max_clients_per_domain
 							     : DET_DEFAULT_MAX_CLIENTS;
 	d->eager = d->max_domains < DET_EAGER_DOMAINS ? d->max_domains : DET_EAGER_DOMAINS;
-	d->max_bytes = DET_MAX_BYTES;
 	d->rd = regdomain_new();
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
 	d->fc = agg_fcache_new();
 	d->qc = calloc(DET_QC_SLOTS, sizeof(*d->qc));
-	d->gen = 1;
-	d->cap = 1024;
-	d->tab = calloc(d->cap, sizeof(*d->tab));
+	int dom_ok = domtab_init(&d->dom, d->max_domains, DET_MAX_BYTES);
 	d->seen = calloc(DET_SEEN_CELLS, sizeof(*d->seen));
-	d->recbits = calloc(DET_RECBITS / 64, sizeof(uint64_t));
 	d->hll = calloc((size_t)1 << DET_HLL_P, 1);
 	d->kcap = 1024;
 	d->kset = calloc(d->kcap, sizeof(*d->kset));
 	if (!d->kset)
 		d->inexact = true;
-	if (!d->rd || !d->al || !d->tab || !d->fc || !d->qc || !d->seen || !d->hll || !d->recbits)
+	if (dom_ok < 0 || !d->rd || !d->al || !d->fc || !d->qc || !d->seen || !d->hll)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -238,74 +178,16 @@ nomem:
 
 void detector_set_key(detector_t *d, const uint8_t key[16])
 {
-	if (d && !d->n && !d->kn)
+	if (d && !d->dom.n && !d->kn)
 		memcpy(d->key, key, sizeof(d->key));
-}
-
-static size_t agg_bytes(const agg_t *g)
-{
-	return (g->d ? sizeof(*g->d) : 0) + g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
-}
-
-static void dom_release(detector_t *d, dom_t *e)
-{
-	d->bytes -= sizeof(*e) + agg_bytes(&e->g);
-	d->n--;
-	free(e->key_heap);
-	free(e->g.d);      /* agg_clear() without clearing: dom_alloc() does */
-	free(e->g.clients);
-	e->klen = 0; /* not live: sweeps skip it */
-	*(dom_t **)e = d->free_doms;
-	d->free_doms = e;
-}
-
-static dom_t *dom_alloc(detector_t *d)
-{
-	dom_t *e = d->free_doms;
-	if (e) {
-		d->free_doms = *(dom_t **)e;
-	} else {
-		if (!d->nchunks || d->chunk_used == DOM_CHUNK) {
-			if (d->nchunks == d->cchunks) {
-				size_t nc = d->cchunks ? d->cchunks * 2 : 16;
-				dom_t **p = realloc(d->chunks, nc * sizeof(*p));
-				if (!p)
-					return NULL;
-				d->chunks = p;
-				d->cchunks = nc;
-			}
-			dom_t *c = malloc(DOM_CHUNK * sizeof(*c));
-			if (!c)
-				return NULL;
-			d->chunks[d->nchunks++] = c;
-			d->chunk_used = 0;
-		}
-		e = &d->chunks[d->nchunks - 1][d->chunk_used];
-		e->idx = (uint32_t)((d->nchunks - 1) * DOM_CHUNK + d->chunk_used++);
-	}
-	uint32_t idx = e->idx;
-	memset(e, 0, offsetof(dom_t, key_inline));
-	e->idx = idx;
-	d->bytes += sizeof(*e);
-	d->n++;
-	return e;
 }
 
 void detector_free(detector_t *d)
 {
 	if (!d)
 		return;
-	dom_t *e;
-	FOR_EACH_DOM(d, e) {
-		free(e->key_heap);
-		agg_clear(&e->g);
-	}
-	for (size_t i = 0; i < d->nchunks; i++)
-		free(d->chunks[i]);
-	free(d->chunks);
-	free(d->tab);
+	domtab_fini(&d->dom);
 	free(d->seen);
-	free(d->recbits);
 	free(d->hll);
 	free(d->kset);
 	regdomain_free(d->rd);
@@ -313,49 +195,6 @@ void detector_free(detector_t *d)
 	agg_fcache_free(d->fc);
 	free(d->qc);
 	free(d);
-}
-
-static inline size_t recbit(uint64_t h)
-{
-	return (size_t)(h >> 24) & (DET_RECBITS - 1);
-}
-
-static dom_t *lookup(const detector_t *d, uint64_t h, const char *key, size_t len)
-{
-	size_t b = recbit(h);
-	if (!(d->recbits[b / 64] & (1ull << (b % 64))))
-		return NULL;
-	uint32_t tag = (uint32_t)(h >> 32);
-	for (size_t i = h & (d->cap - 1);; i = (i + 1) & (d->cap - 1)) {
-		slot_t sl = d->tab[i];
-		if (!sl.ref)
-			return NULL;
-		if (sl.tag != tag)
-			continue;
-		dom_t *e = rec_dom(d, sl.ref);
-		/* the message will update the whole record: fetch its lines
-		 * together rather than one miss after another */
-		for (size_t o = 0; o < sizeof(*e); o += 64)
-			__builtin_prefetch((const char *)e + o, 1);
-		if (e->h == h && (!key || (e->klen == len && memcmp(dom_key(e), key, len) == 0))) {
-			if (e->g.clients)
-				__builtin_prefetch(e->g.clients + e->g.cclients);
-			if (e->g.d)
-				__builtin_prefetch(e->g.d, 1);
-			return e;
-		}
-	}
-}
-
-static void place(detector_t *d, slot_t *tab, size_t cap, const dom_t *e)
-{
-	size_t b = recbit(e->h);
-	d->recbits[b / 64] |= 1ull << (b % 64);
-	size_t i = e->h & (cap - 1);
-	while (tab[i].ref)
-		i = (i + 1) & (cap - 1);
-	tab[i].tag = (uint32_t)(e->h >> 32);
-	tab[i].ref = e->idx + 1;
 }
 
 /* The exact set of key hashes (0: empty slot): where h is or would go. */
@@ -423,143 +262,6 @@ static double hll_estimate(const uint8_t *r)
 			return lc;
 	}
 	return raw;
-}
-
-/* The k-th smallest (0-based) of a[0..n) (Hoare's selection, median of
- * three pivots; a is reordered).  O(n) on average, unlike sorting the
- * whole sweep. */
-static double select_kth(double *a, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		double x = a[lo], y = a[mid], z = a[hi];
-		double pv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (a[i] < pv)
-				i++;
-			while (a[j] > pv)
-				j--;
-			if (i <= j) {
-				double t = a[i];
-				a[i] = a[j];
-				a[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return a[k];
-	}
-	return a[k];
-}
-
-/* Evict the least suspicious quarter of the records in one sweep over
- * them (sequential, unlike sampling random records per new domain). */
-static void evict_sweep(detector_t *d)
-{
-	size_t want = d->n / DET_EVICT_FRACTION;
-	if (!want)
-		want = 1;
-	double *s = malloc(2 * d->n * sizeof(*s));
-	if (!s)
-		return;
-	/* Records are visited in memory order (chunk by chunk: sequential
-	 * reads), live ones having a key (released ones have klen 0). */
-	double *v = s + d->n;
-	size_t k = 0;
-	dom_t *e;
-	FOR_EACH_DOM(d, e) {
-		if (k < d->n)
-			v[k++] = agg_suspicion(&e->g);
-	}
-	memcpy(s, v, k * sizeof(*s));
-	double thr = select_kth(s, k, want - 1);
-	size_t below = 0; /* domains under the threshold; ties: those at it that may still go */
-	for (size_t i = 0; i < k; i++)
-		below += s[i] < thr;
-	size_t ties = want - below;
-	size_t gone = 0, i = 0;
-	memset(d->tab, 0, d->cap * sizeof(*d->tab));
-	memset(d->recbits, 0, DET_RECBITS / 8);
-	FOR_EACH_DOM(d, e) {
-		if (i >= k)
-			break;
-		double x = v[i++];
-		if (x < thr || (x == thr && ties)) {
-			if (x == thr)
-				ties--;
-			dom_release(d, e);
-			gone++;
-		} else {
-			place(d, d->tab, d->cap, e);
-		}
-	}
-	d->evicted_domains += gone;
-	d->gen++;
-	if (!d->gen)
-		d->gen = 1;
-	free(s);
-}
-
-/* A new detail record for key (hash h); NULL when out of memory.  May
- * evict other records first. */
-static dom_t *rec_new(detector_t *d, uint64_t h, const char *key, size_t len)
-{
-	while (d->n && (d->n >= d->max_domains || d->bytes >= d->max_bytes)) {
-		size_t before = d->n;
-		evict_sweep(d);
-		if (d->n == before)
-			break;
-	}
-	if ((d->n + 1) * 2 > d->cap) {
-		size_t ncap = d->cap * 2;
-		slot_t *nt = calloc(ncap, sizeof(*nt));
-		if (!nt)
-			return NULL;
-		for (size_t i = 0; i < d->cap; i++)
-			if (d->tab[i].ref)
-				place(d, nt, ncap, rec_dom(d, d->tab[i].ref));
-		free(d->tab);
-		d->tab = nt;
-		d->cap = ncap;
-	}
-	if (len > 0xffff || len == 0)
-		return NULL;
-	dom_t *e = dom_alloc(d);
-	if (!e)
-		return NULL;
-	agg_init(&e->g);
-	if (len < DOM_KEY_INLINE) {
-		memcpy(e->key_inline, key, len);
-		e->key_inline[len] = '\0';
-	} else {
-		e->key_heap = strndup(key, len);
-		if (!e->key_heap) {
-			dom_release(d, e);
-			return NULL;
-		}
-	}
-	e->klen = (uint16_t)len;
-	e->h = h;
-	place(d, d->tab, d->cap, e);
-	d->created++;
-	return e;
-}
-
-/* The record of base key (hash h), created when new (for merging:
- * detectors of one process hash alike; the merge counts the keys). */
-static dom_t *get(detector_t *d, uint64_t h, const char *key, size_t len)
-{
-	dom_t *e = lookup(d, h, key, len);
-	return e ? e : rec_new(d, h, key, len);
 }
 
 static int lower(int c)
@@ -717,10 +419,10 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 	}
 	uint32_t h = bl ? (uint32_t)siphash(d->key, buf, bl) | 1 : 0;
 	double ent = bl >= 16 ? features_entropy(buf, bl) : -1;
-	size_t b0 = agg_bytes(&e->g);
+	size_t mark = domtab_mark(e);
 	agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, data, decoded, addr, h, ent,
 			 ev->input_id, d->max_clients);
-	d->bytes += agg_bytes(&e->g) - b0;
+	domtab_account(&d->dom, e, mark);
 }
 
 /* The payload of a name (labels [first, last), dots removed): its bit in
@@ -842,10 +544,10 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 		__builtin_prefetch(&d->seen[(dh >> 8) & (DET_SEEN_CELLS - 1)], 1);
 	count_key(d, qi->h);
 	hll_add(d->hll, DET_HLL_P, dh);
-	dom_t *e = lookup(d, qi->h, NULL, 0);
-	qi->rec = e ? e->idx + 1 : 0;
+	dom_t *e = domtab_find(&d->dom, qi->h, NULL, 0);
+	qi->rec = e ? dom_ref(e) : 0;
 	qi->fresh = true;
-	qi->created = d->created;
+	qi->created = d->dom.created;
 	return true;
 }
 
@@ -890,7 +592,7 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 			regdomain_split(d->rd, n, &sp);
 			split = &sp;
 		}
-		if (c->gen == d->gen && c->port == port && c->nlen == n->len &&
+		if (c->gen == d->dom.gen && c->port == port && c->nlen == n->len &&
 		    !memcmp(c->name, n->wire, n->len)) {
 			*qi = c->qi;
 			*cp = c;
@@ -901,7 +603,7 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 		return false;
 	if (c) {
 		*cp = c;
-		c->gen = d->gen;
+		c->gen = d->dom.gen;
 		c->port = port;
 		c->nlen = (uint8_t)n->len;
 		memcpy(c->name, n->wire, n->len);
@@ -917,14 +619,15 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 		      const dns_msg_t *m, uint16_t port)
 {
 	if (qi->rec)
-		return rec_dom(d, qi->rec);
+		return domtab_rec(&d->dom, qi->rec);
 	/* no record then, and none created since: none now */
-	dom_t *e = qi->fresh || qi->created == d->created ? NULL : lookup(d, qi->h, NULL, 0);
+	dom_t *e = qi->fresh || qi->created == d->dom.created ? NULL
+							      : domtab_find(&d->dom, qi->h, NULL, 0);
 	if (e) {
-		qi->rec = e->idx + 1;
+		qi->rec = dom_ref(e);
 		return e;
 	}
-	bool earn = d->n < d->eager || qi->why;
+	bool earn = d->dom.n < d->eager || qi->why;
 	if (!earn && q) {
 		int t = agg_qt_index(m->qtype);
 		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
@@ -942,10 +645,10 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 		return NULL;
 	char key[DNS_NAME_STRLEN];
 	size_t klen = regdomain_labels_str(n, qi->kfirst, qi->klast, key, sizeof(key));
-	uint32_t gen = d->gen;
-	e = rec_new(d, qi->h, key, klen);
-	if (e && d->gen == gen)
-		qi->rec = e->idx + 1;
+	uint32_t gen = d->dom.gen;
+	e = domtab_add(&d->dom, qi->h, key, klen);
+	if (e && d->dom.gen == gen)
+		qi->rec = dom_ref(e);
 	return e;
 }
 
@@ -987,10 +690,10 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 			if (ev->ts_ns > e->g.last_ns)
 				e->g.last_ns = ev->ts_ns;
 		} else {
-			size_t b0 = agg_bytes(&e->g);
+			size_t mark = domtab_mark(e);
 			agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, 0, 0, 0, 0, -1,
 					 ev->input_id, d->max_clients);
-			d->bytes += agg_bytes(&e->g) - b0;
+			domtab_account(&d->dom, e, mark);
 		}
 		return;
 	}
@@ -1011,9 +714,9 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	aq.base_mixed = qi.base_mixed;
 	e->prefix_mode = aq.prefix_mode;
 	if (q) {
-		size_t b0 = agg_bytes(&e->g);
+		size_t mark = domtab_mark(e);
 		agg_add_query(&e->g, &aq, d->key, d->max_clients);
-		d->bytes += agg_bytes(&e->g) - b0;
+		domtab_account(&d->dom, e, mark);
 		/* answer records inside a query: data in the wrong section */
 		if (m->count[1] && port != 5353) {
 			dns_rr_iter_t it;
@@ -1070,8 +773,8 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 {
 	int ret = 0;
 	dom_t *s;
-	FOR_EACH_DOM(src, s) {
-		dom_t *e = get(dst, s->h, dom_key(s), s->klen);
+	DOMTAB_FOR_EACH(&src->dom, s) {
+		dom_t *e = domtab_get(&dst->dom, s->h, dom_key(s), s->klen);
 		if (!e) {
 			ret = -1;
 			continue;
@@ -1079,10 +782,10 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		if (s->allow_reason)
 			e->allow_reason = s->allow_reason;
 		e->prefix_mode |= s->prefix_mode;
-		size_t b0 = agg_bytes(&e->g);
+		size_t mark = domtab_mark(e);
 		if (agg_merge(&e->g, &s->g, input_offset, dst->max_clients) < 0)
 			ret = -1;
-		dst->bytes += agg_bytes(&e->g) - b0;
+		domtab_account(&dst->dom, e, mark);
 	}
 	for (size_t i = 0; i < src->nraw; i++) {
 		const raw_pair_t *r = &src->raw[i];
@@ -1106,7 +809,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 				count_key(dst, src->kset[i]);
 	}
 	dst->allowlisted_queries += src->allowlisted_queries;
-	dst->evicted_domains += src->evicted_domains;
+	dst->dom.evicted += src->dom.evicted;
 	dst->raw_dropped += src->raw_dropped;
 	return ret;
 }
@@ -1265,7 +968,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	if (!fs)
 		return DNSTS_ENOMEM;
 	dom_t *e;
-	FOR_EACH_DOM(d, e) {
+	DOMTAB_FOR_EACH(&d->dom, e) {
 		score_out_t so;
 		/* the score first, without sentences: most domains stop here */
 		uint64_t raw = 0;
@@ -1319,16 +1022,16 @@ void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t
 {
 	uint64_t ec = 0;
 	const dom_t *e;
-	FOR_EACH_DOM(d, e)
+	DOMTAB_FOR_EACH(&d->dom, e)
 		ec += e->g.clients_dropped;
 	if (allowlisted_queries)
 		*allowlisted_queries = d->allowlisted_queries;
 	if (base_domains)
 		*base_domains = d->inexact ? (uint64_t)llround(hll_estimate(d->hll)) : d->kn;
 	if (tracked_domains)
-		*tracked_domains = d->created;
+		*tracked_domains = d->dom.created;
 	if (evicted_domains)
-		*evicted_domains = d->evicted_domains;
+		*evicted_domains = d->dom.evicted;
 	if (evicted_clients)
 		*evicted_clients = ec;
 }
