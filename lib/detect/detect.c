@@ -51,6 +51,7 @@
 #include "feature.h"
 #include "fingerprint.h"
 #include "hll.h"
+#include "namecache.h"
 #include "regdomain.h"
 #include "score.h"
 #include "siphash.h"
@@ -72,35 +73,6 @@
  * it the least suspicious records are evicted as when full. */
 #define DET_MAX_BYTES ((size_t)48 << 20)
 
-/* The name cache: question name bytes and port -> what classify() found.
- * Entries of an older generation (an eviction sweep has run since) are
- * stale: their record may have been released. */
-#define DET_QC_SLOTS 2048
-#define DET_QC_NAME 86
-/* What a question name maps to: the same for every message carrying the
- * same name bytes on the same port, so a query and its response share it
- * through the name cache. */
-typedef struct qinfo {
-	const char *why;          /* allowlist reason */
-	uint64_t h;               /* keyed hash of the base key; 0: nothing to aggregate */
-	uint64_t dh;              /* unkeyed hash of the base key (key_wire) */
-	uint32_t rec;             /* record index + 1 when it had one; 0: look it up */
-	uint8_t nlabels, dropped, reg_first, npay, kfirst, klast;
-	uint8_t pbit;             /* the payload's bit in a payload set; 0xff: no payload */
-	bool datalike;            /* the payload could carry data */
-	bool prefix_mode, base_mixed;
-	bool fresh;               /* rec was looked up for this message */
-	uint64_t created;         /* records created when rec was looked up */
-} qinfo_t;
-
-typedef struct qc_entry {
-	uint32_t gen;             /* 0: empty */
-	uint16_t port;
-	uint8_t nlen;
-	uint8_t name[DET_QC_NAME + 1];
-	qinfo_t qi;
-} qc_entry_t;
-
 typedef struct raw_pair {
 	ip_addr_t a, b;
 	uint64_t n;
@@ -118,7 +90,8 @@ struct detector {
 	uint64_t *kset;            /* distinct key hashes while exact; NULL beyond */
 	size_t kcap, kn;
 	bool inexact;              /* more than DET_EXACT_KEYS keys: the estimate */
-	qc_entry_t *qc;           /* DET_QC_SLOTS entries */
+	namecache_t *qc;           /* question name -> qinfo, stamped with dom.gen: a
+	                              sweep may release the records entries name */
 	uint64_t allowlisted_queries;
 	raw_pair_t raw[DET_MAX_RAW];
 	size_t nraw;
@@ -149,7 +122,7 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->rd = regdomain_new();
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
 	d->fc = agg_fcache_new();
-	d->qc = calloc(DET_QC_SLOTS, sizeof(*d->qc));
+	d->qc = namecache_new();
 	int dom_ok = domtab_init(&d->dom, d->max_domains, DET_MAX_BYTES);
 	d->seen = calloc(DET_SEEN_CELLS, sizeof(*d->seen));
 	d->hll = calloc((size_t)1 << DET_HLL_P, 1);
@@ -193,7 +166,7 @@ void detector_free(detector_t *d)
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
 	agg_fcache_free(d->fc);
-	free(d->qc);
+	namecache_free(d->qc);
 	free(d);
 }
 
@@ -551,40 +524,15 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	return true;
 }
 
-/* A fast unkeyed hash of the name bytes for the direct-mapped name cache:
- * entries are checked byte for byte, so a collision costs a miss only. */
-static size_t qc_slot(const uint8_t *p, size_t n, uint16_t port)
-{
-	uint64_t h = (n ^ ((uint64_t)port << 16)) * 0x9e3779b97f4a7c15ull;
-	size_t len = n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
-		p += 8;
-		n -= 8;
-	}
-	uint64_t w = 0;
-	if (n && len >= 8) {
-		memcpy(&w, p + n - 8, 8); /* the last 8 octets (overlapping) */
-	} else {
-		while (n)
-			w = w << 8 | p[--n];
-	}
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 32;
-	return (size_t)(h & (DET_QC_SLOTS - 1));
-}
-
+/* What name n on port maps to, from the name cache or found now (and
+ * then cached); *cp: its cache entry, NULL when the name is not cached. */
 static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q, qinfo_t *qi,
-		      qc_entry_t **cp)
+		      namecache_entry_t **cp)
 {
-	qc_entry_t *c = NULL;
 	regdomain_split_t sp, *split = NULL;
+	namecache_entry_t *c = namecache_slot(d->qc, n->wire, n->len, port);
 	*cp = NULL;
-	if (n->len <= DET_QC_NAME) {
-		c = &d->qc[qc_slot(n->wire, n->len, port)];
+	if (c) {
 		if (q) {
 			/* a query's name is rarely cached (a response's is): split
 			 * the name while the entry is fetched */
@@ -592,8 +540,7 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 			regdomain_split(d->rd, n, &sp);
 			split = &sp;
 		}
-		if (c->gen == d->dom.gen && c->port == port && c->nlen == n->len &&
-		    !memcmp(c->name, n->wire, n->len)) {
+		if (namecache_holds(c, d->dom.gen, n->wire, n->len, port)) {
 			*qi = c->qi;
 			*cp = c;
 			return true;
@@ -603,11 +550,7 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 		return false;
 	if (c) {
 		*cp = c;
-		c->gen = d->dom.gen;
-		c->port = port;
-		c->nlen = (uint8_t)n->len;
-		memcpy(c->name, n->wire, n->len);
-		c->qi = *qi;
+		namecache_store(c, d->dom.gen, n->wire, n->len, port, qi);
 		c->qi.fresh = false;
 	}
 	return true;
@@ -666,7 +609,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
 	uint16_t port = q ? ev->dport : ev->sport;
 	qinfo_t qi;
-	qc_entry_t *c;
+	namecache_entry_t *c;
 	if (!qinfo_get(d, n, port, q, &qi, &c))
 		return;
 	if (qi.why && q)
