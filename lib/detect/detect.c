@@ -19,8 +19,8 @@
  * distinct payloads (a direct-mapped table of 48-bit payload sets, a tag
  * per cell: a colliding domain restarts the cell), a raw-data query type
  * (NULL, KEY, private) or answer records inside a query.  Other domains
- * are only counted: base_domains is exact while every domain is tracked
- * and a HyperLogLog estimate (about 1%) beyond.  So a long capture of
+ * are only counted (distinct.h: base_domains is exact up to 32768 keys
+ * and a HyperLogLog estimate, about 1%, beyond).  So a long capture of
  * benign names costs no memory per domain, and the records go to the
  * domains that look like tunnels; a record's counters start with the
  * message that earned it.
@@ -47,10 +47,10 @@
 #include "aggregate.h"
 #include "allowlist.h"
 #include "detect.h"
+#include "distinct.h"
 #include "domtab.h"
 #include "feature.h"
 #include "fingerprint.h"
-#include "hll.h"
 #include "namecache.h"
 #include "regdomain.h"
 #include "score.h"
@@ -66,9 +66,6 @@
 /* Distinct payloads (bits of a payload set) that earn a record. */
 #define DET_PROMOTE_DISTINCT 12
 #define DET_SEEN_CELLS ((size_t)1 << 15)
-#define DET_HLL_P 14
-/* base_domains is exact up to this many distinct keys. */
-#define DET_EXACT_KEYS ((size_t)1 << 15)
 /* Detector memory (records, details, client lists) kept under this; past
  * it the least suspicious records are evicted as when full. */
 #define DET_MAX_BYTES ((size_t)48 << 20)
@@ -86,10 +83,7 @@ struct detector {
 	agg_fcache_t *fc;
 	domtab_t dom;              /* the detail records */
 	uint64_t *seen;            /* DET_SEEN_CELLS payload sets: 16-bit tag, 48 bits */
-	uint8_t *hll;              /* 2^DET_HLL_P registers: distinct base keys */
-	uint64_t *kset;            /* distinct key hashes while exact; NULL beyond */
-	size_t kcap, kn;
-	bool inexact;              /* more than DET_EXACT_KEYS keys: the estimate */
+	distinct_t keys;           /* distinct base keys (base_domains) */
 	namecache_t *qc;           /* question name -> qinfo, stamped with dom.gen: a
 	                              sweep may release the records entries name */
 	uint64_t allowlisted_queries;
@@ -125,12 +119,8 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->qc = namecache_new();
 	int dom_ok = domtab_init(&d->dom, d->max_domains, DET_MAX_BYTES);
 	d->seen = calloc(DET_SEEN_CELLS, sizeof(*d->seen));
-	d->hll = calloc((size_t)1 << DET_HLL_P, 1);
-	d->kcap = 1024;
-	d->kset = calloc(d->kcap, sizeof(*d->kset));
-	if (!d->kset)
-		d->inexact = true;
-	if (dom_ok < 0 || !d->rd || !d->al || !d->fc || !d->qc || !d->seen || !d->hll)
+	int keys_ok = distinct_init(&d->keys);
+	if (dom_ok < 0 || keys_ok < 0 || !d->rd || !d->al || !d->fc || !d->qc || !d->seen)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -151,7 +141,7 @@ nomem:
 
 void detector_set_key(detector_t *d, const uint8_t key[16])
 {
-	if (d && !d->dom.n && !d->kn)
+	if (d && !d->dom.n && !d->keys.n)
 		memcpy(d->key, key, sizeof(d->key));
 }
 
@@ -161,80 +151,12 @@ void detector_free(detector_t *d)
 		return;
 	domtab_fini(&d->dom);
 	free(d->seen);
-	free(d->hll);
-	free(d->kset);
+	distinct_fini(&d->keys);
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
 	agg_fcache_free(d->fc);
 	namecache_free(d->qc);
 	free(d);
-}
-
-/* The exact set of key hashes (0: empty slot): where h is or would go. */
-static size_t kset_slot(const uint64_t *set, size_t cap, uint64_t h)
-{
-	size_t i = (size_t)(h >> 16) & (cap - 1);
-	while (set[i] && set[i] != h)
-		i = (i + 1) & (cap - 1);
-	return i;
-}
-
-/* Past the exact count: base_domains comes from the estimate. */
-static void kset_drop(detector_t *d)
-{
-	free(d->kset);
-	d->kset = NULL;
-	d->inexact = true;
-}
-
-static bool kset_grow(detector_t *d)
-{
-	size_t ncap = d->kcap * 2;
-	uint64_t *nk = calloc(ncap, sizeof(*nk));
-	if (!nk)
-		return false;
-	for (size_t j = 0; j < d->kcap; j++)
-		if (d->kset[j])
-			nk[kset_slot(nk, ncap, d->kset[j])] = d->kset[j];
-	free(d->kset);
-	d->kset = nk;
-	d->kcap = ncap;
-	return true;
-}
-
-/* Count base key hash h exactly while there are few (the estimate is
- * fed separately, with the unkeyed hash). */
-static void count_key(detector_t *d, uint64_t h)
-{
-	if (d->inexact)
-		return;
-	size_t i = kset_slot(d->kset, d->kcap, h);
-	if (d->kset[i])
-		return;
-	if (d->kn + 1 > DET_EXACT_KEYS) {
-		kset_drop(d);
-		return;
-	}
-	d->kset[i] = h;
-	d->kn++;
-	if (d->kn * 2 > d->kcap && !kset_grow(d))
-		kset_drop(d);
-}
-
-/* The distinct-key estimate: linear counting while registers are still
- * empty and it stays below 3m (the raw estimate is biased up to about 5m,
- * Heule et al. 2013). */
-static double hll_estimate(const uint8_t *r)
-{
-	const double m = (double)(1u << DET_HLL_P);
-	unsigned zeros;
-	double raw = hll_raw(r, DET_HLL_P, &zeros);
-	if (zeros) {
-		double lc = m * log(m / zeros);
-		if (lc <= 3 * m)
-			return lc;
-	}
-	return raw;
 }
 
 static int lower(int c)
@@ -515,8 +437,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	qi->dh = dh;
 	if (qi->pbit != 0xff) /* rec_for() may need its payload set */
 		__builtin_prefetch(&d->seen[(dh >> 8) & (DET_SEEN_CELLS - 1)], 1);
-	count_key(d, qi->h);
-	hll_add(d->hll, DET_HLL_P, dh);
+	distinct_add(&d->keys, qi->h, dh);
 	dom_t *e = domtab_find(&d->dom, qi->h, NULL, 0);
 	qi->rec = e ? dom_ref(e) : 0;
 	qi->fresh = true;
@@ -741,16 +662,7 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		else if (dst->nraw < DET_MAX_RAW)
 			dst->raw[dst->nraw++] = *r;
 	}
-	for (size_t i = 0; i < ((size_t)1 << DET_HLL_P); i++)
-		if (src->hll[i] > dst->hll[i])
-			dst->hll[i] = src->hll[i];
-	if (src->inexact || !src->kset) {
-		kset_drop(dst);
-	} else {
-		for (size_t i = 0; i < src->kcap && !dst->inexact; i++)
-			if (src->kset[i])
-				count_key(dst, src->kset[i]);
-	}
+	distinct_merge(&dst->keys, &src->keys);
 	dst->allowlisted_queries += src->allowlisted_queries;
 	dst->dom.evicted += src->dom.evicted;
 	dst->raw_dropped += src->raw_dropped;
@@ -970,7 +882,7 @@ void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t
 	if (allowlisted_queries)
 		*allowlisted_queries = d->allowlisted_queries;
 	if (base_domains)
-		*base_domains = d->inexact ? (uint64_t)llround(hll_estimate(d->hll)) : d->kn;
+		*base_domains = distinct_count(&d->keys);
 	if (tracked_domains)
 		*tracked_domains = d->dom.created;
 	if (evicted_domains)
