@@ -8,19 +8,18 @@
  * (allowlist.h: listed names are aggregated under the listed name and
  * marked; structural matches are only counted), query and response data,
  * answer records smuggled inside queries, and non-DNS payloads on DNS
- * ports with a tunnel header (counted per client/server pair, at most
- * DET_MAX_RAW pairs).
+ * ports with a tunnel header (rawpairs.h: counted per address pair).
  *
  * Two tiers.  A base domain is tracked in detail (a record with its key
  * and full aggregate) from its first message while fewer than
  * DET_EAGER_DOMAINS records exist (a small capture: every domain), and
  * beyond that from the first message that could carry data: a payload of
  * hostname-unlike or binary characters, a long one, DET_PROMOTE_DISTINCT
- * distinct payloads (a direct-mapped table of 48-bit payload sets, a tag
- * per cell: a colliding domain restarts the cell), a raw-data query type
- * (NULL, KEY, private) or answer records inside a query.  Other domains
- * are only counted (distinct.h: base_domains is exact up to 32768 keys
- * and a HyperLogLog estimate, about 1%, beyond).  So a long capture of
+ * distinct payloads (payset.h: a direct-mapped table of 48-bit payload
+ * sets, a tag per cell: a colliding domain restarts the cell), a raw-data
+ * query type (NULL, KEY, private) or answer records inside a query.  Other
+ * domains are only counted (distinct.h: base_domains is exact up to 32768
+ * keys and a HyperLogLog estimate, about 1%, beyond).  So a long capture of
  * benign names costs no memory per domain, and the records go to the
  * domains that look like tunnels; a record's counters start with the
  * message that earned it.
@@ -52,6 +51,8 @@
 #include "feature.h"
 #include "fingerprint.h"
 #include "namecache.h"
+#include "payset.h"
+#include "rawpairs.h"
 #include "regdomain.h"
 #include "score.h"
 #include "siphash.h"
@@ -59,21 +60,14 @@
 
 #define DET_DEFAULT_MAX_DOMAINS 100000
 #define DET_DEFAULT_MAX_CLIENTS 64
-#define DET_MAX_RAW 64
 #define DET_RESP_BUF 1024
 /* Detail records from the first message while fewer than this many exist. */
 #define DET_EAGER_DOMAINS 1000
 /* Distinct payloads (bits of a payload set) that earn a record. */
 #define DET_PROMOTE_DISTINCT 12
-#define DET_SEEN_CELLS ((size_t)1 << 15)
 /* Detector memory (records, details, client lists) kept under this; past
  * it the least suspicious records are evicted as when full. */
 #define DET_MAX_BYTES ((size_t)48 << 20)
-
-typedef struct raw_pair {
-	ip_addr_t a, b;
-	uint64_t n;
-} raw_pair_t;
 
 struct detector {
 	uint8_t key[16];
@@ -82,14 +76,12 @@ struct detector {
 	allowlist_t *al;
 	agg_fcache_t *fc;
 	domtab_t dom;              /* the detail records */
-	uint64_t *seen;            /* DET_SEEN_CELLS payload sets: 16-bit tag, 48 bits */
+	payset_t seen;             /* distinct payloads of domains without a record */
 	distinct_t keys;           /* distinct base keys (base_domains) */
 	namecache_t *qc;           /* question name -> qinfo, stamped with dom.gen: a
 	                              sweep may release the records entries name */
 	uint64_t allowlisted_queries;
-	raw_pair_t raw[DET_MAX_RAW];
-	size_t nraw;
-	uint64_t raw_dropped;
+	rawpairs_t raw;             /* tunnel packets outside DNS */
 };
 
 /* One random key per process: detectors that merge (one per input with
@@ -118,9 +110,9 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->fc = agg_fcache_new();
 	d->qc = namecache_new();
 	int dom_ok = domtab_init(&d->dom, d->max_domains, DET_MAX_BYTES);
-	d->seen = calloc(DET_SEEN_CELLS, sizeof(*d->seen));
+	int seen_ok = payset_init(&d->seen);
 	int keys_ok = distinct_init(&d->keys);
-	if (dom_ok < 0 || keys_ok < 0 || !d->rd || !d->al || !d->fc || !d->qc || !d->seen)
+	if (dom_ok < 0 || keys_ok < 0 || !d->rd || !d->al || !d->fc || !d->qc || seen_ok < 0)
 		goto nomem;
 	if (opt && opt->allowlist_file) {
 		char err[512];
@@ -150,7 +142,7 @@ void detector_free(detector_t *d)
 	if (!d)
 		return;
 	domtab_fini(&d->dom);
-	free(d->seen);
+	payset_fini(&d->seen);
 	distinct_fini(&d->keys);
 	regdomain_free(d->rd);
 	allowlist_free(d->al);
@@ -360,7 +352,7 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 		return;
 	}
 	h *= 0xc4ceb9fe1a85ec53ull;
-	qi->pbit = (uint8_t)((h ^ (h >> 32)) & 63);
+	qi->pbit = (uint8_t)payset_bit(h);
 	if (high || low || tl >= 40) {
 		qi->datalike = true;
 	} else if (tl >= 10) {
@@ -436,7 +428,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 		qi->h = 1; /* 0 means no domain */
 	qi->dh = dh;
 	if (qi->pbit != 0xff) /* rec_for() may need its payload set */
-		__builtin_prefetch(&d->seen[(dh >> 8) & (DET_SEEN_CELLS - 1)], 1);
+		__builtin_prefetch(payset_cell(&d->seen, dh), 1);
 	distinct_add(&d->keys, qi->h, dh);
 	dom_t *e = domtab_find(&d->dom, qi->h, NULL, 0);
 	qi->rec = e ? dom_ref(e) : 0;
@@ -497,12 +489,7 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
 		       (m->count[1] && port != 5353);
 		if (!earn && qi->pbit != 0xff) {
-			uint64_t *cell = &d->seen[(qi->dh >> 8) & (DET_SEEN_CELLS - 1)];
-			uint64_t tag = qi->dh >> 48;
-			if (*cell >> 48 != tag)
-				*cell = tag << 48;
-			*cell |= 1ull << (qi->pbit % 48);
-			earn = __builtin_popcountll(*cell & ((1ull << 48) - 1)) >= DET_PROMOTE_DISTINCT;
+			earn = payset_add(&d->seen, qi->dh, qi->pbit) >= DET_PROMOTE_DISTINCT;
 		}
 	}
 	if (!earn)
@@ -615,22 +602,7 @@ void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *pa
 {
 	if (!d || !fp_iodine_raw(payload, len))
 		return;
-	for (size_t i = 0; i < d->nraw; i++) {
-		raw_pair_t *r = &d->raw[i];
-		if ((!ip_addr_cmp(&r->a, ev->src) && !ip_addr_cmp(&r->b, ev->dst)) ||
-		    (!ip_addr_cmp(&r->a, ev->dst) && !ip_addr_cmp(&r->b, ev->src))) {
-			r->n++;
-			return;
-		}
-	}
-	if (d->nraw < DET_MAX_RAW) {
-		d->raw[d->nraw].a = *ev->src;
-		d->raw[d->nraw].b = *ev->dst;
-		d->raw[d->nraw].n = 1;
-		d->nraw++;
-	} else {
-		d->raw_dropped++;
-	}
+	rawpairs_add(&d->raw, ev->src, ev->dst);
 }
 
 int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset)
@@ -651,37 +623,11 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 			ret = -1;
 		domtab_account(&dst->dom, e, mark);
 	}
-	for (size_t i = 0; i < src->nraw; i++) {
-		const raw_pair_t *r = &src->raw[i];
-		size_t j;
-		for (j = 0; j < dst->nraw; j++)
-			if (!ip_addr_cmp(&dst->raw[j].a, &r->a) && !ip_addr_cmp(&dst->raw[j].b, &r->b))
-				break;
-		if (j < dst->nraw)
-			dst->raw[j].n += r->n;
-		else if (dst->nraw < DET_MAX_RAW)
-			dst->raw[dst->nraw++] = *r;
-	}
+	rawpairs_merge(&dst->raw, &src->raw);
 	distinct_merge(&dst->keys, &src->keys);
 	dst->allowlisted_queries += src->allowlisted_queries;
 	dst->dom.evicted += src->dom.evicted;
-	dst->raw_dropped += src->raw_dropped;
 	return ret;
-}
-
-static uint64_t raw_for(const detector_t *d, const agg_t *g)
-{
-	uint64_t n = 0;
-	for (size_t i = 0; i < d->nraw; i++) {
-		const raw_pair_t *r = &d->raw[i];
-		for (uint32_t k = 0; k < g->nclients; k++)
-			if (!ip_addr_cmp(&g->clients[k].ip, &r->a) ||
-			    !ip_addr_cmp(&g->clients[k].ip, &r->b)) {
-				n += r->n;
-				break;
-			}
-	}
-	return n;
 }
 
 static int cmp_findings(const void *a, const void *b)
@@ -829,7 +775,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		uint64_t raw = 0;
 		score_domain_quick(&e->g, 0, &so);
 		if (so.score >= 30 || (so.tool && !strcmp(so.tool, "iodine"))) {
-			raw = raw_for(d, &e->g);
+			raw = rawpairs_of_clients(&d->raw, &e->g);
 			if (raw)
 				score_domain_quick(&e->g, raw, &so);
 		}
