@@ -6,6 +6,7 @@
 
 #include "aggregate.h"
 #include "check_util.h"
+#include "dns_const.h"
 #include "detect_builder.h"
 
 static const uint8_t KEY[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
@@ -117,6 +118,36 @@ START_TEST(client_cap_and_merge)
 }
 END_TEST
 
+/* An allowlisted query is counted and marked, and is no payload; answer
+ * records inside a query are counted when they carry bytes. */
+START_TEST(allowlisted_and_query_answers)
+{
+	agg_t g;
+	agg_init(&g);
+	agg_add_allowlisted_query(&g, DNS_TYPE_TXT, 200);
+	agg_add_allowlisted_query(&g, DNS_TYPE_A, 100);
+	agg_add_allowlisted_query(&g, DNS_TYPE_TXT, 300);
+	ck_assert_uint_eq(g.queries, 3);
+	ck_assert_uint_eq(g.allowlisted, 3);
+	ck_assert_uint_eq(g.qtype[AQ_TXT], 2);
+	ck_assert_uint_eq(g.qtype[AQ_A], 1);
+	ck_assert_uint_eq(g.first_ns, 100);
+	ck_assert_uint_eq(g.last_ns, 300);
+	ck_assert_uint_eq(g.payload_queries, 0);
+	ck_assert_uint_eq(g.uniq, 0);
+	ck_assert_uint_eq(g.nclients, 0);
+	ck_assert_ptr_null(g.d);
+	ck_assert_uint_eq(agg_heap_bytes(&g), 0);
+	agg_add_query_answers(&g, 0);
+	ck_assert_uint_eq(g.q_answers, 0);
+	agg_add_query_answers(&g, 120);
+	agg_add_query_answers(&g, 30);
+	ck_assert_uint_eq(g.q_answers, 2);
+	ck_assert_uint_eq(g.q_answer_bytes, 150);
+	agg_clear(&g);
+}
+END_TEST
+
 static Suite *aggregate_suite(void)
 {
 	Suite *s = suite_create("aggregate");
@@ -124,6 +155,7 @@ static Suite *aggregate_suite(void)
 	tcase_add_test(tc, unique_estimate);
 	tcase_add_test(tc, repetitive_text_compresses);
 	tcase_add_test(tc, client_cap_and_merge);
+	tcase_add_test(tc, allowlisted_and_query_answers);
 	suite_add_tcase(s, tc);
 	return s;
 }

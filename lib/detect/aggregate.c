@@ -458,6 +458,22 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	return ret;
 }
 
+void agg_add_allowlisted_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
+{
+	g->allowlisted++;
+	g->queries++;
+	g->qtype[agg_qt_index(qtype)]++;
+	times(g, ts_ns);
+}
+
+void agg_add_query_answers(agg_t *g, uint64_t bytes)
+{
+	if (!bytes)
+		return;
+	g->q_answers++;
+	g->q_answer_bytes += bytes;
+}
+
 void agg_add_response(agg_t *g, const ip_addr_t *client, const ip_addr_t *resolver,
 		      uint64_t ts_ns, uint16_t rcode, uint64_t data_bytes, uint64_t decoded,
 		      uint64_t addr_bytes, uint32_t h, double ent, uint32_t input_id,

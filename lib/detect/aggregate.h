@@ -144,6 +144,23 @@ const char *agg_qt_name(int idx);
  * failure (the query is still counted). */
 int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t max_clients);
 
+/* A query for an allowlisted name: counted (queries, query type, time
+ * span) and marked allowlisted; its name is not payload and its client is
+ * not listed. */
+void agg_add_allowlisted_query(agg_t *g, uint16_t qtype, uint64_t ts_ns);
+
+/* Answer records carrying bytes of RDATA inside a query (data in the
+ * wrong section); bytes 0: nothing to count. */
+void agg_add_query_answers(agg_t *g, uint64_t bytes);
+
+/* An answer record of a response (type, RDATA), for the protocol
+ * fingerprint; agg_add_response() then counts the response. */
+static inline void agg_add_answer_rr(agg_t *g, uint16_t type, const uint8_t *rdata,
+				     size_t rdlen)
+{
+	fp_answer(&g->fp, type, rdata, rdlen);
+}
+
 /* A response: rcode and the data its answers carry.  data_bytes: RDATA of
  * TXT/NULL/CNAME/MX/... records; decoded: estimated payload bytes; h: hash
  * of the answer data (0: none); ent: entropy of the data (< 0: none). */

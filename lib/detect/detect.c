@@ -251,7 +251,7 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 			if ((uint64_t)rr.rdoff + rr.rdlen > m->len)
 				break;
 			const uint8_t *rd = m->wire + rr.rdoff;
-			fp_answer(&e->g.fp, rr.type, rd, rr.rdlen);
+			agg_add_answer_rr(&e->g, rr.type, rd, rr.rdlen);
 			switch (rr.type) {
 			case 1:
 				addr += rr.rdlen == 4 ? 4 : 0;
@@ -469,6 +469,25 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 	return true;
 }
 
+/* RDATA bytes of the answer records of a query (OPT aside). */
+static uint64_t query_answer_bytes(dns_msg_t *m)
+{
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	dns_rr_iter_init(&it, m);
+	dns_rr_iter_skip_question(&it);
+	it.no_names = true;
+	uint64_t bytes = 0;
+	int guard = 0;
+	while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
+		if (rr.section > DNS_SEC_ANSWER)
+			break;
+		if (rr.section == DNS_SEC_ANSWER && rr.type != 41)
+			bytes += rr.rdlen;
+	}
+	return bytes;
+}
+
 /* The detail record of a message's base domain: the existing one, or a
  * new one when this message earns it (see the top of this file). */
 static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
@@ -533,13 +552,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	if (qi.why) {
 		e->allow_reason = qi.why;
 		if (q) {
-			e->g.allowlisted++;
-			e->g.queries++;
-			e->g.qtype[agg_qt_index(m->qtype)]++;
-			if (!e->g.first_ns || ev->ts_ns < e->g.first_ns)
-				e->g.first_ns = ev->ts_ns;
-			if (ev->ts_ns > e->g.last_ns)
-				e->g.last_ns = ev->ts_ns;
+			agg_add_allowlisted_query(&e->g, m->qtype, ev->ts_ns);
 		} else {
 			size_t mark = domtab_mark(e);
 			agg_add_response(&e->g, client, resolver, ev->ts_ns, m->rcode, 0, 0, 0, 0, -1,
@@ -549,48 +562,31 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		return;
 	}
 
-	agg_query_t aq;
-	memset(&aq, 0, sizeof(aq));
-	aq.name = n;
-	aq.nlabels = qi.nlabels;
-	aq.qtype = m->qtype;
-	aq.ts_ns = ev->ts_ns;
-	aq.client = client;
-	aq.resolver = resolver;
-	aq.input_id = ev->input_id;
-	aq.fcache = d->fc;
-	aq.prefix_mode = qi.prefix_mode;
-	aq.reg_first = qi.reg_first;
-	aq.npay = qi.npay;
-	aq.base_mixed = qi.base_mixed;
-	e->prefix_mode = aq.prefix_mode;
+	e->prefix_mode = qi.prefix_mode;
 	if (q) {
+		agg_query_t aq;
+		memset(&aq, 0, sizeof(aq));
+		aq.name = n;
+		aq.nlabels = qi.nlabels;
+		aq.qtype = m->qtype;
+		aq.ts_ns = ev->ts_ns;
+		aq.client = client;
+		aq.resolver = resolver;
+		aq.input_id = ev->input_id;
+		aq.fcache = d->fc;
+		aq.prefix_mode = qi.prefix_mode;
+		aq.reg_first = qi.reg_first;
+		aq.npay = qi.npay;
+		aq.base_mixed = qi.base_mixed;
 		size_t mark = domtab_mark(e);
 		agg_add_query(&e->g, &aq, d->key, d->max_clients);
 		domtab_account(&d->dom, e, mark);
 		/* answer records inside a query: data in the wrong section */
-		if (m->count[1] && port != 5353) {
-			dns_rr_iter_t it;
-			dns_rr_t rr;
-			dns_rr_iter_init(&it, m);
-			dns_rr_iter_skip_question(&it);
-			it.no_names = true;
-			uint64_t bytes = 0;
-			int guard = 0;
-			while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
-				if (rr.section > DNS_SEC_ANSWER)
-					break;
-				if (rr.section == DNS_SEC_ANSWER && rr.type != 41)
-					bytes += rr.rdlen;
-			}
-			if (bytes) {
-				e->g.q_answers++;
-				e->g.q_answer_bytes += bytes;
-			}
-		}
+		if (m->count[1] && port != 5353)
+			agg_add_query_answers(&e->g, query_answer_bytes(m));
 	} else {
-		unsigned base_labels = qi.nlabels > aq.reg_first ? qi.nlabels - aq.reg_first : 0;
-		if (aq.prefix_mode)
+		unsigned base_labels = qi.nlabels > qi.reg_first ? qi.nlabels - qi.reg_first : 0;
+		if (qi.prefix_mode)
 			base_labels = 0;
 		add_response_data(d, e, ev, m, client, resolver, base_labels + qi.dropped);
 	}
@@ -638,128 +634,6 @@ static int cmp_findings(const void *a, const void *b)
 	return strcmp(x->domain, y->domain);
 }
 
-static finding_t *make_finding(const detector_t *d, const dom_t *e, score_out_t *so)
-{
-	const agg_t *g = &e->g;
-	finding_t *f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
-	const char *base = e->allow_reason ? NULL : agg_base(g);
-	f->domain = strdup(base ? base : dom_key(e));
-	f->registered_domain = strdup(dom_key(e));
-	if (!f->domain || !f->registered_domain)
-		goto fail;
-	f->score = so->score;
-	f->confidence = so->confidence;
-	f->tool = so->tool;
-	f->allowlisted = e->allow_reason != NULL;
-	f->allowlist_reason = e->allow_reason;
-	f->exfil = so->exfil;
-	f->first_ns = g->first_ns;
-	f->last_ns = g->last_ns;
-	f->queries = g->queries;
-	f->responses = g->responses;
-	f->unique_subdomains = (uint64_t)llround(so->unique);
-	f->bytes_out = so->bytes_out;
-	f->bytes_in = so->bytes_in;
-	f->qtypes = calloc(AQ_N, sizeof(*f->qtypes));
-	f->rcodes = calloc(AR_N, sizeof(*f->rcodes));
-	if (!f->qtypes || !f->rcodes)
-		goto fail;
-	for (int i = 0; i < AQ_N; i++)
-		if (g->qtype[i]) {
-			snprintf(f->qtypes[f->nqtypes].name, sizeof(f->qtypes[0].name), "%s", agg_qt_name(i));
-			f->qtypes[f->nqtypes++].n = g->qtype[i];
-		}
-	static const char *const rc[AR_N] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					      "NOTIMP", "REFUSED", "OTHER"};
-	for (int i = 0; i < AR_N; i++)
-		if (g->rcode[i]) {
-			snprintf(f->rcodes[f->nrcodes].name, sizeof(f->rcodes[0].name), "%s", rc[i]);
-			f->rcodes[f->nrcodes++].n = g->rcode[i];
-		}
-	double bits = so->encoding ? features_enc_bits(so->encoding) : 8.0 * agg_compress_ratio(g);
-	if (g->nclients) {
-		f->clients = calloc(g->nclients, sizeof(*f->clients));
-		if (!f->clients)
-			goto fail;
-		for (uint32_t i = 0; i < g->nclients; i++) {
-			const agg_client_t *c = &g->clients[i];
-			finding_client_t *fc = &f->clients[f->nclients++];
-			fc->ip = c->ip;
-			fc->queries = c->queries;
-			fc->bytes_out = (uint64_t)((double)c->uniq_chars * bits / 8.0);
-			fc->bytes_in = c->bytes_in;
-			fc->first_ns = c->first_ns;
-			fc->last_ns = c->last_ns;
-		}
-	}
-	if (g->nresolvers) {
-		f->resolvers = calloc(g->nresolvers, sizeof(*f->resolvers));
-		if (!f->resolvers)
-			goto fail;
-		memcpy(f->resolvers, g->resolvers, g->nresolvers * sizeof(*f->resolvers));
-		f->nresolvers = g->nresolvers;
-	}
-	if (g->ninputs) {
-		f->input_ids = calloc(g->ninputs, sizeof(*f->input_ids));
-		if (!f->input_ids)
-			goto fail;
-		memcpy(f->input_ids, g->inputs, g->ninputs * sizeof(*f->input_ids));
-		f->ninputs = g->ninputs;
-	}
-	if (so->nreasons) {
-		f->reasons = calloc(so->nreasons, sizeof(char *));
-		if (!f->reasons)
-			goto fail;
-		for (size_t i = 0; i < so->nreasons; i++) {
-			f->reasons[i] = so->reasons[i];
-			so->reasons[i] = NULL;
-		}
-		f->nreasons = so->nreasons;
-		so->nreasons = 0;
-	}
-	if (so->hint) {
-		f->false_positive_hints = calloc(1, sizeof(char *));
-		if (!f->false_positive_hints)
-			goto fail;
-		f->false_positive_hints[0] = so->hint;
-		so->hint = NULL;
-		f->nhints = 1;
-	}
-	if (so->nfeatures) {
-		f->features = calloc(so->nfeatures, sizeof(*f->features));
-		if (!f->features)
-			goto fail;
-		memcpy(f->features, so->features, so->nfeatures * sizeof(*f->features));
-		f->nfeatures = so->nfeatures;
-	}
-	if (g->d && g->d->nsamples) {
-		f->samples = calloc(g->d->nsamples, sizeof(char *));
-		if (!f->samples)
-			goto fail;
-		for (unsigned i = 0; i < g->d->nsamples; i++) {
-			f->samples[i] = strdup(g->d->samples[i]);
-			if (!f->samples[i])
-				goto fail;
-			f->nsamples++;
-		}
-	}
-	if (so->decoded_len) {
-		f->decoded = malloc(so->decoded_len);
-		if (!f->decoded)
-			goto fail;
-		memcpy(f->decoded, so->decoded, so->decoded_len);
-		f->decoded_len = so->decoded_len;
-		f->decoded_encoding = so->decoded_encoding;
-	}
-	(void)d;
-	return f;
-fail:
-	finding_free(f);
-	return NULL;
-}
-
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
 	*out = NULL;
@@ -804,7 +678,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			fs = p;
 			cap *= 2;
 		}
-		finding_t *f = make_finding(d, e, &so);
+		finding_t *f = finding_new(&e->g, dom_key(e), e->allow_reason, &so);
 		score_out_clear(&so);
 		if (!f) {
 			findings_free(fs, cnt);
