@@ -9,8 +9,6 @@
 #include "dns_const.h"
 #include "detect_builder.h"
 
-static const uint8_t KEY[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-
 static dns_name_t mk(const char *s)
 {
 	dns_name_t n;
@@ -45,7 +43,7 @@ static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, 
 	q.qtype = 16;
 	q.ts_ns = ts;
 	q.client = cli;
-	ck_assert_int_eq(agg_add_query(g, &q, KEY, maxc), 0);
+	ck_assert_int_eq(agg_add_query(g, &q, maxc), 0);
 }
 
 START_TEST(unique_estimate)
@@ -118,6 +116,37 @@ START_TEST(client_cap_and_merge)
 }
 END_TEST
 
+/* Two aggregates built apart (as by two detectors, each with its own
+ * key) merge into the sketch of one that saw all their payloads: the
+ * payload hash does not depend on any detector's key. */
+START_TEST(sketches_merge_as_one)
+{
+	agg_t a, b, all;
+	agg_init(&a);
+	agg_init(&b);
+	agg_init(&all);
+	ip_addr_t cli = tb_ip4(10, 0, 0, 9);
+	uint32_t seed = 7;
+	for (int i = 0; i < 1200; i++) {
+		char h[40], name[128];
+		tb_randb32(h, 26, &seed);
+		snprintf(name, sizeof(name), "%s.up.example.com", h);
+		addq(i < 500 ? &a : &b, name, &cli, (uint64_t)i, 8);
+		addq(&all, name, &cli, (uint64_t)i, 8);
+	}
+	ck_assert_int_eq(agg_merge(&a, &b, 0, 8), 0);
+	ck_assert_ptr_nonnull(a.d);
+	ck_assert_ptr_nonnull(all.d);
+	ck_assert_int_eq(memcmp(a.d->hll, all.d->hll, sizeof(a.d->hll)), 0);
+	ck_assert(agg_unique(&a) == agg_unique(&all));
+	ck_assert_str_eq(agg_base(&a), "up.example.com");
+	ck_assert_str_eq(agg_base(&all), "up.example.com");
+	agg_clear(&a);
+	agg_clear(&b);
+	agg_clear(&all);
+}
+END_TEST
+
 /* An allowlisted query is counted and marked, and is no payload; answer
  * records inside a query are counted when they carry bytes. */
 START_TEST(allowlisted_and_query_answers)
@@ -155,6 +184,7 @@ static Suite *aggregate_suite(void)
 	tcase_add_test(tc, unique_estimate);
 	tcase_add_test(tc, repetitive_text_compresses);
 	tcase_add_test(tc, client_cap_and_merge);
+	tcase_add_test(tc, sketches_merge_as_one);
 	tcase_add_test(tc, allowlisted_and_query_answers);
 	suite_add_tcase(s, tc);
 	return s;

@@ -233,7 +233,7 @@ static bool dedup_seen(uint32_t *win, uint8_t *pos, unsigned n, uint32_t h)
 /* Track candidate base suffixes of depth 1..3 below the registered domain.
  * Returns how many labels left of the registered domain belong to the
  * base that currently dominates (0: none), for this query. */
-static unsigned cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
+static unsigned cand_add(agg_t *g, const agg_query_t *q)
 {
 	unsigned stable = 0;
 	agg_detail_t *d = g->d;
@@ -262,7 +262,7 @@ static unsigned cand_add(agg_t *g, const agg_query_t *q, const uint8_t key[16])
 		if (!fits)
 			break;
 		buf[o] = '\0';
-		uint64_t h = siphash(key, buf, o);
+		uint64_t h = siphash(SKETCH_KEY, buf, o);
 		unsigned min = 0, k;
 		for (k = 0; k < AGG_NCAND; k++) {
 			if (d->cand[k].count && d->cand[k].h == h)
@@ -319,7 +319,7 @@ static bool data_type(uint16_t t)
 	       i == AQ_PRIVATE || i == AQ_OTHER;
 }
 
-int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t max_clients)
+int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 {
 	int ret = 0;
 	g->queries++;
@@ -361,8 +361,6 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 	}
 	if (!tl)
 		return 0;
-	(void)key;
-	key = SKETCH_KEY;
 	g->payload_queries++;
 	fp_query(&g->fp, q->name, q->prefix_mode ? q->nlabels : q->npay, q->prefix_mode);
 
@@ -380,12 +378,12 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 		mixed_text = text[i] != folded[i];
 	/* base64 payloads differ by case only: hash the original case unless
 	 * the resolver randomises case (0x20) */
-	uint64_t h = siphash(key, q->base_mixed ? folded : text, tl);
+	uint64_t h = siphash(SKETCH_KEY, q->base_mixed ? folded : text, tl);
 	agg_detail_t *d = g->d;
 	unsigned stable = 0;
 	if (d) {
 		hll_add(d->hll, AGG_HLL_P, h);
-		stable = q->prefix_mode ? 0 : cand_add(g, q, key);
+		stable = q->prefix_mode ? 0 : cand_add(g, q);
 		if (dedup_seen(d->dedup, &d->dedup_pos, AGG_DEDUP, (uint32_t)h))
 			return ret;
 		/* labels of a dominant base below the registered domain are not payload */
@@ -448,11 +446,9 @@ int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t 
 		if (slot < AGG_NSAMPLES || (tl >= 16 && f.unlike >= 0.4 && strlen(d->samples[AGG_NSAMPLES - 1]) < tl)) {
 			if (slot >= AGG_NSAMPLES)
 				slot = AGG_NSAMPLES - 1;
-			dns_name_t tmp = *q->name;
-			if (q->nlabels < tmp.nlabels) {
-				/* keep the search suffix: the sample shows what was sent */
-			}
-			dns_name_to_str(&tmp, d->samples[slot], AGG_SAMPLE_LEN);
+			/* the whole name, a dropped search suffix included: the
+			 * sample shows what was sent */
+			dns_name_to_str(q->name, d->samples[slot], AGG_SAMPLE_LEN);
 		}
 	}
 	return ret;

@@ -140,9 +140,11 @@ static inline size_t agg_heap_bytes(const agg_t *g)
 int agg_qt_index(uint16_t qtype);
 const char *agg_qt_name(int idx);
 
-/* A query.  key: the detector's SipHash key.  Returns -1 on allocation
- * failure (the query is still counted). */
-int agg_add_query(agg_t *g, const agg_query_t *q, const uint8_t key[16], size_t max_clients);
+/* A query.  Its payload is hashed (unique estimate, dedup window, base
+ * candidates) with a fixed key, not the detector's: the sketches of
+ * aggregates built apart must compare so that they merge.  Returns -1 on
+ * allocation failure (the query is still counted). */
+int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients);
 
 /* A query for an allowlisted name: counted (queries, query type, time
  * span) and marked allowlisted; its name is not payload and its client is

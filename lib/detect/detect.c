@@ -168,12 +168,7 @@ static bool label_payloadish(const uint8_t *p, unsigned len)
 	return true;
 }
 
-/* A base key as it is hashed: labels [first, last) in wire form (length
- * octets included), ASCII letters lowercased eight octets at a time, in
- * buf (DET_KEYBUF: zero-padded).  *mixed: both cases among the letters
- * (a resolver randomising case, 0x20).  *dh: an unkeyed hash of the key,
- * for what must not depend on the run (the distinct-key estimate, the
- * payload sets deciding which domain gets a record).  Returns the length. */
+/* A run of labels in wire form and 8 octets of pad. */
 #define DET_KEYBUF (DNS_MAX_NAME + 16)
 
 /* Labels [first, last) of n as they are on the wire, length octets
@@ -194,6 +189,12 @@ static size_t wire_run(const dns_name_t *n, unsigned first, unsigned last, uint8
 	return len;
 }
 
+/* A base key as it is hashed: labels [first, last) in wire form (length
+ * octets included), ASCII letters lowercased eight octets at a time, in
+ * buf (DET_KEYBUF: zero-padded).  *mixed: both cases among the letters
+ * (a resolver randomising case, 0x20).  *dh: an unkeyed hash of the key,
+ * for what must not depend on the run (the distinct-key estimate, the
+ * payload sets deciding which domain gets a record).  Returns the length. */
 static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8_t *buf,
 		       bool *mixed, uint64_t *dh)
 {
@@ -369,7 +370,11 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	}
 }
 
-/* sp: the name's split when the caller made it already, else NULL. */
+/* What question name n on port maps to (qinfo_t): its base key (the
+ * allowlisted name, the registered domain, or a dnscat2-style tag), the
+ * key's hashes, its payload's signature and its record, if any; the key is
+ * counted among the distinct ones.  split: the name's split when the
+ * caller made it already, else NULL. */
 static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
 		     const regdomain_split_t *split)
 {
@@ -579,7 +584,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		aq.npay = qi.npay;
 		aq.base_mixed = qi.base_mixed;
 		size_t mark = domtab_mark(e);
-		agg_add_query(&e->g, &aq, d->key, d->max_clients);
+		agg_add_query(&e->g, &aq, d->max_clients);
 		domtab_account(&d->dom, e, mark);
 		/* answer records inside a query: data in the wrong section */
 		if (m->count[1] && port != 5353)

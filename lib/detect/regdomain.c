@@ -1,15 +1,18 @@
 /*
  * regdomain.c - registered domain split through libpsl's built-in list.
  *
- * State: a direct-mapped cache of 1024 entries keyed by a SipHash of the
- * lowercased last REG_KEY_LABELS labels of a name (random key per
- * instance, so crafted names cannot force collisions in a predictable
- * way; a collision only costs a PSL walk, never a wrong answer, because
- * the entry also stores the key's length and a second hash).  Names with
- * more labels than that are answered from their suffix when the suffix
- * has a registered domain shorter than the suffix itself; Public Suffix
- * List rules longer than REG_KEY_LABELS - 1 labels are thereby ignored
- * (the list has none today).  Names under a top-level label that is not
+ * State: a direct-mapped cache of REG_CACHE entries for the slow path,
+ * keyed by a SipHash of the lowercased text of a name's last
+ * REG_KEY_LABELS labels (random key per instance, so crafted names cannot
+ * aim at a slot) with the number of those labels folded into its top
+ * octet.  An entry (struct reg_entry) holds that 64-bit hash and the
+ * answer: whether the top-level label is in the list and how many labels
+ * the registered domain has.  A different name in the slot costs a PSL
+ * walk; a wrong answer would need two texts with one keyed 64-bit hash.
+ * Names with more labels than that are answered from their suffix when
+ * the suffix has a registered domain shorter than the suffix itself;
+ * Public Suffix List rules longer than REG_KEY_LABELS - 1 labels are
+ * thereby ignored (the list has none today).  Names under a top-level label that is not
  * in the list are not cached: they are searched for an inner real TLD
  * (a resolver's search suffix), at most REG_MAX_DROP trailing labels deep.
  *
@@ -101,6 +104,16 @@ struct regdomain {
 	struct reg_entry cache[REG_CACHE];
 };
 
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define HOT_INLINE inline
+#define NOINLINE
+#define COLD
+#endif
+
 /*
  * Label hash: the label's bytes, lowercased (A-Z), as little-endian 8-byte
  * words (the last one holding the remaining 1..8 bytes, zero above), each
@@ -113,15 +126,6 @@ struct regdomain {
  * before the label are shifted out), else in pieces: nothing past the
  * label is read.
  */
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#define NOINLINE __attribute__((noinline))
-#define COLD __attribute__((noinline, cold))
-#else
-#define HOT_INLINE inline
-#define NOINLINE
-#define COLD
-#endif
 static inline uint64_t load4(const uint8_t *p)
 {
 	uint32_t w;
@@ -462,8 +466,6 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
-/* Lowercased text of labels [first, last); starts[] receives the offset of
- * each label (relative to first).  Returns the length. */
 /* A name byte as it stands in the text form (lower case), 0 when it is
  * written as a \DDD escape. */
 static const uint8_t PLAIN[256] = {
@@ -485,6 +487,10 @@ static const uint8_t PLAIN[256] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
+/* Lowercase text of labels [first, last) into buf (\DDD escapes for bytes
+ * outside printable ASCII, '.' and '\\', cut to buflen); starts[], when
+ * not NULL, receives the offset of each label (relative to first).
+ * Returns the length. */
 static size_t labels_text(const dns_name_t *n, unsigned first, unsigned last, char *buf,
 			  size_t buflen, size_t *starts)
 {
