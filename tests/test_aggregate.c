@@ -6,8 +6,8 @@
 
 #include "aggregate.h"
 #include "check_util.h"
-#include "dns_const.h"
 #include "detect_builder.h"
+#include "dns_const.h"
 
 static dns_name_t mk(const char *s)
 {
@@ -40,7 +40,7 @@ static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, 
 	q.nlabels = n.nlabels;
 	q.reg_first = n.nlabels - 2;
 	q.npay = q.reg_first;
-	q.qtype = 16;
+	q.qtype = DNS_TYPE_TXT;
 	q.ts_ns = ts;
 	q.client = cli;
 	ck_assert_int_eq(agg_add_query(g, &q, maxc), 0);

@@ -6,6 +6,7 @@
 
 #include "check_util.h"
 #include "detect_builder.h"
+#include "dns_const.h"
 
 static void feed(detector_t *d, const ip_addr_t *src, const ip_addr_t *dst, int qr,
 		 uint64_t ts, const char *qname, unsigned qtype)
@@ -14,7 +15,8 @@ static void feed(detector_t *d, const ip_addr_t *src, const ip_addr_t *dst, int 
 	tb_msg_t m;
 	dns_msg_t msg;
 	dns_event_t ev = {ts, src, dst, qr ? 53 : 40000, qr ? 40000 : 53, 17, 0};
-	tb_build(&m, 0x4242, qr, 0, qname, qtype, 1, qr ? A : NULL, qr ? 4 : 0);
+	tb_build(&m, 0x4242, qr, DNS_RCODE_NOERROR, qname, qtype, DNS_TYPE_A, qr ? A : NULL,
+		 qr ? 4 : 0);
 	ck_assert_int_eq(dns_msg_parse(&msg, m.b, m.n), 0);
 	detector_add_msg(d, &ev, &msg);
 }
@@ -37,11 +39,11 @@ START_TEST(query_and_response_share_domain)
 	detector_t *d = mkdet(0);
 	ip_addr_t cli = tb_ip4(10, 0, 0, 1), srv = tb_ip4(10, 0, 0, 53);
 	uint64_t t = 1700000000000000000ull;
-	feed(d, &cli, &srv, 0, t, "www.example-one.com", 1);
-	feed(d, &srv, &cli, 1, t + 1, "www.example-one.com", 1);
-	feed(d, &cli, &srv, 0, t + 2, "mail.example-one.com", 1);
-	feed(d, &srv, &cli, 1, t + 3, "MAIL.Example-One.com", 1);
-	feed(d, &cli, &srv, 0, t + 4, "www.example-two.org", 28);
+	feed(d, &cli, &srv, 0, t, "www.example-one.com", DNS_TYPE_A);
+	feed(d, &srv, &cli, 1, t + 1, "www.example-one.com", DNS_TYPE_A);
+	feed(d, &cli, &srv, 0, t + 2, "mail.example-one.com", DNS_TYPE_A);
+	feed(d, &srv, &cli, 1, t + 3, "MAIL.Example-One.com", DNS_TYPE_A);
+	feed(d, &cli, &srv, 0, t + 4, "www.example-two.org", DNS_TYPE_AAAA);
 	finding_t **fs;
 	size_t n;
 	ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), DNSTS_OK);
@@ -74,10 +76,10 @@ START_TEST(stale_cache_after_eviction)
 	const unsigned N = 200, LAG = 5;
 	for (unsigned k = 0; k < N; k++) {
 		snprintf(name, sizeof name, "%040u.site%u.com", k * 7919u, k);
-		feed(d, &cli, &srv, 0, t + 2 * k, name, 1);
+		feed(d, &cli, &srv, 0, t + 2 * k, name, DNS_TYPE_A);
 		if (k >= LAG) {
 			snprintf(name, sizeof name, "%040u.site%u.com", (k - LAG) * 7919u, k - LAG);
-			feed(d, &srv, &cli, 1, t + 2 * k + 1, name, 1);
+			feed(d, &srv, &cli, 1, t + 2 * k + 1, name, DNS_TYPE_A);
 		}
 	}
 	uint64_t evicted = 0, base = 0, tracked = 0;
@@ -116,7 +118,7 @@ START_TEST(eviction_is_reproducible)
 		char name[64];
 		for (unsigned k = 0; k < 500; k++) {
 			snprintf(name, sizeof name, "www.tie%u.net", k);
-			feed(d, &cli, &srv, 0, 1000 + k, name, 1);
+			feed(d, &cli, &srv, 0, 1000 + k, name, DNS_TYPE_A);
 		}
 		finding_t **fs;
 		size_t n;
@@ -163,7 +165,7 @@ START_TEST(promotion_is_key_independent)
 				if (j >= 1 + k % 20)
 					continue;
 				snprintf(name, sizeof name, "%s.shop%u.example", sub[j], k);
-				feed(d, &cli, &srv, 0, t++, name, 1);
+				feed(d, &cli, &srv, 0, t++, name, DNS_TYPE_A);
 			}
 		uint64_t evicted = 0;
 		detector_stats(d, NULL, &base[run], &tracked[run], &evicted, NULL);
@@ -203,23 +205,23 @@ START_TEST(one_query_earns_a_record)
 		unsigned qtype;
 		bool earns;
 	} cases[] = {
-		{"a b.sp.example", 1, true},
-		{"x\001y.ctl.example", 1, true},
-		{"caf\303.hi.example", 1, true},
-		{"q7zx9k2vw4pj.unlike.example", 1, true},
-		{"0123456789012345678901234567890123456789.long.example", 1, true},
-		{"www.null.example", 10, true},
-		{"www.plain.example", 1, false},
-		{"mail.server.example", 28, false},
-		{"download.update.example", 1, false},
-		{"apex.example", 1, false},
+		{"a b.sp.example", DNS_TYPE_A, true},
+		{"x\001y.ctl.example", DNS_TYPE_A, true},
+		{"caf\303.hi.example", DNS_TYPE_A, true},
+		{"q7zx9k2vw4pj.unlike.example", DNS_TYPE_A, true},
+		{"0123456789012345678901234567890123456789.long.example", DNS_TYPE_A, true},
+		{"www.null.example", DNS_TYPE_NULL, true},
+		{"www.plain.example", DNS_TYPE_A, false},
+		{"mail.server.example", DNS_TYPE_AAAA, false},
+		{"download.update.example", DNS_TYPE_A, false},
+		{"apex.example", DNS_TYPE_A, false},
 	};
 	detector_t *d = mkdet(4000); /* no sweep: only the first 1000 are eager */
 	ip_addr_t cli = tb_ip4(10, 0, 0, 5), srv = tb_ip4(10, 0, 0, 53);
 	char name[64];
 	for (unsigned k = 0; k < 1000; k++) { /* the eager records */
 		snprintf(name, sizeof name, "www.filler%u.example", k);
-		feed(d, &cli, &srv, 0, 100 + k, name, 1);
+		feed(d, &cli, &srv, 0, 100 + k, name, DNS_TYPE_A);
 	}
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		/* "\ddd" in the test text: one octet */

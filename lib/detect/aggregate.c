@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "ascii.h"
+#include "dns_const.h"
 #include "hll.h"
+#include "mix.h"
 #include "siphash.h"
 
 /* Sketches (HLL, dedup windows, base candidates) must be comparable across
@@ -69,9 +72,9 @@ void agg_features(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f)
 		features_compute(fl, f);
 		return;
 	}
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = MIX_FNV_OFFSET; /* FNV-1a */
 	for (size_t i = 0; i < kl; i++)
-		h = (h ^ key[i]) * 0x100000001b3ull;
+		h = (h ^ key[i]) * MIX_FNV_PRIME;
 	h ^= h >> 29;
 	struct fc_entry *e = &c->e[h % FC_SLOTS];
 	if (e->len == kl && !memcmp(e->text, key, kl)) {
@@ -96,22 +99,26 @@ void agg_clear(agg_t *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* RR TYPEs for private use (RFC 6895 3.1). */
+#define QT_PRIVATE_FIRST 0xff00
+#define QT_PRIVATE_LAST 0xfffe
+
 int agg_qt_index(uint16_t t)
 {
 	switch (t) {
-	case 1: return AQ_A;
-	case 28: return AQ_AAAA;
-	case 16: return AQ_TXT;
-	case 10: return AQ_NULL;
-	case 5: return AQ_CNAME;
-	case 15: return AQ_MX;
-	case 25: return AQ_KEY;
-	case 33: return AQ_SRV;
-	case 2: return AQ_NS;
-	case 12: return AQ_PTR;
-	case 255: return AQ_ANY;
-	case 65: return AQ_HTTPS;
-	default: return (t >= 65280 && t <= 65534) ? AQ_PRIVATE : AQ_OTHER;
+	case DNS_TYPE_A: return AQ_A;
+	case DNS_TYPE_AAAA: return AQ_AAAA;
+	case DNS_TYPE_TXT: return AQ_TXT;
+	case DNS_TYPE_NULL: return AQ_NULL;
+	case DNS_TYPE_CNAME: return AQ_CNAME;
+	case DNS_TYPE_MX: return AQ_MX;
+	case DNS_TYPE_KEY: return AQ_KEY;
+	case DNS_TYPE_SRV: return AQ_SRV;
+	case DNS_TYPE_NS: return AQ_NS;
+	case DNS_TYPE_PTR: return AQ_PTR;
+	case DNS_TYPE_ANY: return AQ_ANY;
+	case DNS_TYPE_HTTPS: return AQ_HTTPS;
+	default: return (t >= QT_PRIVATE_FIRST && t <= QT_PRIVATE_LAST) ? AQ_PRIVATE : AQ_OTHER;
 	}
 }
 
@@ -120,11 +127,6 @@ const char *agg_qt_name(int i)
 	static const char *const n[AQ_N] = {"A", "AAAA", "TXT", "NULL", "CNAME", "MX", "KEY",
 					    "SRV", "PRIVATE", "NS", "PTR", "ANY", "HTTPS", "OTHER"};
 	return (i >= 0 && i < AQ_N) ? n[i] : "OTHER";
-}
-
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
 /* A client's tag: its address folded to 32 bits.  The client list is one
@@ -137,7 +139,7 @@ static uint32_t ip_tag(const ip_addr_t *ip)
 	if (ip->v != 4)
 		for (unsigned i = 4; i < 16; i += 4) {
 			memcpy(&w, ip->a + i, 4);
-			t = (t ^ w) * 0x9e3779b1u;
+			t = (t ^ w) * MIX_GOLDEN32;
 		}
 	return t;
 }
@@ -255,7 +257,7 @@ static unsigned cand_add(agg_t *g, const agg_query_t *q)
 			if (i > first)
 				buf[o++] = '.';
 			for (unsigned j = 0; j < len; j++) {
-				int c = lower(p[j]);
+				int c = ascii_lower(p[j]);
 				buf[o++] = (char)((c > 0x20 && c < 0x7f && c != '.') ? c : '?');
 			}
 		}
@@ -372,7 +374,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	/* case-folded hash: the same payload in another case is not new */
 	uint8_t folded[DNS_MAX_NAME + 1];
 	for (size_t i = 0; i < tl; i++)
-		folded[i] = (uint8_t)lower(text[i]);
+		folded[i] = (uint8_t)ascii_lower(text[i]);
 	bool mixed_text = false;
 	for (size_t i = 0; i < tl && !mixed_text; i++)
 		mixed_text = text[i] != folded[i];
@@ -476,7 +478,7 @@ void agg_add_response(agg_t *g, const ip_addr_t *client, const ip_addr_t *resolv
 		      size_t max_clients)
 {
 	g->responses++;
-	g->rcode[rcode <= 5 ? rcode : AR_OTHER]++;
+	g->rcode[rcode <= DNS_RCODE_REFUSED ? rcode : AR_OTHER]++;
 	times(g, ts_ns);
 	resolver_add(g, resolver);
 	input_add(g, input_id);
@@ -637,7 +639,7 @@ double agg_compress_ratio(const agg_t *g)
 	while (i < n) {
 		size_t best = 0;
 		if (i + 4 <= n) {
-			uint32_t k = ((uint32_t)s[i] * 2654435761u ^ (uint32_t)s[i + 1] * 40503u ^
+			uint32_t k = ((uint32_t)s[i] * MIX_GOLDEN32 ^ (uint32_t)s[i + 1] * 40503u ^
 				      (uint32_t)s[i + 2] * 97u ^ s[i + 3]) & 1023u;
 			int16_t cand = head[k];
 			if (cand >= 0) {

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns_const.h"
 #include "dns_wire.h"
 #include "feature.h"
 #include "fingerprint.h"
@@ -28,8 +29,17 @@ enum agg_qt {
 	AQ_A, AQ_AAAA, AQ_TXT, AQ_NULL, AQ_CNAME, AQ_MX, AQ_KEY, AQ_SRV, AQ_PRIVATE,
 	AQ_NS, AQ_PTR, AQ_ANY, AQ_HTTPS, AQ_OTHER, AQ_N
 };
-enum agg_rc { AR_NOERROR, AR_FORMERR, AR_SERVFAIL, AR_NXDOMAIN, AR_NOTIMP, AR_REFUSED,
-	      AR_OTHER, AR_N };
+/* Counted rcodes: the first six by their own number, the rest as OTHER. */
+enum agg_rc {
+	AR_NOERROR = DNS_RCODE_NOERROR,
+	AR_FORMERR = DNS_RCODE_FORMERR,
+	AR_SERVFAIL = DNS_RCODE_SERVFAIL,
+	AR_NXDOMAIN = DNS_RCODE_NXDOMAIN,
+	AR_NOTIMP = DNS_RCODE_NOTIMP,
+	AR_REFUSED = DNS_RCODE_REFUSED,
+	AR_OTHER,
+	AR_N
+};
 
 #define AGG_HLL_P 8
 #define AGG_HLL_M (1u << AGG_HLL_P)

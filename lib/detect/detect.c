@@ -45,11 +45,14 @@
 
 #include "aggregate.h"
 #include "allowlist.h"
+#include "ascii.h"
 #include "detect.h"
 #include "distinct.h"
+#include "dns_const.h"
 #include "domtab.h"
 #include "feature.h"
 #include "fingerprint.h"
+#include "mix.h"
 #include "namecache.h"
 #include "payset.h"
 #include "rawpairs.h"
@@ -151,17 +154,14 @@ void detector_free(detector_t *d)
 	free(d);
 }
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
+/* A label that reads as a payload rather than a name: 16 or more letters
+ * and digits. */
 static bool label_payloadish(const uint8_t *p, unsigned len)
 {
 	if (len < 16)
 		return false;
 	for (unsigned i = 0; i < len; i++) {
-		int c = lower(p[i]);
+		int c = ascii_lower(p[i]);
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
 			return false;
 	}
@@ -199,24 +199,18 @@ static size_t key_wire(const dns_name_t *n, unsigned first, unsigned last, uint8
 		       bool *mixed, uint64_t *dh)
 {
 	size_t len = wire_run(n, first, last, buf, 0);
-	uint64_t up = 0, low = 0, x = len * 0x9e3779b97f4a7c15ull;
+	uint64_t up = 0, low = 0, x = len * MIX_GOLDEN;
 	for (size_t i = 0; i < len; i += 8) {
-		uint64_t w;
-		memcpy(&w, buf + i, 8);
+		uint64_t w = swar_load8(buf + i);
 		uint64_t u = swar_range(w, 'A', 'Z');
 		up |= u;
 		low |= swar_range(w, 'a', 'z');
 		w |= u >> 2;
-		memcpy(buf + i, &w, 8);
-		x = (x ^ w) * 0xff51afd7ed558ccdull;
-		x ^= x >> 32;
+		swar_store8(buf + i, w);
+		x = mix_step(x, w, MIX_M1, 32);
 	}
 	*mixed = up && low;
-	x ^= x >> 33; /* MurmurHash3's finaliser */
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	*dh = len ? x ^ (x >> 33) : 0;
+	*dh = len ? mix_fmix64(x) : 0;
 	return len;
 }
 
@@ -254,13 +248,13 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 			const uint8_t *rd = m->wire + rr.rdoff;
 			agg_add_answer_rr(&e->g, rr.type, rd, rr.rdlen);
 			switch (rr.type) {
-			case 1:
+			case DNS_TYPE_A:
 				addr += rr.rdlen == 4 ? 4 : 0;
 				break;
-			case 28:
+			case DNS_TYPE_AAAA:
 				addr += rr.rdlen == 16 ? 16 : 0;
 				break;
-			case 16: { /* TXT: the strings */
+			case DNS_TYPE_TXT: { /* the strings */
 				size_t pos = 0;
 				while (pos < rr.rdlen) {
 					size_t sl = rd[pos++];
@@ -275,8 +269,10 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 				}
 				break;
 			}
-			case 5: case 15: case 2: case 12: case 33: case 39: {
-				size_t pos = rr.rdoff + (rr.type == 15 ? 2 : rr.type == 33 ? 6 : 0);
+			case DNS_TYPE_CNAME: case DNS_TYPE_MX: case DNS_TYPE_NS: case DNS_TYPE_PTR:
+			case DNS_TYPE_SRV: case DNS_TYPE_DNAME: {
+				size_t skip = rr.type == DNS_TYPE_MX ? 2 : rr.type == DNS_TYPE_SRV ? 6 : 0;
+				size_t pos = rr.rdoff + skip;
 				dns_name_t tn;
 				if (pos > m->len || dns_name_read(m->wire, m->len, &pos, &tn) != 0)
 					break;
@@ -292,7 +288,8 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 				}
 				break;
 			}
-			case 6: case 46: case 47: case 48: case 50: case 43: case 41:
+			case DNS_TYPE_SOA: case DNS_TYPE_RRSIG: case DNS_TYPE_NSEC:
+			case DNS_TYPE_DNSKEY: case DNS_TYPE_NSEC3: case DNS_TYPE_DS: case DNS_TYPE_OPT:
 				break; /* SOA and DNSSEC material are not payload */
 			default: { /* NULL, KEY, private and unknown types: raw bytes */
 				data += rr.rdlen;
@@ -331,16 +328,13 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	}
 	if (last > n->nlabels)
 		last = n->nlabels;
-	uint64_t h = run * 0x9e3779b97f4a7c15ull, high = 0;
+	uint64_t h = run * MIX_GOLDEN, high = 0;
 	unsigned low = 0;
 	for (size_t i = 0; i < run; i += 8) {
-		uint64_t w;
-		memcpy(&w, buf + i, 8);
+		uint64_t w = swar_load8(buf + i);
 		high |= w & SWAR_HI;
 		low += (unsigned)__builtin_popcountll(swar_range(w, 0x00, 0x20));
-		w = swar_fold(w);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+		h = mix_step(h, swar_fold(w), MIX_M1, 29);
 	}
 	size_t tl = run;
 	for (unsigned i = first; i < last; i++) {
@@ -352,7 +346,7 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 		qi->pbit = 0xff;
 		return;
 	}
-	h *= 0xc4ceb9fe1a85ec53ull;
+	h *= MIX_M2;
 	qi->pbit = (uint8_t)payset_bit(h);
 	if (high || low || tl >= 40) {
 		qi->datalike = true;
@@ -487,7 +481,7 @@ static uint64_t query_answer_bytes(dns_msg_t *m)
 	while (dns_rr_next(&it, &rr) == 1 && guard++ < 256) {
 		if (rr.section > DNS_SEC_ANSWER)
 			break;
-		if (rr.section == DNS_SEC_ANSWER && rr.type != 41)
+		if (rr.section == DNS_SEC_ANSWER && rr.type != DNS_TYPE_OPT)
 			bytes += rr.rdlen;
 	}
 	return bytes;
@@ -511,7 +505,7 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 	if (!earn && q) {
 		int t = agg_qt_index(m->qtype);
 		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
-		       (m->count[1] && port != 5353);
+		       (m->count[1] && port != MDNS_PORT);
 		if (!earn && qi->pbit != 0xff) {
 			earn = payset_add(&d->seen, qi->dh, qi->pbit) >= DET_PROMOTE_DISTINCT;
 		}
@@ -529,9 +523,11 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 {
-	if (!d || !m || !m->has_question || m->opcode != 0)
+	if (!d || !m || !m->has_question || m->opcode != DNS_OPCODE_QUERY)
 		return;
-	if ((m->qclass & 0x7fff) != 1 && (m->qclass & 0x7fff) != 255)
+	/* the class without mDNS's unicast-response bit (RFC 6762 5.4) */
+	unsigned qclass = m->qclass & 0x7fff;
+	if (qclass != DNS_CLASS_IN && qclass != DNS_CLASS_ANY)
 		return;
 	const dns_name_t *n = &m->qname;
 	if (n->nlabels == 0)
@@ -587,7 +583,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		agg_add_query(&e->g, &aq, d->max_clients);
 		domtab_account(&d->dom, e, mark);
 		/* answer records inside a query: data in the wrong section */
-		if (m->count[1] && port != 5353)
+		if (m->count[1] && port != MDNS_PORT)
 			agg_add_query_answers(&e->g, query_answer_bytes(m));
 	} else {
 		unsigned base_labels = qi.nlabels > qi.reg_first ? qi.nlabels - qi.reg_first : 0;

@@ -20,6 +20,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mix.h"
+#include "swar.h"
+
 #define NAMECACHE_SLOTS 2048
 #define NAMECACHE_NAME 86
 
@@ -57,26 +60,21 @@ void namecache_free(namecache_t *c);
  * eight at a time, the last ones in one (overlapping) load. */
 static inline size_t namecache_hash(const uint8_t *p, size_t n, uint16_t port)
 {
-	uint64_t h = (n ^ ((uint64_t)port << 16)) * 0x9e3779b97f4a7c15ull;
+	uint64_t h = (n ^ ((uint64_t)port << 16)) * MIX_GOLDEN;
 	size_t len = n;
 	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+		h = mix_step(h, swar_load8(p), MIX_M1, 29);
 		p += 8;
 		n -= 8;
 	}
 	uint64_t w = 0;
 	if (n && len >= 8) {
-		memcpy(&w, p + n - 8, 8); /* the last 8 octets (overlapping) */
+		w = swar_load8(p + n - 8); /* the last 8 octets (overlapping) */
 	} else {
 		while (n)
 			w = w << 8 | p[--n];
 	}
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 32;
-	return (size_t)(h & (NAMECACHE_SLOTS - 1));
+	return (size_t)(mix_step(h, w, MIX_M2, 32) & (NAMECACHE_SLOTS - 1));
 }
 
 /* The entry a name (wire form, len octets) would live in; NULL when it is

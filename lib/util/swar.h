@@ -23,6 +23,15 @@ static inline uint64_t swar_load8(const uint8_t *p)
 	return w;
 }
 
+/* Store w at p, its low byte first: the inverse of swar_load8(). */
+static inline void swar_store8(uint8_t *p, uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	memcpy(p, &w, sizeof(w));
+}
+
 /* The octets of w in lo..hi (both below 0x80): their high bits. */
 static inline uint64_t swar_range(uint64_t w, uint8_t lo, uint8_t hi)
 {
