@@ -40,21 +40,22 @@ static inline uint64_t *payset_cell(const payset_t *p, uint64_t dh)
 	return &p->cells[(dh >> 8) & (PAYSET_CELLS - 1)];
 }
 
-/* The class (bit) of a payload of hash h. */
+/* The class (bit) of a payload of hash h: 0 to PAYSET_BITS - 1, uniform
+ * (the 32-bit fold of h scaled onto the bits, multiply-shift). */
 static inline unsigned payset_bit(uint64_t h)
 {
-	return (unsigned)((h ^ (h >> 32)) & 63);
+	return (unsigned)(((h ^ (h >> 32)) & 0xffffffffu) * PAYSET_BITS >> 32);
 }
 
-/* Add bit (payset_bit()) to the set of domain dh; returns the bits now
- * set. */
+/* Add bit (payset_bit(), below PAYSET_BITS) to the set of domain dh;
+ * returns the bits now set. */
 static inline unsigned payset_add(const payset_t *p, uint64_t dh, unsigned bit)
 {
 	uint64_t *cell = payset_cell(p, dh);
 	uint64_t tag = dh >> 48;
 	if (*cell >> PAYSET_BITS != tag)
 		*cell = tag << PAYSET_BITS;
-	*cell |= 1ull << (bit % PAYSET_BITS);
+	*cell |= 1ull << bit;
 	return (unsigned)__builtin_popcountll(*cell & ((1ull << PAYSET_BITS) - 1));
 }
 
