@@ -86,6 +86,42 @@ START_TEST(merge_adds)
 }
 END_TEST
 
+/* Merging matches a pair whichever direction each side saw first (two
+ * inputs of one tunnel, one capture starting with the server's reply):
+ * one pair, the packets added up, also when the table is full. */
+START_TEST(merge_matches_either_direction)
+{
+	rawpairs_t a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	ip_addr_t c = tb_ip4(10, 0, 0, 1), s = tb_ip4(192, 0, 2, 53);
+	rawpairs_add(&a, &c, &s);
+	rawpairs_add(&b, &s, &c);
+	rawpairs_add(&b, &s, &c);
+	rawpairs_merge(&a, &b);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_uint_eq(a.p[0].n, 3);
+	/* a full table: the reversed pair still adds to its entry */
+	for (unsigned i = 1; i < RAWPAIRS_MAX; i++) {
+		ip_addr_t o = tb_ip4(10, 0, 2, i);
+		rawpairs_add(&a, &o, &s);
+	}
+	ck_assert_uint_eq(a.n, RAWPAIRS_MAX);
+	rawpairs_merge(&a, &b);
+	ck_assert_uint_eq(a.p[0].n, 5);
+	ck_assert_uint_eq(a.dropped, 0);
+	/* a pair that finds no room is counted as dropped, as when added */
+	rawpairs_t x;
+	memset(&x, 0, sizeof x);
+	ip_addr_t o = tb_ip4(10, 0, 3, 1);
+	rawpairs_add(&x, &o, &s);
+	rawpairs_add(&x, &s, &o);
+	rawpairs_merge(&a, &x);
+	ck_assert_uint_eq(a.n, RAWPAIRS_MAX);
+	ck_assert_uint_eq(a.dropped, 2);
+}
+END_TEST
+
 static Suite *rawpairs_suite(void)
 {
 	Suite *s = suite_create("rawpairs");
@@ -94,6 +130,7 @@ static Suite *rawpairs_suite(void)
 	tcase_add_test(tc, cap);
 	tcase_add_test(tc, of_clients);
 	tcase_add_test(tc, merge_adds);
+	tcase_add_test(tc, merge_matches_either_direction);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,39 +4,44 @@
  */
 #include "rawpairs.h"
 
-void rawpairs_add(rawpairs_t *r, const ip_addr_t *src, const ip_addr_t *dst)
+/* The entry of the pair {x, y}, whichever way round it was stored; NULL
+ * when none. */
+static rawpair_t *pair_find(rawpairs_t *r, const ip_addr_t *x, const ip_addr_t *y)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		rawpair_t *p = &r->p[i];
-		if ((!ip_addr_cmp(&p->a, src) && !ip_addr_cmp(&p->b, dst)) ||
-		    (!ip_addr_cmp(&p->a, dst) && !ip_addr_cmp(&p->b, src))) {
-			p->n++;
-			return;
-		}
+		if ((!ip_addr_cmp(&p->a, x) && !ip_addr_cmp(&p->b, y)) ||
+		    (!ip_addr_cmp(&p->a, y) && !ip_addr_cmp(&p->b, x)))
+			return p;
 	}
-	if (r->n < RAWPAIRS_MAX) {
-		r->p[r->n].a = *src;
-		r->p[r->n].b = *dst;
-		r->p[r->n].n = 1;
-		r->n++;
+	return NULL;
+}
+
+/* n packets between x and y. */
+static void pair_count(rawpairs_t *r, const ip_addr_t *x, const ip_addr_t *y, uint64_t n)
+{
+	rawpair_t *p = pair_find(r, x, y);
+	if (p) {
+		p->n += n;
+	} else if (r->n < RAWPAIRS_MAX) {
+		p = &r->p[r->n++];
+		p->a = *x;
+		p->b = *y;
+		p->n = n;
 	} else {
-		r->dropped++;
+		r->dropped += n;
 	}
+}
+
+void rawpairs_add(rawpairs_t *r, const ip_addr_t *src, const ip_addr_t *dst)
+{
+	pair_count(r, src, dst, 1);
 }
 
 void rawpairs_merge(rawpairs_t *dst, const rawpairs_t *src)
 {
-	for (size_t i = 0; i < src->n; i++) {
-		const rawpair_t *p = &src->p[i];
-		size_t j;
-		for (j = 0; j < dst->n; j++)
-			if (!ip_addr_cmp(&dst->p[j].a, &p->a) && !ip_addr_cmp(&dst->p[j].b, &p->b))
-				break;
-		if (j < dst->n)
-			dst->p[j].n += p->n;
-		else if (dst->n < RAWPAIRS_MAX)
-			dst->p[dst->n++] = *p;
-	}
+	for (size_t i = 0; i < src->n; i++)
+		pair_count(dst, &src->p[i].a, &src->p[i].b, src->p[i].n);
 	dst->dropped += src->dropped;
 }
 
