@@ -37,7 +37,6 @@
  * Deliberately dropped: non-IN classes (CHAOS version probes), opcodes
  * other than QUERY (UPDATE, NOTIFY), messages without a question.
  */
-#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -83,8 +82,8 @@ struct detector {
 	distinct_t keys;           /* distinct base keys (base_domains) */
 	namecache_t *qc;           /* question name -> qinfo, stamped with dom.gen: a
 	                              sweep may release the records entries name */
+	rawpairs_t raw;            /* tunnel packets outside DNS */
 	uint64_t allowlisted_queries;
-	rawpairs_t raw;             /* tunnel packets outside DNS */
 };
 
 /* One random key per process: detectors that merge (one per input with
@@ -225,6 +224,10 @@ static uint64_t text_decoded(const uint8_t *p, size_t len)
 	return (uint64_t)((double)len * (e ? features_enc_bits(e) : 8.0) / 8.0);
 }
 
+/* A response to a query under record e: the rcode, and the data its
+ * answers carry (TXT strings, the labels of names in CNAME, MX and the like
+ * left of their last base_labels, the RDATA of raw types; addresses
+ * counted apart) with a hash and the entropy of a sample of it. */
 static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dns_msg_t *m,
 			      const ip_addr_t *client, const ip_addr_t *resolver, unsigned base_labels)
 {
@@ -310,9 +313,9 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 	domtab_account(&d->dom, e, mark);
 }
 
-/* The payload of a name (labels [first, last), dots removed): its bit in
- * a counting entry's set, and whether it could carry data (binary or
- * hostname-unlike characters, or long). */
+/* The payload of a name (labels [first, last), dots removed): its class
+ * in the domain's payload set (payset.h), and whether it could carry data
+ * (binary or hostname-unlike characters, or long). */
 static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, unsigned last,
 			qinfo_t *qi)
 {
@@ -506,9 +509,8 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 		int t = agg_qt_index(m->qtype);
 		earn = qi->datalike || t == AQ_NULL || t == AQ_KEY || t == AQ_PRIVATE ||
 		       (m->count[1] && port != MDNS_PORT);
-		if (!earn && qi->pbit != 0xff) {
+		if (!earn && qi->pbit != 0xff)
 			earn = payset_add(&d->seen, qi->dh, qi->pbit) >= DET_PROMOTE_DISTINCT;
-		}
 	}
 	if (!earn)
 		return NULL;
@@ -592,7 +594,6 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		add_response_data(d, e, ev, m, client, resolver, base_labels + qi.dropped);
 	}
 }
-
 
 void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *payload,
 			 uint32_t len)
