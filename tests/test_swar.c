@@ -1,6 +1,7 @@
 /* test_swar.c - eight octets at a time: the little-endian load and store,
- * and the class masks and case folding checked against a byte-at-a-time
- * reference, for every octet value in every lane and for random words. */
+ * the class masks and case folding checked against a byte-at-a-time
+ * reference, for every octet value in every lane and for random words,
+ * and the count of flagged octets. */
 #include <string.h>
 
 #include "ascii.h"
@@ -112,6 +113,24 @@ START_TEST(fold_matches_reference)
 }
 END_TEST
 
+/* swar_count() of every mask of flagged octets is its population count,
+ * and it counts what swar_range() flags. */
+START_TEST(count_flags)
+{
+	for (unsigned bits = 0; bits < 256; bits++) {
+		uint64_t m = 0;
+		for (unsigned k = 0; k < 8; k++)
+			if (bits >> k & 1)
+				m |= 0x80ull << (8 * k);
+		if (swar_count(m) != (unsigned)__builtin_popcountll(m))
+			ck_abort_msg("mask %016llx: %u", (unsigned long long)m, swar_count(m));
+	}
+	ck_assert_uint_eq(swar_count(swar_range(swar_load8((const uint8_t *)"a b\001c\377d "), 0x00,
+						0x20)),
+			  3);
+}
+END_TEST
+
 static Suite *swar_suite(void)
 {
 	Suite *s = suite_create("swar");
@@ -119,6 +138,7 @@ static Suite *swar_suite(void)
 	tcase_add_test(tc, load_and_store);
 	tcase_add_test(tc, range_matches_reference);
 	tcase_add_test(tc, fold_matches_reference);
+	tcase_add_test(tc, count_flags);
 	suite_add_tcase(s, tc);
 	return s;
 }

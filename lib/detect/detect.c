@@ -336,7 +336,7 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	for (size_t i = 0; i < run; i += 8) {
 		uint64_t w = swar_load8(buf + i);
 		high |= w & SWAR_HI;
-		low += (unsigned)__builtin_popcountll(swar_range(w, 0x00, 0x20));
+		low += swar_count(swar_range(w, 0x00, 0x20));
 		h = mix_step(h, swar_fold(w), MIX_M1, 29);
 	}
 	size_t tl = run;

@@ -40,6 +40,14 @@ static inline uint64_t swar_range(uint64_t w, uint8_t lo, uint8_t hi)
 	       SWAR_HI;
 }
 
+/* The octets flagged in m (a mask of high bits, as swar_range() gives):
+ * one multiply, where a population count without the POPCNT instruction
+ * is a library call. */
+static inline unsigned swar_count(uint64_t m)
+{
+	return (unsigned)(((m >> 7) * SWAR_1) >> 56);
+}
+
 /* w with A-Z in lower case. */
 static inline uint64_t swar_fold(uint64_t w)
 {
