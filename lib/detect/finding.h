@@ -63,9 +63,10 @@ struct agg;
 struct score_out;
 
 /* The finding of base key key (allow_reason non-NULL: allowlisted) from
- * its aggregate g and score so.  The sentences, hint and decoded sample
- * move from so into the finding (so keeps none; score_out_clear() still
- * frees so).  NULL when out of memory. */
+ * its aggregate g and score so.  The sentences and the hint move from so
+ * into the finding (so keeps none of them); the rest is copied, and
+ * score_out_clear(so) still frees what so holds.  NULL when out of
+ * memory. */
 finding_t *finding_new(const struct agg *g, const char *key, const char *allow_reason,
 		       struct score_out *so);
 
