@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "dns_const.h"
 #include "dns_wire.h"
 
 typedef struct tb_msg {
@@ -51,11 +52,11 @@ static inline void tb_build(tb_msg_t *m, unsigned id, int qr, unsigned rcode, co
 	tb_u16(m, 0);
 	tb_name(m, qname);
 	tb_u16(m, qtype);
-	tb_u16(m, 1);
+	tb_u16(m, DNS_CLASS_IN);
 	if (rdata) {
 		tb_u16(m, 0xc00c);
 		tb_u16(m, atype);
-		tb_u16(m, 1);
+		tb_u16(m, DNS_CLASS_IN);
 		tb_u16(m, 0);
 		tb_u16(m, 60);
 		tb_u16(m, (unsigned)rdlen);
@@ -84,7 +85,7 @@ static inline void tb_exchange(detector_t *d, const ip_addr_t *cli, const ip_add
 	tb_msg_t m;
 	dns_msg_t msg;
 	dns_event_t ev = {ts, cli, srv, 40000, 53, 17, 0};
-	tb_build(&m, 0x1234, 0, 0, qname, qtype, 0, NULL, 0);
+	tb_build(&m, 0x1234, 0, DNS_RCODE_NOERROR, qname, qtype, 0, NULL, 0);
 	if (dns_msg_parse(&msg, m.b, m.n) == 0)
 		detector_add_msg(d, &ev, &msg);
 	dns_event_t er = {ts + 1000000, srv, cli, 53, 40000, 17, 0};

@@ -61,7 +61,7 @@ START_TEST(structural_rules)
 	ck_assert_ptr_nonnull(match(a, "4.3.2.1.bl.example.net", 53, &mf));
 	ck_assert_ptr_null(match(a, "4.3.2.example.net", 53, &mf));
 	ck_assert_ptr_null(match(a, "256.3.2.1.bl.example.net", 53, &mf));
-	ck_assert_ptr_nonnull(match(a, "anything.example.com", 5353, &mf));
+	ck_assert_ptr_nonnull(match(a, "anything.example.com", MDNS_PORT, &mf));
 	allowlist_free(a);
 }
 END_TEST

@@ -4,6 +4,7 @@
 
 #include "check_util.h"
 #include "detect_builder.h"
+#include "dns_const.h"
 
 static detector_t *mkdet(void)
 {
@@ -27,7 +28,8 @@ START_TEST(low_and_slow_hex)
 		tb_randhex(a, 40, &seed);
 		tb_randhex(b, 28, &seed);
 		snprintf(name, sizeof(name), "%s.%s.exfil.example.net", a, b);
-		tb_exchange(d, &cli, &srv, (uint64_t)i * 60000000000ull, name, 1, 3, 0, NULL, 0);
+		tb_exchange(d, &cli, &srv, (uint64_t)i * 60000000000ull, name,
+			    DNS_TYPE_A, DNS_RCODE_NXDOMAIN, 0, NULL, 0);
 	}
 	finding_t **fs;
 	size_t n;
@@ -63,7 +65,8 @@ START_TEST(base32_txt_tunnel)
 		tb_randb32(body, 150, &seed);
 		txt[0] = 150;
 		memcpy(txt + 1, body, 150);
-		tb_exchange(d, &cli, &srv, (uint64_t)i * 100000000ull, name, 16, 0, 16, txt, 151);
+		tb_exchange(d, &cli, &srv, (uint64_t)i * 100000000ull, name,
+			    DNS_TYPE_TXT, DNS_RCODE_NOERROR, DNS_TYPE_TXT, txt, 151);
 	}
 	finding_t **fs;
 	size_t n;
@@ -135,25 +138,30 @@ START_TEST(benign_shapes_stay_low)
 		for (int i = 0; i < 20; i++) {
 			char name[256], h[40], b[20];
 			snprintf(name, sizeof(name), "%s.example.com", words[i % 6]);
-			tb_exchange(d, &cli, &srv, (uint64_t)(c * 20 + i) * 1000000000ull, name, 1, 0, 0, NULL, 0);
+			tb_exchange(d, &cli, &srv, (uint64_t)(c * 20 + i) * 1000000000ull, name,
+				    DNS_TYPE_A, DNS_RCODE_NOERROR, 0, NULL, 0);
 			/* CDN edge names: short random-looking labels */
 			tb_randb32(b, 13, &seed);
 			snprintf(name, sizeof(name), "d%s.cdn-edge.example.net", b);
-			tb_exchange(d, &cli, &srv, 1, name, 1, 0, 0, NULL, 0);
+			tb_exchange(d, &cli, &srv, 1, name,
+				    DNS_TYPE_A, DNS_RCODE_NOERROR, 0, NULL, 0);
 			/* DKIM and DNSBL look-ups */
 			tb_randhex(h, 32, &seed);
 			snprintf(name, sizeof(name), "s%d._domainkey.example.org", i);
-			tb_exchange(d, &cli, &srv, 2, name, 16, 0, 0, NULL, 0);
+			tb_exchange(d, &cli, &srv, 2, name,
+				    DNS_TYPE_TXT, DNS_RCODE_NOERROR, 0, NULL, 0);
 			snprintf(name, sizeof(name), "%d.%d.0.10.zen.spamhaus.org", i, c);
-			tb_exchange(d, &cli, &srv, 3, name, 1, 3, 0, NULL, 0);
+			tb_exchange(d, &cli, &srv, 3, name,
+				    DNS_TYPE_A, DNS_RCODE_NXDOMAIN, 0, NULL, 0);
 			/* 0x20 case randomisation */
 			snprintf(name, sizeof(name), "%s.ExAmPlE.oRg", (i & 1) ? "wWw" : "MaIl");
-			tb_exchange(d, &cli, &srv, 4, name, 1, 0, 0, NULL, 0);
+			tb_exchange(d, &cli, &srv, 4, name,
+				    DNS_TYPE_A, DNS_RCODE_NOERROR, 0, NULL, 0);
 		}
 		/* Chromium's random single-label probes */
 		char p[20];
 		tb_randb32(p, 10, &seed);
-		tb_exchange(d, &cli, &srv, 5, p, 1, 3, 0, NULL, 0);
+		tb_exchange(d, &cli, &srv, 5, p, DNS_TYPE_A, DNS_RCODE_NXDOMAIN, 0, NULL, 0);
 	}
 	finding_t **fs;
 	size_t n;
@@ -185,8 +193,10 @@ START_TEST(merge_equals_single)
 		char h[64], name[256];
 		tb_randhex(h, 60, &seed);
 		snprintf(name, sizeof(name), "%s.x.example.com", h);
-		tb_exchange(i < 100 ? a : b, &cli, &srv, (uint64_t)i * 1000000000ull, name, 16, 0, 0, NULL, 0);
-		tb_exchange(one, &cli, &srv, (uint64_t)i * 1000000000ull, name, 16, 0, 0, NULL, 0);
+		tb_exchange(i < 100 ? a : b, &cli, &srv, (uint64_t)i * 1000000000ull, name,
+			    DNS_TYPE_TXT, DNS_RCODE_NOERROR, 0, NULL, 0);
+		tb_exchange(one, &cli, &srv, (uint64_t)i * 1000000000ull, name,
+			    DNS_TYPE_TXT, DNS_RCODE_NOERROR, 0, NULL, 0);
 	}
 	ck_assert_int_eq(detector_merge(a, b, 1), 0);
 	finding_t **fa, **fo;
@@ -225,18 +235,21 @@ START_TEST(bounded_domains)
 		char h[64], name[256];
 		tb_randhex(h, 60, &seed);
 		snprintf(name, sizeof(name), "%s.tun.example.com", h);
-		tb_exchange(d, &cli, &srv, (uint64_t)i, name, 16, 0, 0, NULL, 0);
+		tb_exchange(d, &cli, &srv, (uint64_t)i, name,
+			    DNS_TYPE_TXT, DNS_RCODE_NOERROR, 0, NULL, 0);
 	}
 	for (int i = 0; i < 5000; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "www.site%d.com", i);
-		tb_exchange(d, &cli, &srv, 1000 + (uint64_t)i, name, 1, 0, 0, NULL, 0);
+		tb_exchange(d, &cli, &srv, 1000 + (uint64_t)i, name,
+			    DNS_TYPE_A, DNS_RCODE_NOERROR, 0, NULL, 0);
 	}
 	for (int i = 0; i < 200; i++) {
 		char h[64], name[256];
 		tb_randhex(h, 60, &seed);
 		snprintf(name, sizeof(name), "%s.late.example.net", h);
-		tb_exchange(d, &cli, &srv, 9000 + (uint64_t)i, name, 16, 0, 0, NULL, 0);
+		tb_exchange(d, &cli, &srv, 9000 + (uint64_t)i, name,
+			    DNS_TYPE_TXT, DNS_RCODE_NOERROR, 0, NULL, 0);
 	}
 	uint64_t al, bd, td, ed, ec;
 	detector_stats(d, &al, &bd, &td, &ed, &ec);

@@ -258,8 +258,16 @@ void agg_count_response(agg_t *g, uint16_t rcode, uint64_t ts_ns)
 	times(&g->first_ns, &g->last_ns, ts_ns);
 }
 
+void agg_add_allowlisted_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
+{
+	g->allowlisted++;
+	agg_count_query(g, qtype, ts_ns);
+}
+
 void agg_add_query_answers(agg_t *g, uint64_t bytes)
 {
+	if (!bytes)
+		return;
 	g->q_answers++;
 	g->q_answer_bytes += bytes;
 }

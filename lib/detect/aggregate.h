@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns_const.h"
 #include "dns_wire.h"
 #include "feature.h"
 #include "fingerprint.h"
@@ -37,8 +38,17 @@ enum agg_qt {
 	AQ_A, AQ_AAAA, AQ_TXT, AQ_NULL, AQ_CNAME, AQ_MX, AQ_KEY, AQ_SRV, AQ_PRIVATE,
 	AQ_NS, AQ_PTR, AQ_ANY, AQ_HTTPS, AQ_OTHER, AQ_N
 };
-enum agg_rc { AR_NOERROR, AR_FORMERR, AR_SERVFAIL, AR_NXDOMAIN, AR_NOTIMP, AR_REFUSED,
-	      AR_OTHER, AR_N };
+/* Counted rcodes: the first six by their own number, the rest as OTHER. */
+enum agg_rc {
+	AR_NOERROR = DNS_RCODE_NOERROR,
+	AR_FORMERR = DNS_RCODE_FORMERR,
+	AR_SERVFAIL = DNS_RCODE_SERVFAIL,
+	AR_NXDOMAIN = DNS_RCODE_NXDOMAIN,
+	AR_NOTIMP = DNS_RCODE_NOTIMP,
+	AR_REFUSED = DNS_RCODE_REFUSED,
+	AR_OTHER,
+	AR_N
+};
 
 #define AGG_RSET_K 256      /* distinct answers kept in the answer sketch */
 #define AGG_MAX_RESOLVERS 8
@@ -140,6 +150,19 @@ const char *agg_rc_name(int idx);
  * response to responses, rcodes and times. */
 void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns);
 void agg_count_response(agg_t *g, uint16_t rcode, uint64_t ts_ns);
+
+/* A query for an allowlisted name: counted (queries, query type, time
+ * span) and marked allowlisted; its name is not payload and its client is
+ * not listed. */
+void agg_add_allowlisted_query(agg_t *g, uint16_t qtype, uint64_t ts_ns);
+
+/* An answer record of a response (type, RDATA), for the protocol
+ * fingerprint; agg_add_response() then counts the response. */
+static inline void agg_add_answer_rr(agg_t *g, uint16_t type, const uint8_t *rdata,
+				     size_t rdlen)
+{
+	fp_answer(&g->fp, type, rdata, rdlen);
+}
 
 /* A query.  Returns -1 on allocation failure (the query is still
  * counted). */

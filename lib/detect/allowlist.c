@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "allowlist.h"
+#include "ascii.h"
+#include "mix.h"
 #include "siphash.h"
+#include "swar.h"
 
 /* A bit filter in front of the table: a query's suffixes are hashed in one
  * right-to-left pass over its labels, and the text is built and looked
@@ -85,11 +88,6 @@ static const struct {
 	{"spamhaus.com", "Spamhaus hash blocklist look-ups"},
 };
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static size_t norm(const char *in, char *out, size_t outlen)
 {
 	size_t n = strlen(in);
@@ -103,7 +101,7 @@ static size_t norm(const char *in, char *out, size_t outlen)
 	if (n == 0 || n >= outlen)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		int c = lower((unsigned char)in[i]);
+		int c = ascii_lower((unsigned char)in[i]);
 		if (c == ' ' || c == '\t')
 			return 0;
 		out[i] = (char)c;
@@ -138,13 +136,13 @@ static const uint8_t TEXT_MAP[256] = {
  * suffixes are hashed in one pass from the right). */
 static inline uint64_t rstep(uint64_t h, uint8_t c)
 {
-	return (h ^ c) * 0x100000001b3ull;
+	return (h ^ c) * MIX_FNV_PRIME;
 }
 
 static inline size_t rbit(uint64_t h)
 {
 	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
+	h *= MIX_S1;
 	h ^= h >> 32;
 	return (size_t)(h & (AL_FILTER_BITS - 1));
 }
@@ -162,20 +160,16 @@ static uint64_t al_hash(const allowlist_t *a, const char *s, size_t n)
 {
 	uint64_t h;
 	memcpy(&h, a->key, sizeof(h));
-	h ^= n * 0x9e3779b97f4a7c15ull;
+	h ^= n * MIX_GOLDEN;
 	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+		h = mix_step(h, swar_load8((const uint8_t *)s), MIX_M1, 29);
 		s += 8;
 		n -= 8;
 	}
 	uint64_t w = 0;
 	while (n)
 		w = w << 8 | (uint8_t)s[--n];
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 32);
+	return mix_step(h, w, MIX_M2, 32);
 }
 
 static struct al_entry *find(const allowlist_t *a, const char *s, size_t len, uint64_t h)
@@ -232,7 +226,7 @@ int allowlist_add(allowlist_t *a, const char *name, const char *reason)
 	for (size_t k = 0; k < len; k++)
 		nl += buf[k] == '.';
 	a->nlabel_mask |= 1ull << (nl > 64 ? 63 : nl - 1);
-	uint64_t rh = 0xcbf29ce484222325ull;
+	uint64_t rh = MIX_FNV_OFFSET;
 	for (size_t k = len; k-- > 0;)
 		rh = rstep(rh, (uint8_t)buf[k]);
 	size_t b = rbit(rh);
@@ -305,17 +299,6 @@ int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-static bool label_eq(const uint8_t *p, unsigned len, const char *s)
-{
-	size_t n = strlen(s);
-	if (n != len)
-		return false;
-	for (unsigned i = 0; i < len; i++)
-		if (lower(p[i]) != s[i])
-			return false;
-	return true;
-}
-
 static bool label_is_octet(const uint8_t *p, unsigned len)
 {
 	if (len == 0 || len > 3)
@@ -331,16 +314,13 @@ static bool label_is_octet(const uint8_t *p, unsigned len)
 
 static bool label_is_nibble(const uint8_t *p, unsigned len)
 {
-	if (len != 1)
-		return false;
-	int c = lower(p[0]);
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+	return len == 1 && ascii_is_hex(p[0]);
 }
 
 /* Structural rules: shapes that are legitimate under any zone. */
 static const char *structural(const dns_name_t *n, unsigned nl, uint16_t port)
 {
-	if (port == 5353)
+	if (port == MDNS_PORT)
 		return "multicast DNS (port 5353)";
 	if (nl == 0)
 		return NULL;
@@ -348,15 +328,15 @@ static const char *structural(const dns_name_t *n, unsigned nl, uint16_t port)
 		unsigned len;
 		const uint8_t *p = dns_name_label(n, i, &len);
 		if (len && p[0] == '_') {
-			if (label_eq(p, len, "_domainkey"))
+			if (ascii_label_eq(p, len, "_domainkey"))
 				return "DKIM public key look-up (_domainkey)";
-			if (label_eq(p, len, "_acme-challenge"))
+			if (ascii_label_eq(p, len, "_acme-challenge"))
 				return "ACME (Let's Encrypt) DNS-01 challenge";
-			if (label_eq(p, len, "_dmarc") || label_eq(p, len, "_mta-sts") ||
-			    label_eq(p, len, "_smtp._tls") || label_eq(p, len, "_bimi"))
+			if (ascii_label_eq(p, len, "_dmarc") || ascii_label_eq(p, len, "_mta-sts") ||
+			    ascii_label_eq(p, len, "_smtp._tls") || ascii_label_eq(p, len, "_bimi"))
 				return "mail policy record (_dmarc, _mta-sts, _bimi)";
-			if (label_eq(p, len, "_tcp") || label_eq(p, len, "_udp") ||
-			    label_eq(p, len, "_tls") || label_eq(p, len, "_sctp"))
+			if (ascii_label_eq(p, len, "_tcp") || ascii_label_eq(p, len, "_udp") ||
+			    ascii_label_eq(p, len, "_tls") || ascii_label_eq(p, len, "_sctp"))
 				return "SRV service name (_service._proto)";
 		}
 	}
@@ -405,7 +385,7 @@ const char *allowlist_match_n(const allowlist_t *a, const dns_name_t *n, unsigne
 		unsigned maxk = 64 - (unsigned)__builtin_clzll(a->nlabel_mask);
 		unsigned from = nlabels > maxk && maxk < 64 ? nlabels - maxk : 0;
 		/* the filter first: suffix text hashed from its last byte */
-		uint64_t rh = 0xcbf29ce484222325ull;
+		uint64_t rh = MIX_FNV_OFFSET;
 		bool maybe = false;
 		for (unsigned i = nlabels; i-- > from && !maybe;) {
 			unsigned len;

@@ -15,6 +15,10 @@
 
 #include "dns_wire.h"
 
+/* Multicast DNS (RFC 6762): its names are the protocol's own, and its
+ * queries carry known answers. */
+#define MDNS_PORT 5353
+
 typedef struct allowlist allowlist_t;
 
 /* builtin: load the built-in names and apply the structural rules. */
@@ -32,8 +36,8 @@ int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen);
  * Is the query name allowlisted?  Returns the reason, or NULL.  When a
  * listed name matched, *matched_first receives the index of its first
  * label in n (the base to aggregate the query under); for a structural
- * rule it receives -1.  port is the server port of the message (5353
- * means mDNS).
+ * rule it receives -1.  port is the server port of the message
+ * (MDNS_PORT means mDNS).
  */
 const char *allowlist_match(const allowlist_t *a, const dns_name_t *n, uint16_t port,
 			    int *matched_first);

@@ -4,13 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "bigram_table.h"
 #include "feature.h"
-
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
 
 /* Shannon entropy from byte counts: only the bytes present (bitmap bm) are
  * visited, in ascending order (the order of a loop over all 256). */
@@ -70,7 +66,7 @@ double features_bigram(const uint8_t *p, size_t len, unsigned *n)
 	unsigned cnt = 0;
 	int prev = -1; /* -1: not in a letter run */
 	for (size_t i = 0; i <= len; i++) {
-		int c = i < len ? lower(p[i]) : 0;
+		int c = i < len ? ascii_lower(p[i]) : 0;
 		int sym = (c >= 'a' && c <= 'z') ? c - 'a' + 1 : 0;
 		if (sym) {
 			sum += BIGRAM_LOGP[prev < 0 ? 0 : prev][sym];
@@ -164,7 +160,7 @@ void features_compute(const feat_labels_t *l, feat_t *f)
 		for (unsigned j = 0; j < n; j++) {
 			int c = p[j];
 			int cls = 0;
-			count_byte(cnt, bm, (uint8_t)lower(c));
+			count_byte(cnt, bm, (uint8_t)ascii_lower(c));
 			if (c >= 'a' && c <= 'z') {
 				f->n_lower++; lo = true; cls = 1;
 			} else if (c >= 'A' && c <= 'Z') {
@@ -185,7 +181,7 @@ void features_compute(const feat_labels_t *l, feat_t *f)
 			if (cls)
 				prevclass = cls;
 			/* encodings */
-			int lc = lower(c);
+			int lc = ascii_lower(c);
 			if (!is_hex(c))
 				enc &= ~FEAT_ENC_HEX;
 			if (!((lc >= 'a' && lc <= 'z') || (c >= '2' && c <= '7')))
@@ -301,7 +297,7 @@ double features_enc_bits(uint32_t e)
 
 static int b32val(int c, bool hex)
 {
-	c = lower(c);
+	c = ascii_lower(c);
 	if (!hex) {
 		if (c >= 'a' && c <= 'z')
 			return c - 'a';
@@ -326,14 +322,6 @@ static int b64val(int c)
 	return -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	c = lower(c);
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	return -1;
-}
-
 int features_decode(uint32_t e, const uint8_t *in, size_t len, uint8_t *out, size_t outlen)
 {
 	size_t o = 0;
@@ -342,7 +330,7 @@ int features_decode(uint32_t e, const uint8_t *in, size_t len, uint8_t *out, siz
 		if (len % 2)
 			return -1;
 		for (size_t i = 0; i + 1 < len && o < outlen; i += 2) {
-			int a = hexval(in[i]), b = hexval(in[i + 1]);
+			int a = ascii_hex_val(in[i]), b = ascii_hex_val(in[i + 1]);
 			if (a < 0 || b < 0)
 				return -1;
 			out[o++] = (uint8_t)(a << 4 | b);
@@ -352,7 +340,7 @@ int features_decode(uint32_t e, const uint8_t *in, size_t len, uint8_t *out, siz
 		if (len % 2)
 			return -1;
 		for (size_t i = 0; i + 1 < len && o < outlen; i += 2) {
-			int a = lower(in[i]) - 'a', b = lower(in[i + 1]) - 'a';
+			int a = ascii_lower(in[i]) - 'a', b = ascii_lower(in[i + 1]) - 'a';
 			if (a < 0 || a > 15 || b < 0 || b > 15)
 				return -1;
 			out[o++] = (uint8_t)(a << 4 | b);

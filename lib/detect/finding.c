@@ -1,9 +1,171 @@
 /*
- * finding.c - freeing findings (see finding.h).
+ * finding.c - building findings from a scored aggregate, and freeing them
+ * (see finding.h).
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "aggregate.h"
+#include "feature.h"
 #include "finding.h"
+#include "score.h"
+
+/* Sample query names in a finding. */
+#define FINDING_NSAMPLES 4
+
+static int cmp_ip(const void *a, const void *b)
+{
+	return ip_addr_cmp(a, b);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+finding_t *finding_new(const struct agg *g, const char *key, const char *registered,
+		       const char *allow_reason, struct score_out *so)
+{
+	finding_t *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->domain = strdup(key);
+	f->registered_domain = strdup(registered ? registered : key);
+	if (!f->domain || !f->registered_domain)
+		goto fail;
+	f->score = so->score;
+	f->confidence = so->confidence;
+	f->tool = so->tool;
+	f->allowlisted = allow_reason != NULL;
+	f->allowlist_reason = allow_reason;
+	f->exfil = so->exfil;
+	f->first_ns = g->first_ns;
+	f->last_ns = g->last_ns;
+	f->queries = g->queries;
+	f->responses = g->responses;
+	f->unique_subdomains = (uint64_t)llround(so->unique);
+	f->bytes_out = so->bytes_out;
+	f->bytes_in = so->bytes_in;
+	f->qtypes = calloc(AQ_N, sizeof(*f->qtypes));
+	f->rcodes = calloc(AR_N, sizeof(*f->rcodes));
+	if (!f->qtypes || !f->rcodes)
+		goto fail;
+	for (int i = 0; i < AQ_N; i++)
+		if (g->qtype[i]) {
+			snprintf(f->qtypes[f->nqtypes].name, sizeof(f->qtypes[0].name), "%s", agg_qt_name(i));
+			f->qtypes[f->nqtypes++].n = g->qtype[i];
+		}
+	for (int i = 0; i < AR_N; i++)
+		if (g->rcode[i]) {
+			snprintf(f->rcodes[f->nrcodes].name, sizeof(f->rcodes[0].name), "%s",
+				 agg_rc_name(i));
+			f->rcodes[f->nrcodes++].n = g->rcode[i];
+		}
+	if (g->nclients) {
+		/* each client's share of the domain's bytes: its share of the
+		 * payload characters it sent and of the answer bytes it received
+		 * (integer sums, so the split is the same however the capture
+		 * was cut) */
+		const agg_client_t **cs = calloc(g->nclients, sizeof(*cs));
+		f->clients = calloc(g->nclients, sizeof(*f->clients));
+		if (!f->clients || !cs) {
+			free(cs);
+			goto fail;
+		}
+		agg_clients_sorted(g, cs);
+		uint64_t chars = 0, ans = 0;
+		for (uint32_t i = 0; i < g->nclients; i++) {
+			chars += cs[i]->payload_chars;
+			ans += cs[i]->answer_decoded;
+		}
+		for (uint32_t i = 0; i < g->nclients; i++) {
+			const agg_client_t *c = cs[i];
+			finding_client_t *fc = &f->clients[f->nclients++];
+			fc->ip = c->ip;
+			fc->queries = c->queries;
+			fc->bytes_out = chars ? (uint64_t)llround((double)so->bytes_out *
+								  (double)c->payload_chars /
+								  (double)chars)
+					      : 0;
+			fc->bytes_in = ans ? (uint64_t)llround((double)so->bytes_in *
+							       (double)c->answer_decoded / (double)ans)
+					   : 0;
+			fc->first_ns = c->first_ns;
+			fc->last_ns = c->last_ns;
+		}
+		free(cs);
+	}
+	if (g->nresolvers) {
+		f->resolvers = calloc(g->nresolvers, sizeof(*f->resolvers));
+		if (!f->resolvers)
+			goto fail;
+		memcpy(f->resolvers, g->resolvers, g->nresolvers * sizeof(*f->resolvers));
+		f->nresolvers = g->nresolvers;
+		qsort(f->resolvers, f->nresolvers, sizeof(*f->resolvers), cmp_ip);
+	}
+	if (g->ninputs) {
+		f->input_ids = calloc(g->ninputs, sizeof(*f->input_ids));
+		if (!f->input_ids)
+			goto fail;
+		memcpy(f->input_ids, g->inputs, g->ninputs * sizeof(*f->input_ids));
+		f->ninputs = g->ninputs;
+		qsort(f->input_ids, f->ninputs, sizeof(*f->input_ids), cmp_u32);
+	}
+	if (so->nreasons) {
+		f->reasons = calloc(so->nreasons, sizeof(char *));
+		if (!f->reasons)
+			goto fail;
+		for (size_t i = 0; i < so->nreasons; i++) {
+			f->reasons[i] = so->reasons[i];
+			so->reasons[i] = NULL;
+		}
+		f->nreasons = so->nreasons;
+		so->nreasons = 0;
+	}
+	if (so->hint) {
+		f->false_positive_hints = calloc(1, sizeof(char *));
+		if (!f->false_positive_hints)
+			goto fail;
+		f->false_positive_hints[0] = so->hint;
+		so->hint = NULL;
+		f->nhints = 1;
+	}
+	if (so->nfeatures) {
+		f->features = calloc(so->nfeatures, sizeof(*f->features));
+		if (!f->features)
+			goto fail;
+		memcpy(f->features, so->features, so->nfeatures * sizeof(*f->features));
+		f->nfeatures = so->nfeatures;
+	}
+	const char *names[FINDING_NSAMPLES];
+	size_t ns = agg_samples(g, names, FINDING_NSAMPLES);
+	if (ns) {
+		f->samples = calloc(ns, sizeof(char *));
+		if (!f->samples)
+			goto fail;
+		for (size_t i = 0; i < ns; i++) {
+			f->samples[i] = strdup(names[i]);
+			if (!f->samples[i])
+				goto fail;
+			f->nsamples++;
+		}
+	}
+	if (so->decoded_len) {
+		f->decoded = malloc(so->decoded_len);
+		if (!f->decoded)
+			goto fail;
+		memcpy(f->decoded, so->decoded, so->decoded_len);
+		f->decoded_len = so->decoded_len;
+		f->decoded_encoding = so->decoded_encoding;
+	}
+	return f;
+fail:
+	finding_free(f);
+	return NULL;
+}
 
 void finding_free(finding_t *f)
 {

@@ -1,6 +1,7 @@
 /*
  * finding.h - one scored base domain, as detection hands it to the report.
- * Plain data: the report module turns it into JSON, text, RPZ and STIX.
+ * Plain data, built from a domain's aggregate and score: the report module
+ * turns it into JSON, text, RPZ and STIX.
  */
 #ifndef DNSTS_FINDING_H
 #define DNSTS_FINDING_H
@@ -57,6 +58,18 @@ typedef struct finding {
 	const char *decoded_encoding;
 	uint8_t *decoded; size_t decoded_len;
 } finding_t;
+
+struct agg;
+struct score_out;
+
+/* The finding of base key key (registered: its registered domain, NULL:
+ * the key itself; allow_reason non-NULL: allowlisted) from its aggregate g
+ * and score so.  The sentences and the hint move from so
+ * into the finding (so keeps none of them); the rest is copied, and
+ * score_out_clear(so) still frees what so holds.  NULL when out of
+ * memory. */
+finding_t *finding_new(const struct agg *g, const char *key, const char *registered,
+		       const char *allow_reason, struct score_out *so);
 
 void finding_free(finding_t *f);
 void findings_free(finding_t **fs, size_t n);

@@ -1,15 +1,18 @@
 /*
  * regdomain.c - registered domain split through libpsl's built-in list.
  *
- * State: a direct-mapped cache of 1024 entries keyed by a SipHash of the
- * lowercased last REG_KEY_LABELS labels of a name (random key per
- * instance, so crafted names cannot force collisions in a predictable
- * way; a collision only costs a PSL walk, never a wrong answer, because
- * the entry also stores the key's length and a second hash).  Names with
- * more labels than that are answered from their suffix when the suffix
- * has a registered domain shorter than the suffix itself; Public Suffix
- * List rules longer than REG_KEY_LABELS - 1 labels are thereby ignored
- * (the list has none today).  Names under a top-level label that is not
+ * State: a direct-mapped cache of REG_CACHE entries for the slow path,
+ * keyed by a SipHash of the lowercased text of a name's last
+ * REG_KEY_LABELS labels (random key per instance, so crafted names cannot
+ * aim at a slot) with the number of those labels folded into its top
+ * octet.  An entry (struct reg_entry) holds that 64-bit hash and the
+ * answer: whether the top-level label is in the list and how many labels
+ * the registered domain has.  A different name in the slot costs a PSL
+ * walk; a wrong answer would need two texts with one keyed 64-bit hash.
+ * Names with more labels than that are answered from their suffix when
+ * the suffix has a registered domain shorter than the suffix itself;
+ * Public Suffix List rules longer than REG_KEY_LABELS - 1 labels are
+ * thereby ignored (the list has none today).  Names under a top-level label that is not
  * in the list are not cached: they are searched for an inner real TLD
  * (a resolver's search suffix), at most REG_MAX_DROP trailing labels deep.
  *
@@ -34,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
+#include "mix.h"
 #include "regdomain.h"
 #include "siphash.h"
 #include "swar.h"
@@ -101,6 +106,16 @@ struct regdomain {
 	struct reg_entry cache[REG_CACHE];
 };
 
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
+#define COLD __attribute__((noinline, cold))
+#else
+#define HOT_INLINE inline
+#define NOINLINE
+#define COLD
+#endif
+
 /*
  * Label hash: the label's bytes, lowercased (A-Z), as little-endian 8-byte
  * words (the last one holding the remaining 1..8 bytes, zero above), each
@@ -113,15 +128,6 @@ struct regdomain {
  * before the label are shifted out), else in pieces: nothing past the
  * label is read.
  */
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#define NOINLINE __attribute__((noinline))
-#define COLD __attribute__((noinline, cold))
-#else
-#define HOT_INLINE inline
-#define NOINLINE
-#define COLD
-#endif
 static inline uint64_t load4(const uint8_t *p)
 {
 	uint32_t w;
@@ -167,13 +173,13 @@ static HOT_INLINE uint64_t swar_lower(uint64_t w, uint64_t *np)
 	return swar_fold(w);
 }
 
-#define HSEED 0xcbf29ce484222325ull
-#define HMUL 0x9e3779b97f4a7c15ull
+#define HSEED MIX_FNV_OFFSET /* any odd constant will do */
 
+/* The first half of MurmurHash3's finaliser. */
 static inline uint64_t hmix(uint64_t h)
 {
 	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
+	h *= MIX_M1;
 	h ^= h >> 33;
 	return h;
 }
@@ -189,8 +195,7 @@ static NOINLINE uint64_t hlabel_words(uint64_t h, const uint8_t *p, size_t len, 
 		bad |= b;
 		if (lw)
 			lw[i / 8] = w;
-		h = (h ^ w) * HMUL;
-		h ^= h >> 32;
+		h = mix_step(h, w, MIX_GOLDEN, 32);
 	}
 	*np = bad;
 	return h;
@@ -208,8 +213,7 @@ static HOT_INLINE uint64_t hlabel_core(uint64_t right, const uint8_t *p, size_t 
 		w = swar_lower(swar_load8(p), &bad);
 		if (lw)
 			lw[0] = w;
-		h = (h ^ w) * HMUL;
-		h ^= h >> 32;
+		h = mix_step(h, w, MIX_GOLDEN, 32);
 		if (len > 16) {
 			h = hlabel_words(h, p + 8, len - 8, lw ? lw + 1 : NULL, &b);
 			bad |= b;
@@ -220,7 +224,7 @@ static HOT_INLINE uint64_t hlabel_core(uint64_t right, const uint8_t *p, size_t 
 	if (lw)
 		lw[LAST_OFF(len) / 8] = w;
 	*np = bad;
-	return hmix(((h ^ w) * HMUL) ^ len);
+	return hmix(((h ^ w) * MIX_GOLDEN) ^ len);
 }
 
 /* Hash of label p[0..len) at offset pos of its array. */
@@ -337,8 +341,7 @@ static int rule_add(struct rule_tab *t, const char *base, char *s, size_t len)
 		/* the label before end, lowercased (the text right of it is) */
 		while (st > 0 && s[st - 1] != '.') {
 			st--;
-			if (s[st] >= 'A' && s[st] <= 'Z')
-				s[st] = (char)(s[st] + 32);
+			s[st] = (char)ascii_lower((unsigned char)s[st]);
 		}
 		h = hlabel(h, (const uint8_t *)s + st, end - st, (size_t)(s + st - base));
 		if (rt_add(t, s + st, len - st, h, tail, st ? R_TAIL : flags, &tail) < 0)
@@ -457,13 +460,6 @@ void regdomain_free(regdomain_t *r)
 	free(r);
 }
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-/* Lowercased text of labels [first, last); starts[] receives the offset of
- * each label (relative to first).  Returns the length. */
 /* A name byte as it stands in the text form (lower case), 0 when it is
  * written as a \DDD escape. */
 static const uint8_t PLAIN[256] = {
@@ -485,6 +481,10 @@ static const uint8_t PLAIN[256] = {
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
+/* Lowercase text of labels [first, last) into buf (\DDD escapes for bytes
+ * outside printable ASCII, '.' and '\\', cut to buflen); starts[], when
+ * not NULL, receives the offset of each label (relative to first).
+ * Returns the length. */
 static size_t labels_text(const dns_name_t *n, unsigned first, unsigned last, char *buf,
 			  size_t buflen, size_t *starts)
 {
@@ -515,7 +515,7 @@ static size_t labels_text(const dns_name_t *n, unsigned first, unsigned last, ch
 			continue;
 		}
 		for (unsigned j = 0; j < len; j++) {
-			int c = lower(p[j]);
+			int c = ascii_lower(p[j]);
 			if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
 				if (o + 1 < buflen)
 					buf[o++] = (char)c;
@@ -744,7 +744,7 @@ static HOT_INLINE int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, 
 	if (!label_get(n, i, &p, &len, &last))
 		return -1;
 	const struct rule_ent *e;
-	struct tld_memo *m = &r->memo[((last | SWAR_1 * 0x20) * HMUL) >> (64 - TLD_MEMO_BITS)];
+	struct tld_memo *m = &r->memo[((last | SWAR_1 * 0x20) * MIX_GOLDEN) >> (64 - TLD_MEMO_BITS)];
 	if (len == m->len && !((last ^ m->last) & ~m->fold)) {
 		*h = m->h;
 		e = m->e;
@@ -754,10 +754,9 @@ static HOT_INLINE int tld_fast(regdomain_t *r, const dns_name_t *n, unsigned i, 
 			return -1;
 		e = rt_find(r->tab, *h, lw, len, NULL);
 		if (len <= 8) {
-			/* lw[0]: octets below 0x7f, the letters in lower case */
+			/* lw[0]: the letters in lower case */
 			m->last = last;
-			m->fold = ((lw[0] + SWAR_1 * (0x80 - 'a')) & ~(lw[0] + SWAR_1 * (0x80 - 'z' - 1)) &
-				   SWAR_HI) >> 2;
+			m->fold = swar_range(lw[0], 'a', 'z') >> 2;
 			m->h = *h;
 			m->e = e;
 			m->len = len;
