@@ -15,7 +15,7 @@
 #include <pcap/pcap.h>
 
 #include "check_util.h"
-#include "dns_wire.h"
+#include "dns_rdata.h"
 
 #define MAXRR 64
 

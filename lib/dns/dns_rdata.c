@@ -52,7 +52,7 @@
  * inside the RDATA.  Empty RDATA is valid for NULL and OPT, and for any type
  * in a dynamic update (opcode UPDATE, or class NONE/ANY), written as "".
  */
-#include "dns_wire.h"
+#include "dns_rdata.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -1170,4 +1170,21 @@ int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 int dns_rdata_check(const dns_msg_t *m, const dns_rr_t *rr)
 {
 	return rdata_out(m, rr, NULL, 0, true) < 0 ? DNSTS_EMALF : 0;
+}
+
+/* ---- whole message ------------------------------------------------------ */
+
+void dns_msg_parse_all(dns_msg_t *m)
+{
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	int rc;
+
+	dns_rr_iter_init(&it, m);
+	while ((rc = dns_rr_next(&it, &rr)) == 1) {
+		if (rr.section != DNS_SEC_QUESTION && dns_rdata_check(m, &rr) != 0)
+			m->anomalies |= DNS_ANOM_RDLEN;
+	}
+	if (rc == 0 && it.pos < m->len)
+		m->anomalies |= DNS_ANOM_TRAILING;
 }

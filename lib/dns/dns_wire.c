@@ -1,7 +1,7 @@
 /*
- * dns_wire.c - DNS message parser: header, questions, resource records,
- * name decompression and the mnemonic tables.  RDATA presentation lives in
- * dns_rdata.c.
+ * dns_wire.c - DNS message parser: header, questions, resource records and
+ * the mnemonic tables.  Names are read by dns_name.c, RDATA is checked and
+ * written by dns_rdata.c.
  *
  * What it handles: any byte string.  A message is accepted when its 12-byte
  * header and its first question (if qdcount > 0) decode; everything after
@@ -9,13 +9,10 @@
  * cannot read and records why in msg->anomalies (the records before it
  * stand).  Labels may hold any octet, NUL included (flagged, not refused).
  *
- * What it deliberately drops or refuses: compression pointers that do not
- * point strictly before the start of the label sequence being read (this
- * also makes loops impossible), more than DNS_MAX_HOPS pointers in one name,
- * names longer than 255 octets in wire form, and the reserved label types
- * 01 and 10 (the EDNS0 extended label type 0x41 included).  A second OPT
- * record, an OPT outside the additional section or with a non-root owner is
- * flagged DNS_ANOM_BAD_OPT and ignored for the EDNS fields.
+ * What it deliberately drops or refuses: names that dns_name.c refuses
+ * (see there).  A second OPT record, an OPT outside the additional section
+ * or with a non-root owner is flagged DNS_ANOM_BAD_OPT and ignored for the
+ * EDNS fields.
  *
  * Cost: dns_msg_parse reads 12 bytes and one name (one copy of at most 255
  * octets); it allocates nothing and keeps no state outside its arguments.
@@ -30,241 +27,6 @@
 #include <dnsts/dnsts.h>
 
 #include "rd.h"
-
-/* Why a name failed to decode (internal). */
-enum name_why {
-	NAME_OK = 0,
-	NAME_SHORT,   /* the bytes end inside the name */
-	NAME_FWD_PTR, /* a pointer that does not point backwards */
-	NAME_BAD,     /* reserved label type, too many hops, too long */
-};
-
-/* Does p[0..n) hold a NUL octet?  avail octets are readable at p (>= n).
- * 8 octets at a time (labels are short: a call to memchr costs more than
- * the scan); the last few in one masked word when 8 are readable. */
-static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	unsigned i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		if ((v - ones) & ~v & highs)
-			return true;
-	}
-	if (i == n)
-		return false;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (avail - i >= 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		v |= ~(uint64_t)0 << (8 * (n - i)); /* octets past the label: 0xff */
-		return ((v - ones) & ~v & highs) != 0;
-	}
-#else
-	(void)avail;
-#endif
-	for (; i < n; i++)
-		if (!p[i])
-			return true;
-	return false;
-}
-
-/*
- * Decompress the name at *pos in wire[0..len).  seq is the start of the
- * label sequence being read; a pointer must point strictly before it, and
- * following one moves seq to the target, so seq only decreases.  *nul is
- * set when a label holds a NUL octet (it is left alone otherwise).
- */
-static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out,
-		     enum name_why *why, bool *nul, unsigned *nlab)
-{
-	rd_t r;
-	size_t seq = *pos, end = 0, wl = 0;
-	/* the labels of a name are copied as they are on the wire (length
-	 * bytes included), one contiguous run at a time: from seg in wire
-	 * to seg_wl in out->wire, up to the next pointer or the end */
-	size_t seg = *pos, seg_wl = 0;
-	unsigned hops = 0, nl = 0;
-	bool jumped = false;
-
-	rd_init(&r, wire, len);
-	rd_seek(&r, *pos);
-	for (;;) {
-		uint8_t c = rd_u8(&r);
-		if (r.err) {
-			*why = NAME_SHORT;
-			return DNSTS_EMALF;
-		}
-		if (c == 0)
-			break;
-		if ((c & 0xc0) == 0xc0) {
-			size_t ptr = (size_t)(c & 0x3f) << 8 | rd_u8(&r);
-			if (r.err) {
-				*why = NAME_SHORT;
-				return DNSTS_EMALF;
-			}
-			if (ptr >= seq) {
-				*why = NAME_FWD_PTR;
-				return DNSTS_EMALF;
-			}
-			if (++hops > DNS_MAX_HOPS) {
-				*why = NAME_BAD;
-				return DNSTS_EMALF;
-			}
-			if (!jumped) {
-				end = r.pos;
-				jumped = true;
-			}
-			if (out && wl > seg_wl) {
-				/* length octets are never 0: a 0 is inside a label */
-				if (nul && !*nul &&
-				    has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
-					*nul = true;
-				memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
-			}
-			seg = ptr;
-			seg_wl = wl;
-			seq = ptr;
-			rd_seek(&r, ptr);
-			continue;
-		}
-		if (c & 0xc0) { /* 01xxxxxx (incl. 0x41) and 10xxxxxx */
-			*why = NAME_BAD;
-			return DNSTS_EMALF;
-		}
-		/* the label, its length byte and the root label must still fit */
-		if (wl + 1u + c + 1u > DNS_MAX_NAME) {
-			*why = NAME_BAD;
-			return DNSTS_EMALF;
-		}
-		const uint8_t *lab = rd_ptr(&r, c);
-		if (!lab) {
-			*why = NAME_SHORT;
-			return DNSTS_EMALF;
-		}
-		/* with out, each copied run is checked at once */
-		if (nul && !out && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
-			*nul = true;
-		if (out)
-			out->loff[nl] = (uint8_t)wl;
-		nl++;
-		wl += 1u + c;
-	}
-	if (out && wl > seg_wl) {
-		if (nul && !*nul && has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
-			*nul = true;
-		memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
-	}
-	wl++;
-	if (out) {
-		out->wire[wl - 1] = 0;
-		out->len = (uint16_t)wl;
-		out->nlabels = (uint8_t)nl;
-	} else if (nl > DNS_MAX_LABELS) {
-		*why = NAME_BAD;
-		return DNSTS_EMALF;
-	}
-	*pos = jumped ? end : r.pos;
-	*why = NAME_OK;
-	if (nlab)
-		*nlab = nl;
-	return 0;
-}
-
-int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
-{
-	enum name_why why;
-	return name_read(wire, len, pos, out, &why, NULL, NULL);
-}
-
-static void name_copy(dns_name_t *d, const dns_name_t *n)
-{
-	memcpy(d->wire, n->wire, n->len);
-	d->len = n->len;
-	d->nlabels = n->nlabels;
-	memcpy(d->loff, n->loff, n->nlabels);
-}
-
-static void name_set_root(dns_name_t *n)
-{
-	n->wire[0] = 0;
-	n->len = 1;
-	n->nlabels = 0;
-}
-
-static inline void put_c(char *buf, size_t buflen, size_t *n, char c)
-{
-	if (*n + 1 < buflen)
-		buf[*n] = c;
-	(*n)++;
-}
-
-/* dns_name_to_str when the buffer is known to be large enough */
-static size_t name_to_str_fast(const dns_name_t *n, char *buf)
-{
-	char *p = buf;
-
-	if (n->nlabels == 0)
-		*p++ = '.';
-	for (unsigned i = 0; i < n->nlabels; i++) {
-		unsigned ll;
-		const uint8_t *l = dns_name_label(n, i, &ll);
-		if (i)
-			*p++ = '.';
-		for (unsigned j = 0; j < ll; j++) {
-			uint8_t c = l[j];
-			if (c >= 0x21 && c <= 0x7e && c != '.' && c != '\\') {
-				*p++ = (char)c;
-			} else if (c == '.' || c == '\\') {
-				*p++ = '\\';
-				*p++ = (char)c;
-			} else {
-				*p++ = '\\';
-				*p++ = (char)('0' + c / 100);
-				*p++ = (char)('0' + c / 10 % 10);
-				*p++ = (char)('0' + c % 10);
-			}
-		}
-	}
-	*p = 0;
-	return (size_t)(p - buf);
-}
-
-size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen)
-{
-	size_t o = 0;
-
-	if (buflen >= DNS_NAME_STRLEN)
-		return name_to_str_fast(n, buf);
-
-	if (n->nlabels == 0) {
-		put_c(buf, buflen, &o, '.');
-	}
-	for (unsigned i = 0; i < n->nlabels; i++) {
-		unsigned ll;
-		const uint8_t *l = dns_name_label(n, i, &ll);
-		if (i)
-			put_c(buf, buflen, &o, '.');
-		for (unsigned j = 0; j < ll; j++) {
-			uint8_t c = l[j];
-			if (c == '.' || c == '\\') {
-				put_c(buf, buflen, &o, '\\');
-				put_c(buf, buflen, &o, (char)c);
-			} else if (c < 0x21 || c > 0x7e) {
-				put_c(buf, buflen, &o, '\\');
-				put_c(buf, buflen, &o, (char)('0' + c / 100));
-				put_c(buf, buflen, &o, (char)('0' + c / 10 % 10));
-				put_c(buf, buflen, &o, (char)('0' + c % 10));
-			} else {
-				put_c(buf, buflen, &o, (char)c);
-			}
-		}
-	}
-	if (buflen)
-		buf[o < buflen ? o : buflen - 1] = 0;
-	return o;
-}
 
 /* ---- message ------------------------------------------------------------ */
 
@@ -282,7 +44,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	m->edns_do = false;
 	m->qtype = m->qclass = 0;
 	m->rr_off = 0;
-	name_set_root(&m->qname);
+	dns_name_set_root(&m->qname);
 
 	rd_init(&r, wire, m->len);
 	const uint8_t *hd = m->len >= DNS_HEADER_LEN ? rd_ptr(&r, DNS_HEADER_LEN) : NULL;
@@ -313,12 +75,12 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	}
 
 	size_t pos = DNS_HEADER_LEN;
-	enum name_why why;
+	enum dns_name_why why;
 	bool nul = false;
-	if (name_read(wire, m->len, &pos, &m->qname, &why, &nul, NULL) != 0) {
-		if (why == NAME_FWD_PTR)
+	if (dns_name_parse(wire, m->len, &pos, &m->qname, &why, &nul, NULL) != 0) {
+		if (why == DNS_NAME_FWD_PTR)
 			m->anomalies |= DNS_ANOM_FWD_PTR;
-		name_set_root(&m->qname);
+		dns_name_set_root(&m->qname);
 		return DNSTS_EMALF;
 	}
 	if (nul)
@@ -328,7 +90,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	m->qclass = rd_u16(&r);
 	if (r.err) {
 		m->qtype = m->qclass = 0;
-		name_set_root(&m->qname);
+		dns_name_set_root(&m->qname);
 		return DNSTS_EMALF;
 	}
 	m->has_question = true;
@@ -341,7 +103,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 		dns_name_t tmp;
 		for (unsigned i = 1; i < m->count[0]; i++) {
 			pos = r.pos;
-			if (name_read(wire, m->len, &pos, &tmp, &why, NULL, NULL) != 0)
+			if (dns_name_parse(wire, m->len, &pos, &tmp, &why, NULL, NULL) != 0)
 				break;
 			rd_seek(&r, pos);
 			rd_skip(&r, 4);
@@ -439,10 +201,10 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	}
 
 	size_t pos = it->pos;
-	enum name_why why;
+	enum dns_name_why why;
 	bool nul = false;
 	if (it->no_names)
-		name_set_root(&rr->name);
+		dns_name_set_root(&rr->name);
 	unsigned nlab = 0;
 	if (m->has_question && pos > DNS_HEADER_LEN && m->len - pos >= 2 &&
 	    m->wire[pos] == 0xc0 && m->wire[pos + 1] == DNS_HEADER_LEN) {
@@ -451,16 +213,16 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 		 * bytes; one hop, pointing backwards.  Its NUL anomaly, if
 		 * any, is already recorded. */
 		if (!it->no_names)
-			name_copy(&rr->name, &m->qname);
+			dns_name_copy(&rr->name, &m->qname);
 		nlab = m->qname.nlabels;
 		pos += 2;
-	} else if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why,
+	} else if (dns_name_parse(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why,
 			     &nul, &nlab) != 0) {
-		if (why == NAME_SHORT) {
+		if (why == DNS_NAME_SHORT) {
 			m->anomalies |= DNS_ANOM_TRUNC_RR;
 		} else {
 			m->anomalies |= DNS_ANOM_BAD_NAME;
-			if (why == NAME_FWD_PTR)
+			if (why == DNS_NAME_FWD_PTR)
 				m->anomalies |= DNS_ANOM_FWD_PTR;
 		}
 		it->done = true;
@@ -501,21 +263,6 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 			m->anomalies |= DNS_ANOM_RDLEN;
 	}
 	return 1;
-}
-
-void dns_msg_parse_all(dns_msg_t *m)
-{
-	dns_rr_iter_t it;
-	dns_rr_t rr;
-	int rc;
-
-	dns_rr_iter_init(&it, m);
-	while ((rc = dns_rr_next(&it, &rr)) == 1) {
-		if (rr.section != DNS_SEC_QUESTION && dns_rdata_check(m, &rr) != 0)
-			m->anomalies |= DNS_ANOM_RDLEN;
-	}
-	if (rc == 0 && it.pos < m->len)
-		m->anomalies |= DNS_ANOM_TRAILING;
 }
 
 /* ---- mnemonics ---------------------------------------------------------- */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns_rdata.h"
 #include "jsonw.h"
 
 #define DNSLOG_FLUSH_AT (256 * 1024)

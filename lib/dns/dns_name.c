@@ -1,0 +1,230 @@
+/*
+ * dns_name.c - name decompression and presentation; see dns_name.h.
+ *
+ * What it deliberately drops or refuses: compression pointers that do not
+ * point strictly before the start of the label sequence being read (this
+ * also makes loops impossible), more than DNS_MAX_HOPS pointers in one name,
+ * names longer than 255 octets in wire form, and the reserved label types
+ * 01 and 10 (the EDNS0 extended label type 0x41 included).
+ *
+ * Cost: one copy of at most 255 octets per name; every loop is bounded by
+ * the buffer length, DNS_MAX_HOPS or the 255-octet name cap.
+ */
+#include "dns_name.h"
+
+#include <dnsts/dnsts.h>
+
+#include "rd.h"
+
+/* Does p[0..n) hold a NUL octet?  avail octets are readable at p (>= n).
+ * 8 octets at a time (labels are short: a call to memchr costs more than
+ * the scan); the last few in one masked word when 8 are readable. */
+static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	unsigned i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		if ((v - ones) & ~v & highs)
+			return true;
+	}
+	if (i == n)
+		return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (avail - i >= 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		v |= ~(uint64_t)0 << (8 * (n - i)); /* octets past the label: 0xff */
+		return ((v - ones) & ~v & highs) != 0;
+	}
+#else
+	(void)avail;
+#endif
+	for (; i < n; i++)
+		if (!p[i])
+			return true;
+	return false;
+}
+
+/*
+ * Decompress the name at *pos in wire[0..len).  seq is the start of the
+ * label sequence being read; a pointer must point strictly before it, and
+ * following one moves seq to the target, so seq only decreases.  *nul is
+ * set when a label holds a NUL octet (it is left alone otherwise).
+ */
+int dns_name_parse(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out,
+		   enum dns_name_why *why, bool *nul, unsigned *nlab)
+{
+	rd_t r;
+	size_t seq = *pos, end = 0, wl = 0;
+	/* the labels of a name are copied as they are on the wire (length
+	 * bytes included), one contiguous run at a time: from seg in wire
+	 * to seg_wl in out->wire, up to the next pointer or the end */
+	size_t seg = *pos, seg_wl = 0;
+	unsigned hops = 0, nl = 0;
+	bool jumped = false;
+
+	rd_init(&r, wire, len);
+	rd_seek(&r, *pos);
+	for (;;) {
+		uint8_t c = rd_u8(&r);
+		if (r.err) {
+			*why = DNS_NAME_SHORT;
+			return DNSTS_EMALF;
+		}
+		if (c == 0)
+			break;
+		if ((c & 0xc0) == 0xc0) {
+			size_t ptr = (size_t)(c & 0x3f) << 8 | rd_u8(&r);
+			if (r.err) {
+				*why = DNS_NAME_SHORT;
+				return DNSTS_EMALF;
+			}
+			if (ptr >= seq) {
+				*why = DNS_NAME_FWD_PTR;
+				return DNSTS_EMALF;
+			}
+			if (++hops > DNS_MAX_HOPS) {
+				*why = DNS_NAME_BAD;
+				return DNSTS_EMALF;
+			}
+			if (!jumped) {
+				end = r.pos;
+				jumped = true;
+			}
+			if (out && wl > seg_wl) {
+				/* length octets are never 0: a 0 is inside a label */
+				if (nul && !*nul &&
+				    has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
+					*nul = true;
+				memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
+			}
+			seg = ptr;
+			seg_wl = wl;
+			seq = ptr;
+			rd_seek(&r, ptr);
+			continue;
+		}
+		if (c & 0xc0) { /* 01xxxxxx (incl. 0x41) and 10xxxxxx */
+			*why = DNS_NAME_BAD;
+			return DNSTS_EMALF;
+		}
+		/* the label, its length byte and the root label must still fit */
+		if (wl + 1u + c + 1u > DNS_MAX_NAME) {
+			*why = DNS_NAME_BAD;
+			return DNSTS_EMALF;
+		}
+		const uint8_t *lab = rd_ptr(&r, c);
+		if (!lab) {
+			*why = DNS_NAME_SHORT;
+			return DNSTS_EMALF;
+		}
+		/* with out, each copied run is checked at once */
+		if (nul && !out && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
+			*nul = true;
+		if (out)
+			out->loff[nl] = (uint8_t)wl;
+		nl++;
+		wl += 1u + c;
+	}
+	if (out && wl > seg_wl) {
+		if (nul && !*nul && has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
+			*nul = true;
+		memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
+	}
+	wl++;
+	if (out) {
+		out->wire[wl - 1] = 0;
+		out->len = (uint16_t)wl;
+		out->nlabels = (uint8_t)nl;
+	} else if (nl > DNS_MAX_LABELS) {
+		*why = DNS_NAME_BAD;
+		return DNSTS_EMALF;
+	}
+	*pos = jumped ? end : r.pos;
+	*why = DNS_NAME_OK;
+	if (nlab)
+		*nlab = nl;
+	return 0;
+}
+
+int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
+{
+	enum dns_name_why why;
+	return dns_name_parse(wire, len, pos, out, &why, NULL, NULL);
+}
+
+static inline void put_c(char *buf, size_t buflen, size_t *n, char c)
+{
+	if (*n + 1 < buflen)
+		buf[*n] = c;
+	(*n)++;
+}
+
+/* dns_name_to_str when the buffer is known to be large enough */
+static size_t name_to_str_fast(const dns_name_t *n, char *buf)
+{
+	char *p = buf;
+
+	if (n->nlabels == 0)
+		*p++ = '.';
+	for (unsigned i = 0; i < n->nlabels; i++) {
+		unsigned ll;
+		const uint8_t *l = dns_name_label(n, i, &ll);
+		if (i)
+			*p++ = '.';
+		for (unsigned j = 0; j < ll; j++) {
+			uint8_t c = l[j];
+			if (c >= 0x21 && c <= 0x7e && c != '.' && c != '\\') {
+				*p++ = (char)c;
+			} else if (c == '.' || c == '\\') {
+				*p++ = '\\';
+				*p++ = (char)c;
+			} else {
+				*p++ = '\\';
+				*p++ = (char)('0' + c / 100);
+				*p++ = (char)('0' + c / 10 % 10);
+				*p++ = (char)('0' + c % 10);
+			}
+		}
+	}
+	*p = 0;
+	return (size_t)(p - buf);
+}
+
+size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen)
+{
+	size_t o = 0;
+
+	if (buflen >= DNS_NAME_STRLEN)
+		return name_to_str_fast(n, buf);
+
+	if (n->nlabels == 0) {
+		put_c(buf, buflen, &o, '.');
+	}
+	for (unsigned i = 0; i < n->nlabels; i++) {
+		unsigned ll;
+		const uint8_t *l = dns_name_label(n, i, &ll);
+		if (i)
+			put_c(buf, buflen, &o, '.');
+		for (unsigned j = 0; j < ll; j++) {
+			uint8_t c = l[j];
+			if (c == '.' || c == '\\') {
+				put_c(buf, buflen, &o, '\\');
+				put_c(buf, buflen, &o, (char)c);
+			} else if (c < 0x21 || c > 0x7e) {
+				put_c(buf, buflen, &o, '\\');
+				put_c(buf, buflen, &o, (char)('0' + c / 100));
+				put_c(buf, buflen, &o, (char)('0' + c / 10 % 10));
+				put_c(buf, buflen, &o, (char)('0' + c % 10));
+			} else {
+				put_c(buf, buflen, &o, (char)c);
+			}
+		}
+	}
+	if (buflen)
+		buf[o < buflen ? o : buflen - 1] = 0;
+	return o;
+}
+
