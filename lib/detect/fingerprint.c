@@ -175,7 +175,7 @@ void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 	 * downstream record (NULL by default). */
 	const uint8_t *p = rdata;
 	size_t len = rdlen;
-	if (type == 16 && len > 0) { /* TXT: first character-string */
+	if (type == DNS_TYPE_TXT && len > 0) { /* the first character-string */
 		size_t sl = p[0];
 		p++;
 		len = sl < len - 1 ? sl : len - 1;

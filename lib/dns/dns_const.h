@@ -117,6 +117,11 @@ enum dns_class {
 	DNS_CLASS_ANY = 255,
 };
 
+/* mDNS (RFC 6762 5.4, 10.2): the top bit of a question's class asks for a
+ * unicast response, of a record's class flushes caches; the class is in
+ * the other 15 bits. */
+#define DNS_CLASS_MDNS_BIT 0x8000u
+
 /* RCODEs (RFC 1035 4.1.1, RFC 2136, RFC 6891 extended, RFC 8945). */
 enum dns_rcode {
 	DNS_RCODE_NOERROR = 0,

@@ -806,35 +806,36 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 	const uint8_t *p;
 
 	switch (rr->type) {
-	case 1: /* A */
+	case DNS_TYPE_A:
 		if ((p = rd_ptr(&x->r, 4)))
 			put_ip4(x->o, p);
 		return true;
-	case 28: /* AAAA */
+	case DNS_TYPE_AAAA:
 		if ((p = rd_ptr(&x->r, 16)))
 			put_ip6(x->o, p);
 		return true;
-	case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39:
+	case DNS_TYPE_NS: case DNS_TYPE_MD: case DNS_TYPE_MF: case DNS_TYPE_CNAME:
+	case DNS_TYPE_MB: case DNS_TYPE_MG: case DNS_TYPE_MR: case DNS_TYPE_PTR: case DNS_TYPE_DNAME:
 		x_name(x);
 		return true;
-	case 15: case 18: case 21: case 36: /* MX AFSDB RT KX */
+	case DNS_TYPE_MX: case DNS_TYPE_AFSDB: case DNS_TYPE_RT: case DNS_TYPE_KX:
 		x_u16(x);
 		x_sp(x);
 		x_name(x);
 		return true;
-	case 14: case 17: /* MINFO RP */
+	case DNS_TYPE_MINFO: case DNS_TYPE_RP:
 		x_name(x);
 		x_sp(x);
 		x_name(x);
 		return true;
-	case 26: /* PX */
+	case DNS_TYPE_PX:
 		x_u16(x);
 		x_sp(x);
 		x_name(x);
 		x_sp(x);
 		x_name(x);
 		return true;
-	case 6: /* SOA */
+	case DNS_TYPE_SOA:
 		x_name(x);
 		x_sp(x);
 		x_name(x);
@@ -843,14 +844,14 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			x_u32(x);
 		}
 		return true;
-	case 33: /* SRV */
+	case DNS_TYPE_SRV:
 		for (int i = 0; i < 3; i++) {
 			x_u16(x);
 			x_sp(x);
 		}
 		x_name(x);
 		return true;
-	case 16: case 99: /* TXT SPF: one or more character-strings */
+	case DNS_TYPE_TXT: case DNS_TYPE_SPF: /* one or more character-strings */
 		if (x_left(x) == 0)
 			x->r.err = 1;
 		for (bool first = true; !x->r.err && x_left(x) > 0; first = false) {
@@ -859,12 +860,12 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			x_cstr(x);
 		}
 		return true;
-	case 13: /* HINFO */
+	case DNS_TYPE_HINFO:
 		x_cstr(x);
 		x_sp(x);
 		x_cstr(x);
 		return true;
-	case 35: /* NAPTR */
+	case DNS_TYPE_NAPTR:
 		x_u16(x);
 		x_sp(x);
 		x_u16(x);
@@ -875,7 +876,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 		x_sp(x);
 		x_name(x);
 		return true;
-	case 257: /* CAA */ {
+	case DNS_TYPE_CAA: {
 		x_u8(x);
 		x_sp(x);
 		uint8_t tl = rd_u8(&x->r);
@@ -890,7 +891,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 		put_c(x->o, '"');
 		return true;
 	}
-	case 256: /* URI */
+	case DNS_TYPE_URI:
 		x_u16(x);
 		x_sp(x);
 		x_u16(x);
@@ -900,7 +901,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			put_txt_bytes(x->o, p, n);
 		put_c(x->o, '"');
 		return true;
-	case 43: case 59: case 32768: case 32769: /* DS CDS TA DLV */
+	case DNS_TYPE_DS: case DNS_TYPE_CDS: case DNS_TYPE_TA: case DNS_TYPE_DLV:
 		x_u16(x);
 		x_sp(x);
 		x_u8(x);
@@ -911,7 +912,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			x->r.err = 1;
 		x_hex_rest(x);
 		return true;
-	case 25: case 48: case 60: /* KEY DNSKEY CDNSKEY */
+	case DNS_TYPE_KEY: case DNS_TYPE_DNSKEY: case DNS_TYPE_CDNSKEY:
 		x_u16(x);
 		x_sp(x);
 		x_u8(x);
@@ -920,7 +921,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 		x_sp(x);
 		x_b64_rest(x);
 		return true;
-	case 24: case 46: /* SIG RRSIG */ {
+	case DNS_TYPE_SIG: case DNS_TYPE_RRSIG: {
 		uint16_t cov = rd_u16(&x->r);
 		if (!x->r.err)
 			put_type(x->o, cov);
@@ -944,17 +945,17 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 		x_b64_rest(x);
 		return true;
 	}
-	case 47: /* NSEC */
+	case DNS_TYPE_NSEC:
 		x_name(x);
 		x_bitmap(x);
 		return true;
-	case 62: /* CSYNC */
+	case DNS_TYPE_CSYNC:
 		x_u32(x);
 		x_sp(x);
 		x_u16(x);
 		x_bitmap(x);
 		return true;
-	case 50: case 51: /* NSEC3 NSEC3PARAM */ {
+	case DNS_TYPE_NSEC3: case DNS_TYPE_NSEC3PARAM: {
 		x_u8(x);
 		x_sp(x);
 		x_u8(x);
@@ -968,7 +969,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			else
 				put_c(x->o, '-');
 		}
-		if (rr->type == 51)
+		if (rr->type == DNS_TYPE_NSEC3PARAM)
 			return true;
 		x_sp(x);
 		uint8_t hl = rd_u8(&x->r);
@@ -979,14 +980,14 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 		x_bitmap(x);
 		return true;
 	}
-	case 44: /* SSHFP */
+	case DNS_TYPE_SSHFP:
 		x_u8(x);
 		x_sp(x);
 		x_u8(x);
 		x_sp(x);
 		x_hex_rest(x);
 		return true;
-	case 52: case 53: /* TLSA SMIMEA */
+	case DNS_TYPE_TLSA: case DNS_TYPE_SMIMEA:
 		x_u8(x);
 		x_sp(x);
 		x_u8(x);
@@ -995,7 +996,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 		x_sp(x);
 		x_hex_rest(x);
 		return true;
-	case 63: /* ZONEMD */
+	case DNS_TYPE_ZONEMD:
 		x_u32(x);
 		x_sp(x);
 		x_u8(x);
@@ -1006,13 +1007,13 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			x->r.err = 1;
 		x_hex_rest(x);
 		return true;
-	case 49: case 61: /* DHCID OPENPGPKEY */
+	case DNS_TYPE_DHCID: case DNS_TYPE_OPENPGPKEY:
 		if (x_left(x) == 0)
 			x->r.err = 1;
 		x_b64_rest(x);
 		return true;
-	case 108: case 109: /* EUI48 EUI64 */
-		n = rr->type == 108 ? 6 : 8;
+	case DNS_TYPE_EUI48: case DNS_TYPE_EUI64:
+		n = rr->type == DNS_TYPE_EUI48 ? 6 : 8;
 		if ((p = rd_ptr(&x->r, n)))
 			for (size_t i = 0; i < n; i++) {
 				if (i)
@@ -1021,18 +1022,18 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 				put_c(x->o, "0123456789abcdef"[p[i] & 15]);
 			}
 		return true;
-	case 11: /* WKS */
+	case DNS_TYPE_WKS:
 		r_wks(x);
 		return true;
-	case 29: /* LOC */
+	case DNS_TYPE_LOC:
 		return r_loc(x);
-	case 64: case 65: /* SVCB HTTPS */
+	case DNS_TYPE_SVCB: case DNS_TYPE_HTTPS:
 		r_svcb(x);
 		return true;
-	case 41: /* OPT */
+	case DNS_TYPE_OPT:
 		r_opt(x, rr);
 		return true;
-	case 250: /* TSIG */ {
+	case DNS_TYPE_TSIG: {
 		x_name(x);
 		uint16_t hi = rd_u16(&x->r);
 		uint32_t lo = rd_u32(&x->r);
@@ -1057,7 +1058,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			put_hex(x->o, p, ol);
 		return true;
 	}
-	case 249: /* TKEY */ {
+	case DNS_TYPE_TKEY: {
 		x_name(x);
 		uint32_t inc = rd_u32(&x->r), exp = rd_u32(&x->r);
 		if (!x->r.err) {
@@ -1118,17 +1119,17 @@ static int rdata_out(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 	if (end > m->len)
 		return finish(&o, DNSTS_EMALF);
 	const uint8_t *rdata = m->wire + rr->rdoff;
-	if (rr->rdlen == 0 && rr->type != 41) {
-		if (rr->type == 10) {
+	if (rr->rdlen == 0 && rr->type != DNS_TYPE_OPT) {
+		if (rr->type == DNS_TYPE_NULL) {
 			put_generic(&o, rdata, 0);
 			return finish(&o, 0);
 		}
-		if (m->opcode == 5 || rr->rclass == 254 || rr->rclass == 255)
+		if (dns_rr_update_form(m, rr))
 			return finish(&o, 0);
 	}
 
 	/* the common fixed-size cases, straight into a buffer large enough */
-	if (rr->type == 1 && rr->rdlen == 4) {
+	if (rr->type == DNS_TYPE_A && rr->rdlen == 4) {
 		if (check)
 			return 0;
 		if (o.cap >= 16) {
@@ -1136,7 +1137,7 @@ static int rdata_out(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 			*e = 0;
 			return (int)(e - buf);
 		}
-	} else if (rr->type == 28 && rr->rdlen == 16) {
+	} else if (rr->type == DNS_TYPE_AAAA && rr->rdlen == 16) {
 		if (check)
 			return 0;
 		if (o.cap >= 48) {

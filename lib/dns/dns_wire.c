@@ -175,14 +175,13 @@ static bool rdlen_plausible(const dns_msg_t *m, const dns_rr_t *rr)
 {
 	unsigned want;
 	switch (rr->type) {
-	case 1: want = 4; break;
-	case 28: want = 16; break;
+	case DNS_TYPE_A: want = 4; break;
+	case DNS_TYPE_AAAA: want = 16; break;
 	default: return true;
 	}
 	if (rr->rdlen == want)
 		return true;
-	/* dynamic update: deletions and prerequisites carry no RDATA */
-	return rr->rdlen == 0 && (m->opcode == 5 || rr->rclass == 254 || rr->rclass == 255);
+	return rr->rdlen == 0 && dns_rr_update_form(m, rr);
 }
 
 int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
@@ -257,7 +256,7 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	it->left--;
 
 	if (rr->section != DNS_SEC_QUESTION) {
-		if (rr->type == 41)
+		if (rr->type == DNS_TYPE_OPT)
 			meet_opt(it, rr);
 		else if (!rdlen_plausible(m, rr))
 			m->anomalies |= DNS_ANOM_RDLEN;
@@ -270,27 +269,39 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 /* IANA "Resource Record (RR) TYPEs" registry, tshark's spellings; 255 is
  * written "ANY" (IANA "*"). */
 static const char *const type_low[] = {
-	[1] = "A", [2] = "NS", [3] = "MD", [4] = "MF", [5] = "CNAME", [6] = "SOA",
-	[7] = "MB", [8] = "MG", [9] = "MR", [10] = "NULL", [11] = "WKS", [12] = "PTR",
-	[13] = "HINFO", [14] = "MINFO", [15] = "MX", [16] = "TXT", [17] = "RP",
-	[18] = "AFSDB", [19] = "X25", [20] = "ISDN", [21] = "RT", [22] = "NSAP",
-	[23] = "NSAP-PTR", [24] = "SIG", [25] = "KEY", [26] = "PX", [27] = "GPOS",
-	[28] = "AAAA", [29] = "LOC", [30] = "NXT", [31] = "EID", [32] = "NIMLOC",
-	[33] = "SRV", [34] = "ATMA", [35] = "NAPTR", [36] = "KX", [37] = "CERT",
-	[38] = "A6", [39] = "DNAME", [40] = "SINK", [41] = "OPT", [42] = "APL",
-	[43] = "DS", [44] = "SSHFP", [45] = "IPSECKEY", [46] = "RRSIG", [47] = "NSEC",
-	[48] = "DNSKEY", [49] = "DHCID", [50] = "NSEC3", [51] = "NSEC3PARAM",
-	[52] = "TLSA", [53] = "SMIMEA", [55] = "HIP", [56] = "NINFO", [57] = "RKEY",
-	[58] = "TALINK", [59] = "CDS", [60] = "CDNSKEY", [61] = "OPENPGPKEY",
-	[62] = "CSYNC", [63] = "ZONEMD", [64] = "SVCB", [65] = "HTTPS", [66] = "DSYNC",
-	[67] = "HHIT", [68] = "BRID",
-	[99] = "SPF", [100] = "UINFO", [101] = "UID", [102] = "GID", [103] = "UNSPEC",
-	[104] = "NID", [105] = "L32", [106] = "L64", [107] = "LP", [108] = "EUI48",
-	[109] = "EUI64", [128] = "NXNAME",
-	[249] = "TKEY", [250] = "TSIG", [251] = "IXFR", [252] = "AXFR", [253] = "MAILB",
-	[254] = "MAILA", [255] = "ANY", [256] = "URI", [257] = "CAA", [258] = "AVC",
-	[259] = "DOA", [260] = "AMTRELAY", [261] = "RESINFO", [262] = "WALLET",
-	[263] = "CLA", [264] = "IPN",
+	[DNS_TYPE_A] = "A", [DNS_TYPE_NS] = "NS", [DNS_TYPE_MD] = "MD", [DNS_TYPE_MF] = "MF",
+	[DNS_TYPE_CNAME] = "CNAME", [DNS_TYPE_SOA] = "SOA", [DNS_TYPE_MB] = "MB",
+	[DNS_TYPE_MG] = "MG", [DNS_TYPE_MR] = "MR", [DNS_TYPE_NULL] = "NULL",
+	[DNS_TYPE_WKS] = "WKS", [DNS_TYPE_PTR] = "PTR", [DNS_TYPE_HINFO] = "HINFO",
+	[DNS_TYPE_MINFO] = "MINFO", [DNS_TYPE_MX] = "MX", [DNS_TYPE_TXT] = "TXT",
+	[DNS_TYPE_RP] = "RP", [DNS_TYPE_AFSDB] = "AFSDB", [DNS_TYPE_X25] = "X25",
+	[DNS_TYPE_ISDN] = "ISDN", [DNS_TYPE_RT] = "RT", [DNS_TYPE_NSAP] = "NSAP",
+	[DNS_TYPE_NSAP_PTR] = "NSAP-PTR", [DNS_TYPE_SIG] = "SIG", [DNS_TYPE_KEY] = "KEY",
+	[DNS_TYPE_PX] = "PX", [DNS_TYPE_GPOS] = "GPOS", [DNS_TYPE_AAAA] = "AAAA",
+	[DNS_TYPE_LOC] = "LOC", [DNS_TYPE_NXT] = "NXT", [DNS_TYPE_EID] = "EID",
+	[DNS_TYPE_NIMLOC] = "NIMLOC", [DNS_TYPE_SRV] = "SRV", [DNS_TYPE_ATMA] = "ATMA",
+	[DNS_TYPE_NAPTR] = "NAPTR", [DNS_TYPE_KX] = "KX", [DNS_TYPE_CERT] = "CERT",
+	[DNS_TYPE_A6] = "A6", [DNS_TYPE_DNAME] = "DNAME", [DNS_TYPE_SINK] = "SINK",
+	[DNS_TYPE_OPT] = "OPT", [DNS_TYPE_APL] = "APL", [DNS_TYPE_DS] = "DS",
+	[DNS_TYPE_SSHFP] = "SSHFP", [DNS_TYPE_IPSECKEY] = "IPSECKEY",
+	[DNS_TYPE_RRSIG] = "RRSIG", [DNS_TYPE_NSEC] = "NSEC", [DNS_TYPE_DNSKEY] = "DNSKEY",
+	[DNS_TYPE_DHCID] = "DHCID", [DNS_TYPE_NSEC3] = "NSEC3",
+	[DNS_TYPE_NSEC3PARAM] = "NSEC3PARAM", [DNS_TYPE_TLSA] = "TLSA",
+	[DNS_TYPE_SMIMEA] = "SMIMEA", [DNS_TYPE_HIP] = "HIP", [DNS_TYPE_NINFO] = "NINFO",
+	[DNS_TYPE_RKEY] = "RKEY", [DNS_TYPE_TALINK] = "TALINK", [DNS_TYPE_CDS] = "CDS",
+	[DNS_TYPE_CDNSKEY] = "CDNSKEY", [DNS_TYPE_OPENPGPKEY] = "OPENPGPKEY",
+	[DNS_TYPE_CSYNC] = "CSYNC", [DNS_TYPE_ZONEMD] = "ZONEMD", [DNS_TYPE_SVCB] = "SVCB",
+	[DNS_TYPE_HTTPS] = "HTTPS", [DNS_TYPE_DSYNC] = "DSYNC", [DNS_TYPE_HHIT] = "HHIT",
+	[DNS_TYPE_BRID] = "BRID", [DNS_TYPE_SPF] = "SPF", [DNS_TYPE_UINFO] = "UINFO",
+	[DNS_TYPE_UID] = "UID", [DNS_TYPE_GID] = "GID", [DNS_TYPE_UNSPEC] = "UNSPEC",
+	[DNS_TYPE_NID] = "NID", [DNS_TYPE_L32] = "L32", [DNS_TYPE_L64] = "L64",
+	[DNS_TYPE_LP] = "LP", [DNS_TYPE_EUI48] = "EUI48", [DNS_TYPE_EUI64] = "EUI64",
+	[DNS_TYPE_NXNAME] = "NXNAME", [DNS_TYPE_TKEY] = "TKEY", [DNS_TYPE_TSIG] = "TSIG",
+	[DNS_TYPE_IXFR] = "IXFR", [DNS_TYPE_AXFR] = "AXFR", [DNS_TYPE_MAILB] = "MAILB",
+	[DNS_TYPE_MAILA] = "MAILA", [DNS_TYPE_ANY] = "ANY", [DNS_TYPE_URI] = "URI",
+	[DNS_TYPE_CAA] = "CAA", [DNS_TYPE_AVC] = "AVC", [DNS_TYPE_DOA] = "DOA",
+	[DNS_TYPE_AMTRELAY] = "AMTRELAY", [DNS_TYPE_RESINFO] = "RESINFO",
+	[DNS_TYPE_WALLET] = "WALLET", [DNS_TYPE_CLA] = "CLA", [DNS_TYPE_IPN] = "IPN",
 };
 
 const char *dns_type_str(uint16_t type, char tmp[16])
@@ -298,9 +309,9 @@ const char *dns_type_str(uint16_t type, char tmp[16])
 	const char *s = NULL;
 	if (type < sizeof type_low / sizeof type_low[0])
 		s = type_low[type];
-	else if (type == 32768)
+	else if (type == DNS_TYPE_TA)
 		s = "TA";
-	else if (type == 32769)
+	else if (type == DNS_TYPE_DLV)
 		s = "DLV";
 	if (s)
 		return s;
@@ -311,12 +322,12 @@ const char *dns_type_str(uint16_t type, char tmp[16])
 const char *dns_class_str(uint16_t rclass, char tmp[16])
 {
 	switch (rclass) {
-	case 1: return "IN";
-	case 2: return "CS";
-	case 3: return "CH";
-	case 4: return "HS";
-	case 254: return "NONE";
-	case 255: return "ANY";
+	case DNS_CLASS_IN: return "IN";
+	case DNS_CLASS_CS: return "CS";
+	case DNS_CLASS_CH: return "CH";
+	case DNS_CLASS_HS: return "HS";
+	case DNS_CLASS_NONE: return "NONE";
+	case DNS_CLASS_ANY: return "ANY";
 	}
 	snprintf(tmp, 16, "CLASS%u", (unsigned)rclass);
 	return tmp;
@@ -325,11 +336,16 @@ const char *dns_class_str(uint16_t rclass, char tmp[16])
 /* IANA "DNS RCODEs"; 16 is BADVERS in an OPT and BADSIG in a TSIG: the OPT
  * meaning is given, since this names the (extended) message RCODE. */
 static const char *const rcode_names[] = {
-	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI",
-	NULL, NULL, NULL, NULL,
-	"BADVERS", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG",
-	"BADTRUNC", "BADCOOKIE",
+	[DNS_RCODE_NOERROR] = "NOERROR", [DNS_RCODE_FORMERR] = "FORMERR",
+	[DNS_RCODE_SERVFAIL] = "SERVFAIL", [DNS_RCODE_NXDOMAIN] = "NXDOMAIN",
+	[DNS_RCODE_NOTIMP] = "NOTIMP", [DNS_RCODE_REFUSED] = "REFUSED",
+	[DNS_RCODE_YXDOMAIN] = "YXDOMAIN", [DNS_RCODE_YXRRSET] = "YXRRSET",
+	[DNS_RCODE_NXRRSET] = "NXRRSET", [DNS_RCODE_NOTAUTH] = "NOTAUTH",
+	[DNS_RCODE_NOTZONE] = "NOTZONE", [DNS_RCODE_DSOTYPENI] = "DSOTYPENI",
+	[DNS_RCODE_BADVERS] = "BADVERS", [DNS_RCODE_BADKEY] = "BADKEY",
+	[DNS_RCODE_BADTIME] = "BADTIME", [DNS_RCODE_BADMODE] = "BADMODE",
+	[DNS_RCODE_BADNAME] = "BADNAME", [DNS_RCODE_BADALG] = "BADALG",
+	[DNS_RCODE_BADTRUNC] = "BADTRUNC", [DNS_RCODE_BADCOOKIE] = "BADCOOKIE",
 };
 
 const char *dns_rcode_str(uint16_t rcode, char tmp[16])
@@ -343,12 +359,12 @@ const char *dns_rcode_str(uint16_t rcode, char tmp[16])
 const char *dns_opcode_str(uint8_t opcode, char tmp[16])
 {
 	switch (opcode) {
-	case 0: return "QUERY";
-	case 1: return "IQUERY";
-	case 2: return "STATUS";
-	case 4: return "NOTIFY";
-	case 5: return "UPDATE";
-	case 6: return "DSO";
+	case DNS_OPCODE_QUERY: return "QUERY";
+	case DNS_OPCODE_IQUERY: return "IQUERY";
+	case DNS_OPCODE_STATUS: return "STATUS";
+	case DNS_OPCODE_NOTIFY: return "NOTIFY";
+	case DNS_OPCODE_UPDATE: return "UPDATE";
+	case DNS_OPCODE_DSO: return "DSO";
 	}
 	snprintf(tmp, 16, "OPCODE%u", (unsigned)opcode);
 	return tmp;

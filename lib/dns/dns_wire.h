@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns_const.h"
 #include "dns_name.h"
 
 #define DNS_HEADER_LEN 12
@@ -95,6 +96,15 @@ typedef struct dns_rr_iter {
 	bool owner_root;         /* the last record's owner is the root (the OPT
 	                            check uses it, names copied or not) */
 } dns_rr_iter_t;
+
+/* A dynamic update (RFC 2136): deletions and prerequisites carry no RDATA
+ * whatever their type.  Is rr's empty RDATA of that kind (opcode UPDATE,
+ * or class NONE or ANY)? */
+static inline bool dns_rr_update_form(const dns_msg_t *m, const dns_rr_t *rr)
+{
+	return m->opcode == DNS_OPCODE_UPDATE || rr->rclass == DNS_CLASS_NONE ||
+	       rr->rclass == DNS_CLASS_ANY;
+}
 
 /* Iterate over every record of every section, the questions included (the
  * first question again too).  The iterator records anomalies in m. */

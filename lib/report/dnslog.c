@@ -447,14 +447,14 @@ static tc_ent_t *tc_get(dnslog_t *l, uint64_t key, bool *hit)
 static const tc_ent_t *tc_rr(dnslog_t *l, uint16_t type, uint16_t rclass)
 {
 	bool hit;
-	if (type == 41)
+	if (type == DNS_TYPE_OPT)
 		rclass = 0;
 	tc_ent_t *e = tc_get(l, (uint64_t)TC_RR << 56 | (uint64_t)type << 16 | rclass, &hit);
 	if (!hit) {
 		char tmp[16], *p = e->text;
 		p = LIT(p, "\",\"type\":\"");
 		p = put_plain(p, dns_type_str(type, tmp));
-		if (type != 41) { /* OPT: class and TTL carry EDNS fields */
+		if (type != DNS_TYPE_OPT) { /* class and TTL carry EDNS fields */
 			p = LIT(p, "\",\"class\":\"");
 			p = put_plain(p, dns_class_str(rclass, tmp));
 		}
@@ -575,7 +575,7 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 	if (!p)
 		return 0;
 	*p++ = '"';
-	if (rr->type == 1 && rr->rdlen == 4 && (size_t)rr->rdoff + 4 <= m->len) {
+	if (rr->type == DNS_TYPE_A && rr->rdlen == 4 && (size_t)rr->rdoff + 4 <= m->len) {
 		/* A: as dns_rdata_to_str writes it, nothing to escape */
 		const uint8_t *a = m->wire + rr->rdoff;
 		for (int i = 0; i < 4; i++) {
@@ -589,7 +589,7 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 		jsonw_commit(s, p);
 		return 0;
 	}
-	if (rr->type == 41 && rr->rdlen == 0) {
+	if (rr->type == DNS_TYPE_OPT && rr->rdlen == 0) {
 		/* OPT without options: its text depends on class and TTL only */
 		bool hit;
 		tc_ent_t *e = tc_get(l, (uint64_t)TC_OPT << 56 | (uint64_t)rr->rclass << 32 | rr->ttl,
@@ -705,7 +705,8 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 			continue;
 		}
 		p = LIT(p, "{\"name\":\"");
-		if (l->qn_len && at + 2 <= m->len && m->wire[at] == 0xc0 && m->wire[at + 1] == 12) {
+		if (l->qn_len && at + 2 <= m->len && m->wire[at] == 0xc0 &&
+		    m->wire[at + 1] == DNS_HEADER_LEN) {
 			/* a pointer to the question's name, already written */
 			memcpy(p, l->qn, l->qn_len);
 			p += l->qn_len;
@@ -787,7 +788,7 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 		p = LIT(p, ",\"qname\":\"");
 		memcpy(p, l->qn, l->qn_len);
 		p += l->qn_len;
-		p = put_tc(p, tc_q(l, m->qtype, m->qclass & 0x7fff));
+		p = put_tc(p, tc_q(l, m->qtype, m->qclass & ~DNS_CLASS_MDNS_BIT));
 	} else {
 		p = LIT(p, ",\"qname\":null,\"qtype\":null,\"qclass\":null");
 	}
