@@ -1,7 +1,8 @@
 /*
  * dns_const.h - names for the numbers of the DNS protocol: RR types, classes,
  * rcodes and opcodes (IANA "Domain Name System (DNS) Parameters").  Code in
- * lib/ writes these names, never the bare numbers.
+ * lib/ writes these names, never the bare numbers.  In util, the lowest
+ * layer, because the TCP framing in lib/net checks a DNS header too.
  */
 #ifndef DNSTS_DNS_CONST_H
 #define DNSTS_DNS_CONST_H
