@@ -14,6 +14,7 @@
 
 #include <dnsts/dnsts.h>
 
+#include "fmt.h"
 #include "rd.h"
 
 /* Does p[0..n) hold a NUL octet?  avail octets are readable at p (>= n).
@@ -182,10 +183,7 @@ static size_t name_to_str_fast(const dns_name_t *n, char *buf)
 				*p++ = '\\';
 				*p++ = (char)c;
 			} else {
-				*p++ = '\\';
-				*p++ = (char)('0' + c / 100);
-				*p++ = (char)('0' + c / 10 % 10);
-				*p++ = (char)('0' + c % 10);
+				p = fmt_ddd(p, c);
 			}
 		}
 	}
@@ -214,10 +212,10 @@ size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen)
 				put_c(buf, buflen, &o, '\\');
 				put_c(buf, buflen, &o, (char)c);
 			} else if (c < 0x21 || c > 0x7e) {
-				put_c(buf, buflen, &o, '\\');
-				put_c(buf, buflen, &o, (char)('0' + c / 100));
-				put_c(buf, buflen, &o, (char)('0' + c / 10 % 10));
-				put_c(buf, buflen, &o, (char)('0' + c % 10));
+				char t[FMT_DDD_LEN];
+				fmt_ddd(t, c);
+				for (unsigned k = 0; k < FMT_DDD_LEN; k++)
+					put_c(buf, buflen, &o, t[k]);
 			} else {
 				put_c(buf, buflen, &o, (char)c);
 			}

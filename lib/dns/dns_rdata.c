@@ -59,6 +59,7 @@
 
 #include <dnsts/dnsts.h>
 
+#include "fmt.h"
 #include "rd.h"
 
 /* Output sink: counts every character, stores what fits. */
@@ -96,33 +97,27 @@ static void put_s(out_t *o, const char *s)
 
 static void put_u(out_t *o, uint64_t v)
 {
-	char t[24];
-	int i = (int)sizeof t;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put_mem(o, t + i, sizeof t - (size_t)i);
+	char t[FMT_U64_MAX];
+	put_mem(o, t, (size_t)(fmt_u64(t, v) - t));
 }
 
-static const char hexd[] = "0123456789ABCDEF";
-
+/* hex digits in upper case */
 static void put_hex(out_t *o, const uint8_t *p, size_t n)
 {
 	if (o->check)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		put_c(o, hexd[p[i] >> 4]);
-		put_c(o, hexd[p[i] & 15]);
+	if (o->n < o->cap && n < (o->cap - o->n) / 2) {
+		o->n += (size_t)(fmt_hex(o->b + o->n, p, n, true) - (o->b + o->n));
+		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		put_mem(o, fmt_hex2[1] + 2 * p[i], 2);
 }
 
 static void put_ddd(out_t *o, uint8_t c)
 {
-	put_c(o, '\\');
-	put_c(o, (char)('0' + c / 100));
-	put_c(o, (char)('0' + c / 10 % 10));
-	put_c(o, (char)('0' + c % 10));
+	char t[FMT_DDD_LEN];
+	put_mem(o, t, (size_t)(fmt_ddd(t, c) - t));
 }
 
 static void put_b64(out_t *o, const uint8_t *p, size_t n)
@@ -187,10 +182,7 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 				*q++ = '\\';
 				*q++ = (char)c;
 			} else {
-				*q++ = '\\';
-				*q++ = (char)('0' + c / 100);
-				*q++ = (char)('0' + c / 10 % 10);
-				*q++ = (char)('0' + c % 10);
+				q = fmt_ddd(q, c);
 			}
 		}
 		o->n += (size_t)(q - b);
@@ -209,106 +201,23 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 	}
 }
 
-static char *ip4_text(char *t, const uint8_t *p)
-{
-	for (int i = 0; i < 4; i++) {
-		unsigned v = p[i];
-		if (i)
-			*t++ = '.';
-		if (v >= 100) {
-			*t++ = (char)('0' + v / 100);
-			*t++ = (char)('0' + v / 10 % 10);
-		} else if (v >= 10) {
-			*t++ = (char)('0' + v / 10);
-		}
-		*t++ = (char)('0' + v % 10);
-	}
-	return t;
-}
-
 static void put_ip4(out_t *o, const uint8_t *p)
 {
-	char t[16];
-	put_mem(o, t, (size_t)(ip4_text(t, p) - t));
-}
-
-/* octet -> two lower-case hex digits */
-static const char hex2[513] =
-	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
-static char *ip6_text(char *q, const uint8_t *p)
-{
-	static const char lx[] = "0123456789abcdef";
-	unsigned g[8], zm = 0;
-	int best = -1, bestlen = 0;
-
-	for (int i = 0; i < 8; i++) {
-		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
-		if (!g[i])
-			zm |= 1u << i;
-	}
-	for (int i = 0; zm >> i;) {
-		if (!(zm >> i & 1)) {
-			i++;
-			continue;
-		}
-		int j = i;
-		while (j < 8 && (zm >> j & 1))
-			j++;
-		if (j - i > bestlen && j - i >= 2) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j;
-	}
-	bool mapped = best == 0 && bestlen == 5 && g[5] == 0xffff;
-	int ngroups = mapped ? 6 : 8;
-	for (int i = 0; i < ngroups; i++) {
-		if (i == best) {
-			*q++ = ':';
-			*q++ = ':';
-			i += bestlen - 1;
-			continue;
-		}
-		if (i && i != best + bestlen)
-			*q++ = ':';
-		unsigned v = g[i];
-		if (v >= 0x1000) {
-			memcpy(q, hex2 + 2 * (v >> 8), 2);
-			memcpy(q + 2, hex2 + 2 * (v & 255), 2);
-			q += 4;
-			continue;
-		}
-		int s = v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0;
-		for (; s >= 0; s -= 4)
-			*q++ = lx[v >> s & 15];
-	}
-	if (mapped) {
-		*q++ = ':';
-		q = ip4_text(q, p + 12);
-	}
-	return q;
+	char t[FMT_IP4_MAX + 1];
+	put_mem(o, t, (size_t)(fmt_ip4(t, p) - t));
 }
 
 /* RFC 5952: lower-case hex, longest run (>= 2) of zero groups as "::",
  * the first such run on a tie; ::ffff:a.b.c.d for mapped IPv4. */
 static void put_ip6(out_t *o, const uint8_t *p)
 {
-	char t[48];
-	put_mem(o, t, (size_t)(ip6_text(t, p) - t));
+	char t[FMT_IP6_MAX + 1];
+	put_mem(o, t, (size_t)(fmt_ip6(t, p, FMT_IP6_RFC5952) - t));
 }
 
 static void put_2d(out_t *o, unsigned v)
 {
-	put_c(o, (char)('0' + v / 10 % 10));
-	put_c(o, (char)('0' + v % 10));
+	put_mem(o, fmt_digits2 + 2 * (v % 100), 2);
 }
 
 /* Seconds since the epoch as YYYYMMDDHHMMSS, UTC (proleptic Gregorian). */
@@ -744,10 +653,8 @@ static void r_opt(rdx_t *x, const dns_rr_t *rr)
 	put_u(o, rr->ttl >> 24);
 	if (rr->ttl & 0x7fff) {
 		put_s(o, " flags=0x");
-		put_c(o, hexd[rr->ttl >> 12 & 15]);
-		put_c(o, hexd[rr->ttl >> 8 & 15]);
-		put_c(o, hexd[rr->ttl >> 4 & 15]);
-		put_c(o, hexd[rr->ttl & 15]);
+		put_mem(o, fmt_hex2[1] + 2 * (rr->ttl >> 8 & 0xff), 2);
+		put_mem(o, fmt_hex2[1] + 2 * (rr->ttl & 0xff), 2);
 	}
 	put_s(o, " options=[");
 	bool first = true;
@@ -1018,8 +925,7 @@ static bool render(rdx_t *x, const dns_rr_t *rr)
 			for (size_t i = 0; i < n; i++) {
 				if (i)
 					put_c(x->o, '-');
-				put_c(x->o, "0123456789abcdef"[p[i] >> 4]);
-				put_c(x->o, "0123456789abcdef"[p[i] & 15]);
+				put_mem(x->o, fmt_hex2[0] + 2 * p[i], 2);
 			}
 		return true;
 	case DNS_TYPE_WKS:
@@ -1132,16 +1038,16 @@ static int rdata_out(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 	if (rr->type == DNS_TYPE_A && rr->rdlen == 4) {
 		if (check)
 			return 0;
-		if (o.cap >= 16) {
-			char *e = ip4_text(buf, rdata);
+		if (o.cap >= FMT_IP4_MAX + 1) {
+			char *e = fmt_ip4(buf, rdata);
 			*e = 0;
 			return (int)(e - buf);
 		}
 	} else if (rr->type == DNS_TYPE_AAAA && rr->rdlen == 16) {
 		if (check)
 			return 0;
-		if (o.cap >= 48) {
-			char *e = ip6_text(buf, rdata);
+		if (o.cap >= FMT_IP6_MAX + 1) {
+			char *e = fmt_ip6(buf, rdata, FMT_IP6_RFC5952);
 			*e = 0;
 			return (int)(e - buf);
 		}
