@@ -16,18 +16,18 @@
 
 #include "fmt.h"
 #include "rd.h"
+#include "swar.h"
 
 /* Does p[0..n) hold a NUL octet?  avail octets are readable at p (>= n).
  * 8 octets at a time (labels are short: a call to memchr costs more than
  * the scan); the last few in one masked word when 8 are readable. */
 static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	unsigned i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t v;
 		memcpy(&v, p + i, 8);
-		if ((v - ones) & ~v & highs)
+		if ((v - SWAR_1) & ~v & SWAR_HI)
 			return true;
 	}
 	if (i == n)
@@ -37,7 +37,7 @@ static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
 		uint64_t v;
 		memcpy(&v, p + i, 8);
 		v |= ~(uint64_t)0 << (8 * (n - i)); /* octets past the label: 0xff */
-		return ((v - ones) & ~v & highs) != 0;
+		return ((v - SWAR_1) & ~v & SWAR_HI) != 0;
 	}
 #else
 	(void)avail;

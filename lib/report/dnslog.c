@@ -30,6 +30,7 @@
 #include "fmt.h"
 #include "jsonw.h"
 #include "mix.h"
+#include "swar.h"
 
 #define DNSLOG_FLUSH_AT (256 * 1024)
 #define DNSLOG_DATA_MAX 70000  /* buffer given to dns_rdata_to_str */
@@ -147,13 +148,12 @@ static const uint8_t name_class[256] = {
 /* Are all 8 octets of v plain (0x21..0x7e, not '"', '.' or '\\')? */
 static inline bool plain8(uint64_t v)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t q = v ^ (ones * '"'), d = v ^ (ones * '.'), b = v ^ (ones * '\\');
-	uint64_t bad = (v - ones * 0x21) | (v + ones * (0x80 - 0x7f)) | v;
-	bad &= highs; /* a high bit: >= 0x80 already, < 0x21, or >= 0x7f */
-	bad |= (q - ones) & ~q & highs;
-	bad |= (d - ones) & ~d & highs;
-	bad |= (b - ones) & ~b & highs;
+	uint64_t q = v ^ (SWAR_1 * '"'), d = v ^ (SWAR_1 * '.'), b = v ^ (SWAR_1 * '\\');
+	uint64_t bad = (v - SWAR_1 * 0x21) | (v + SWAR_1 * (0x80 - 0x7f)) | v;
+	bad &= SWAR_HI; /* a high bit: >= 0x80 already, < 0x21, or >= 0x7f */
+	bad |= (q - SWAR_1) & ~q & SWAR_HI;
+	bad |= (d - SWAR_1) & ~d & SWAR_HI;
+	bad |= (b - SWAR_1) & ~b & SWAR_HI;
 	return bad == 0;
 }
 
@@ -428,14 +428,13 @@ static inline char *put_tc(char *p, const tc_ent_t *e)
 /* Index of the first '"' or '\\' in p[0..n), or n; 8 bytes at a time. */
 static size_t first_quote_or_bsl(const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t v, a, b;
 		memcpy(&v, p + i, 8);
-		a = v ^ (ones * '"');
-		b = v ^ (ones * '\\');
-		if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+		a = v ^ (SWAR_1 * '"');
+		b = v ^ (SWAR_1 * '\\');
+		if (((a - SWAR_1) & ~a & SWAR_HI) | ((b - SWAR_1) & ~b & SWAR_HI))
 			break;
 	}
 	while (i < n && p[i] != '"' && p[i] != '\\')
