@@ -1,5 +1,7 @@
 /*
- * dns_rdata.c - RDATA in presentation form.
+ * dns_rdata.c - RDATA in presentation form.  The fields of each type, in
+ * wire order, come from the layout table (dns_layout.c); this file says
+ * how each kind of field is written.
  *
  * Formats (zone-file style, one line, fields separated by one space; names
  * as dns_name_to_str writes them, without a trailing dot, the root as ".";
@@ -59,6 +61,7 @@
 
 #include <dnsts/dnsts.h>
 
+#include "dns_layout.h"
 #include "fmt.h"
 #include "rd.h"
 
@@ -444,14 +447,9 @@ static bool r_loc(rdx_t *x)
 	return true;
 }
 
-static void r_wks(rdx_t *x)
+/* WKS port bitmap, to the end of the RDATA: " PORT PORT ..." */
+static void x_ports(rdx_t *x)
 {
-	const uint8_t *a = rd_ptr(&x->r, 4);
-	if (!a)
-		return;
-	put_ip4(x->o, a);
-	x_sp(x);
-	x_u8(x);
 	size_t n;
 	const uint8_t *bm = x_rest(x, &n);
 	for (size_t i = 0; bm && i < n; i++)
@@ -589,11 +587,9 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 	return true;
 }
 
-static void r_svcb(rdx_t *x)
+/* SvcParams, to the end of the RDATA: " key=value ..." */
+static void x_svcparams(rdx_t *x)
 {
-	x_u16(x);
-	x_sp(x);
-	x_name(x);
 	while (!x->r.err && x_left(x) > 0) {
 		uint16_t key = rd_u16(&x->r);
 		uint16_t len = rd_u16(&x->r);
@@ -640,7 +636,7 @@ static bool put_ecs(out_t *o, const uint8_t *v, size_t n)
 	return true;
 }
 
-static void r_opt(rdx_t *x, const dns_rr_t *rr)
+static void x_options(rdx_t *x, const dns_rr_t *rr)
 {
 	out_t *o = x->o;
 	put_s(o, "udp=");
@@ -703,294 +699,202 @@ static void r_opt(rdx_t *x, const dns_rr_t *rr)
 	put_c(o, ']');
 }
 
+/* ---- TSIG and TKEY after their algorithm names ---------------------------- */
+
+static void x_tsig(rdx_t *x)
+{
+	const uint8_t *p;
+	uint16_t hi = rd_u16(&x->r);
+	uint32_t lo = rd_u32(&x->r);
+	put_s(x->o, " time=");
+	if (!x->r.err)
+		put_time(x->o, (uint64_t)hi << 32 | lo);
+	put_s(x->o, " fudge=");
+	x_u16(x);
+	uint16_t ml = rd_u16(&x->r);
+	put_s(x->o, " mac=");
+	if ((p = rd_ptr(&x->r, ml)))
+		put_hex(x->o, p, ml);
+	put_s(x->o, " orig-id=");
+	x_u16(x);
+	uint16_t err = rd_u16(&x->r);
+	put_s(x->o, " error=");
+	if (!x->r.err)
+		put_rcode(x->o, err);
+	uint16_t ol = rd_u16(&x->r);
+	put_s(x->o, " other=");
+	if ((p = rd_ptr(&x->r, ol)))
+		put_hex(x->o, p, ol);
+}
+
+static void x_tkey(rdx_t *x)
+{
+	const uint8_t *p;
+	uint32_t inc = rd_u32(&x->r), exp = rd_u32(&x->r);
+	if (!x->r.err) {
+		put_s(x->o, " inception=");
+		put_time(x->o, inc);
+		put_s(x->o, " expiration=");
+		put_time(x->o, exp);
+	}
+	put_s(x->o, " mode=");
+	x_u16(x);
+	uint16_t err = rd_u16(&x->r);
+	put_s(x->o, " error=");
+	if (!x->r.err)
+		put_rcode(x->o, err);
+	uint16_t kl = rd_u16(&x->r);
+	put_s(x->o, " key=");
+	if ((p = rd_ptr(&x->r, kl)))
+		put_hex(x->o, p, kl);
+	uint16_t ol = rd_u16(&x->r);
+	put_s(x->o, " other=");
+	if ((p = rd_ptr(&x->r, ol)))
+		put_hex(x->o, p, ol);
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
-/* Write the RDATA; false when the type has no format here (RFC 3597 then).
- * Malformed RDATA shows as x->r.err or bytes left over. */
+/* Fields that write the spaces before their parts themselves. */
+static bool self_spaced(unsigned k)
+{
+	return k == DNS_RDF_BITMAP || k == DNS_RDF_PORTS || k == DNS_RDF_SVCPARAMS ||
+	       k == DNS_RDF_TSIG || k == DNS_RDF_TKEY;
+}
+
+/* Write the RDATA field by field, as its layout (dns_layout.c) says, one
+ * space between fields; false when the type has no layout (RFC 3597
+ * then).  Malformed RDATA shows as x->r.err or bytes left over. */
 static bool render(rdx_t *x, const dns_rr_t *rr)
 {
-	size_t n;
+	const dns_rdata_layout_t *l = dns_rdata_layout(rr->type);
 	const uint8_t *p;
+	size_t n;
 
-	switch (rr->type) {
-	case DNS_TYPE_A:
-		if ((p = rd_ptr(&x->r, 4)))
-			put_ip4(x->o, p);
-		return true;
-	case DNS_TYPE_AAAA:
-		if ((p = rd_ptr(&x->r, 16)))
-			put_ip6(x->o, p);
-		return true;
-	case DNS_TYPE_NS: case DNS_TYPE_MD: case DNS_TYPE_MF: case DNS_TYPE_CNAME:
-	case DNS_TYPE_MB: case DNS_TYPE_MG: case DNS_TYPE_MR: case DNS_TYPE_PTR: case DNS_TYPE_DNAME:
-		x_name(x);
-		return true;
-	case DNS_TYPE_MX: case DNS_TYPE_AFSDB: case DNS_TYPE_RT: case DNS_TYPE_KX:
-		x_u16(x);
-		x_sp(x);
-		x_name(x);
-		return true;
-	case DNS_TYPE_MINFO: case DNS_TYPE_RP:
-		x_name(x);
-		x_sp(x);
-		x_name(x);
-		return true;
-	case DNS_TYPE_PX:
-		x_u16(x);
-		x_sp(x);
-		x_name(x);
-		x_sp(x);
-		x_name(x);
-		return true;
-	case DNS_TYPE_SOA:
-		x_name(x);
-		x_sp(x);
-		x_name(x);
-		for (int i = 0; i < 5; i++) {
+	if (!l)
+		return false;
+	for (unsigned i = 0; l->field[i] != DNS_RDF_END && !x->r.err; i++) {
+		unsigned k = l->field[i];
+		if (i && !self_spaced(k))
 			x_sp(x);
-			x_u32(x);
-		}
-		return true;
-	case DNS_TYPE_SRV:
-		for (int i = 0; i < 3; i++) {
+		if (k >= DNS_RDF_REST && x_left(x) < l->rest_min)
+			x->r.err = 1;
+		switch (k) {
+		case DNS_RDF_U8:
+			x_u8(x);
+			break;
+		case DNS_RDF_U16:
 			x_u16(x);
-			x_sp(x);
+			break;
+		case DNS_RDF_U32:
+			x_u32(x);
+			break;
+		case DNS_RDF_TYPE: {
+			uint16_t t = rd_u16(&x->r);
+			if (!x->r.err)
+				put_type(x->o, t);
+			break;
 		}
-		x_name(x);
-		return true;
-	case DNS_TYPE_TXT: case DNS_TYPE_SPF: /* one or more character-strings */
-		if (x_left(x) == 0)
-			x->r.err = 1;
-		for (bool first = true; !x->r.err && x_left(x) > 0; first = false) {
-			if (!first)
-				x_sp(x);
-			x_cstr(x);
-		}
-		return true;
-	case DNS_TYPE_HINFO:
-		x_cstr(x);
-		x_sp(x);
-		x_cstr(x);
-		return true;
-	case DNS_TYPE_NAPTR:
-		x_u16(x);
-		x_sp(x);
-		x_u16(x);
-		for (int i = 0; i < 3; i++) {
-			x_sp(x);
-			x_cstr(x);
-		}
-		x_sp(x);
-		x_name(x);
-		return true;
-	case DNS_TYPE_CAA: {
-		x_u8(x);
-		x_sp(x);
-		uint8_t tl = rd_u8(&x->r);
-		if (!x->r.err && tl == 0)
-			x->r.err = 1;
-		if ((p = rd_ptr(&x->r, tl)))
-			put_txt_bytes(x->o, p, tl);
-		x_sp(x);
-		put_c(x->o, '"');
-		if ((p = x_rest(x, &n)))
-			put_txt_bytes(x->o, p, n);
-		put_c(x->o, '"');
-		return true;
-	}
-	case DNS_TYPE_URI:
-		x_u16(x);
-		x_sp(x);
-		x_u16(x);
-		x_sp(x);
-		put_c(x->o, '"');
-		if ((p = x_rest(x, &n)))
-			put_txt_bytes(x->o, p, n);
-		put_c(x->o, '"');
-		return true;
-	case DNS_TYPE_DS: case DNS_TYPE_CDS: case DNS_TYPE_TA: case DNS_TYPE_DLV:
-		x_u16(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		if (x_left(x) == 0)
-			x->r.err = 1;
-		x_hex_rest(x);
-		return true;
-	case DNS_TYPE_KEY: case DNS_TYPE_DNSKEY: case DNS_TYPE_CDNSKEY:
-		x_u16(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_b64_rest(x);
-		return true;
-	case DNS_TYPE_SIG: case DNS_TYPE_RRSIG: {
-		uint16_t cov = rd_u16(&x->r);
-		if (!x->r.err)
-			put_type(x->o, cov);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u32(x);
-		for (int i = 0; i < 2; i++) {
+		case DNS_RDF_TIME: {
 			uint32_t t = rd_u32(&x->r);
-			x_sp(x);
 			if (!x->r.err)
 				put_time(x->o, t);
+			break;
 		}
-		x_sp(x);
-		x_u16(x);
-		x_sp(x);
-		x_name(x);
-		x_sp(x);
-		x_b64_rest(x);
-		return true;
-	}
-	case DNS_TYPE_NSEC:
-		x_name(x);
-		x_bitmap(x);
-		return true;
-	case DNS_TYPE_CSYNC:
-		x_u32(x);
-		x_sp(x);
-		x_u16(x);
-		x_bitmap(x);
-		return true;
-	case DNS_TYPE_NSEC3: case DNS_TYPE_NSEC3PARAM: {
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u16(x);
-		x_sp(x);
-		uint8_t sl = rd_u8(&x->r);
-		if ((p = rd_ptr(&x->r, sl))) {
-			if (sl)
-				put_hex(x->o, p, sl);
-			else
-				put_c(x->o, '-');
+		case DNS_RDF_IP4:
+			if ((p = rd_ptr(&x->r, 4)))
+				put_ip4(x->o, p);
+			break;
+		case DNS_RDF_IP6:
+			if ((p = rd_ptr(&x->r, 16)))
+				put_ip6(x->o, p);
+			break;
+		case DNS_RDF_EUI48:
+		case DNS_RDF_EUI64:
+			n = k == DNS_RDF_EUI48 ? 6 : 8;
+			if ((p = rd_ptr(&x->r, n)))
+				for (size_t j = 0; j < n; j++) {
+					if (j)
+						put_c(x->o, '-');
+					put_mem(x->o, fmt_hex2[0] + 2 * p[j], 2);
+				}
+			break;
+		case DNS_RDF_NAME:
+			x_name(x);
+			break;
+		case DNS_RDF_STR:
+			x_cstr(x);
+			break;
+		case DNS_RDF_TAG: {
+			uint8_t tl = rd_u8(&x->r);
+			if (!x->r.err && tl == 0)
+				x->r.err = 1;
+			if ((p = rd_ptr(&x->r, tl)))
+				put_txt_bytes(x->o, p, tl);
+			break;
 		}
-		if (rr->type == DNS_TYPE_NSEC3PARAM)
-			return true;
-		x_sp(x);
-		uint8_t hl = rd_u8(&x->r);
-		if (!x->r.err && hl == 0)
-			x->r.err = 1;
-		if ((p = rd_ptr(&x->r, hl)))
-			put_b32hex(x->o, p, hl);
-		x_bitmap(x);
-		return true;
-	}
-	case DNS_TYPE_SSHFP:
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_hex_rest(x);
-		return true;
-	case DNS_TYPE_TLSA: case DNS_TYPE_SMIMEA:
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_hex_rest(x);
-		return true;
-	case DNS_TYPE_ZONEMD:
-		x_u32(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		if (x_left(x) < 12)
-			x->r.err = 1;
-		x_hex_rest(x);
-		return true;
-	case DNS_TYPE_DHCID: case DNS_TYPE_OPENPGPKEY:
-		if (x_left(x) == 0)
-			x->r.err = 1;
-		x_b64_rest(x);
-		return true;
-	case DNS_TYPE_EUI48: case DNS_TYPE_EUI64:
-		n = rr->type == DNS_TYPE_EUI48 ? 6 : 8;
-		if ((p = rd_ptr(&x->r, n)))
-			for (size_t i = 0; i < n; i++) {
-				if (i)
+		case DNS_RDF_SALT: {
+			uint8_t sl = rd_u8(&x->r);
+			if ((p = rd_ptr(&x->r, sl))) {
+				if (sl)
+					put_hex(x->o, p, sl);
+				else
 					put_c(x->o, '-');
-				put_mem(x->o, fmt_hex2[0] + 2 * p[i], 2);
 			}
-		return true;
-	case DNS_TYPE_WKS:
-		r_wks(x);
-		return true;
-	case DNS_TYPE_LOC:
-		return r_loc(x);
-	case DNS_TYPE_SVCB: case DNS_TYPE_HTTPS:
-		r_svcb(x);
-		return true;
-	case DNS_TYPE_OPT:
-		r_opt(x, rr);
-		return true;
-	case DNS_TYPE_TSIG: {
-		x_name(x);
-		uint16_t hi = rd_u16(&x->r);
-		uint32_t lo = rd_u32(&x->r);
-		put_s(x->o, " time=");
-		if (!x->r.err)
-			put_time(x->o, (uint64_t)hi << 32 | lo);
-		put_s(x->o, " fudge=");
-		x_u16(x);
-		uint16_t ml = rd_u16(&x->r);
-		put_s(x->o, " mac=");
-		if ((p = rd_ptr(&x->r, ml)))
-			put_hex(x->o, p, ml);
-		put_s(x->o, " orig-id=");
-		x_u16(x);
-		uint16_t err = rd_u16(&x->r);
-		put_s(x->o, " error=");
-		if (!x->r.err)
-			put_rcode(x->o, err);
-		uint16_t ol = rd_u16(&x->r);
-		put_s(x->o, " other=");
-		if ((p = rd_ptr(&x->r, ol)))
-			put_hex(x->o, p, ol);
-		return true;
-	}
-	case DNS_TYPE_TKEY: {
-		x_name(x);
-		uint32_t inc = rd_u32(&x->r), exp = rd_u32(&x->r);
-		if (!x->r.err) {
-			put_s(x->o, " inception=");
-			put_time(x->o, inc);
-			put_s(x->o, " expiration=");
-			put_time(x->o, exp);
+			break;
 		}
-		put_s(x->o, " mode=");
-		x_u16(x);
-		uint16_t err = rd_u16(&x->r);
-		put_s(x->o, " error=");
-		if (!x->r.err)
-			put_rcode(x->o, err);
-		uint16_t kl = rd_u16(&x->r);
-		put_s(x->o, " key=");
-		if ((p = rd_ptr(&x->r, kl)))
-			put_hex(x->o, p, kl);
-		uint16_t ol = rd_u16(&x->r);
-		put_s(x->o, " other=");
-		if ((p = rd_ptr(&x->r, ol)))
-			put_hex(x->o, p, ol);
-		return true;
+		case DNS_RDF_HASH: {
+			uint8_t hl = rd_u8(&x->r);
+			if (!x->r.err && hl == 0)
+				x->r.err = 1;
+			if ((p = rd_ptr(&x->r, hl)))
+				put_b32hex(x->o, p, hl);
+			break;
+		}
+		case DNS_RDF_STRS:
+			for (bool first = true; !x->r.err && x_left(x) > 0; first = false) {
+				if (!first)
+					x_sp(x);
+				x_cstr(x);
+			}
+			break;
+		case DNS_RDF_TEXT:
+			put_c(x->o, '"');
+			if ((p = x_rest(x, &n)))
+				put_txt_bytes(x->o, p, n);
+			put_c(x->o, '"');
+			break;
+		case DNS_RDF_HEX:
+			x_hex_rest(x);
+			break;
+		case DNS_RDF_B64:
+			x_b64_rest(x);
+			break;
+		case DNS_RDF_BITMAP:
+			x_bitmap(x);
+			break;
+		case DNS_RDF_PORTS:
+			x_ports(x);
+			break;
+		case DNS_RDF_SVCPARAMS:
+			x_svcparams(x);
+			break;
+		case DNS_RDF_OPTIONS:
+			x_options(x, rr);
+			break;
+		case DNS_RDF_TSIG:
+			x_tsig(x);
+			break;
+		case DNS_RDF_TKEY:
+			x_tkey(x);
+			break;
+		case DNS_RDF_LOC:
+			if (!r_loc(x))
+				return false;
+			break;
+		}
 	}
-	}
-	return false;
+	return true;
 }
 
 static void put_generic(out_t *o, const uint8_t *p, size_t n)
