@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "dns_layout.h"
 #include "feature.h"
 #include "fingerprint.h"
 
@@ -146,10 +147,12 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 {
 	/* iodine answers the version handshake with VACK/VNAK/VFUL in the
-	 * downstream record (NULL by default). */
+	 * downstream record (NULL by default): the raw RDATA, or the first
+	 * character-string of a text record (TXT, and SPF which has its
+	 * layout) */
 	const uint8_t *p = rdata;
 	size_t len = rdlen;
-	if (type == DNS_TYPE_TXT && len > 0) { /* the first character-string */
+	if (dns_rdata_is_text(type) && len > 0) {
 		size_t sl = p[0];
 		p++;
 		len = sl < len - 1 ? sl : len - 1;
