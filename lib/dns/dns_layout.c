@@ -20,8 +20,9 @@ enum {
 	B64 = DNS_RDF_B64,
 };
 
-/* Types below 270, by number; TA and DLV (DS's layout) are looked up apart. */
-static const dns_rdata_layout_t low[] = {
+/* Types below DNS_LAYOUT_LOW, by number; TA and DLV (DS's layout) are
+ * looked up apart. */
+const dns_rdata_layout_t dns_layout_low[DNS_LAYOUT_LOW] = {
 	[DNS_TYPE_A] = F(DNS_RDF_IP4),
 	[DNS_TYPE_NS] = F(NAME),
 	[DNS_TYPE_MD] = F(NAME),
@@ -75,22 +76,7 @@ static const dns_rdata_layout_t low[] = {
 	[DNS_TYPE_URI] = F(U16, U16, DNS_RDF_TEXT),
 	[DNS_TYPE_CAA] = F(U8, DNS_RDF_TAG, DNS_RDF_TEXT),
 };
-static const dns_rdata_layout_t ds_layout = FMIN(1, U16, U8, U8, HEX);
-
-const dns_rdata_layout_t *dns_rdata_layout(uint16_t type)
-{
-	if (type < sizeof low / sizeof low[0])
-		return low[type].field[0] != DNS_RDF_END ? &low[type] : NULL;
-	if (type == DNS_TYPE_TA || type == DNS_TYPE_DLV)
-		return &ds_layout;
-	return NULL;
-}
-
-bool dns_rdata_is_text(uint16_t type)
-{
-	const dns_rdata_layout_t *l = dns_rdata_layout(type);
-	return l && l->field[0] == DNS_RDF_STRS;
-}
+const dns_rdata_layout_t dns_layout_ds = FMIN(1, U16, U8, U8, HEX);
 
 /* Octets of a field of fixed size; 0 for the others. */
 static unsigned fixed_size(unsigned k)
@@ -146,7 +132,8 @@ int dns_rdata_names_next(dns_rdata_names_t *it, dns_name_t *out, uint32_t *off)
 		unsigned k = *it->field++;
 		if (k == DNS_RDF_NAME) {
 			size_t pos = r.pos;
-			if (r.err || dns_name_read(r.p, r.len, &pos, out) != 0)
+			if (r.err ||
+			    dns_name_read_part(it->m->wire, it->m->len, it->end, &pos, out) != 0)
 				break;
 			if (off)
 				*off = (uint32_t)r.pos;

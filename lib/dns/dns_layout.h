@@ -61,13 +61,30 @@ typedef struct dns_rdata_layout {
 	                               needs at least (TXT 1, DS 1, ZONEMD 12) */
 } dns_rdata_layout_t;
 
+/* The table behind dns_rdata_layout: types below DNS_LAYOUT_LOW by number
+ * (no fields: no layout), and the DS layout that TA and DLV share. */
+#define DNS_LAYOUT_LOW 260
+extern const dns_rdata_layout_t dns_layout_low[DNS_LAYOUT_LOW];
+extern const dns_rdata_layout_t dns_layout_ds;
+
 /* The layout of type's RDATA; NULL for the types that have none (NULL,
  * unknown and private types: RFC 3597 "\# len hex" in presentation). */
-const dns_rdata_layout_t *dns_rdata_layout(uint16_t type);
+static inline const dns_rdata_layout_t *dns_rdata_layout(uint16_t type)
+{
+	if (type < DNS_LAYOUT_LOW)
+		return dns_layout_low[type].field[0] != DNS_RDF_END ? &dns_layout_low[type] : NULL;
+	if (type == DNS_TYPE_TA || type == DNS_TYPE_DLV)
+		return &dns_layout_ds;
+	return NULL;
+}
 
 /* Does type's RDATA hold one or more <character-string>s and nothing else
  * (TXT, SPF)? */
-bool dns_rdata_is_text(uint16_t type);
+static inline bool dns_rdata_is_text(uint16_t type)
+{
+	const dns_rdata_layout_t *l = dns_rdata_layout(type);
+	return l && l->field[0] == DNS_RDF_STRS;
+}
 
 /* Offset in the RDATA of the first name of the type when the fields before
  * it have a fixed size (0 for CNAME, NS, PTR, SOA ...; 2 for MX, KX, SVCB;
@@ -88,7 +105,7 @@ void dns_rdata_names_init(dns_rdata_names_t *it, const dns_msg_t *m, const dns_r
  * m->wire), 0 when no name is left, DNSTS_EMALF when the RDATA does not
  * hold its fields up to that name within its length (the iteration then
  * ends).  A name's own octets lie inside the RDATA; its compression
- * pointers may lead anywhere before them in the message. */
+ * pointers may lead anywhere in the message. */
 int dns_rdata_names_next(dns_rdata_names_t *it, dns_name_t *out, uint32_t *off);
 
 /* The first name in rr's RDATA (CNAME's target, MX's exchange, SRV's

@@ -1,11 +1,13 @@
 /*
  * dns_name.c - name decompression and presentation; see dns_name.h.
  *
- * What it deliberately drops or refuses: compression pointers that do not
- * point strictly before the start of the label sequence being read (this
- * also makes loops impossible), more than DNS_MAX_HOPS pointers in one name,
- * names longer than 255 octets in wire form, and the reserved label types
- * 01 and 10 (the EDNS0 extended label type 0x41 included).
+ * What it deliberately drops or refuses: compression pointers that lead
+ * outside the message, more than DNS_MAX_HOPS pointers in one name (a loop
+ * of pointers is refused when it comes round, or at that cap), names
+ * longer than 255 octets in wire form, and the reserved label types 01 and
+ * 10 (the EDNS0 extended label type 0x41 included).  Pointers may lead
+ * forward as well as back, as resolvers that accept them do (RFC 1035
+ * speaks of a prior occurrence); the caller learns that one did.
  *
  * Cost: one copy of at most 255 octets per name; every loop is bounded by
  * the buffer length, DNS_MAX_HOPS or the 255-octet name cap.
@@ -49,50 +51,54 @@ static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
 }
 
 /*
- * Decompress the name at *pos in wire[0..len).  seq is the start of the
- * label sequence being read; a pointer must point strictly before it, and
- * following one moves seq to the target, so seq only decreases.  *nul is
- * set when a label holds a NUL octet (it is left alone otherwise).
+ * Decompress the name at *pos: its own octets in wire[*pos..end), what its
+ * pointers lead to in wire[0..len).  seq is the start of the label
+ * sequence being read: a pointer to seq or after it is a forward pointer
+ * (res->fwd), followed like any other.  Loops end at the hop cap or the
+ * 255-octet cap, most at once: the targets of a name's pointers are a
+ * sequence in which each determines the next, so a loop repeats a target,
+ * which is compared with one kept at hops 1, 2, 4, 8 ... (Brent's cycle
+ * detection: a loop of k pointers is seen within a few times k hops).
+ * *nul is set when a label holds a NUL octet (it is left alone otherwise).
  */
-int dns_name_parse(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out,
-		   enum dns_name_why *why, bool *nul, unsigned *nlab)
+int dns_name_parse(const uint8_t *wire, size_t len, size_t end, size_t *pos, dns_name_t *out,
+		   bool *nul, dns_name_res_t *res)
 {
 	rd_t r;
-	size_t seq = *pos, end = 0, wl = 0;
+	size_t seq = *pos, after = 0, wl = 0;
 	/* the labels of a name are copied as they are on the wire (length
 	 * bytes included), one contiguous run at a time: from seg in wire
 	 * to seg_wl in out->wire, up to the next pointer or the end */
 	size_t seg = *pos, seg_wl = 0;
-	unsigned hops = 0, nl = 0;
-	bool jumped = false;
+	/* Brent: the target kept, and when to keep the next one */
+	size_t kept = SIZE_MAX;
+	unsigned hops = 0, nl = 0, next_keep = 1;
+	bool jumped = false, fwd = false;
 
-	rd_init(&r, wire, len);
+	rd_init(&r, wire, end);
 	rd_seek(&r, *pos);
 	for (;;) {
 		uint8_t c = rd_u8(&r);
-		if (r.err) {
-			*why = DNS_NAME_SHORT;
-			return DNSTS_EMALF;
-		}
+		if (r.err)
+			goto short_;
 		if (c == 0)
 			break;
 		if ((c & 0xc0) == 0xc0) {
 			size_t ptr = (size_t)(c & 0x3f) << 8 | rd_u8(&r);
-			if (r.err) {
-				*why = DNS_NAME_SHORT;
-				return DNSTS_EMALF;
-			}
-			if (ptr >= seq) {
-				*why = DNS_NAME_FWD_PTR;
-				return DNSTS_EMALF;
-			}
-			if (++hops > DNS_MAX_HOPS) {
-				*why = DNS_NAME_BAD;
-				return DNSTS_EMALF;
+			if (r.err)
+				goto short_;
+			if (ptr >= seq)
+				fwd = true;
+			if (ptr >= len || ++hops > DNS_MAX_HOPS || ptr == kept)
+				goto bad; /* outside, too many hops, a loop */
+			if (hops == next_keep) {
+				kept = ptr;
+				next_keep *= 2;
 			}
 			if (!jumped) {
-				end = r.pos;
+				after = r.pos;
 				jumped = true;
+				r.len = len; /* targets anywhere in the message */
 			}
 			if (out && wl > seg_wl) {
 				/* length octets are never 0: a 0 is inside a label */
@@ -107,20 +113,14 @@ int dns_name_parse(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out
 			rd_seek(&r, ptr);
 			continue;
 		}
-		if (c & 0xc0) { /* 01xxxxxx (incl. 0x41) and 10xxxxxx */
-			*why = DNS_NAME_BAD;
-			return DNSTS_EMALF;
-		}
+		if (c & 0xc0) /* 01xxxxxx (incl. 0x41) and 10xxxxxx */
+			goto bad;
 		/* the label, its length byte and the root label must still fit */
-		if (wl + 1u + c + 1u > DNS_MAX_NAME) {
-			*why = DNS_NAME_BAD;
-			return DNSTS_EMALF;
-		}
+		if (wl + 1u + c + 1u > DNS_MAX_NAME)
+			goto bad;
 		const uint8_t *lab = rd_ptr(&r, c);
-		if (!lab) {
-			*why = DNS_NAME_SHORT;
-			return DNSTS_EMALF;
-		}
+		if (!lab)
+			goto short_;
 		/* with out, each copied run is checked at once */
 		if (nul && !out && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
 			*nul = true;
@@ -140,20 +140,33 @@ int dns_name_parse(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out
 		out->len = (uint16_t)wl;
 		out->nlabels = (uint8_t)nl;
 	} else if (nl > DNS_MAX_LABELS) {
-		*why = DNS_NAME_BAD;
-		return DNSTS_EMALF;
+		goto bad;
 	}
-	*pos = jumped ? end : r.pos;
-	*why = DNS_NAME_OK;
-	if (nlab)
-		*nlab = nl;
-	return 0;
+	*pos = jumped ? after : r.pos;
+	res->nlabels = nl;
+	return fwd ? DNS_NAME_FORWARD : 0;
+short_:
+	res->why = DNS_NAME_SHORT;
+	res->fwd = fwd;
+	return DNSTS_EMALF;
+bad:
+	res->why = DNS_NAME_BAD;
+	res->fwd = fwd;
+	return DNSTS_EMALF;
 }
 
 int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
 {
-	enum dns_name_why why;
-	return dns_name_parse(wire, len, pos, out, &why, NULL, NULL);
+	dns_name_res_t res;
+	return dns_name_parse(wire, len, len, pos, out, NULL, &res) < 0 ? DNSTS_EMALF : 0;
+}
+
+int dns_name_read_part(const uint8_t *wire, size_t len, size_t end, size_t *pos,
+		       dns_name_t *out)
+{
+	dns_name_res_t res;
+	return dns_name_parse(wire, len, end < len ? end : len, pos, out, NULL, &res) < 0
+		       ? DNSTS_EMALF : 0;
 }
 
 static inline void put_c(char *buf, size_t buflen, size_t *n, char c)

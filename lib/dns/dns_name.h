@@ -4,9 +4,13 @@
  * message parser (dns_wire) and the RDATA writer (dns_rdata) both read
  * names through it.
  *
- * Name decompression has three independent limits: a pointer must point
- * strictly before the start of the label sequence that contains it, at most
- * DNS_MAX_HOPS pointers are followed, and a name stops at 255 octets.  The
+ * Name decompression follows compression pointers in either direction, as
+ * resolvers that accept forward pointers do, within three limits: a pointer
+ * must lead inside the message, at most DNS_MAX_HOPS pointers are followed
+ * (a loop is refused as soon as it comes round, at that cap at the
+ * latest), and a name stops at 255 octets.  A pointer that does not point
+ * strictly before the start of the label sequence holding it (RFC 1035's
+ * "prior occurrence") is a forward pointer: followed, and reported.  The
  * reserved label types 01 and 10 are rejected.
  */
 #ifndef DNSTS_DNS_NAME_H
@@ -56,27 +60,44 @@ static inline void dns_name_copy(dns_name_t *d, const dns_name_t *n)
 
 /* Decompress the name at *pos in wire[0..len).  On success *pos is just past
  * the name's bytes at that position (after the first pointer, if any).
- * Returns 0 or DNSTS_EMALF (a pointer that does not point backwards, a
- * reserved label type, too many hops, or a name over 255 octets). */
+ * Returns 0 or DNSTS_EMALF (a pointer outside wire, a loop, a reserved
+ * label type, too many hops, or a name over 255 octets). */
 int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out);
+
+/* The same for a name inside a part of the message that ends at end
+ * (RDATA): the name's own octets must lie before end, its pointers may
+ * lead anywhere in wire[0..len). */
+int dns_name_read_part(const uint8_t *wire, size_t len, size_t end, size_t *pos,
+		       dns_name_t *out);
 
 /* Why a name failed to decode. */
 enum dns_name_why {
 	DNS_NAME_OK = 0,
 	DNS_NAME_SHORT,   /* the bytes end inside the name */
-	DNS_NAME_FWD_PTR, /* a pointer that does not point backwards */
-	DNS_NAME_BAD,     /* reserved label type, too many hops, too long */
+	DNS_NAME_BAD,     /* pointer outside, loop, too many hops, reserved
+	                     label type, too long */
 };
 
+/* What dns_name_parse found besides the name. */
+typedef struct dns_name_res {
+	enum dns_name_why why; /* on failure */
+	bool fwd;              /* on failure: a forward pointer was met first */
+	unsigned nlabels;      /* on success: labels, root not counted */
+} dns_name_res_t;
+
+#define DNS_NAME_FORWARD 1
+
 /*
- * dns_name_read with what the message parser needs to know besides the
- * name: *why says why it failed; *nul (when nul is not NULL) is set when a
- * label holds a NUL octet (left alone otherwise); *nlab (when not NULL)
- * gets the number of labels.  out may be NULL to only check the name (it
- * is then not copied, and more than DNS_MAX_LABELS labels fail).
+ * dns_name_read_part (end <= len) with what the message parser needs to
+ * know besides the name: 0 when it decodes, DNS_NAME_FORWARD when it
+ * decodes through a forward pointer, DNSTS_EMALF when it does not (*res
+ * says why, and whether a forward pointer was met before).  *nul (when nul
+ * is not NULL) is set when a label holds a NUL octet (left alone
+ * otherwise).  out may be NULL to only check the name (it is then not
+ * copied, and more than DNS_MAX_LABELS labels fail).
  */
-int dns_name_parse(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out,
-		   enum dns_name_why *why, bool *nul, unsigned *nlab);
+int dns_name_parse(const uint8_t *wire, size_t len, size_t end, size_t *pos, dns_name_t *out,
+		   bool *nul, dns_name_res_t *res);
 
 /* Presentation form: labels joined by '.', with '.', '\\' and bytes outside
  * 0x21..0x7e escaped ("\." "\\" "\DDD"); the root alone is ".".  No

@@ -276,7 +276,8 @@ static void x_name(rdx_t *x)
 
 	if (x->r.err)
 		return;
-	if (dns_name_read(x->r.p, x->r.len, &pos, &n) != 0) {
+	/* its own octets inside the RDATA, its pointers anywhere */
+	if (dns_name_read_part(x->m->wire, x->m->len, x->r.len, &pos, &n) != 0) {
 		x->r.err = 1;
 		return;
 	}

@@ -75,13 +75,16 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	}
 
 	size_t pos = DNS_HEADER_LEN;
-	enum dns_name_why why;
+	dns_name_res_t res;
 	bool nul = false;
-	if (dns_name_parse(wire, m->len, &pos, &m->qname, &why, &nul, NULL) != 0) {
-		if (why == DNS_NAME_FWD_PTR)
+	int rc = dns_name_parse(wire, m->len, m->len, &pos, &m->qname, &nul, &res);
+	if (rc != 0) {
+		if (rc > 0 || res.fwd)
 			m->anomalies |= DNS_ANOM_FWD_PTR;
-		dns_name_set_root(&m->qname);
-		return DNSTS_EMALF;
+		if (rc < 0) {
+			dns_name_set_root(&m->qname);
+			return DNSTS_EMALF;
+		}
 	}
 	if (nul)
 		m->anomalies |= DNS_ANOM_NUL_IN_NAME;
@@ -103,7 +106,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 		dns_name_t tmp;
 		for (unsigned i = 1; i < m->count[0]; i++) {
 			pos = r.pos;
-			if (dns_name_parse(wire, m->len, &pos, &tmp, &why, NULL, NULL) != 0)
+			if (dns_name_parse(wire, m->len, m->len, &pos, &tmp, NULL, &res) < 0)
 				break;
 			rd_seek(&r, pos);
 			rd_skip(&r, 4);
@@ -200,7 +203,7 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	}
 
 	size_t pos = it->pos;
-	enum dns_name_why why;
+	dns_name_res_t res;
 	bool nul = false;
 	if (it->no_names)
 		dns_name_set_root(&rr->name);
@@ -215,17 +218,20 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 			dns_name_copy(&rr->name, &m->qname);
 		nlab = m->qname.nlabels;
 		pos += 2;
-	} else if (dns_name_parse(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why,
-			     &nul, &nlab) != 0) {
-		if (why == DNS_NAME_SHORT) {
-			m->anomalies |= DNS_ANOM_TRUNC_RR;
-		} else {
-			m->anomalies |= DNS_ANOM_BAD_NAME;
-			if (why == DNS_NAME_FWD_PTR)
+	} else {
+		int rc = dns_name_parse(m->wire, m->len, m->len, &pos,
+					it->no_names ? NULL : &rr->name, &nul, &res);
+		if (rc != 0) {
+			if (rc > 0 || res.fwd)
 				m->anomalies |= DNS_ANOM_FWD_PTR;
+			if (rc < 0) {
+				m->anomalies |= res.why == DNS_NAME_SHORT ? DNS_ANOM_TRUNC_RR
+									 : DNS_ANOM_BAD_NAME;
+				it->done = true;
+				return DNSTS_EMALF;
+			}
 		}
-		it->done = true;
-		return DNSTS_EMALF;
+		nlab = res.nlabels;
 	}
 	if (nul)
 		m->anomalies |= DNS_ANOM_NUL_IN_NAME;

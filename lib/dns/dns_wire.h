@@ -29,7 +29,8 @@ enum dns_anomaly {
 	DNS_ANOM_TRAILING      = 1u << 3, /* bytes after the last RR */
 	DNS_ANOM_MULTI_Q       = 1u << 4, /* qdcount > 1 */
 	DNS_ANOM_NO_Q          = 1u << 5, /* qdcount == 0 */
-	DNS_ANOM_FWD_PTR       = 1u << 6, /* compression pointer not backwards */
+	DNS_ANOM_FWD_PTR       = 1u << 6, /* a forward compression pointer (in a
+	                                     question or owner name; followed) */
 	DNS_ANOM_Z             = 1u << 7, /* Z bit set */
 	DNS_ANOM_BAD_OPT       = 1u << 8, /* OPT malformed or misplaced */
 	DNS_ANOM_NUL_IN_NAME   = 1u << 9, /* a label holds a NUL byte */
