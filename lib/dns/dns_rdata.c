@@ -464,8 +464,11 @@ static void x_ports(rdx_t *x)
 /* ---- SVCB / HTTPS (RFC 9460) ---------------------------------------------- */
 
 static const char *const svc_keys[] = {
-	"mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech",
-	"ipv6hint", "dohpath", "ohttp", "tls-supported-groups",
+	[DNS_SVC_MANDATORY] = "mandatory", [DNS_SVC_ALPN] = "alpn",
+	[DNS_SVC_NO_DEFAULT_ALPN] = "no-default-alpn", [DNS_SVC_PORT] = "port",
+	[DNS_SVC_IPV4HINT] = "ipv4hint", [DNS_SVC_ECH] = "ech",
+	[DNS_SVC_IPV6HINT] = "ipv6hint", [DNS_SVC_DOHPATH] = "dohpath",
+	[DNS_SVC_OHTTP] = "ohttp", [DNS_SVC_TLS_SUPPORTED_GROUPS] = "tls-supported-groups",
 };
 #define NSVC_KEYS (sizeof svc_keys / sizeof svc_keys[0])
 
@@ -502,7 +505,7 @@ static void put_alpn_id(out_t *o, const uint8_t *p, size_t n)
 static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 {
 	switch (key) {
-	case 0: /* mandatory */
+	case DNS_SVC_MANDATORY:
 		if (n == 0 || n % 2)
 			return false;
 		put_c(o, '=');
@@ -512,7 +515,7 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 			put_svc_key(o, (uint16_t)(v[i] << 8 | v[i + 1]));
 		}
 		return true;
-	case 1: /* alpn */
+	case DNS_SVC_ALPN:
 		if (n == 0)
 			return false;
 		put_c(o, '=');
@@ -526,18 +529,18 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 			i += l;
 		}
 		return true;
-	case 2: /* no-default-alpn */
-	case 8: /* ohttp */
+	case DNS_SVC_NO_DEFAULT_ALPN:
+	case DNS_SVC_OHTTP:
 		return n == 0;
-	case 3: /* port */
+	case DNS_SVC_PORT:
 		if (n != 2)
 			return false;
 		put_c(o, '=');
 		put_u(o, (uint16_t)(v[0] << 8 | v[1]));
 		return true;
-	case 4: /* ipv4hint */
-	case 6: /* ipv6hint */ {
-		size_t w = key == 4 ? 4 : 16;
+	case DNS_SVC_IPV4HINT:
+	case DNS_SVC_IPV6HINT: {
+		size_t w = key == DNS_SVC_IPV4HINT ? 4 : 16;
 		if (n == 0 || n % w)
 			return false;
 		put_c(o, '=');
@@ -551,13 +554,13 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 		}
 		return true;
 	}
-	case 5: /* ech */
+	case DNS_SVC_ECH:
 		if (n == 0)
 			return false;
 		put_c(o, '=');
 		put_b64(o, v, n);
 		return true;
-	case 7: /* dohpath */
+	case DNS_SVC_DOHPATH:
 		put_c(o, '=');
 		for (size_t i = 0; i < n; i++) {
 			if (v[i] == '"' || v[i] == '\\') {
@@ -570,7 +573,7 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 			}
 		}
 		return true;
-	case 9: /* tls-supported-groups */
+	case DNS_SVC_TLS_SUPPORTED_GROUPS:
 		if (n == 0 || n % 2)
 			return false;
 		put_c(o, '=');
@@ -609,10 +612,17 @@ static void x_svcparams(rdx_t *x)
 /* ---- OPT ---------------------------------------------------------------- */
 
 static const char *const edns_opts[] = {
-	NULL, "LLQ", "UL", "NSID", NULL, "DAU", "DHU", "N3U", "ECS", "EXPIRE",
-	"COOKIE", "KEEPALIVE", "PADDING", "CHAIN", "KEY-TAG", "EDE", "CLIENT-TAG",
-	"SERVER-TAG", "REPORT-CHANNEL", "ZONEVERSION",
+	[DNS_EDNS_LLQ] = "LLQ", [DNS_EDNS_UL] = "UL", [DNS_EDNS_NSID] = "NSID",
+	[DNS_EDNS_DAU] = "DAU", [DNS_EDNS_DHU] = "DHU", [DNS_EDNS_N3U] = "N3U",
+	[DNS_EDNS_ECS] = "ECS", [DNS_EDNS_EXPIRE] = "EXPIRE", [DNS_EDNS_COOKIE] = "COOKIE",
+	[DNS_EDNS_KEEPALIVE] = "KEEPALIVE", [DNS_EDNS_PADDING] = "PADDING",
+	[DNS_EDNS_CHAIN] = "CHAIN", [DNS_EDNS_KEY_TAG] = "KEY-TAG", [DNS_EDNS_EDE] = "EDE",
+	[DNS_EDNS_CLIENT_TAG] = "CLIENT-TAG", [DNS_EDNS_SERVER_TAG] = "SERVER-TAG",
+	[DNS_EDNS_REPORT_CHANNEL] = "REPORT-CHANNEL", [DNS_EDNS_ZONEVERSION] = "ZONEVERSION",
 };
+
+/* ECS address families (IANA "Address Family Numbers") */
+enum { ECS_FAMILY_IP4 = 1, ECS_FAMILY_IP6 = 2 };
 
 /* ECS (RFC 7871) as ADDRESS/SOURCE/SCOPE; false when it is not well formed */
 static bool put_ecs(out_t *o, const uint8_t *v, size_t n)
@@ -621,12 +631,12 @@ static bool put_ecs(out_t *o, const uint8_t *v, size_t n)
 		return false;
 	uint16_t fam = (uint16_t)(v[0] << 8 | v[1]);
 	unsigned src = v[2], scope = v[3];
-	size_t alen = n - 4, max = fam == 1 ? 4 : fam == 2 ? 16 : 0;
+	size_t alen = n - 4, max = fam == ECS_FAMILY_IP4 ? 4 : fam == ECS_FAMILY_IP6 ? 16 : 0;
 	if (!max || alen > max || alen != (src + 7) / 8 || src > max * 8)
 		return false;
 	uint8_t a[16] = {0};
 	memcpy(a, v + 4, alen);
-	if (fam == 1)
+	if (fam == ECS_FAMILY_IP4)
 		put_ip4(o, a);
 	else
 		put_ip6(o, a);
@@ -670,7 +680,7 @@ static void x_options(rdx_t *x, const dns_rr_t *rr)
 			put_s(o, "OPT");
 			put_u(o, code);
 		}
-		if (code == 12) { /* PADDING: its length only */
+		if (code == DNS_EDNS_PADDING) { /* its length only */
 			put_c(o, '=');
 			put_u(o, len);
 			continue;
@@ -678,15 +688,15 @@ static void x_options(rdx_t *x, const dns_rr_t *rr)
 		if (len == 0)
 			continue;
 		put_c(o, '=');
-		if (code == 8) {
+		if (code == DNS_EDNS_ECS) {
 			size_t mark = o->n;
 			if (put_ecs(o, v, len))
 				continue;
 			o->n = mark;
-		} else if (code == 11 && len == 2) {
+		} else if (code == DNS_EDNS_KEEPALIVE && len == 2) {
 			put_u(o, (uint16_t)(v[0] << 8 | v[1]));
 			continue;
-		} else if (code == 15 && len >= 2) {
+		} else if (code == DNS_EDNS_EDE && len >= 2) {
 			put_u(o, (uint16_t)(v[0] << 8 | v[1]));
 			if (len > 2) {
 				put_s(o, ":\"");
