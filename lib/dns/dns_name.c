@@ -54,12 +54,13 @@ static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
  * Decompress the name at *pos: its own octets in wire[*pos..end), what its
  * pointers lead to in wire[0..len).  seq is the start of the label
  * sequence being read: a pointer to seq or after it is a forward pointer
- * (res->fwd), followed like any other.  Loops end at the hop cap or the
- * 255-octet cap, most at once: the targets of a name's pointers are a
- * sequence in which each determines the next, so a loop repeats a target,
- * which is compared with one kept at hops 1, 2, 4, 8 ... (Brent's cycle
- * detection: a loop of k pointers is seen within a few times k hops).
- * *nul is set when a label holds a NUL octet (it is left alone otherwise).
+ * (a forward pointer), followed like any other.  Loops are refused: the
+ * targets of a name's pointers are a sequence in which each determines the
+ * next, so a loop repeats a target; each target is compared with one kept
+ * at hops 1, 2, 4, 8 ... (Brent's cycle detection), which sees a loop of k
+ * pointers within about 3k hops.  A longer loop ends at the hop cap, one
+ * through labels at the 255-octet cap.  *nul is set when a label holds a
+ * NUL octet (it is left alone otherwise).
  */
 int dns_name_parse(const uint8_t *wire, size_t len, size_t end, size_t *pos, dns_name_t *out,
 		   bool *nul, dns_name_res_t *res)
