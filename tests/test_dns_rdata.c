@@ -272,7 +272,12 @@ static size_t random_rdata(const dns_rdata_layout_t *l, uint8_t *p)
 			n += 3;
 			break;
 		default: {
-			unsigned w = k < DNS_RDF_REST ? 16 : (unsigned)(r % 12);
+			static const uint8_t width[DNS_RDF_REST] = {
+				[DNS_RDF_U8] = 1, [DNS_RDF_U16] = 2, [DNS_RDF_U32] = 4,
+				[DNS_RDF_TYPE] = 2, [DNS_RDF_TIME] = 4, [DNS_RDF_IP4] = 4,
+				[DNS_RDF_IP6] = 16, [DNS_RDF_EUI48] = 6, [DNS_RDF_EUI64] = 8,
+			};
+			unsigned w = k < DNS_RDF_REST ? width[k] : (unsigned)(r % 12);
 			for (unsigned j = 0; j < w; j++)
 				p[n++] = (uint8_t)(rnd() % 4);
 		}
