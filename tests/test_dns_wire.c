@@ -4,8 +4,8 @@
  * strings were checked against tshark's dissector on the same bytes where
  * tshark decodes them (names, addresses, SOA/MX/SRV fields, NSEC types,
  * SVCB params, LOC, WKS ports); where the parser is deliberately stricter
- * than tshark (forward pointers, more than DNS_MAX_HOPS pointers) the
- * fixture comment says so.
+ * than tshark (more than DNS_MAX_HOPS pointers) the fixture comment says
+ * so.  Forward compression pointers are followed, as tshark does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include <pcap/pcap.h>
 
 #include "check_util.h"
-#include "dns_wire.h"
+#include "dns_rdata.h"
 
 #define MAXRR 64
 
@@ -361,18 +361,158 @@ START_TEST(forward_pointer)
 	fx_t *f = fx_load("fwd_ptr.hex");
 	ck_assert_int_eq(f->prc, 0);
 	fx_iter(f);
-	ck_assert_int_eq(f->n, 1);
-	ck_assert_int_eq(f->last, DNSTS_EMALF);
-	ck_assert_uint_eq(f->m.anomalies, DNS_ANOM_BAD_NAME | DNS_ANOM_FWD_PTR);
-	/* the same bytes read directly */
+	ck_assert_int_eq(f->n, 2);
+	ck_assert_int_eq(f->last, 0);
+	check_rr(f, 1, DNS_SEC_ANSWER, "fw.example", 5, "fw.example");
+	ck_assert_uint_eq(f->m.anomalies, DNS_ANOM_FWD_PTR);
+	dns_msg_parse_all(&f->m);
+	ck_assert_uint_eq(f->m.anomalies, DNS_ANOM_FWD_PTR);
+	/* the same bytes read directly: past the pointer, not its target */
 	dns_name_t n;
 	size_t pos = 27;
-	ck_assert_int_eq(dns_name_read(f->buf, f->len, &pos, &n), DNSTS_EMALF);
-	pos = 39; /* the CNAME target itself is fine */
+	ck_assert_int_eq(dns_name_read(f->buf, f->len, &pos, &n), 0);
+	ck_assert_str_eq(name_s(&n), "fw.example");
+	ck_assert_uint_eq(pos, 29);
+	pos = 39; /* the CNAME target itself */
 	ck_assert_int_eq(dns_name_read(f->buf, f->len, &pos, &n), 0);
 	ck_assert_str_eq(name_s(&n), "fw.example");
 	ck_assert_uint_eq(pos, f->len);
 	fx_free(f);
+}
+END_TEST
+
+/* The question name points forward, at the second question's name (as in
+ * the corpus's sv__dns-forward-pointer.pcap, which tshark decodes). */
+START_TEST(forward_pointer_question)
+{
+	size_t len;
+	uint8_t *w = tu_hex("8e04 0100 0002 0000 0000 0000"
+			    "c012 0001 0001"
+			    "0a 636f64656d6f6e6b6579 03 6e6574 00 0001 0001", &len);
+	dns_msg_t m;
+	ck_assert_int_eq(dns_msg_parse(&m, w, len), 0);
+	ck_assert(m.has_question);
+	ck_assert_str_eq(name_s(&m.qname), "codemonkey.net");
+	ck_assert_uint_eq(m.qtype, 1);
+	ck_assert_uint_eq(m.rr_off, len);
+	ck_assert_uint_eq(m.anomalies, DNS_ANOM_FWD_PTR | DNS_ANOM_MULTI_Q);
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	dns_rr_iter_init(&it, &m);
+	ck_assert_int_eq(dns_rr_next(&it, &rr), 1);
+	ck_assert_str_eq(name_s(&rr.name), "codemonkey.net");
+	ck_assert_int_eq(dns_rr_next(&it, &rr), 1);
+	ck_assert_str_eq(name_s(&rr.name), "codemonkey.net");
+	ck_assert_int_eq(dns_rr_next(&it, &rr), 0);
+	dns_msg_parse_all(&m);
+	ck_assert_uint_eq(m.anomalies, DNS_ANOM_FWD_PTR | DNS_ANOM_MULTI_Q);
+	free(w);
+}
+END_TEST
+
+/* Loops through forward pointers are refused, at once or at the hop cap,
+ * whatever mix of directions and labels they take. */
+START_TEST(pointer_loops)
+{
+	static const struct {
+		const char *hex;
+		uint32_t anomalies; /* of dns_msg_parse (the question fails) */
+	} c[] = {
+		/* 12 -> 14 (forward), 14 -> 12 (back) */
+		{"0001 0000 0001 0000 0000 0000 c00e c00c 0001 0001", DNS_ANOM_FWD_PTR},
+		/* 'x' then back to 12: a label in the loop */
+		{"0001 0000 0001 0000 0000 0000 0178 c00c 0001 0001", DNS_ANOM_FWD_PTR},
+		/* 12 -> 16 -> 14 -> 12, a label on the way */
+		{"0001 0000 0001 0000 0000 0000 c010 c00c 0161 c00e 0001 0001", DNS_ANOM_FWD_PTR},
+		/* forward out of the message */
+		{"0001 0000 0001 0000 0000 0000 c0ff 0001 0001", DNS_ANOM_FWD_PTR},
+		{"0001 0000 0001 0000 0000 0000 ffff 0001 0001", DNS_ANOM_FWD_PTR},
+	};
+	for (unsigned i = 0; i < sizeof c / sizeof c[0]; i++) {
+		size_t len;
+		uint8_t *w = tu_hex(c[i].hex, &len);
+		dns_msg_t m;
+		ck_assert_int_eq(dns_msg_parse(&m, w, len), DNSTS_EMALF);
+		ck_assert_uint_eq(m.anomalies, c[i].anomalies);
+		dns_name_t n;
+		size_t pos = 12;
+		ck_assert_int_eq(dns_name_read(w, len, &pos, &n), DNSTS_EMALF);
+		free(w);
+	}
+	/* in a record: BAD_NAME (not a truncation), FWD_PTR */
+	size_t len;
+	uint8_t *w = tu_hex("0001 8000 0000 0001 0000 0000 c0f0 0001 0001 00000000 0000", &len);
+	dns_msg_t m;
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	ck_assert_int_eq(dns_msg_parse(&m, w, len), 0);
+	dns_rr_iter_init(&it, &m);
+	ck_assert_int_eq(dns_rr_next(&it, &rr), DNSTS_EMALF);
+	ck_assert_uint_eq(m.anomalies, DNS_ANOM_NO_Q | DNS_ANOM_BAD_NAME | DNS_ANOM_FWD_PTR);
+	free(w);
+}
+END_TEST
+
+/* The hop cap holds forward too: a question name that is a chain of
+ * forward pointers, each to the next, then "a" and the root. */
+START_TEST(forward_hop_cap)
+{
+	for (unsigned hops = 127; hops <= 130; hops++) {
+		size_t len = 12 + 2 * hops + 3 + 4;
+		uint8_t *w = calloc(1, len);
+		w[5] = 1; /* qdcount 1 */
+		for (unsigned i = 0; i < hops; i++) {
+			unsigned next = 12 + 2 * (i + 1);
+			w[12 + 2 * i] = (uint8_t)(0xc0 | next >> 8);
+			w[13 + 2 * i] = (uint8_t)next;
+		}
+		memcpy(w + 12 + 2 * hops, "\001a\000\000\001\000\001", 7);
+		dns_msg_t m;
+		int rc = dns_msg_parse(&m, w, len);
+		ck_assert_uint_eq(m.anomalies & DNS_ANOM_FWD_PTR, DNS_ANOM_FWD_PTR);
+		if (hops <= DNS_MAX_HOPS) {
+			ck_assert_int_eq(rc, 0);
+			ck_assert_str_eq(name_s(&m.qname), "a");
+			ck_assert_uint_eq(m.rr_off, 18); /* the first pointer, type, class */
+		} else {
+			ck_assert_int_eq(rc, DNSTS_EMALF);
+		}
+		free(w);
+	}
+}
+END_TEST
+
+/* Names in RDATA: their own octets inside the RDATA, their pointers
+ * anywhere in the message, forward included. */
+START_TEST(rdata_names_forward)
+{
+	size_t len;
+	/* answer 1: CNAME whose target is "www" + a pointer forward to the
+	 * owner of answer 2 (example.net); answer 2: example.net A */
+	uint8_t *w = tu_hex("0001 8000 0000 0002 0000 0000"
+			    "00 0005 0001 00000000 0006 03777777 c01d"
+			    "07 6578616d706c65 03 6e6574 00 0001 0001 00000000 0004 c0000201", &len);
+	dns_msg_t m;
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	char buf[64];
+	ck_assert_int_eq(dns_msg_parse(&m, w, len), 0);
+	dns_rr_iter_init(&it, &m);
+	ck_assert_int_eq(dns_rr_next(&it, &rr), 1);
+	ck_assert_int_eq(dns_rdata_to_str(&m, &rr, buf, sizeof buf), 15);
+	ck_assert_str_eq(buf, "www.example.net");
+	ck_assert_int_eq(rr.rdoff + rr.rdlen, 29);
+	dns_name_t n;
+	size_t pos = rr.rdoff;
+	/* as a part ending before the pointer's second octet: cut */
+	ck_assert_int_eq(dns_name_read_part(w, len, 28, &pos, &n), DNSTS_EMALF);
+	pos = rr.rdoff;
+	ck_assert_int_eq(dns_name_read_part(w, len, 29, &pos, &n), 0);
+	ck_assert_str_eq(name_s(&n), "www.example.net");
+	ck_assert_uint_eq(pos, 29);
+	dns_msg_parse_all(&m);
+	ck_assert_uint_eq(m.anomalies, DNS_ANOM_NO_Q);
+	free(w);
 }
 END_TEST
 
@@ -830,6 +970,10 @@ static Suite *dns_wire_suite(void)
 	tcase_add_test(tc, pointer_to_itself_rr);
 	tcase_add_test(tc, pointers_at_each_other);
 	tcase_add_test(tc, forward_pointer);
+	tcase_add_test(tc, forward_pointer_question);
+	tcase_add_test(tc, pointer_loops);
+	tcase_add_test(tc, forward_hop_cap);
+	tcase_add_test(tc, rdata_names_forward);
 	tcase_add_test(tc, hop_cap);
 	tcase_add_test(tc, name_length_cap);
 	tcase_add_test(tc, label_types);

@@ -370,6 +370,49 @@ START_TEST(test_anomalies_from_the_single_pass)
 }
 END_TEST
 
+/* Forward compression pointers are followed and flagged: the first
+ * question points at the second's name, an answer's owner at the name in
+ * its own RDATA; both names are written out. */
+START_TEST(test_forward_pointers)
+{
+	mb_t m;
+	mb_header(&m, 7, 0x8180, 2, 1, 0, 0);
+	mb_u16(&m, 0xc012); /* @12 -> 18 */
+	mb_u16(&m, 1);
+	mb_u16(&m, 1);
+	mb_label(&m, "fwd", 3); /* @18 */
+	mb_label(&m, "example", 7);
+	mb_u8(&m, 0);
+	mb_u16(&m, 5);
+	mb_u16(&m, 1);
+	size_t at = m.n;
+	mb_u16(&m, 0xc000 | (unsigned)(at + 12)); /* the owner: its RDATA */
+	mb_u16(&m, 5);
+	mb_u16(&m, 1);
+	mb_u32(&m, 60);
+	mb_u16(&m, 4);
+	mb_label(&m, "t", 1);
+	mb_u16(&m, 0xc012);
+
+	ip_addr_t s = v4(1, 2, 3, 4);
+	line_t l = log_one(m.b, m.n, &s, &s, 17);
+	ck_assert_str_eq(jstr(l.j, "qname"), "fwd.example");
+	json_t *q = json_object_get(l.j, "questions");
+	ck_assert_uint_eq(json_array_size(q), 2);
+	ck_assert_str_eq(jstr(json_array_get(q, 0), "qname"), "fwd.example");
+	ck_assert_str_eq(jstr(json_array_get(q, 1), "qtype"), "CNAME");
+	json_t *r0 = json_array_get(json_object_get(l.j, "answers"), 0);
+	ck_assert_str_eq(jstr(r0, "name"), "t.fwd.example");
+	ck_assert_str_eq(jstr(r0, "data"), "t.fwd.example");
+	ck_assert_ptr_null(json_object_get(r0, "malformed"));
+	json_t *anom = json_object_get(l.j, "anomalies");
+	ck_assert_uint_eq(json_array_size(anom), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(anom, 0)), "multiple_questions");
+	ck_assert_str_eq(json_string_value(json_array_get(anom, 1)), "forward_pointer");
+	line_free(&l);
+}
+END_TEST
+
 /* The iterator started after the question returns the same records as the
  * full walk minus the question, with the same anomalies, names copied or
  * not. */
@@ -515,6 +558,7 @@ static Suite *dnslog_suite(void)
 	tcase_add_test(tc, test_names_and_records);
 	tcase_add_test(tc, test_anomalies_from_the_single_pass);
 	tcase_add_test(tc, test_iter_skip_question);
+	tcase_add_test(tc, test_forward_pointers);
 	tcase_add_test(tc, test_damaged_messages);
 	suite_add_tcase(s, tc);
 	return s;

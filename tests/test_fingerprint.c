@@ -142,12 +142,43 @@ START_TEST(no_tool_for_random_hex)
 }
 END_TEST
 
+/* iodine's VACK/VNAK/VFUL answer: the raw RDATA of a NULL (or private)
+ * record, the first character-string of a text record (TXT, SPF) */
+START_TEST(iodine_answer_records)
+{
+	static const uint8_t raw[] = {'V', 'A', 'C', 'K', 1, 2, 3, 4};
+	static const uint8_t txt[] = {8, 'V', 'N', 'A', 'K', 1, 2, 3, 4, 3, 'x', 'y', 'z'};
+	static const uint8_t cut[] = {200, 'V', 'F', 'U', 'L', 9}; /* length past the end */
+	static const uint8_t second[] = {1, 'x', 4, 'V', 'A', 'C', 'K'};
+	fp_acc_t a;
+	memset(&a, 0, sizeof a);
+	fp_answer(&a, DNS_TYPE_NULL, raw, sizeof raw);
+	ck_assert_uint_eq(a.iodine_ack, 1);
+	fp_answer(&a, 65399, raw, sizeof raw); /* a private type: raw too */
+	ck_assert_uint_eq(a.iodine_ack, 2);
+	fp_answer(&a, DNS_TYPE_TXT, txt, sizeof txt);
+	ck_assert_uint_eq(a.iodine_ack, 3);
+	fp_answer(&a, DNS_TYPE_SPF, txt, sizeof txt);
+	ck_assert_uint_eq(a.iodine_ack, 4);
+	fp_answer(&a, DNS_TYPE_TXT, cut, sizeof cut);
+	ck_assert_uint_eq(a.iodine_ack, 5);
+	/* not the first string; a TXT read raw; too short; HINFO is not text */
+	fp_answer(&a, DNS_TYPE_TXT, second, sizeof second);
+	fp_answer(&a, DNS_TYPE_TXT, raw, sizeof raw);
+	fp_answer(&a, DNS_TYPE_TXT, txt, 4);
+	fp_answer(&a, DNS_TYPE_HINFO, txt, sizeof txt);
+	fp_answer(&a, DNS_TYPE_TXT, txt, 0);
+	ck_assert_uint_eq(a.iodine_ack, 5);
+}
+END_TEST
+
 static Suite *fingerprint_suite(void)
 {
 	Suite *s = suite_create("fingerprint");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, iodine_handshake);
 	tcase_add_test(tc, iodine_raw);
+	tcase_add_test(tc, iodine_answer_records);
 	tcase_add_test(tc, dnscat2_headers);
 	tcase_add_test(tc, dnscat2_direct);
 	tcase_add_test(tc, dns2tcp_markers);

@@ -48,6 +48,7 @@
 #include "detect.h"
 #include "distinct.h"
 #include "dns_const.h"
+#include "dns_layout.h"
 #include "domtab.h"
 #include "feature.h"
 #include "fingerprint.h"
@@ -310,10 +311,10 @@ static void add_response_data(detector_t *d, dom_t *e, const dns_event_t *ev, dn
 			}
 			case DNS_TYPE_CNAME: case DNS_TYPE_MX: case DNS_TYPE_NS: case DNS_TYPE_PTR:
 			case DNS_TYPE_SRV: case DNS_TYPE_DNAME: {
-				size_t skip = rr.type == DNS_TYPE_MX ? 2 : rr.type == DNS_TYPE_SRV ? 6 : 0;
-				size_t pos = rr.rdoff + skip;
+				/* the name where the layout table puts it, inside the
+				 * RDATA (its pointers may lead anywhere before) */
 				dns_name_t tn;
-				if (pos > m->len || dns_name_read(m->wire, m->len, &pos, &tn) != 0)
+				if (dns_rdata_name(m, &rr, &tn) != 0)
 					break;
 				unsigned keep = tn.nlabels > base_labels ? tn.nlabels - base_labels : 0;
 				for (unsigned i = 0; i < keep; i++) {

@@ -6,39 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
+#include "dns_layout.h"
 #include "feature.h"
 #include "fingerprint.h"
-
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static bool label_is(const uint8_t *p, unsigned len, const char *s)
-{
-	size_t n = strlen(s);
-	if (n != len)
-		return false;
-	for (unsigned i = 0; i < len; i++)
-		if (lower(p[i]) != s[i])
-			return false;
-	return true;
-}
-
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static bool all_hex(const uint8_t *p, unsigned len)
 {
 	for (unsigned i = 0; i < len; i++)
-		if (hexv(p[i]) < 0)
+		if (!ascii_is_hex(p[i]))
 			return false;
 	return len > 0;
 }
@@ -76,8 +52,7 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 	const uint8_t *l0 = dns_name_label(n, 0, &len0);
 
 	/* iodine */
-	if (len0 >= 7 && lower(l0[0]) == 'v' && lower(l0[1]) == 'a' && lower(l0[2]) == 'a' &&
-	    lower(l0[3]) == 'a' && lower(l0[4]) == 'a')
+	if (len0 >= 7 && ascii_label_eq(l0, 5, "vaaaa"))
 		a->iodine_ver++;
 	if (len0 >= 28 && memmem(l0, len0, "aA-Aaahhh-Drink-mal-ein-J", 25))
 		a->iodine_check++;
@@ -94,7 +69,7 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 			const uint8_t *p = dns_name_label(n, i, &len);
 			total += len;
 			for (unsigned j = 0; j < len && hex; j++) {
-				int v = hexv(p[j]);
+				int v = ascii_hex_val(p[j]);
 				if (v < 0) {
 					hex = false;
 					break;
@@ -108,7 +83,7 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 				}
 			}
 		}
-		if (prefix_mode && label_is(l0, len0, "dnscat"))
+		if (prefix_mode && ascii_label_eq(l0, len0, "dnscat"))
 			a->dnscat_prefix++;
 		if (hex && got == 5 && total >= 10 && total % 2 == 0) {
 			a->dnscat_hex++;
@@ -125,18 +100,18 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 		unsigned len;
 		const uint8_t *p = dns_name_label(n, i, &len);
 		if (len >= 5 && p[0] == '=' &&
-		    (label_is(p, len, "=auth") || label_is(p, len, "=connect") ||
-		     label_is(p, len, "=resources") || label_is(p, len, "=resource")))
+		    (ascii_label_eq(p, len, "=auth") || ascii_label_eq(p, len, "=connect") ||
+		     ascii_label_eq(p, len, "=resources") || ascii_label_eq(p, len, "=resource")))
 			a->dns2tcp_marker++;
-		if (len >= 4 && lower(p[0]) == 'i' && lower(p[1]) == 'd' && p[2] == '-' &&
+		if (len >= 4 && ascii_lower(p[0]) == 'i' && ascii_lower(p[1]) == 'd' && p[2] == '-' &&
 		    all_digits(p + 3, len - 3) && i + 1 < n->nlabels) {
 			unsigned l2;
 			const uint8_t *q = dns_name_label(n, i + 1, &l2);
-			if (label_is(q, l2, "up") || label_is(q, l2, "down"))
+			if (ascii_label_eq(q, l2, "up") || ascii_label_eq(q, l2, "down"))
 				a->sods_hits++;
 		}
 	}
-	if (npay >= 2 && label_is(l0, len0, "init")) {
+	if (npay >= 2 && ascii_label_eq(l0, len0, "init")) {
 		unsigned len;
 		const uint8_t *p = dns_name_label(n, 1, &len);
 		uint8_t out[64];
@@ -156,8 +131,8 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 		if (len >= 16)
 			a->dnsexf_chunk++;
 	}
-	if (npay >= 3 && (label_is(l0, len0, "api") || label_is(l0, len0, "cdn") ||
-			  label_is(l0, len0, "www6") || label_is(l0, len0, "post"))) {
+	if (npay >= 3 && (ascii_label_eq(l0, len0, "api") || ascii_label_eq(l0, len0, "cdn") ||
+			  ascii_label_eq(l0, len0, "www6") || ascii_label_eq(l0, len0, "post"))) {
 		bool hex = true;
 		for (unsigned i = 1; i < npay && hex; i++) {
 			unsigned len;
@@ -172,10 +147,12 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 {
 	/* iodine answers the version handshake with VACK/VNAK/VFUL in the
-	 * downstream record (NULL by default). */
+	 * downstream record (NULL by default): the raw RDATA, or the first
+	 * character-string of a text record (TXT, and SPF which has its
+	 * layout) */
 	const uint8_t *p = rdata;
 	size_t len = rdlen;
-	if (type == 16 && len > 0) { /* TXT: first character-string */
+	if (dns_rdata_is_text(type) && len > 0) {
 		size_t sl = p[0];
 		p++;
 		len = sl < len - 1 ? sl : len - 1;

@@ -1,5 +1,7 @@
 /*
- * dns_rdata.c - RDATA in presentation form.
+ * dns_rdata.c - RDATA in presentation form.  The fields of each type, in
+ * wire order, come from the layout table (dns_layout.c); this file says
+ * how each kind of field is written.
  *
  * Formats (zone-file style, one line, fields separated by one space; names
  * as dns_name_to_str writes them, without a trailing dot, the root as ".";
@@ -52,13 +54,15 @@
  * inside the RDATA.  Empty RDATA is valid for NULL and OPT, and for any type
  * in a dynamic update (opcode UPDATE, or class NONE/ANY), written as "".
  */
-#include "dns_wire.h"
+#include "dns_rdata.h"
 
 #include <stdbool.h>
 #include <string.h>
 
 #include <dnsts/dnsts.h>
 
+#include "dns_layout.h"
+#include "fmt.h"
 #include "rd.h"
 
 /* Output sink: counts every character, stores what fits. */
@@ -96,33 +100,27 @@ static void put_s(out_t *o, const char *s)
 
 static void put_u(out_t *o, uint64_t v)
 {
-	char t[24];
-	int i = (int)sizeof t;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put_mem(o, t + i, sizeof t - (size_t)i);
+	char t[FMT_U64_MAX];
+	put_mem(o, t, (size_t)(fmt_u64(t, v) - t));
 }
 
-static const char hexd[] = "0123456789ABCDEF";
-
+/* hex digits in upper case */
 static void put_hex(out_t *o, const uint8_t *p, size_t n)
 {
 	if (o->check)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		put_c(o, hexd[p[i] >> 4]);
-		put_c(o, hexd[p[i] & 15]);
+	if (o->n < o->cap && n < (o->cap - o->n) / 2) {
+		o->n += (size_t)(fmt_hex(o->b + o->n, p, n, true) - (o->b + o->n));
+		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		put_mem(o, fmt_hex2[1] + 2 * p[i], 2);
 }
 
 static void put_ddd(out_t *o, uint8_t c)
 {
-	put_c(o, '\\');
-	put_c(o, (char)('0' + c / 100));
-	put_c(o, (char)('0' + c / 10 % 10));
-	put_c(o, (char)('0' + c % 10));
+	char t[FMT_DDD_LEN];
+	put_mem(o, t, (size_t)(fmt_ddd(t, c) - t));
 }
 
 static void put_b64(out_t *o, const uint8_t *p, size_t n)
@@ -187,10 +185,7 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 				*q++ = '\\';
 				*q++ = (char)c;
 			} else {
-				*q++ = '\\';
-				*q++ = (char)('0' + c / 100);
-				*q++ = (char)('0' + c / 10 % 10);
-				*q++ = (char)('0' + c % 10);
+				q = fmt_ddd(q, c);
 			}
 		}
 		o->n += (size_t)(q - b);
@@ -209,106 +204,23 @@ static void put_txt_bytes(out_t *o, const uint8_t *p, size_t n)
 	}
 }
 
-static char *ip4_text(char *t, const uint8_t *p)
-{
-	for (int i = 0; i < 4; i++) {
-		unsigned v = p[i];
-		if (i)
-			*t++ = '.';
-		if (v >= 100) {
-			*t++ = (char)('0' + v / 100);
-			*t++ = (char)('0' + v / 10 % 10);
-		} else if (v >= 10) {
-			*t++ = (char)('0' + v / 10);
-		}
-		*t++ = (char)('0' + v % 10);
-	}
-	return t;
-}
-
 static void put_ip4(out_t *o, const uint8_t *p)
 {
-	char t[16];
-	put_mem(o, t, (size_t)(ip4_text(t, p) - t));
-}
-
-/* octet -> two lower-case hex digits */
-static const char hex2[513] =
-	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
-static char *ip6_text(char *q, const uint8_t *p)
-{
-	static const char lx[] = "0123456789abcdef";
-	unsigned g[8], zm = 0;
-	int best = -1, bestlen = 0;
-
-	for (int i = 0; i < 8; i++) {
-		g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
-		if (!g[i])
-			zm |= 1u << i;
-	}
-	for (int i = 0; zm >> i;) {
-		if (!(zm >> i & 1)) {
-			i++;
-			continue;
-		}
-		int j = i;
-		while (j < 8 && (zm >> j & 1))
-			j++;
-		if (j - i > bestlen && j - i >= 2) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j;
-	}
-	bool mapped = best == 0 && bestlen == 5 && g[5] == 0xffff;
-	int ngroups = mapped ? 6 : 8;
-	for (int i = 0; i < ngroups; i++) {
-		if (i == best) {
-			*q++ = ':';
-			*q++ = ':';
-			i += bestlen - 1;
-			continue;
-		}
-		if (i && i != best + bestlen)
-			*q++ = ':';
-		unsigned v = g[i];
-		if (v >= 0x1000) {
-			memcpy(q, hex2 + 2 * (v >> 8), 2);
-			memcpy(q + 2, hex2 + 2 * (v & 255), 2);
-			q += 4;
-			continue;
-		}
-		int s = v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0;
-		for (; s >= 0; s -= 4)
-			*q++ = lx[v >> s & 15];
-	}
-	if (mapped) {
-		*q++ = ':';
-		q = ip4_text(q, p + 12);
-	}
-	return q;
+	char t[FMT_IP4_MAX + 1];
+	put_mem(o, t, (size_t)(fmt_ip4(t, p) - t));
 }
 
 /* RFC 5952: lower-case hex, longest run (>= 2) of zero groups as "::",
  * the first such run on a tie; ::ffff:a.b.c.d for mapped IPv4. */
 static void put_ip6(out_t *o, const uint8_t *p)
 {
-	char t[48];
-	put_mem(o, t, (size_t)(ip6_text(t, p) - t));
+	char t[FMT_IP6_MAX + 1];
+	put_mem(o, t, (size_t)(fmt_ip6(t, p, FMT_IP6_RFC5952) - t));
 }
 
 static void put_2d(out_t *o, unsigned v)
 {
-	put_c(o, (char)('0' + v / 10 % 10));
-	put_c(o, (char)('0' + v % 10));
+	put_mem(o, fmt_digits2 + 2 * (v % 100), 2);
 }
 
 /* Seconds since the epoch as YYYYMMDDHHMMSS, UTC (proleptic Gregorian). */
@@ -364,7 +276,8 @@ static void x_name(rdx_t *x)
 
 	if (x->r.err)
 		return;
-	if (dns_name_read(x->r.p, x->r.len, &pos, &n) != 0) {
+	/* its own octets inside the RDATA, its pointers anywhere */
+	if (dns_name_read_part(x->m->wire, x->m->len, x->r.len, &pos, &n) != 0) {
 		x->r.err = 1;
 		return;
 	}
@@ -535,14 +448,9 @@ static bool r_loc(rdx_t *x)
 	return true;
 }
 
-static void r_wks(rdx_t *x)
+/* WKS port bitmap, to the end of the RDATA: " PORT PORT ..." */
+static void x_ports(rdx_t *x)
 {
-	const uint8_t *a = rd_ptr(&x->r, 4);
-	if (!a)
-		return;
-	put_ip4(x->o, a);
-	x_sp(x);
-	x_u8(x);
 	size_t n;
 	const uint8_t *bm = x_rest(x, &n);
 	for (size_t i = 0; bm && i < n; i++)
@@ -556,8 +464,11 @@ static void r_wks(rdx_t *x)
 /* ---- SVCB / HTTPS (RFC 9460) ---------------------------------------------- */
 
 static const char *const svc_keys[] = {
-	"mandatory", "alpn", "no-default-alpn", "port", "ipv4hint", "ech",
-	"ipv6hint", "dohpath", "ohttp", "tls-supported-groups",
+	[DNS_SVC_MANDATORY] = "mandatory", [DNS_SVC_ALPN] = "alpn",
+	[DNS_SVC_NO_DEFAULT_ALPN] = "no-default-alpn", [DNS_SVC_PORT] = "port",
+	[DNS_SVC_IPV4HINT] = "ipv4hint", [DNS_SVC_ECH] = "ech",
+	[DNS_SVC_IPV6HINT] = "ipv6hint", [DNS_SVC_DOHPATH] = "dohpath",
+	[DNS_SVC_OHTTP] = "ohttp", [DNS_SVC_TLS_SUPPORTED_GROUPS] = "tls-supported-groups",
 };
 #define NSVC_KEYS (sizeof svc_keys / sizeof svc_keys[0])
 
@@ -594,7 +505,7 @@ static void put_alpn_id(out_t *o, const uint8_t *p, size_t n)
 static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 {
 	switch (key) {
-	case 0: /* mandatory */
+	case DNS_SVC_MANDATORY:
 		if (n == 0 || n % 2)
 			return false;
 		put_c(o, '=');
@@ -604,7 +515,7 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 			put_svc_key(o, (uint16_t)(v[i] << 8 | v[i + 1]));
 		}
 		return true;
-	case 1: /* alpn */
+	case DNS_SVC_ALPN:
 		if (n == 0)
 			return false;
 		put_c(o, '=');
@@ -618,18 +529,18 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 			i += l;
 		}
 		return true;
-	case 2: /* no-default-alpn */
-	case 8: /* ohttp */
+	case DNS_SVC_NO_DEFAULT_ALPN:
+	case DNS_SVC_OHTTP:
 		return n == 0;
-	case 3: /* port */
+	case DNS_SVC_PORT:
 		if (n != 2)
 			return false;
 		put_c(o, '=');
 		put_u(o, (uint16_t)(v[0] << 8 | v[1]));
 		return true;
-	case 4: /* ipv4hint */
-	case 6: /* ipv6hint */ {
-		size_t w = key == 4 ? 4 : 16;
+	case DNS_SVC_IPV4HINT:
+	case DNS_SVC_IPV6HINT: {
+		size_t w = key == DNS_SVC_IPV4HINT ? 4 : 16;
 		if (n == 0 || n % w)
 			return false;
 		put_c(o, '=');
@@ -643,13 +554,13 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 		}
 		return true;
 	}
-	case 5: /* ech */
+	case DNS_SVC_ECH:
 		if (n == 0)
 			return false;
 		put_c(o, '=');
 		put_b64(o, v, n);
 		return true;
-	case 7: /* dohpath */
+	case DNS_SVC_DOHPATH:
 		put_c(o, '=');
 		for (size_t i = 0; i < n; i++) {
 			if (v[i] == '"' || v[i] == '\\') {
@@ -662,7 +573,7 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 			}
 		}
 		return true;
-	case 9: /* tls-supported-groups */
+	case DNS_SVC_TLS_SUPPORTED_GROUPS:
 		if (n == 0 || n % 2)
 			return false;
 		put_c(o, '=');
@@ -680,11 +591,9 @@ static bool put_svc_value(out_t *o, uint16_t key, const uint8_t *v, size_t n)
 	return true;
 }
 
-static void r_svcb(rdx_t *x)
+/* SvcParams, to the end of the RDATA: " key=value ..." */
+static void x_svcparams(rdx_t *x)
 {
-	x_u16(x);
-	x_sp(x);
-	x_name(x);
 	while (!x->r.err && x_left(x) > 0) {
 		uint16_t key = rd_u16(&x->r);
 		uint16_t len = rd_u16(&x->r);
@@ -703,10 +612,17 @@ static void r_svcb(rdx_t *x)
 /* ---- OPT ---------------------------------------------------------------- */
 
 static const char *const edns_opts[] = {
-	NULL, "LLQ", "UL", "NSID", NULL, "DAU", "DHU", "N3U", "ECS", "EXPIRE",
-	"COOKIE", "KEEPALIVE", "PADDING", "CHAIN", "KEY-TAG", "EDE", "CLIENT-TAG",
-	"SERVER-TAG", "REPORT-CHANNEL", "ZONEVERSION",
+	[DNS_EDNS_LLQ] = "LLQ", [DNS_EDNS_UL] = "UL", [DNS_EDNS_NSID] = "NSID",
+	[DNS_EDNS_DAU] = "DAU", [DNS_EDNS_DHU] = "DHU", [DNS_EDNS_N3U] = "N3U",
+	[DNS_EDNS_ECS] = "ECS", [DNS_EDNS_EXPIRE] = "EXPIRE", [DNS_EDNS_COOKIE] = "COOKIE",
+	[DNS_EDNS_KEEPALIVE] = "KEEPALIVE", [DNS_EDNS_PADDING] = "PADDING",
+	[DNS_EDNS_CHAIN] = "CHAIN", [DNS_EDNS_KEY_TAG] = "KEY-TAG", [DNS_EDNS_EDE] = "EDE",
+	[DNS_EDNS_CLIENT_TAG] = "CLIENT-TAG", [DNS_EDNS_SERVER_TAG] = "SERVER-TAG",
+	[DNS_EDNS_REPORT_CHANNEL] = "REPORT-CHANNEL", [DNS_EDNS_ZONEVERSION] = "ZONEVERSION",
 };
+
+/* ECS address families (IANA "Address Family Numbers") */
+enum { ECS_FAMILY_IP4 = 1, ECS_FAMILY_IP6 = 2 };
 
 /* ECS (RFC 7871) as ADDRESS/SOURCE/SCOPE; false when it is not well formed */
 static bool put_ecs(out_t *o, const uint8_t *v, size_t n)
@@ -715,12 +631,12 @@ static bool put_ecs(out_t *o, const uint8_t *v, size_t n)
 		return false;
 	uint16_t fam = (uint16_t)(v[0] << 8 | v[1]);
 	unsigned src = v[2], scope = v[3];
-	size_t alen = n - 4, max = fam == 1 ? 4 : fam == 2 ? 16 : 0;
+	size_t alen = n - 4, max = fam == ECS_FAMILY_IP4 ? 4 : fam == ECS_FAMILY_IP6 ? 16 : 0;
 	if (!max || alen > max || alen != (src + 7) / 8 || src > max * 8)
 		return false;
 	uint8_t a[16] = {0};
 	memcpy(a, v + 4, alen);
-	if (fam == 1)
+	if (fam == ECS_FAMILY_IP4)
 		put_ip4(o, a);
 	else
 		put_ip6(o, a);
@@ -731,7 +647,7 @@ static bool put_ecs(out_t *o, const uint8_t *v, size_t n)
 	return true;
 }
 
-static void r_opt(rdx_t *x, const dns_rr_t *rr)
+static void x_options(rdx_t *x, const dns_rr_t *rr)
 {
 	out_t *o = x->o;
 	put_s(o, "udp=");
@@ -744,10 +660,8 @@ static void r_opt(rdx_t *x, const dns_rr_t *rr)
 	put_u(o, rr->ttl >> 24);
 	if (rr->ttl & 0x7fff) {
 		put_s(o, " flags=0x");
-		put_c(o, hexd[rr->ttl >> 12 & 15]);
-		put_c(o, hexd[rr->ttl >> 8 & 15]);
-		put_c(o, hexd[rr->ttl >> 4 & 15]);
-		put_c(o, hexd[rr->ttl & 15]);
+		put_mem(o, fmt_hex2[1] + 2 * (rr->ttl >> 8 & 0xff), 2);
+		put_mem(o, fmt_hex2[1] + 2 * (rr->ttl & 0xff), 2);
 	}
 	put_s(o, " options=[");
 	bool first = true;
@@ -766,7 +680,7 @@ static void r_opt(rdx_t *x, const dns_rr_t *rr)
 			put_s(o, "OPT");
 			put_u(o, code);
 		}
-		if (code == 12) { /* PADDING: its length only */
+		if (code == DNS_EDNS_PADDING) { /* its length only */
 			put_c(o, '=');
 			put_u(o, len);
 			continue;
@@ -774,15 +688,15 @@ static void r_opt(rdx_t *x, const dns_rr_t *rr)
 		if (len == 0)
 			continue;
 		put_c(o, '=');
-		if (code == 8) {
+		if (code == DNS_EDNS_ECS) {
 			size_t mark = o->n;
 			if (put_ecs(o, v, len))
 				continue;
 			o->n = mark;
-		} else if (code == 11 && len == 2) {
+		} else if (code == DNS_EDNS_KEEPALIVE && len == 2) {
 			put_u(o, (uint16_t)(v[0] << 8 | v[1]));
 			continue;
-		} else if (code == 15 && len >= 2) {
+		} else if (code == DNS_EDNS_EDE && len >= 2) {
 			put_u(o, (uint16_t)(v[0] << 8 | v[1]));
 			if (len > 2) {
 				put_s(o, ":\"");
@@ -796,294 +710,202 @@ static void r_opt(rdx_t *x, const dns_rr_t *rr)
 	put_c(o, ']');
 }
 
+/* ---- TSIG and TKEY after their algorithm names ---------------------------- */
+
+static void x_tsig(rdx_t *x)
+{
+	const uint8_t *p;
+	uint16_t hi = rd_u16(&x->r);
+	uint32_t lo = rd_u32(&x->r);
+	put_s(x->o, " time=");
+	if (!x->r.err)
+		put_time(x->o, (uint64_t)hi << 32 | lo);
+	put_s(x->o, " fudge=");
+	x_u16(x);
+	uint16_t ml = rd_u16(&x->r);
+	put_s(x->o, " mac=");
+	if ((p = rd_ptr(&x->r, ml)))
+		put_hex(x->o, p, ml);
+	put_s(x->o, " orig-id=");
+	x_u16(x);
+	uint16_t err = rd_u16(&x->r);
+	put_s(x->o, " error=");
+	if (!x->r.err)
+		put_rcode(x->o, err);
+	uint16_t ol = rd_u16(&x->r);
+	put_s(x->o, " other=");
+	if ((p = rd_ptr(&x->r, ol)))
+		put_hex(x->o, p, ol);
+}
+
+static void x_tkey(rdx_t *x)
+{
+	const uint8_t *p;
+	uint32_t inc = rd_u32(&x->r), exp = rd_u32(&x->r);
+	if (!x->r.err) {
+		put_s(x->o, " inception=");
+		put_time(x->o, inc);
+		put_s(x->o, " expiration=");
+		put_time(x->o, exp);
+	}
+	put_s(x->o, " mode=");
+	x_u16(x);
+	uint16_t err = rd_u16(&x->r);
+	put_s(x->o, " error=");
+	if (!x->r.err)
+		put_rcode(x->o, err);
+	uint16_t kl = rd_u16(&x->r);
+	put_s(x->o, " key=");
+	if ((p = rd_ptr(&x->r, kl)))
+		put_hex(x->o, p, kl);
+	uint16_t ol = rd_u16(&x->r);
+	put_s(x->o, " other=");
+	if ((p = rd_ptr(&x->r, ol)))
+		put_hex(x->o, p, ol);
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
-/* Write the RDATA; false when the type has no format here (RFC 3597 then).
- * Malformed RDATA shows as x->r.err or bytes left over. */
+/* Fields that write the spaces before their parts themselves. */
+static bool self_spaced(unsigned k)
+{
+	return k == DNS_RDF_BITMAP || k == DNS_RDF_PORTS || k == DNS_RDF_SVCPARAMS ||
+	       k == DNS_RDF_TSIG || k == DNS_RDF_TKEY;
+}
+
+/* Write the RDATA field by field, as its layout (dns_layout.c) says, one
+ * space between fields; false when the type has no layout (RFC 3597
+ * then).  Malformed RDATA shows as x->r.err or bytes left over. */
 static bool render(rdx_t *x, const dns_rr_t *rr)
 {
-	size_t n;
+	const dns_rdata_layout_t *l = dns_rdata_layout(rr->type);
 	const uint8_t *p;
+	size_t n;
 
-	switch (rr->type) {
-	case 1: /* A */
-		if ((p = rd_ptr(&x->r, 4)))
-			put_ip4(x->o, p);
-		return true;
-	case 28: /* AAAA */
-		if ((p = rd_ptr(&x->r, 16)))
-			put_ip6(x->o, p);
-		return true;
-	case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39:
-		x_name(x);
-		return true;
-	case 15: case 18: case 21: case 36: /* MX AFSDB RT KX */
-		x_u16(x);
-		x_sp(x);
-		x_name(x);
-		return true;
-	case 14: case 17: /* MINFO RP */
-		x_name(x);
-		x_sp(x);
-		x_name(x);
-		return true;
-	case 26: /* PX */
-		x_u16(x);
-		x_sp(x);
-		x_name(x);
-		x_sp(x);
-		x_name(x);
-		return true;
-	case 6: /* SOA */
-		x_name(x);
-		x_sp(x);
-		x_name(x);
-		for (int i = 0; i < 5; i++) {
+	if (!l)
+		return false;
+	for (unsigned i = 0; l->field[i] != DNS_RDF_END && !x->r.err; i++) {
+		unsigned k = l->field[i];
+		if (i && !self_spaced(k))
 			x_sp(x);
-			x_u32(x);
-		}
-		return true;
-	case 33: /* SRV */
-		for (int i = 0; i < 3; i++) {
+		if (k >= DNS_RDF_REST && x_left(x) < l->rest_min)
+			x->r.err = 1;
+		switch (k) {
+		case DNS_RDF_U8:
+			x_u8(x);
+			break;
+		case DNS_RDF_U16:
 			x_u16(x);
-			x_sp(x);
+			break;
+		case DNS_RDF_U32:
+			x_u32(x);
+			break;
+		case DNS_RDF_TYPE: {
+			uint16_t t = rd_u16(&x->r);
+			if (!x->r.err)
+				put_type(x->o, t);
+			break;
 		}
-		x_name(x);
-		return true;
-	case 16: case 99: /* TXT SPF: one or more character-strings */
-		if (x_left(x) == 0)
-			x->r.err = 1;
-		for (bool first = true; !x->r.err && x_left(x) > 0; first = false) {
-			if (!first)
-				x_sp(x);
-			x_cstr(x);
-		}
-		return true;
-	case 13: /* HINFO */
-		x_cstr(x);
-		x_sp(x);
-		x_cstr(x);
-		return true;
-	case 35: /* NAPTR */
-		x_u16(x);
-		x_sp(x);
-		x_u16(x);
-		for (int i = 0; i < 3; i++) {
-			x_sp(x);
-			x_cstr(x);
-		}
-		x_sp(x);
-		x_name(x);
-		return true;
-	case 257: /* CAA */ {
-		x_u8(x);
-		x_sp(x);
-		uint8_t tl = rd_u8(&x->r);
-		if (!x->r.err && tl == 0)
-			x->r.err = 1;
-		if ((p = rd_ptr(&x->r, tl)))
-			put_txt_bytes(x->o, p, tl);
-		x_sp(x);
-		put_c(x->o, '"');
-		if ((p = x_rest(x, &n)))
-			put_txt_bytes(x->o, p, n);
-		put_c(x->o, '"');
-		return true;
-	}
-	case 256: /* URI */
-		x_u16(x);
-		x_sp(x);
-		x_u16(x);
-		x_sp(x);
-		put_c(x->o, '"');
-		if ((p = x_rest(x, &n)))
-			put_txt_bytes(x->o, p, n);
-		put_c(x->o, '"');
-		return true;
-	case 43: case 59: case 32768: case 32769: /* DS CDS TA DLV */
-		x_u16(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		if (x_left(x) == 0)
-			x->r.err = 1;
-		x_hex_rest(x);
-		return true;
-	case 25: case 48: case 60: /* KEY DNSKEY CDNSKEY */
-		x_u16(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_b64_rest(x);
-		return true;
-	case 24: case 46: /* SIG RRSIG */ {
-		uint16_t cov = rd_u16(&x->r);
-		if (!x->r.err)
-			put_type(x->o, cov);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u32(x);
-		for (int i = 0; i < 2; i++) {
+		case DNS_RDF_TIME: {
 			uint32_t t = rd_u32(&x->r);
-			x_sp(x);
 			if (!x->r.err)
 				put_time(x->o, t);
+			break;
 		}
-		x_sp(x);
-		x_u16(x);
-		x_sp(x);
-		x_name(x);
-		x_sp(x);
-		x_b64_rest(x);
-		return true;
-	}
-	case 47: /* NSEC */
-		x_name(x);
-		x_bitmap(x);
-		return true;
-	case 62: /* CSYNC */
-		x_u32(x);
-		x_sp(x);
-		x_u16(x);
-		x_bitmap(x);
-		return true;
-	case 50: case 51: /* NSEC3 NSEC3PARAM */ {
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u16(x);
-		x_sp(x);
-		uint8_t sl = rd_u8(&x->r);
-		if ((p = rd_ptr(&x->r, sl))) {
-			if (sl)
-				put_hex(x->o, p, sl);
-			else
-				put_c(x->o, '-');
+		case DNS_RDF_IP4:
+			if ((p = rd_ptr(&x->r, 4)))
+				put_ip4(x->o, p);
+			break;
+		case DNS_RDF_IP6:
+			if ((p = rd_ptr(&x->r, 16)))
+				put_ip6(x->o, p);
+			break;
+		case DNS_RDF_EUI48:
+		case DNS_RDF_EUI64:
+			n = k == DNS_RDF_EUI48 ? 6 : 8;
+			if ((p = rd_ptr(&x->r, n)))
+				for (size_t j = 0; j < n; j++) {
+					if (j)
+						put_c(x->o, '-');
+					put_mem(x->o, fmt_hex2[0] + 2 * p[j], 2);
+				}
+			break;
+		case DNS_RDF_NAME:
+			x_name(x);
+			break;
+		case DNS_RDF_STR:
+			x_cstr(x);
+			break;
+		case DNS_RDF_TAG: {
+			uint8_t tl = rd_u8(&x->r);
+			if (!x->r.err && tl == 0)
+				x->r.err = 1;
+			if ((p = rd_ptr(&x->r, tl)))
+				put_txt_bytes(x->o, p, tl);
+			break;
 		}
-		if (rr->type == 51)
-			return true;
-		x_sp(x);
-		uint8_t hl = rd_u8(&x->r);
-		if (!x->r.err && hl == 0)
-			x->r.err = 1;
-		if ((p = rd_ptr(&x->r, hl)))
-			put_b32hex(x->o, p, hl);
-		x_bitmap(x);
-		return true;
-	}
-	case 44: /* SSHFP */
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_hex_rest(x);
-		return true;
-	case 52: case 53: /* TLSA SMIMEA */
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_hex_rest(x);
-		return true;
-	case 63: /* ZONEMD */
-		x_u32(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		x_u8(x);
-		x_sp(x);
-		if (x_left(x) < 12)
-			x->r.err = 1;
-		x_hex_rest(x);
-		return true;
-	case 49: case 61: /* DHCID OPENPGPKEY */
-		if (x_left(x) == 0)
-			x->r.err = 1;
-		x_b64_rest(x);
-		return true;
-	case 108: case 109: /* EUI48 EUI64 */
-		n = rr->type == 108 ? 6 : 8;
-		if ((p = rd_ptr(&x->r, n)))
-			for (size_t i = 0; i < n; i++) {
-				if (i)
+		case DNS_RDF_SALT: {
+			uint8_t sl = rd_u8(&x->r);
+			if ((p = rd_ptr(&x->r, sl))) {
+				if (sl)
+					put_hex(x->o, p, sl);
+				else
 					put_c(x->o, '-');
-				put_c(x->o, "0123456789abcdef"[p[i] >> 4]);
-				put_c(x->o, "0123456789abcdef"[p[i] & 15]);
 			}
-		return true;
-	case 11: /* WKS */
-		r_wks(x);
-		return true;
-	case 29: /* LOC */
-		return r_loc(x);
-	case 64: case 65: /* SVCB HTTPS */
-		r_svcb(x);
-		return true;
-	case 41: /* OPT */
-		r_opt(x, rr);
-		return true;
-	case 250: /* TSIG */ {
-		x_name(x);
-		uint16_t hi = rd_u16(&x->r);
-		uint32_t lo = rd_u32(&x->r);
-		put_s(x->o, " time=");
-		if (!x->r.err)
-			put_time(x->o, (uint64_t)hi << 32 | lo);
-		put_s(x->o, " fudge=");
-		x_u16(x);
-		uint16_t ml = rd_u16(&x->r);
-		put_s(x->o, " mac=");
-		if ((p = rd_ptr(&x->r, ml)))
-			put_hex(x->o, p, ml);
-		put_s(x->o, " orig-id=");
-		x_u16(x);
-		uint16_t err = rd_u16(&x->r);
-		put_s(x->o, " error=");
-		if (!x->r.err)
-			put_rcode(x->o, err);
-		uint16_t ol = rd_u16(&x->r);
-		put_s(x->o, " other=");
-		if ((p = rd_ptr(&x->r, ol)))
-			put_hex(x->o, p, ol);
-		return true;
-	}
-	case 249: /* TKEY */ {
-		x_name(x);
-		uint32_t inc = rd_u32(&x->r), exp = rd_u32(&x->r);
-		if (!x->r.err) {
-			put_s(x->o, " inception=");
-			put_time(x->o, inc);
-			put_s(x->o, " expiration=");
-			put_time(x->o, exp);
+			break;
 		}
-		put_s(x->o, " mode=");
-		x_u16(x);
-		uint16_t err = rd_u16(&x->r);
-		put_s(x->o, " error=");
-		if (!x->r.err)
-			put_rcode(x->o, err);
-		uint16_t kl = rd_u16(&x->r);
-		put_s(x->o, " key=");
-		if ((p = rd_ptr(&x->r, kl)))
-			put_hex(x->o, p, kl);
-		uint16_t ol = rd_u16(&x->r);
-		put_s(x->o, " other=");
-		if ((p = rd_ptr(&x->r, ol)))
-			put_hex(x->o, p, ol);
-		return true;
+		case DNS_RDF_HASH: {
+			uint8_t hl = rd_u8(&x->r);
+			if (!x->r.err && hl == 0)
+				x->r.err = 1;
+			if ((p = rd_ptr(&x->r, hl)))
+				put_b32hex(x->o, p, hl);
+			break;
+		}
+		case DNS_RDF_STRS:
+			for (bool first = true; !x->r.err && x_left(x) > 0; first = false) {
+				if (!first)
+					x_sp(x);
+				x_cstr(x);
+			}
+			break;
+		case DNS_RDF_TEXT:
+			put_c(x->o, '"');
+			if ((p = x_rest(x, &n)))
+				put_txt_bytes(x->o, p, n);
+			put_c(x->o, '"');
+			break;
+		case DNS_RDF_HEX:
+			x_hex_rest(x);
+			break;
+		case DNS_RDF_B64:
+			x_b64_rest(x);
+			break;
+		case DNS_RDF_BITMAP:
+			x_bitmap(x);
+			break;
+		case DNS_RDF_PORTS:
+			x_ports(x);
+			break;
+		case DNS_RDF_SVCPARAMS:
+			x_svcparams(x);
+			break;
+		case DNS_RDF_OPTIONS:
+			x_options(x, rr);
+			break;
+		case DNS_RDF_TSIG:
+			x_tsig(x);
+			break;
+		case DNS_RDF_TKEY:
+			x_tkey(x);
+			break;
+		case DNS_RDF_LOC:
+			if (!r_loc(x))
+				return false;
+			break;
+		}
 	}
-	}
-	return false;
+	return true;
 }
 
 static void put_generic(out_t *o, const uint8_t *p, size_t n)
@@ -1118,29 +940,29 @@ static int rdata_out(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 	if (end > m->len)
 		return finish(&o, DNSTS_EMALF);
 	const uint8_t *rdata = m->wire + rr->rdoff;
-	if (rr->rdlen == 0 && rr->type != 41) {
-		if (rr->type == 10) {
+	if (rr->rdlen == 0 && rr->type != DNS_TYPE_OPT) {
+		if (rr->type == DNS_TYPE_NULL) {
 			put_generic(&o, rdata, 0);
 			return finish(&o, 0);
 		}
-		if (m->opcode == 5 || rr->rclass == 254 || rr->rclass == 255)
+		if (dns_rr_update_form(m, rr))
 			return finish(&o, 0);
 	}
 
 	/* the common fixed-size cases, straight into a buffer large enough */
-	if (rr->type == 1 && rr->rdlen == 4) {
+	if (rr->type == DNS_TYPE_A && rr->rdlen == 4) {
 		if (check)
 			return 0;
-		if (o.cap >= 16) {
-			char *e = ip4_text(buf, rdata);
+		if (o.cap >= FMT_IP4_MAX + 1) {
+			char *e = fmt_ip4(buf, rdata);
 			*e = 0;
 			return (int)(e - buf);
 		}
-	} else if (rr->type == 28 && rr->rdlen == 16) {
+	} else if (rr->type == DNS_TYPE_AAAA && rr->rdlen == 16) {
 		if (check)
 			return 0;
-		if (o.cap >= 48) {
-			char *e = ip6_text(buf, rdata);
+		if (o.cap >= FMT_IP6_MAX + 1) {
+			char *e = fmt_ip6(buf, rdata, FMT_IP6_RFC5952);
 			*e = 0;
 			return (int)(e - buf);
 		}
@@ -1170,4 +992,21 @@ int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t b
 int dns_rdata_check(const dns_msg_t *m, const dns_rr_t *rr)
 {
 	return rdata_out(m, rr, NULL, 0, true) < 0 ? DNSTS_EMALF : 0;
+}
+
+/* ---- whole message ------------------------------------------------------ */
+
+void dns_msg_parse_all(dns_msg_t *m)
+{
+	dns_rr_iter_t it;
+	dns_rr_t rr;
+	int rc;
+
+	dns_rr_iter_init(&it, m);
+	while ((rc = dns_rr_next(&it, &rr)) == 1) {
+		if (rr.section != DNS_SEC_QUESTION && dns_rdata_check(m, &rr) != 0)
+			m->anomalies |= DNS_ANOM_RDLEN;
+	}
+	if (rc == 0 && it.pos < m->len)
+		m->anomalies |= DNS_ANOM_TRAILING;
 }

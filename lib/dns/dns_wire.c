@@ -1,7 +1,7 @@
 /*
- * dns_wire.c - DNS message parser: header, questions, resource records,
- * name decompression and the mnemonic tables.  RDATA presentation lives in
- * dns_rdata.c.
+ * dns_wire.c - DNS message parser: header, questions, resource records and
+ * the mnemonic tables.  Names are read by dns_name.c, RDATA is checked and
+ * written by dns_rdata.c.
  *
  * What it handles: any byte string.  A message is accepted when its 12-byte
  * header and its first question (if qdcount > 0) decode; everything after
@@ -9,13 +9,10 @@
  * cannot read and records why in msg->anomalies (the records before it
  * stand).  Labels may hold any octet, NUL included (flagged, not refused).
  *
- * What it deliberately drops or refuses: compression pointers that do not
- * point strictly before the start of the label sequence being read (this
- * also makes loops impossible), more than DNS_MAX_HOPS pointers in one name,
- * names longer than 255 octets in wire form, and the reserved label types
- * 01 and 10 (the EDNS0 extended label type 0x41 included).  A second OPT
- * record, an OPT outside the additional section or with a non-root owner is
- * flagged DNS_ANOM_BAD_OPT and ignored for the EDNS fields.
+ * What it deliberately drops or refuses: names that dns_name.c refuses
+ * (see there).  A second OPT record, an OPT outside the additional section
+ * or with a non-root owner is flagged DNS_ANOM_BAD_OPT and ignored for the
+ * EDNS fields.
  *
  * Cost: dns_msg_parse reads 12 bytes and one name (one copy of at most 255
  * octets); it allocates nothing and keeps no state outside its arguments.
@@ -30,241 +27,6 @@
 #include <dnsts/dnsts.h>
 
 #include "rd.h"
-
-/* Why a name failed to decode (internal). */
-enum name_why {
-	NAME_OK = 0,
-	NAME_SHORT,   /* the bytes end inside the name */
-	NAME_FWD_PTR, /* a pointer that does not point backwards */
-	NAME_BAD,     /* reserved label type, too many hops, too long */
-};
-
-/* Does p[0..n) hold a NUL octet?  avail octets are readable at p (>= n).
- * 8 octets at a time (labels are short: a call to memchr costs more than
- * the scan); the last few in one masked word when 8 are readable. */
-static inline bool has_nul(const uint8_t *p, unsigned n, size_t avail)
-{
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	unsigned i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		if ((v - ones) & ~v & highs)
-			return true;
-	}
-	if (i == n)
-		return false;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (avail - i >= 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		v |= ~(uint64_t)0 << (8 * (n - i)); /* octets past the label: 0xff */
-		return ((v - ones) & ~v & highs) != 0;
-	}
-#else
-	(void)avail;
-#endif
-	for (; i < n; i++)
-		if (!p[i])
-			return true;
-	return false;
-}
-
-/*
- * Decompress the name at *pos in wire[0..len).  seq is the start of the
- * label sequence being read; a pointer must point strictly before it, and
- * following one moves seq to the target, so seq only decreases.  *nul is
- * set when a label holds a NUL octet (it is left alone otherwise).
- */
-static int name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out,
-		     enum name_why *why, bool *nul, unsigned *nlab)
-{
-	rd_t r;
-	size_t seq = *pos, end = 0, wl = 0;
-	/* the labels of a name are copied as they are on the wire (length
-	 * bytes included), one contiguous run at a time: from seg in wire
-	 * to seg_wl in out->wire, up to the next pointer or the end */
-	size_t seg = *pos, seg_wl = 0;
-	unsigned hops = 0, nl = 0;
-	bool jumped = false;
-
-	rd_init(&r, wire, len);
-	rd_seek(&r, *pos);
-	for (;;) {
-		uint8_t c = rd_u8(&r);
-		if (r.err) {
-			*why = NAME_SHORT;
-			return DNSTS_EMALF;
-		}
-		if (c == 0)
-			break;
-		if ((c & 0xc0) == 0xc0) {
-			size_t ptr = (size_t)(c & 0x3f) << 8 | rd_u8(&r);
-			if (r.err) {
-				*why = NAME_SHORT;
-				return DNSTS_EMALF;
-			}
-			if (ptr >= seq) {
-				*why = NAME_FWD_PTR;
-				return DNSTS_EMALF;
-			}
-			if (++hops > DNS_MAX_HOPS) {
-				*why = NAME_BAD;
-				return DNSTS_EMALF;
-			}
-			if (!jumped) {
-				end = r.pos;
-				jumped = true;
-			}
-			if (out && wl > seg_wl) {
-				/* length octets are never 0: a 0 is inside a label */
-				if (nul && !*nul &&
-				    has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
-					*nul = true;
-				memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
-			}
-			seg = ptr;
-			seg_wl = wl;
-			seq = ptr;
-			rd_seek(&r, ptr);
-			continue;
-		}
-		if (c & 0xc0) { /* 01xxxxxx (incl. 0x41) and 10xxxxxx */
-			*why = NAME_BAD;
-			return DNSTS_EMALF;
-		}
-		/* the label, its length byte and the root label must still fit */
-		if (wl + 1u + c + 1u > DNS_MAX_NAME) {
-			*why = NAME_BAD;
-			return DNSTS_EMALF;
-		}
-		const uint8_t *lab = rd_ptr(&r, c);
-		if (!lab) {
-			*why = NAME_SHORT;
-			return DNSTS_EMALF;
-		}
-		/* with out, each copied run is checked at once */
-		if (nul && !out && !*nul && has_nul(lab, c, len - (size_t)(lab - wire)))
-			*nul = true;
-		if (out)
-			out->loff[nl] = (uint8_t)wl;
-		nl++;
-		wl += 1u + c;
-	}
-	if (out && wl > seg_wl) {
-		if (nul && !*nul && has_nul(wire + seg, (unsigned)(wl - seg_wl), len - seg))
-			*nul = true;
-		memcpy(out->wire + seg_wl, wire + seg, wl - seg_wl);
-	}
-	wl++;
-	if (out) {
-		out->wire[wl - 1] = 0;
-		out->len = (uint16_t)wl;
-		out->nlabels = (uint8_t)nl;
-	} else if (nl > DNS_MAX_LABELS) {
-		*why = NAME_BAD;
-		return DNSTS_EMALF;
-	}
-	*pos = jumped ? end : r.pos;
-	*why = NAME_OK;
-	if (nlab)
-		*nlab = nl;
-	return 0;
-}
-
-int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out)
-{
-	enum name_why why;
-	return name_read(wire, len, pos, out, &why, NULL, NULL);
-}
-
-static void name_copy(dns_name_t *d, const dns_name_t *n)
-{
-	memcpy(d->wire, n->wire, n->len);
-	d->len = n->len;
-	d->nlabels = n->nlabels;
-	memcpy(d->loff, n->loff, n->nlabels);
-}
-
-static void name_set_root(dns_name_t *n)
-{
-	n->wire[0] = 0;
-	n->len = 1;
-	n->nlabels = 0;
-}
-
-static inline void put_c(char *buf, size_t buflen, size_t *n, char c)
-{
-	if (*n + 1 < buflen)
-		buf[*n] = c;
-	(*n)++;
-}
-
-/* dns_name_to_str when the buffer is known to be large enough */
-static size_t name_to_str_fast(const dns_name_t *n, char *buf)
-{
-	char *p = buf;
-
-	if (n->nlabels == 0)
-		*p++ = '.';
-	for (unsigned i = 0; i < n->nlabels; i++) {
-		unsigned ll;
-		const uint8_t *l = dns_name_label(n, i, &ll);
-		if (i)
-			*p++ = '.';
-		for (unsigned j = 0; j < ll; j++) {
-			uint8_t c = l[j];
-			if (c >= 0x21 && c <= 0x7e && c != '.' && c != '\\') {
-				*p++ = (char)c;
-			} else if (c == '.' || c == '\\') {
-				*p++ = '\\';
-				*p++ = (char)c;
-			} else {
-				*p++ = '\\';
-				*p++ = (char)('0' + c / 100);
-				*p++ = (char)('0' + c / 10 % 10);
-				*p++ = (char)('0' + c % 10);
-			}
-		}
-	}
-	*p = 0;
-	return (size_t)(p - buf);
-}
-
-size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen)
-{
-	size_t o = 0;
-
-	if (buflen >= DNS_NAME_STRLEN)
-		return name_to_str_fast(n, buf);
-
-	if (n->nlabels == 0) {
-		put_c(buf, buflen, &o, '.');
-	}
-	for (unsigned i = 0; i < n->nlabels; i++) {
-		unsigned ll;
-		const uint8_t *l = dns_name_label(n, i, &ll);
-		if (i)
-			put_c(buf, buflen, &o, '.');
-		for (unsigned j = 0; j < ll; j++) {
-			uint8_t c = l[j];
-			if (c == '.' || c == '\\') {
-				put_c(buf, buflen, &o, '\\');
-				put_c(buf, buflen, &o, (char)c);
-			} else if (c < 0x21 || c > 0x7e) {
-				put_c(buf, buflen, &o, '\\');
-				put_c(buf, buflen, &o, (char)('0' + c / 100));
-				put_c(buf, buflen, &o, (char)('0' + c / 10 % 10));
-				put_c(buf, buflen, &o, (char)('0' + c % 10));
-			} else {
-				put_c(buf, buflen, &o, (char)c);
-			}
-		}
-	}
-	if (buflen)
-		buf[o < buflen ? o : buflen - 1] = 0;
-	return o;
-}
 
 /* ---- message ------------------------------------------------------------ */
 
@@ -282,7 +44,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	m->edns_do = false;
 	m->qtype = m->qclass = 0;
 	m->rr_off = 0;
-	name_set_root(&m->qname);
+	dns_name_set_root(&m->qname);
 
 	rd_init(&r, wire, m->len);
 	const uint8_t *hd = m->len >= DNS_HEADER_LEN ? rd_ptr(&r, DNS_HEADER_LEN) : NULL;
@@ -313,13 +75,16 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	}
 
 	size_t pos = DNS_HEADER_LEN;
-	enum name_why why;
+	dns_name_res_t res;
 	bool nul = false;
-	if (name_read(wire, m->len, &pos, &m->qname, &why, &nul, NULL) != 0) {
-		if (why == NAME_FWD_PTR)
+	int rc = dns_name_parse(wire, m->len, m->len, &pos, &m->qname, &nul, &res);
+	if (rc != 0) {
+		if (rc > 0 || res.fwd)
 			m->anomalies |= DNS_ANOM_FWD_PTR;
-		name_set_root(&m->qname);
-		return DNSTS_EMALF;
+		if (rc < 0) {
+			dns_name_set_root(&m->qname);
+			return DNSTS_EMALF;
+		}
 	}
 	if (nul)
 		m->anomalies |= DNS_ANOM_NUL_IN_NAME;
@@ -328,7 +93,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	m->qclass = rd_u16(&r);
 	if (r.err) {
 		m->qtype = m->qclass = 0;
-		name_set_root(&m->qname);
+		dns_name_set_root(&m->qname);
 		return DNSTS_EMALF;
 	}
 	m->has_question = true;
@@ -341,7 +106,7 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 		dns_name_t tmp;
 		for (unsigned i = 1; i < m->count[0]; i++) {
 			pos = r.pos;
-			if (name_read(wire, m->len, &pos, &tmp, &why, NULL, NULL) != 0)
+			if (dns_name_parse(wire, m->len, m->len, &pos, &tmp, NULL, &res) < 0)
 				break;
 			rd_seek(&r, pos);
 			rd_skip(&r, 4);
@@ -413,14 +178,13 @@ static bool rdlen_plausible(const dns_msg_t *m, const dns_rr_t *rr)
 {
 	unsigned want;
 	switch (rr->type) {
-	case 1: want = 4; break;
-	case 28: want = 16; break;
+	case DNS_TYPE_A: want = 4; break;
+	case DNS_TYPE_AAAA: want = 16; break;
 	default: return true;
 	}
 	if (rr->rdlen == want)
 		return true;
-	/* dynamic update: deletions and prerequisites carry no RDATA */
-	return rr->rdlen == 0 && (m->opcode == 5 || rr->rclass == 254 || rr->rclass == 255);
+	return rr->rdlen == 0 && dns_rr_update_form(m, rr);
 }
 
 int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
@@ -439,10 +203,10 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	}
 
 	size_t pos = it->pos;
-	enum name_why why;
+	dns_name_res_t res;
 	bool nul = false;
 	if (it->no_names)
-		name_set_root(&rr->name);
+		dns_name_set_root(&rr->name);
 	unsigned nlab = 0;
 	if (m->has_question && pos > DNS_HEADER_LEN && m->len - pos >= 2 &&
 	    m->wire[pos] == 0xc0 && m->wire[pos + 1] == DNS_HEADER_LEN) {
@@ -451,20 +215,23 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 		 * bytes; one hop, pointing backwards.  Its NUL anomaly, if
 		 * any, is already recorded. */
 		if (!it->no_names)
-			name_copy(&rr->name, &m->qname);
+			dns_name_copy(&rr->name, &m->qname);
 		nlab = m->qname.nlabels;
 		pos += 2;
-	} else if (name_read(m->wire, m->len, &pos, it->no_names ? NULL : &rr->name, &why,
-			     &nul, &nlab) != 0) {
-		if (why == NAME_SHORT) {
-			m->anomalies |= DNS_ANOM_TRUNC_RR;
-		} else {
-			m->anomalies |= DNS_ANOM_BAD_NAME;
-			if (why == NAME_FWD_PTR)
+	} else {
+		int rc = dns_name_parse(m->wire, m->len, m->len, &pos,
+					it->no_names ? NULL : &rr->name, &nul, &res);
+		if (rc != 0) {
+			if (rc > 0 || res.fwd)
 				m->anomalies |= DNS_ANOM_FWD_PTR;
+			if (rc < 0) {
+				m->anomalies |= res.why == DNS_NAME_SHORT ? DNS_ANOM_TRUNC_RR
+									 : DNS_ANOM_BAD_NAME;
+				it->done = true;
+				return DNSTS_EMALF;
+			}
 		}
-		it->done = true;
-		return DNSTS_EMALF;
+		nlab = res.nlabels;
 	}
 	if (nul)
 		m->anomalies |= DNS_ANOM_NUL_IN_NAME;
@@ -495,7 +262,7 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	it->left--;
 
 	if (rr->section != DNS_SEC_QUESTION) {
-		if (rr->type == 41)
+		if (rr->type == DNS_TYPE_OPT)
 			meet_opt(it, rr);
 		else if (!rdlen_plausible(m, rr))
 			m->anomalies |= DNS_ANOM_RDLEN;
@@ -503,47 +270,44 @@ int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr)
 	return 1;
 }
 
-void dns_msg_parse_all(dns_msg_t *m)
-{
-	dns_rr_iter_t it;
-	dns_rr_t rr;
-	int rc;
-
-	dns_rr_iter_init(&it, m);
-	while ((rc = dns_rr_next(&it, &rr)) == 1) {
-		if (rr.section != DNS_SEC_QUESTION && dns_rdata_check(m, &rr) != 0)
-			m->anomalies |= DNS_ANOM_RDLEN;
-	}
-	if (rc == 0 && it.pos < m->len)
-		m->anomalies |= DNS_ANOM_TRAILING;
-}
-
 /* ---- mnemonics ---------------------------------------------------------- */
 
 /* IANA "Resource Record (RR) TYPEs" registry, tshark's spellings; 255 is
  * written "ANY" (IANA "*"). */
 static const char *const type_low[] = {
-	[1] = "A", [2] = "NS", [3] = "MD", [4] = "MF", [5] = "CNAME", [6] = "SOA",
-	[7] = "MB", [8] = "MG", [9] = "MR", [10] = "NULL", [11] = "WKS", [12] = "PTR",
-	[13] = "HINFO", [14] = "MINFO", [15] = "MX", [16] = "TXT", [17] = "RP",
-	[18] = "AFSDB", [19] = "X25", [20] = "ISDN", [21] = "RT", [22] = "NSAP",
-	[23] = "NSAP-PTR", [24] = "SIG", [25] = "KEY", [26] = "PX", [27] = "GPOS",
-	[28] = "AAAA", [29] = "LOC", [30] = "NXT", [31] = "EID", [32] = "NIMLOC",
-	[33] = "SRV", [34] = "ATMA", [35] = "NAPTR", [36] = "KX", [37] = "CERT",
-	[38] = "A6", [39] = "DNAME", [40] = "SINK", [41] = "OPT", [42] = "APL",
-	[43] = "DS", [44] = "SSHFP", [45] = "IPSECKEY", [46] = "RRSIG", [47] = "NSEC",
-	[48] = "DNSKEY", [49] = "DHCID", [50] = "NSEC3", [51] = "NSEC3PARAM",
-	[52] = "TLSA", [53] = "SMIMEA", [55] = "HIP", [56] = "NINFO", [57] = "RKEY",
-	[58] = "TALINK", [59] = "CDS", [60] = "CDNSKEY", [61] = "OPENPGPKEY",
-	[62] = "CSYNC", [63] = "ZONEMD", [64] = "SVCB", [65] = "HTTPS", [66] = "DSYNC",
-	[67] = "HHIT", [68] = "BRID",
-	[99] = "SPF", [100] = "UINFO", [101] = "UID", [102] = "GID", [103] = "UNSPEC",
-	[104] = "NID", [105] = "L32", [106] = "L64", [107] = "LP", [108] = "EUI48",
-	[109] = "EUI64", [128] = "NXNAME",
-	[249] = "TKEY", [250] = "TSIG", [251] = "IXFR", [252] = "AXFR", [253] = "MAILB",
-	[254] = "MAILA", [255] = "ANY", [256] = "URI", [257] = "CAA", [258] = "AVC",
-	[259] = "DOA", [260] = "AMTRELAY", [261] = "RESINFO", [262] = "WALLET",
-	[263] = "CLA", [264] = "IPN",
+	[DNS_TYPE_A] = "A", [DNS_TYPE_NS] = "NS", [DNS_TYPE_MD] = "MD", [DNS_TYPE_MF] = "MF",
+	[DNS_TYPE_CNAME] = "CNAME", [DNS_TYPE_SOA] = "SOA", [DNS_TYPE_MB] = "MB",
+	[DNS_TYPE_MG] = "MG", [DNS_TYPE_MR] = "MR", [DNS_TYPE_NULL] = "NULL",
+	[DNS_TYPE_WKS] = "WKS", [DNS_TYPE_PTR] = "PTR", [DNS_TYPE_HINFO] = "HINFO",
+	[DNS_TYPE_MINFO] = "MINFO", [DNS_TYPE_MX] = "MX", [DNS_TYPE_TXT] = "TXT",
+	[DNS_TYPE_RP] = "RP", [DNS_TYPE_AFSDB] = "AFSDB", [DNS_TYPE_X25] = "X25",
+	[DNS_TYPE_ISDN] = "ISDN", [DNS_TYPE_RT] = "RT", [DNS_TYPE_NSAP] = "NSAP",
+	[DNS_TYPE_NSAP_PTR] = "NSAP-PTR", [DNS_TYPE_SIG] = "SIG", [DNS_TYPE_KEY] = "KEY",
+	[DNS_TYPE_PX] = "PX", [DNS_TYPE_GPOS] = "GPOS", [DNS_TYPE_AAAA] = "AAAA",
+	[DNS_TYPE_LOC] = "LOC", [DNS_TYPE_NXT] = "NXT", [DNS_TYPE_EID] = "EID",
+	[DNS_TYPE_NIMLOC] = "NIMLOC", [DNS_TYPE_SRV] = "SRV", [DNS_TYPE_ATMA] = "ATMA",
+	[DNS_TYPE_NAPTR] = "NAPTR", [DNS_TYPE_KX] = "KX", [DNS_TYPE_CERT] = "CERT",
+	[DNS_TYPE_A6] = "A6", [DNS_TYPE_DNAME] = "DNAME", [DNS_TYPE_SINK] = "SINK",
+	[DNS_TYPE_OPT] = "OPT", [DNS_TYPE_APL] = "APL", [DNS_TYPE_DS] = "DS",
+	[DNS_TYPE_SSHFP] = "SSHFP", [DNS_TYPE_IPSECKEY] = "IPSECKEY",
+	[DNS_TYPE_RRSIG] = "RRSIG", [DNS_TYPE_NSEC] = "NSEC", [DNS_TYPE_DNSKEY] = "DNSKEY",
+	[DNS_TYPE_DHCID] = "DHCID", [DNS_TYPE_NSEC3] = "NSEC3",
+	[DNS_TYPE_NSEC3PARAM] = "NSEC3PARAM", [DNS_TYPE_TLSA] = "TLSA",
+	[DNS_TYPE_SMIMEA] = "SMIMEA", [DNS_TYPE_HIP] = "HIP", [DNS_TYPE_NINFO] = "NINFO",
+	[DNS_TYPE_RKEY] = "RKEY", [DNS_TYPE_TALINK] = "TALINK", [DNS_TYPE_CDS] = "CDS",
+	[DNS_TYPE_CDNSKEY] = "CDNSKEY", [DNS_TYPE_OPENPGPKEY] = "OPENPGPKEY",
+	[DNS_TYPE_CSYNC] = "CSYNC", [DNS_TYPE_ZONEMD] = "ZONEMD", [DNS_TYPE_SVCB] = "SVCB",
+	[DNS_TYPE_HTTPS] = "HTTPS", [DNS_TYPE_DSYNC] = "DSYNC", [DNS_TYPE_HHIT] = "HHIT",
+	[DNS_TYPE_BRID] = "BRID", [DNS_TYPE_SPF] = "SPF", [DNS_TYPE_UINFO] = "UINFO",
+	[DNS_TYPE_UID] = "UID", [DNS_TYPE_GID] = "GID", [DNS_TYPE_UNSPEC] = "UNSPEC",
+	[DNS_TYPE_NID] = "NID", [DNS_TYPE_L32] = "L32", [DNS_TYPE_L64] = "L64",
+	[DNS_TYPE_LP] = "LP", [DNS_TYPE_EUI48] = "EUI48", [DNS_TYPE_EUI64] = "EUI64",
+	[DNS_TYPE_NXNAME] = "NXNAME", [DNS_TYPE_TKEY] = "TKEY", [DNS_TYPE_TSIG] = "TSIG",
+	[DNS_TYPE_IXFR] = "IXFR", [DNS_TYPE_AXFR] = "AXFR", [DNS_TYPE_MAILB] = "MAILB",
+	[DNS_TYPE_MAILA] = "MAILA", [DNS_TYPE_ANY] = "ANY", [DNS_TYPE_URI] = "URI",
+	[DNS_TYPE_CAA] = "CAA", [DNS_TYPE_AVC] = "AVC", [DNS_TYPE_DOA] = "DOA",
+	[DNS_TYPE_AMTRELAY] = "AMTRELAY", [DNS_TYPE_RESINFO] = "RESINFO",
+	[DNS_TYPE_WALLET] = "WALLET", [DNS_TYPE_CLA] = "CLA", [DNS_TYPE_IPN] = "IPN",
 };
 
 const char *dns_type_str(uint16_t type, char tmp[16])
@@ -551,9 +315,9 @@ const char *dns_type_str(uint16_t type, char tmp[16])
 	const char *s = NULL;
 	if (type < sizeof type_low / sizeof type_low[0])
 		s = type_low[type];
-	else if (type == 32768)
+	else if (type == DNS_TYPE_TA)
 		s = "TA";
-	else if (type == 32769)
+	else if (type == DNS_TYPE_DLV)
 		s = "DLV";
 	if (s)
 		return s;
@@ -564,12 +328,12 @@ const char *dns_type_str(uint16_t type, char tmp[16])
 const char *dns_class_str(uint16_t rclass, char tmp[16])
 {
 	switch (rclass) {
-	case 1: return "IN";
-	case 2: return "CS";
-	case 3: return "CH";
-	case 4: return "HS";
-	case 254: return "NONE";
-	case 255: return "ANY";
+	case DNS_CLASS_IN: return "IN";
+	case DNS_CLASS_CS: return "CS";
+	case DNS_CLASS_CH: return "CH";
+	case DNS_CLASS_HS: return "HS";
+	case DNS_CLASS_NONE: return "NONE";
+	case DNS_CLASS_ANY: return "ANY";
 	}
 	snprintf(tmp, 16, "CLASS%u", (unsigned)rclass);
 	return tmp;
@@ -578,11 +342,16 @@ const char *dns_class_str(uint16_t rclass, char tmp[16])
 /* IANA "DNS RCODEs"; 16 is BADVERS in an OPT and BADSIG in a TSIG: the OPT
  * meaning is given, since this names the (extended) message RCODE. */
 static const char *const rcode_names[] = {
-	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI",
-	NULL, NULL, NULL, NULL,
-	"BADVERS", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG",
-	"BADTRUNC", "BADCOOKIE",
+	[DNS_RCODE_NOERROR] = "NOERROR", [DNS_RCODE_FORMERR] = "FORMERR",
+	[DNS_RCODE_SERVFAIL] = "SERVFAIL", [DNS_RCODE_NXDOMAIN] = "NXDOMAIN",
+	[DNS_RCODE_NOTIMP] = "NOTIMP", [DNS_RCODE_REFUSED] = "REFUSED",
+	[DNS_RCODE_YXDOMAIN] = "YXDOMAIN", [DNS_RCODE_YXRRSET] = "YXRRSET",
+	[DNS_RCODE_NXRRSET] = "NXRRSET", [DNS_RCODE_NOTAUTH] = "NOTAUTH",
+	[DNS_RCODE_NOTZONE] = "NOTZONE", [DNS_RCODE_DSOTYPENI] = "DSOTYPENI",
+	[DNS_RCODE_BADVERS] = "BADVERS", [DNS_RCODE_BADKEY] = "BADKEY",
+	[DNS_RCODE_BADTIME] = "BADTIME", [DNS_RCODE_BADMODE] = "BADMODE",
+	[DNS_RCODE_BADNAME] = "BADNAME", [DNS_RCODE_BADALG] = "BADALG",
+	[DNS_RCODE_BADTRUNC] = "BADTRUNC", [DNS_RCODE_BADCOOKIE] = "BADCOOKIE",
 };
 
 const char *dns_rcode_str(uint16_t rcode, char tmp[16])
@@ -596,12 +365,12 @@ const char *dns_rcode_str(uint16_t rcode, char tmp[16])
 const char *dns_opcode_str(uint8_t opcode, char tmp[16])
 {
 	switch (opcode) {
-	case 0: return "QUERY";
-	case 1: return "IQUERY";
-	case 2: return "STATUS";
-	case 4: return "NOTIFY";
-	case 5: return "UPDATE";
-	case 6: return "DSO";
+	case DNS_OPCODE_QUERY: return "QUERY";
+	case DNS_OPCODE_IQUERY: return "IQUERY";
+	case DNS_OPCODE_STATUS: return "STATUS";
+	case DNS_OPCODE_NOTIFY: return "NOTIFY";
+	case DNS_OPCODE_UPDATE: return "UPDATE";
+	case DNS_OPCODE_DSO: return "DSO";
 	}
 	snprintf(tmp, 16, "OPCODE%u", (unsigned)opcode);
 	return tmp;

@@ -1,13 +1,9 @@
 /*
  * dns_wire.h - DNS message parser (RFC 1035 and successors) over untrusted
  * bytes.  Nothing is allocated: a message view points into the caller's
- * buffer, names are decompressed into fixed-size structs, and resource
- * records are read one at a time by an iterator.
- *
- * Name decompression has three independent limits: a pointer must point
- * strictly before the start of the label sequence that contains it, at most
- * DNS_MAX_HOPS pointers are followed, and a name stops at 255 octets.  The
- * reserved label types 01 and 10 are rejected.
+ * buffer, names are decompressed into fixed-size structs (dns_name.h), and
+ * resource records are read one at a time by an iterator.  RDATA is checked
+ * and written by dns_rdata.h.
  *
  * Anomalies are data: a message whose header and question parse is a
  * message, and what is wrong after that is recorded in msg->anomalies.
@@ -19,28 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns_const.h"
+#include "dns_name.h"
+
 #define DNS_HEADER_LEN 12
-#define DNS_MAX_NAME 255     /* octets of a name in wire form */
-#define DNS_MAX_LABELS 128
-#define DNS_MAX_HOPS 128     /* compression pointers followed per name */
-/* presentation form: every octet may need "\DDD", plus dots and NUL */
-#define DNS_NAME_STRLEN (DNS_MAX_NAME * 4 + 2)
-
-/* A name in uncompressed wire form: length-prefixed labels ending with the
- * root label.  Case is kept as on the wire. */
-typedef struct dns_name {
-	uint8_t wire[DNS_MAX_NAME + 1];
-	uint16_t len;                 /* bytes of wire used, root label included */
-	uint8_t nlabels;              /* labels, root not counted */
-	uint8_t loff[DNS_MAX_LABELS]; /* offset in wire of each label's length byte */
-} dns_name_t;
-
-/* Label i: pointer to its bytes and length. */
-static inline const uint8_t *dns_name_label(const dns_name_t *n, unsigned i, unsigned *len)
-{
-	*len = n->wire[n->loff[i]];
-	return n->wire + n->loff[i] + 1;
-}
 
 enum dns_section { DNS_SEC_QUESTION = 0, DNS_SEC_ANSWER, DNS_SEC_AUTHORITY, DNS_SEC_ADDITIONAL };
 
@@ -51,7 +29,8 @@ enum dns_anomaly {
 	DNS_ANOM_TRAILING      = 1u << 3, /* bytes after the last RR */
 	DNS_ANOM_MULTI_Q       = 1u << 4, /* qdcount > 1 */
 	DNS_ANOM_NO_Q          = 1u << 5, /* qdcount == 0 */
-	DNS_ANOM_FWD_PTR       = 1u << 6, /* compression pointer not backwards */
+	DNS_ANOM_FWD_PTR       = 1u << 6, /* a forward compression pointer (in a
+	                                     question or owner name; followed) */
 	DNS_ANOM_Z             = 1u << 7, /* Z bit set */
 	DNS_ANOM_BAD_OPT       = 1u << 8, /* OPT malformed or misplaced */
 	DNS_ANOM_NUL_IN_NAME   = 1u << 9, /* a label holds a NUL byte */
@@ -119,6 +98,15 @@ typedef struct dns_rr_iter {
 	                            check uses it, names copied or not) */
 } dns_rr_iter_t;
 
+/* A dynamic update (RFC 2136): deletions and prerequisites carry no RDATA
+ * whatever their type.  Is rr's empty RDATA of that kind (opcode UPDATE,
+ * or class NONE or ANY)? */
+static inline bool dns_rr_update_form(const dns_msg_t *m, const dns_rr_t *rr)
+{
+	return m->opcode == DNS_OPCODE_UPDATE || rr->rclass == DNS_CLASS_NONE ||
+	       rr->rclass == DNS_CLASS_ANY;
+}
+
 /* Iterate over every record of every section, the questions included (the
  * first question again too).  The iterator records anomalies in m. */
 void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m);
@@ -129,47 +117,6 @@ void dns_rr_iter_skip_question(dns_rr_iter_t *it);
 /* 1: *rr filled; 0: no more; DNSTS_EMALF: the rest of the message is
  * unreadable (the anomaly is recorded, the records before it stand). */
 int dns_rr_next(dns_rr_iter_t *it, dns_rr_t *rr);
-
-/* Run the iterator over the whole message, only to fill anomalies and EDNS.
- * It also checks every RDATA against its type (as dns_rdata_to_str does,
- * without writing), setting DNS_ANOM_RDLEN, and sets DNS_ANOM_TRAILING
- * when bytes follow the last record.  The iterator alone checks only the
- * lengths of A and AAAA. */
-void dns_msg_parse_all(dns_msg_t *m);
-
-/* Decompress the name at *pos in wire[0..len).  On success *pos is just past
- * the name's bytes at that position (after the first pointer, if any).
- * Returns 0 or DNSTS_EMALF (a pointer that does not point backwards, a
- * reserved label type, too many hops, or a name over 255 octets). */
-int dns_name_read(const uint8_t *wire, size_t len, size_t *pos, dns_name_t *out);
-
-/* Presentation form: labels joined by '.', with '.', '\\' and bytes outside
- * 0x21..0x7e escaped ("\." "\\" "\DDD"); the root alone is ".".  No
- * trailing dot otherwise.  '"' and other printable octets are left as
- * they are (as tshark does), so the result is always printable ASCII.
- * Returns the length of the whole string, like snprintf: when it is >=
- * buflen the output was cut (buf always terminated when buflen > 0;
- * DNS_NAME_STRLEN always suffices). */
-size_t dns_name_to_str(const dns_name_t *n, char *buf, size_t buflen);
-
-/*
- * RDATA in presentation form (A, AAAA, NS, CNAME, PTR, MX, TXT, SOA, SRV,
- * NULL, OPT, HTTPS/SVCB, CAA, DS, DNSKEY, RRSIG, NSEC, NSEC3, NAPTR, HINFO,
- * SSHFP, TLSA, URI, LOC ...; anything else as RFC 3597 "\# len hex").
- * Returns the length written, or DNSTS_EMALF when RDATA does not match its
- * type (buf then holds the RFC 3597 form).
- *
- * Like snprintf, the length returned is that of the whole string: when it
- * is >= buflen, buf holds the first buflen - 1 characters (cut anywhere,
- * even inside an escape) and is terminated.  buf may be NULL with buflen 0
- * to only check the RDATA or measure its presentation.  The output is
- * printable ASCII.  The exact formats are described in dns_rdata.c.
- */
-int dns_rdata_to_str(const dns_msg_t *m, const dns_rr_t *rr, char *buf, size_t buflen);
-
-/* Does the RDATA match its type?  0 or DNSTS_EMALF, the same verdict as
- * dns_rdata_to_str, without producing the text (cheaper). */
-int dns_rdata_check(const dns_msg_t *m, const dns_rr_t *rr);
 
 /* Mnemonics; unknown values as "TYPE65280", "CLASS7", "RCODE23",
  * "OPCODE9".  tmp must hold 16 bytes; the result may point to it. */

@@ -64,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns_const.h"
 #include "rd.h"
 #include "siphash.h"
 
@@ -237,7 +238,9 @@ static bool plausible_start(const uint8_t *p)
 	unsigned opcode = (flags >> 11) & 0xf;
 	if (r.err || len < 12)
 		return false;
-	if (opcode == 3 || opcode > 6)
+	if (opcode != DNS_OPCODE_QUERY && opcode != DNS_OPCODE_IQUERY &&
+	    opcode != DNS_OPCODE_STATUS && opcode != DNS_OPCODE_NOTIFY &&
+	    opcode != DNS_OPCODE_UPDATE && opcode != DNS_OPCODE_DSO)
 		return false;
 	if (qd > 1)
 		return false;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "jsonw.h"
 #include "sha1.h"
 
@@ -128,7 +129,7 @@ static int zone_name(const char *s, char *buf, size_t buflen, size_t *nlabels)
 		if (zone_plain((unsigned char)v))
 			buf[o++] = (char)v;
 		else
-			o += (size_t)snprintf(buf + o, buflen - o, "\\%03u", v);
+			o += (size_t)(fmt_ddd(buf + o, (uint8_t)v) - (buf + o));
 	}
 	if (lab == 0 || lab > 63)
 		return -1;

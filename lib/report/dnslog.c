@@ -26,7 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns_rdata.h"
+#include "fmt.h"
 #include "jsonw.h"
+#include "mix.h"
+#include "swar.h"
 
 #define DNSLOG_FLUSH_AT (256 * 1024)
 #define DNSLOG_DATA_MAX 70000  /* buffer given to dns_rdata_to_str */
@@ -63,7 +67,6 @@ struct dnslog {
 	size_t input_json_len;
 	char qn[NAME_JSON_MAX + 8];/* the question's name as JSON text */
 	size_t qn_len;             /* 0: no question */
-	char oct[256][4];          /* IPv4 octets as text, length in [3] */
 	tc_ent_t tc[TC_SIZE];      /* texts of mnemonics, see tc_get */
 	char data[DNSLOG_DATA_MAX];/* RDATA text needing JSON escapes */
 };
@@ -75,16 +78,6 @@ dnslog_t *dnslog_new(FILE *out)
 		return NULL;
 	l->out = out;
 	l->ts_sec = UINT64_MAX;
-	for (unsigned v = 0; v < 256; v++) {
-		char *o = l->oct[v];
-		unsigned n = 0;
-		if (v >= 100)
-			o[n++] = (char)('0' + v / 100);
-		if (v >= 10)
-			o[n++] = (char)('0' + v / 10 % 10);
-		o[n++] = (char)('0' + v % 10);
-		o[3] = (char)n;
-	}
 	jsonw_init(&l->w);
 	jsonw_init(&l->sec);
 	return l;
@@ -113,129 +106,16 @@ static inline char *put_plain(char *p, const char *s)
 	return p;
 }
 
-static const char digits2[200] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-static inline char *put_u32(char *p, uint32_t v)
-{
-	unsigned n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
-		   : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
-	char *e = p + n;
-	while (v >= 100) {
-		unsigned r = v % 100;
-		v /= 100;
-		e -= 2;
-		memcpy(e, digits2 + 2 * r, 2);
-	}
-	if (v >= 10)
-		memcpy(e - 2, digits2 + 2 * v, 2);
-	else
-		e[-1] = (char)('0' + v);
-	return p + n;
-}
-
-static char *put_ip4(char *p, const uint8_t *a)
-{
-	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
-		if (i)
-			*p++ = '.';
-		if (v >= 100) {
-			*p++ = (char)('0' + v / 100);
-			*p++ = (char)('0' + v / 10 % 10);
-		} else if (v >= 10) {
-			*p++ = (char)('0' + v / 10);
-		}
-		*p++ = (char)('0' + v % 10);
-	}
-	return p;
-}
-
-/* octet -> two lower-case hex digits */
-static const char hex2[513] =
-	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
-/* IPv6 text exactly as glibc's inet_ntop writes it: lower-case hex, the
- * first longest run (>= 2) of zero groups as "::", and the last 32 bits as
- * a dotted quad for ::ffff:0:0/96 and ::/96 (but not for ::1 or ::). */
-static char *put_ip6(char *p, const uint8_t *a)
-{
-	static const char hx[] = "0123456789abcdef";
-	unsigned g[8];
-	int best = -1, bestlen = 0;
-
-	for (int i = 0; i < 8; i++)
-		g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
-	for (int i = 0; i < 8;) {
-		if (g[i]) {
-			i++;
-			continue;
-		}
-		int j = i;
-		while (j < 8 && !g[j])
-			j++;
-		if (j - i > bestlen) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j;
-	}
-	if (bestlen < 2)
-		best = -1;
-	for (int i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + bestlen) {
-			if (i == best)
-				*p++ = ':';
-			continue;
-		}
-		if (i)
-			*p++ = ':';
-		if (i == 6 && best == 0 && (bestlen == 6 || (bestlen == 5 && g[5] == 0xffff))) {
-			p = put_ip4(p, a + 12);
-			return p;
-		}
-		unsigned v = g[i];
-		if (v >= 0x1000) {
-			memcpy(p, hex2 + 2 * (v >> 8), 2);
-			memcpy(p + 2, hex2 + 2 * (v & 255), 2);
-			p += 4;
-			continue;
-		}
-		for (int s = v >= 0x100 ? 8 : v >= 0x10 ? 4 : 0; s >= 0; s -= 4)
-			*p++ = hx[v >> s & 15];
-	}
-	if (best >= 0 && best + bestlen == 8)
-		*p++ = ':';
-	return p;
-}
-
-/* ip_addr_str's text (empty for an unset address); at most 45 chars,
- * and 3 more may be overwritten */
-static char *put_addr(const dnslog_t *l, char *p, const ip_addr_t *ip)
+/* ip_addr_str's text (inet_ntop's; empty for an unset address); at most
+ * FMT_IP6_MAX chars, and one more may be overwritten */
+static char *put_addr(char *p, const ip_addr_t *ip)
 {
 	if (!ip)
 		return p;
-	if (ip->v == 4) {
-		for (int i = 0; i < 4; i++) {
-			const char *o = l->oct[ip->a[i]];
-			memcpy(p, o, 4);
-			p += o[3];
-			*p = '.';
-			p += i < 3;
-		}
-		return p;
-	}
+	if (ip->v == 4)
+		return fmt_ip4(p, ip->a);
 	if (ip->v == 6)
-		return put_ip6(p, ip->a);
+		return fmt_ip6(p, ip->a, FMT_IP6_INET_NTOP);
 	return p;
 }
 
@@ -268,13 +148,12 @@ static const uint8_t name_class[256] = {
 /* Are all 8 octets of v plain (0x21..0x7e, not '"', '.' or '\\')? */
 static inline bool plain8(uint64_t v)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-	uint64_t q = v ^ (ones * '"'), d = v ^ (ones * '.'), b = v ^ (ones * '\\');
-	uint64_t bad = (v - ones * 0x21) | (v + ones * (0x80 - 0x7f)) | v;
-	bad &= highs; /* a high bit: >= 0x80 already, < 0x21, or >= 0x7f */
-	bad |= (q - ones) & ~q & highs;
-	bad |= (d - ones) & ~d & highs;
-	bad |= (b - ones) & ~b & highs;
+	uint64_t q = v ^ (SWAR_1 * '"'), d = v ^ (SWAR_1 * '.'), b = v ^ (SWAR_1 * '\\');
+	uint64_t bad = (v - SWAR_1 * 0x21) | (v + SWAR_1 * (0x80 - 0x7f)) | v;
+	bad &= SWAR_HI; /* a high bit: >= 0x80 already, < 0x21, or >= 0x7f */
+	bad |= (q - SWAR_1) & ~q & SWAR_HI;
+	bad |= (d - SWAR_1) & ~d & SWAR_HI;
+	bad |= (b - SWAR_1) & ~b & SWAR_HI;
 	return bad == 0;
 }
 
@@ -306,11 +185,9 @@ static inline char *put_label(char *p, const uint8_t *s, unsigned n)
 		case NC_BSL:
 			p = LIT(p, "\\\\\\\\");
 			break;
-		default:
-			p = LIT(p, "\\\\");
-			*p++ = (char)('0' + c / 100);
-			*p++ = (char)('0' + c / 10 % 10);
-			*p++ = (char)('0' + c % 10);
+		default: /* "\\DDD": the escape's backslash escaped for JSON */
+			*p++ = '\\';
+			p = fmt_ddd(p, c);
 		}
 	}
 	return p;
@@ -386,9 +263,9 @@ static char *put_ts(dnslog_t *l, char *p, uint64_t ts_ns)
 	unsigned usec = (unsigned)(ts_ns % 1000000000u / 1000u);
 	memcpy(p, l->ts_text, l->ts_len);
 	p += l->ts_len;
-	memcpy(p, digits2 + 2 * (usec / 10000), 2);
-	memcpy(p + 2, digits2 + 2 * (usec / 100 % 100), 2);
-	memcpy(p + 4, digits2 + 2 * (usec % 100), 2);
+	memcpy(p, fmt_digits2 + 2 * (usec / 10000), 2);
+	memcpy(p + 2, fmt_digits2 + 2 * (usec / 100 % 100), 2);
+	memcpy(p + 4, fmt_digits2 + 2 * (usec % 100), 2);
 	p[6] = 'Z';
 	p[7] = '"';
 	return p + 8;
@@ -435,7 +312,7 @@ static bool input_tail(dnslog_t *l, const char *input)
  * there, otherwise the caller builds it (at most TC_TEXT chars). */
 static tc_ent_t *tc_get(dnslog_t *l, uint64_t key, bool *hit)
 {
-	uint64_t h = key * 0x9e3779b97f4a7c15u;
+	uint64_t h = key * MIX_GOLDEN;
 	tc_ent_t *e = &l->tc[h >> 57];
 	*hit = e->key == key;
 	e->key = key;
@@ -446,14 +323,14 @@ static tc_ent_t *tc_get(dnslog_t *l, uint64_t key, bool *hit)
 static const tc_ent_t *tc_rr(dnslog_t *l, uint16_t type, uint16_t rclass)
 {
 	bool hit;
-	if (type == 41)
+	if (type == DNS_TYPE_OPT)
 		rclass = 0;
 	tc_ent_t *e = tc_get(l, (uint64_t)TC_RR << 56 | (uint64_t)type << 16 | rclass, &hit);
 	if (!hit) {
 		char tmp[16], *p = e->text;
 		p = LIT(p, "\",\"type\":\"");
 		p = put_plain(p, dns_type_str(type, tmp));
-		if (type != 41) { /* OPT: class and TTL carry EDNS fields */
+		if (type != DNS_TYPE_OPT) { /* class and TTL carry EDNS fields */
 			p = LIT(p, "\",\"class\":\"");
 			p = put_plain(p, dns_class_str(rclass, tmp));
 		}
@@ -551,14 +428,13 @@ static inline char *put_tc(char *p, const tc_ent_t *e)
 /* Index of the first '"' or '\\' in p[0..n), or n; 8 bytes at a time. */
 static size_t first_quote_or_bsl(const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t v, a, b;
 		memcpy(&v, p + i, 8);
-		a = v ^ (ones * '"');
-		b = v ^ (ones * '\\');
-		if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+		a = v ^ (SWAR_1 * '"');
+		b = v ^ (SWAR_1 * '\\');
+		if (((a - SWAR_1) & ~a & SWAR_HI) | ((b - SWAR_1) & ~b & SWAR_HI))
 			break;
 	}
 	while (i < n && p[i] != '"' && p[i] != '\\')
@@ -574,21 +450,14 @@ static int put_rdata(dnslog_t *l, jsonw_t *s, const dns_msg_t *m, const dns_rr_t
 	if (!p)
 		return 0;
 	*p++ = '"';
-	if (rr->type == 1 && rr->rdlen == 4 && (size_t)rr->rdoff + 4 <= m->len) {
+	if (rr->type == DNS_TYPE_A && rr->rdlen == 4 && (size_t)rr->rdoff + 4 <= m->len) {
 		/* A: as dns_rdata_to_str writes it, nothing to escape */
-		const uint8_t *a = m->wire + rr->rdoff;
-		for (int i = 0; i < 4; i++) {
-			const char *o = l->oct[a[i]];
-			memcpy(p, o, 4);
-			p += o[3];
-			*p = '.';
-			p += i < 3;
-		}
+		p = fmt_ip4(p, m->wire + rr->rdoff);
 		*p++ = '"';
 		jsonw_commit(s, p);
 		return 0;
 	}
-	if (rr->type == 41 && rr->rdlen == 0) {
+	if (rr->type == DNS_TYPE_OPT && rr->rdlen == 0) {
 		/* OPT without options: its text depends on class and TTL only */
 		bool hit;
 		tc_ent_t *e = tc_get(l, (uint64_t)TC_OPT << 56 | (uint64_t)rr->rclass << 32 | rr->ttl,
@@ -704,7 +573,8 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 			continue;
 		}
 		p = LIT(p, "{\"name\":\"");
-		if (l->qn_len && at + 2 <= m->len && m->wire[at] == 0xc0 && m->wire[at + 1] == 12) {
+		if (l->qn_len && at + 2 <= m->len && m->wire[at] == 0xc0 &&
+		    m->wire[at + 1] == DNS_HEADER_LEN) {
 			/* a pointer to the question's name, already written */
 			memcpy(p, l->qn, l->qn_len);
 			p += l->qn_len;
@@ -712,7 +582,7 @@ static void write_records(dnslog_t *l, dns_msg_t *m)
 			p = put_name_wire(p, m->wire, m->len, at);
 		}
 		p = put_tc(p, tc_rr(l, rr.type, rr.rclass));
-		p = put_u32(p, rr.ttl);
+		p = fmt_u32(p, rr.ttl);
 		p = LIT(p, ",\"data\":");
 		jsonw_commit(s, p);
 		int n = put_rdata(l, s, m, &rr);
@@ -769,24 +639,24 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	p = LIT(p, "{\"ts\":");
 	p = put_ts(l, p, ts_ns);
 	p = LIT(p, ",\"src\":\"");
-	p = put_addr(l, p, src);
+	p = put_addr(p, src);
 	p = LIT(p, "\",\"sport\":");
-	p = put_u32(p, sport);
+	p = fmt_u32(p, sport);
 	p = LIT(p, ",\"dst\":\"");
-	p = put_addr(l, p, dst);
+	p = put_addr(p, dst);
 	p = LIT(p, "\",\"dport\":");
-	p = put_u32(p, dport);
+	p = fmt_u32(p, dport);
 	if (transport == 6)
 		p = LIT(p, ",\"transport\":\"tcp\",\"id\":");
 	else
 		p = LIT(p, ",\"transport\":\"udp\",\"id\":");
-	p = put_u32(p, m->id);
+	p = fmt_u32(p, m->id);
 	p = put_tc(p, tc_hdr(l, m));
 	if (m->has_question) {
 		p = LIT(p, ",\"qname\":\"");
 		memcpy(p, l->qn, l->qn_len);
 		p += l->qn_len;
-		p = put_tc(p, tc_q(l, m->qtype, m->qclass & 0x7fff));
+		p = put_tc(p, tc_q(l, m->qtype, m->qclass & ~DNS_CLASS_MDNS_BIT));
 	} else {
 		p = LIT(p, ",\"qname\":null,\"qtype\":null,\"qclass\":null");
 	}
@@ -794,9 +664,9 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	p += l->sec.len;
 	if (m->has_edns) {
 		p = LIT(p, ",\"edns\":{\"udp_size\":");
-		p = put_u32(p, m->edns_udp_size);
+		p = fmt_u32(p, m->edns_udp_size);
 		p = LIT(p, ",\"version\":");
-		p = put_u32(p, m->edns_version);
+		p = fmt_u32(p, m->edns_version);
 		if (m->edns_do)
 			p = LIT(p, ",\"do\":true}");
 		else
@@ -817,7 +687,7 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 		*p++ = ']';
 	}
 	p = LIT(p, ",\"size\":");
-	p = put_u32(p, m->len);
+	p = fmt_u32(p, m->len);
 	memcpy(p, l->input_json, l->input_json_len);
 	p += l->input_json_len;
 	jsonw_commit(w, p);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "jsonw.h"
 
 /* ---- risk and selection ---------------------------------------------- */
@@ -129,10 +130,9 @@ char *report_escape_name(const char *s, char *buf, size_t buflen)
 				break;
 			buf[o++] = (char)ch;
 		} else {
-			if (o + 4 >= buflen)
+			if (o + FMT_DDD_LEN >= buflen)
 				break;
-			snprintf(buf + o, buflen - o, "\\%03u", ch);
-			o += 4;
+			o += (size_t)(fmt_ddd(buf + o, ch) - (buf + o));
 		}
 	}
 	buf[o] = '\0';
@@ -202,7 +202,7 @@ static json_t *jtext(const char *s)
 	while (*p) {
 		size_t n = utf8_seq(p);
 		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
-			o += (size_t)sprintf(buf + o, "\\%03u", *p);
+			o += (size_t)(fmt_ddd(buf + o, *p) - (buf + o));
 			p++;
 		} else {
 			memcpy(buf + o, p, n);
@@ -486,20 +486,17 @@ static json_t *decoded_json(const finding_t *f)
 {
 	if (!f->decoded_encoding || !f->decoded)
 		return json_null();
-	static const char hexd[] = "0123456789abcdef";
 	size_t n = f->decoded_len > 256 ? 256 : f->decoded_len;
 	char hex[2 * 256 + 1], txt[4 * 256 + 1];
 	size_t t = 0;
+	*fmt_hex(hex, f->decoded, n, false) = '\0';
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = f->decoded[i];
-		hex[2 * i] = hexd[b >> 4];
-		hex[2 * i + 1] = hexd[b & 15];
 		if (b >= 0x20 && b < 0x7f && b != '\\')
 			txt[t++] = (char)b;
 		else
-			t += (size_t)snprintf(txt + t, sizeof txt - t, "\\%03u", b);
+			t += (size_t)(fmt_ddd(txt + t, b) - (txt + t));
 	}
-	hex[2 * n] = '\0';
 	txt[t] = '\0';
 	json_t *o = json_object();
 	json_object_set_new(o, "encoding", jname(f->decoded_encoding));

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns_wire.h"
+#include "dns_rdata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,8 @@
 /*
  * dns_const.h - names for the numbers of the DNS protocol: RR types, classes,
  * rcodes and opcodes (IANA "Domain Name System (DNS) Parameters").  Code in
- * lib/ writes these names, never the bare numbers.
+ * lib/ writes these names, never the bare numbers.  In util, the lowest
+ * layer, because the TCP framing in lib/net checks a DNS header too.
  */
 #ifndef DNSTS_DNS_CONST_H
 #define DNSTS_DNS_CONST_H
@@ -117,6 +118,11 @@ enum dns_class {
 	DNS_CLASS_ANY = 255,
 };
 
+/* mDNS (RFC 6762 5.4, 10.2): the top bit of a question's class asks for a
+ * unicast response, of a record's class flushes caches; the class is in
+ * the other 15 bits. */
+#define DNS_CLASS_MDNS_BIT 0x8000u
+
 /* RCODEs (RFC 1035 4.1.1, RFC 2136, RFC 6891 extended, RFC 8945). */
 enum dns_rcode {
 	DNS_RCODE_NOERROR = 0,
@@ -139,6 +145,42 @@ enum dns_rcode {
 	DNS_RCODE_BADALG = 21,
 	DNS_RCODE_BADTRUNC = 22,
 	DNS_RCODE_BADCOOKIE = 23,
+};
+
+/* EDNS(0) option codes (IANA "DNS EDNS0 Option Codes (OPT)"). */
+enum dns_edns_opt {
+	DNS_EDNS_LLQ = 1,
+	DNS_EDNS_UL = 2,
+	DNS_EDNS_NSID = 3,
+	DNS_EDNS_DAU = 5,
+	DNS_EDNS_DHU = 6,
+	DNS_EDNS_N3U = 7,
+	DNS_EDNS_ECS = 8,
+	DNS_EDNS_EXPIRE = 9,
+	DNS_EDNS_COOKIE = 10,
+	DNS_EDNS_KEEPALIVE = 11,
+	DNS_EDNS_PADDING = 12,
+	DNS_EDNS_CHAIN = 13,
+	DNS_EDNS_KEY_TAG = 14,
+	DNS_EDNS_EDE = 15,
+	DNS_EDNS_CLIENT_TAG = 16,
+	DNS_EDNS_SERVER_TAG = 17,
+	DNS_EDNS_REPORT_CHANNEL = 18,
+	DNS_EDNS_ZONEVERSION = 19,
+};
+
+/* SVCB/HTTPS SvcParamKeys (RFC 9460 14.3.2 and the IANA registry). */
+enum dns_svc_key {
+	DNS_SVC_MANDATORY = 0,
+	DNS_SVC_ALPN = 1,
+	DNS_SVC_NO_DEFAULT_ALPN = 2,
+	DNS_SVC_PORT = 3,
+	DNS_SVC_IPV4HINT = 4,
+	DNS_SVC_ECH = 5,
+	DNS_SVC_IPV6HINT = 6,
+	DNS_SVC_DOHPATH = 7,
+	DNS_SVC_OHTTP = 8,
+	DNS_SVC_TLS_SUPPORTED_GROUPS = 9,
 };
 
 /* OPCODEs (RFC 1035, RFC 1996, RFC 2136, RFC 8490). */
