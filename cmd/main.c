@@ -32,8 +32,11 @@ enum {
 enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_TEXT,
+	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET,
 };
+
+/* --resolver and --home-net, repeatable */
+#define MAX_PLACES 64
 
 static const struct option long_opts[] = {
 	{"ndjson", no_argument, NULL, OPT_NDJSON},
@@ -46,6 +49,8 @@ static const struct option long_opts[] = {
 	{"no-default-allowlist", no_argument, NULL, OPT_NO_DEFAULT_ALLOWLIST},
 	{"filter", required_argument, NULL, OPT_FILTER},
 	{"port", required_argument, NULL, OPT_PORT},
+	{"resolver", required_argument, NULL, OPT_RESOLVER},
+	{"home-net", required_argument, NULL, OPT_HOME_NET},
 	{"jobs", required_argument, NULL, 'j'},
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
@@ -87,6 +92,11 @@ static void usage(FILE *out)
 		"      --filter EXPR          BPF filter applied while reading\n"
 		"      --port N               treat UDP/TCP port N as DNS too (repeatable, up to\n"
 		"                             32 ports besides the default 53, 5353 and 5355)\n"
+		"Where the capture sits:\n"
+		"      --resolver IP          a recursive resolver of the network (repeatable;\n"
+		"                             also recognised from the traffic): listed among a\n"
+		"                             finding's resolvers, never as a client\n"
+		"      --home-net CIDR        a local network, e.g. 192.168.0.0/16 (repeatable)\n"
 		"  -j, --jobs N               parallel workers for many inputs (default: CPUs)\n"
 		"      --progress             progress on standard error\n"
 		"      --no-progress          no progress (default: on when stderr is a terminal)\n"
@@ -463,6 +473,8 @@ int main(int argc, char **argv)
 	dnsts_options_t opt;
 	enum dnsts_report_format fmt = DNSTS_REPORT_JSON;
 	bool messages = false, per_file = false;
+	const char *resolvers[MAX_PLACES], *home_nets[MAX_PLACES];
+	size_t nresolvers = 0, nhome_nets = 0;
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
 	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
@@ -522,6 +534,16 @@ int main(int argc, char **argv)
 				opt.ports[opt.nports++] = (uint16_t)v;
 				nuser_ports++;
 			}
+			break;
+		case OPT_RESOLVER:
+			if (nresolvers == MAX_PLACES)
+				die_usage("too many --resolver options (at most %d)", MAX_PLACES);
+			resolvers[nresolvers++] = optarg;
+			break;
+		case OPT_HOME_NET:
+			if (nhome_nets == MAX_PLACES)
+				die_usage("too many --home-net options (at most %d)", MAX_PLACES);
+			home_nets[nhome_nets++] = optarg;
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 1024, &v) || v == 0)
@@ -590,6 +612,10 @@ int main(int argc, char **argv)
 	if (progress < 0)
 		progress = isatty(STDERR_FILENO);
 
+	opt.resolvers = resolvers;
+	opt.nresolvers = nresolvers;
+	opt.home_nets = home_nets;
+	opt.nhome_nets = nhome_nets;
 	char err[512];
 	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
 	if (!s) {

@@ -216,6 +216,24 @@ static agg_client_t *client_get(agg_t *g, const ip_addr_t *ip, size_t max_client
 	return c;
 }
 
+/* The servers a client sent queries to: the lowest address, and whether
+ * there were others (order-free). */
+static void client_server(agg_client_t *c, const ip_addr_t *srv, bool many)
+{
+	if (!srv || !srv->v)
+		return;
+	c->many_servers |= many;
+	if (!c->server.v) {
+		c->server = *srv;
+		return;
+	}
+	int k = ip_addr_cmp(srv, &c->server);
+	if (k)
+		c->many_servers = true;
+	if (k < 0)
+		c->server = *srv;
+}
+
 static void resolver_add(agg_t *g, const ip_addr_t *ip)
 {
 	if (!ip || !ip->v)
@@ -283,6 +301,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	if (c) {
 		c->queries++;
 		times(&c->first_ns, &c->last_ns, q->ts_ns);
+		client_server(c, q->resolver, false);
 	}
 	/* payload text, dots removed */
 	unsigned first = q->prefix_mode ? 1 : 0;
@@ -447,6 +466,7 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		c->payload_queries += sc->payload_queries;
 		c->payload_chars += sc->payload_chars;
 		c->answer_decoded += sc->answer_decoded;
+		client_server(c, &sc->server, sc->many_servers);
 		if (sc->first_ns)
 			times(&c->first_ns, &c->last_ns, sc->first_ns);
 		if (sc->last_ns)
@@ -622,6 +642,70 @@ double agg_suspicion(const agg_t *g)
 	for (uint32_t i = 0; i < rs->n; i++)
 		v += 0.5 * ((const agg_rent_t *)kmv_at(rs, i))->data_bytes;
 	return v;
+}
+
+/* Scale the n counts c[] by num/den, rounding so that they add up to the
+ * scaled total (largest remainders first, ties to the lower index). */
+static void scale_counts(uint64_t *c, unsigned n, uint64_t num, uint64_t den)
+{
+	uint64_t total = 0, sum = 0;
+	double rem[16];
+	_Static_assert(AQ_N <= 16 && AR_N <= 16, "room for the remainders");
+	for (unsigned i = 0; i < n; i++)
+		total += c[i];
+	uint64_t want = den ? (uint64_t)llround((double)total * (double)num / (double)den) : 0;
+	for (unsigned i = 0; i < n; i++) {
+		double x = den ? (double)c[i] * (double)num / (double)den : 0;
+		c[i] = (uint64_t)x;
+		rem[i] = x - (double)c[i];
+		sum += c[i];
+	}
+	while (sum < want) {
+		unsigned best = 0;
+		for (unsigned i = 1; i < n; i++)
+			if (rem[i] > rem[best])
+				best = i;
+		if (rem[best] <= 0)
+			break;
+		c[best]++;
+		rem[best] = 0;
+		sum++;
+	}
+}
+
+uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip_addr_t *ip),
+			  const void *ctx, agg_t *view, agg_client_t *cbuf)
+{
+	*view = *g;
+	view->clients = cbuf;
+	view->nclients = 0;
+	uint32_t dropped = 0;
+	uint64_t dq = 0;
+	for (uint32_t i = 0; i < g->nclients; i++) {
+		const agg_client_t *c = &g->clients[i];
+		if (drop(ctx, &c->ip)) {
+			dropped++;
+			dq += c->queries;
+			resolver_add(view, &c->ip);
+			continue;
+		}
+		cbuf[view->nclients++] = *c;
+	}
+	view->cclients = view->nclients;
+	if (!dropped || !view->nclients || !g->queries || dq >= g->queries)
+		return dropped;
+	uint64_t keep = g->queries - dq;
+	scale_counts(view->qtype, AQ_N, keep, g->queries);
+	scale_counts(view->rcode, AR_N, keep, g->queries);
+	view->queries = keep;
+	view->responses = 0;
+	for (unsigned i = 0; i < AR_N; i++)
+		view->responses += view->rcode[i];
+	view->payload_queries = (uint64_t)llround((double)g->payload_queries * (double)keep /
+						  (double)g->queries);
+	view->n_base_mixed = (uint64_t)llround((double)g->n_base_mixed * (double)keep /
+					       (double)g->queries);
+	return dropped;
 }
 
 static int cmp_client(const void *a, const void *b)

@@ -61,6 +61,8 @@ typedef struct agg_client {
 	uint64_t payload_queries, payload_chars; /* with repeats */
 	uint64_t answer_decoded;                 /* decoded answer bytes, with repeats */
 	uint64_t first_ns, last_ns;
+	ip_addr_t server;                        /* the lowest address it sent queries to */
+	bool many_servers;                       /* and it sent queries to others too */
 } agg_client_t;
 
 /* One distinct answer (its data hashed). */
@@ -191,6 +193,18 @@ const uint8_t *agg_best(const agg_t *g, size_t *len);
 size_t agg_samples(const agg_t *g, const char **names, size_t max);
 /* A cheap suspicion measure for eviction (higher keeps). */
 double agg_suspicion(const agg_t *g);
+/*
+ * A read-only view of g without the clients that drop() picks (recursive
+ * resolvers asking on their clients' behalf): they move to the view's
+ * resolvers, and when other clients remain, the counts of queries (by type)
+ * and responses (by rcode) shrink by the dropped clients' share of the
+ * queries, so that each exchange counts once.  The view shares g's detail
+ * and uses cbuf (g->nclients entries) for its client list; it is valid
+ * while g is unchanged, and is never cleared.  Returns the clients dropped.
+ */
+uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip_addr_t *ip),
+			  const void *ctx, agg_t *view, agg_client_t *cbuf);
+
 /* Clients sorted by address (what a report lists). */
 void agg_clients_sorted(const agg_t *g, const agg_client_t **out);
 

@@ -18,6 +18,7 @@
 /* Multicast DNS (RFC 6762): its names are the protocol's own, and its
  * queries carry known answers. */
 #define MDNS_PORT 5353
+#define LLMNR_PORT 5355
 
 typedef struct allowlist allowlist_t;
 

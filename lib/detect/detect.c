@@ -54,6 +54,7 @@
 #include "fingerprint.h"
 #include "mix.h"
 #include "namecache.h"
+#include "placement.h"
 #include "promote.h"
 #include "rawpairs.h"
 #include "regdomain.h"
@@ -93,6 +94,7 @@ struct detector {
 	namecache_t *qc;           /* question name -> qinfo, stamped with dom.gen: a
 	                              sweep may release the records entries name */
 	rawpairs_t raw;            /* tunnel packets outside DNS */
+	placement_t *pl;           /* resolvers and local networks */
 	uint64_t allowlisted_queries;
 };
 
@@ -104,6 +106,41 @@ static pthread_once_t proc_key_once = PTHREAD_ONCE_INIT;
 static void proc_key_init(void)
 {
 	siphash_random_key(proc_key);
+}
+
+/* --resolver and --home-net into pl; -1 with the reason in errbuf. */
+static int place_options(placement_t *pl, const dnsts_options_t *opt, char *errbuf,
+			 size_t errlen)
+{
+	ip_addr_t ip;
+	unsigned prefix;
+	for (size_t i = 0; i < opt->nresolvers; i++) {
+		const char *s = opt->resolvers[i];
+		if (!s || placement_parse_cidr(s, &ip, &prefix) < 0 ||
+		    prefix != (ip.v == 4 ? 32u : 128u) || strchr(s, '/')) {
+			if (errbuf && errlen)
+				snprintf(errbuf, errlen, "--resolver '%s': not an IP address",
+					 s ? s : "");
+			return -1;
+		}
+		if (placement_declare_resolver(pl, &ip) < 0) {
+			if (errbuf && errlen)
+				snprintf(errbuf, errlen, "--resolver '%s': too many", s);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < opt->nhome_nets; i++) {
+		const char *s = opt->home_nets[i];
+		if (!s || placement_parse_cidr(s, &ip, &prefix) < 0 ||
+		    placement_add_home_net(pl, &ip, prefix) < 0) {
+			if (errbuf && errlen)
+				snprintf(errbuf, errlen,
+					 "--home-net '%s': not a network (ADDRESS/PREFIX) or too many",
+					 s ? s : "");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
@@ -121,6 +158,13 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->al = allowlist_new(opt ? opt->default_allowlist : true);
 	d->fc = agg_fcache_new();
 	d->qc = namecache_new();
+	d->pl = placement_new();
+	if (!d->pl)
+		goto nomem;
+	if (opt && place_options(d->pl, opt, errbuf, errlen) < 0) {
+		detector_free(d);
+		return NULL;
+	}
 	int dom_ok = domtab_init(&d->dom, d->max_domains, DET_MAX_BYTES);
 	int seen_ok = promote_init(&d->seen);
 	int keys_ok = distinct_init(&d->keys);
@@ -160,6 +204,7 @@ void detector_free(detector_t *d)
 	allowlist_free(d->al);
 	agg_fcache_free(d->fc);
 	namecache_free(d->qc);
+	placement_free(d->pl);
 	free(d);
 }
 
@@ -615,6 +660,13 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	const ip_addr_t *client = q ? ev->src : ev->dst;
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
 	uint16_t port = q ? ev->dport : ev->sport;
+	/* who asks and who answers (not mDNS or LLMNR: every host answers there) */
+	if (port != MDNS_PORT && port != LLMNR_PORT) {
+		if (q)
+			placement_query(d->pl, ev->src, ev->dst);
+		else
+			placement_response(d->pl, ev->src, ev->dst);
+	}
 	qinfo_t qi;
 	namecache_entry_t *c;
 	if (!qinfo_get(d, n, port, q, &qi, &c))
@@ -704,6 +756,8 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		domtab_account(&dst->dom, e, mark);
 	}
 	rawpairs_merge(&dst->raw, &src->raw);
+	if (placement_merge(dst->pl, src->pl) < 0)
+		ret = -1;
 	distinct_merge(&dst->keys, &src->keys);
 	dst->allowlisted_queries += src->allowlisted_queries;
 	dst->dom.evicted += src->dom.evicted;
@@ -807,9 +861,10 @@ static int cmp_sus(const void *a, const void *b)
 }
 
 /* Record e's clients (it scores DET_SUSPICIOUS or more); -1: no memory. */
-static int sus_add(sus_t **v, size_t *n, size_t *cap, const dom_t *e, double score)
+static int sus_add(sus_t **v, size_t *n, size_t *cap, const dom_t *e, const agg_t *g,
+		   double score)
 {
-	for (uint32_t i = 0; i < e->g.nclients; i++) {
+	for (uint32_t i = 0; i < g->nclients; i++) {
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 64;
 			sus_t *p = realloc(*v, nc * sizeof(*p));
@@ -818,7 +873,7 @@ static int sus_add(sus_t **v, size_t *n, size_t *cap, const dom_t *e, double sco
 			*v = p;
 			*cap = nc;
 		}
-		(*v)[(*n)++] = (sus_t){e->g.clients[i].ip, score, e};
+		(*v)[(*n)++] = (sus_t){g->clients[i].ip, score, e};
 	}
 	return 0;
 }
@@ -852,6 +907,11 @@ static int attach_other(finding_t *f, const dom_t *e, const sus_t *v, size_t n)
 	return 0;
 }
 
+static bool is_resolver(const void *pl, const ip_addr_t *ip)
+{
+	return placement_is_resolver(pl, ip);
+}
+
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
 	fold_small_zones(d);
@@ -869,27 +929,36 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	finding_t **fs = calloc(cap, sizeof(*fs));
 	if (!fs)
 		return DNSTS_ENOMEM;
+	agg_client_t *cbuf = malloc(d->max_clients * sizeof(*cbuf));
+	if (!cbuf)
+		goto nomem;
 	dom_t *e;
 	DOMTAB_FOR_EACH(&d->dom, e) {
 		score_out_t so;
 		if (crowded && !e->g.earned && !e->allow_reason &&
 		    agg_unique(&e->g) < DET_PROMOTE_DISTINCT)
 			continue;
+		/* the domain as its real clients asked for it: resolvers asking
+		 * on their behalf are not clients, and their queries do not
+		 * count twice */
+		agg_t view;
+		agg_view_without(&e->g, is_resolver, d->pl, &view, cbuf);
+		const agg_t *g = &view;
 		/* the score first, without sentences: most domains stop here */
 		uint64_t raw = 0;
-		score_domain_quick(&e->g, 0, &so);
+		score_domain_quick(g, 0, &so);
 		if (so.score >= 30 || (so.tool && !strcmp(so.tool, "iodine"))) {
-			raw = rawpairs_of_clients(&d->raw, &e->g);
+			raw = rawpairs_of_clients(&d->raw, g);
 			if (raw)
-				score_domain_quick(&e->g, raw, &so);
+				score_domain_quick(g, raw, &so);
 		}
 		if (e->allow_reason)
 			so.score = 0;
-		else if (so.score >= DET_SUSPICIOUS && sus_add(&sus, &nsus, &csus, e, so.score) < 0)
+		else if (so.score >= DET_SUSPICIOUS && sus_add(&sus, &nsus, &csus, e, g, so.score) < 0)
 			goto nomem;
 		if (!(all || (!e->allow_reason && so.score >= min_score)))
 			continue;
-		score_domain(&e->g, dom_key(e), raw, &so);
+		score_domain(g, dom_key(e), raw, &so);
 		if (e->allow_reason) {
 			so.score = 0;
 			so.confidence = "low";
@@ -912,8 +981,8 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			made = q;
 			cap = nc;
 		}
-		finding_t *f = finding_new(&e->g, dom_key(e), key_parent(dom_key(e), e->zone_labels),
-					   e->allow_reason, &so);
+		finding_t *f = finding_new(g, dom_key(e), key_parent(dom_key(e), e->zone_labels),
+					   e->allow_reason, &so, d->pl);
 		score_out_clear(&so);
 		if (!f)
 			goto nomem;
@@ -928,6 +997,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			goto nomem;
 	free(sus);
 	free(made);
+	free(cbuf);
 	qsort(fs, cnt, sizeof(*fs), cmp_findings);
 	*out = fs;
 	*n = cnt;
@@ -935,6 +1005,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 nomem:
 	free(sus);
 	free(made);
+	free(cbuf);
 	findings_free(fs, cnt);
 	return DNSTS_ENOMEM;
 }

@@ -10,6 +10,7 @@
 #include "aggregate.h"
 #include "feature.h"
 #include "finding.h"
+#include "placement.h"
 #include "score.h"
 
 /* Sample query names in a finding. */
@@ -26,8 +27,22 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A sentence for the finding (moved into it); -1: no memory. */
+static int add_reason(finding_t *f, const char *text)
+{
+	char **r = realloc(f->reasons, (f->nreasons + 1) * sizeof(*r));
+	if (!r)
+		return -1;
+	f->reasons = r;
+	if (!(r[f->nreasons] = strdup(text)))
+		return -1;
+	f->nreasons++;
+	return 0;
+}
+
 finding_t *finding_new(const struct agg *g, const char *key, const char *registered,
-		       const char *allow_reason, struct score_out *so)
+		       const char *allow_reason, struct score_out *so,
+		       const struct placement *pl)
 {
 	finding_t *f = calloc(1, sizeof(*f));
 	if (!f)
@@ -81,6 +96,9 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			chars += cs[i]->payload_chars;
 			ans += cs[i]->answer_decoded;
 		}
+		/* "straight to a server that is no resolver of the network" is
+		 * said only when the resolvers or the local networks are known */
+		bool placed = pl && (placement_has_home(pl) || placement_has_resolvers(pl));
 		for (uint32_t i = 0; i < g->nclients; i++) {
 			const agg_client_t *c = cs[i];
 			finding_client_t *fc = &f->clients[f->nclients++];
@@ -95,6 +113,9 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 					   : 0;
 			fc->first_ns = c->first_ns;
 			fc->last_ns = c->last_ns;
+			if (placed && c->server.v && !placement_is_resolver(pl, &c->server) &&
+			    !placement_is_home(pl, &c->server))
+				fc->direct_server = c->server;
 		}
 		free(cs);
 	}
@@ -124,6 +145,20 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		}
 		f->nreasons = so->nreasons;
 		so->nreasons = 0;
+	}
+	for (size_t i = 0; i < f->nclients; i++) {
+		const finding_client_t *c = &f->clients[i];
+		if (!c->direct_server.v)
+			continue;
+		char ip[64], srv[64], text[256];
+		ip_addr_str(&c->ip, ip, sizeof ip);
+		ip_addr_str(&c->direct_server, srv, sizeof srv);
+		snprintf(text, sizeof text,
+			 "host %s sent its queries straight to %s, which is not a resolver of this "
+			 "network",
+			 ip, srv);
+		if (add_reason(f, text) < 0)
+			goto fail;
 	}
 	if (so->hint) {
 		f->false_positive_hints = calloc(1, sizeof(char *));

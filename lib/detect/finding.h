@@ -20,6 +20,8 @@ typedef struct finding_client {
 	char **other_suspicious;   /* other base domains this client used that
 	                              scored above the reporting floor (may be NULL) */
 	size_t nother;
+	ip_addr_t direct_server;   /* v != 0: it sent its queries straight to this
+	                              server, which is no resolver of the network */
 } finding_client_t;
 
 typedef struct finding_count {
@@ -61,15 +63,19 @@ typedef struct finding {
 
 struct agg;
 struct score_out;
+struct placement;
 
 /* The finding of base key key (registered: its registered domain, NULL:
  * the key itself; allow_reason non-NULL: allowlisted) from its aggregate g
- * and score so.  The sentences and the hint move from so
+ * and score so.  pl (may be NULL): where hosts sit, to name clients that
+ * send their queries straight to a server that is not a resolver of the
+ * network (g is then a view without the resolvers, agg_view_without).  The sentences and the hint move from so
  * into the finding (so keeps none of them); the rest is copied, and
  * score_out_clear(so) still frees what so holds.  NULL when out of
  * memory. */
 finding_t *finding_new(const struct agg *g, const char *key, const char *registered,
-		       const char *allow_reason, struct score_out *so);
+		       const char *allow_reason, struct score_out *so,
+		       const struct placement *pl);
 
 void finding_free(finding_t *f);
 void findings_free(finding_t **fs, size_t n);

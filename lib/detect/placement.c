@@ -240,6 +240,14 @@ bool placement_is_home(const placement_t *p, const ip_addr_t *ip)
 	return false;
 }
 
+bool placement_has_resolvers(const placement_t *p)
+{
+	for (size_t i = 0; i < p->cap; i++)
+		if (p->tab[i].ip.v && placement_is_resolver(p, &p->tab[i].ip))
+			return true;
+	return false;
+}
+
 bool placement_has_home(const placement_t *p)
 {
 	return p->nnets > 0;

@@ -51,6 +51,8 @@ bool placement_is_resolver(const placement_t *p, const ip_addr_t *ip);
 /* Inside a --home-net (false when none was given). */
 bool placement_is_home(const placement_t *p, const ip_addr_t *ip);
 bool placement_has_home(const placement_t *p);
+/* Is any address a resolver (declared or recognised)? */
+bool placement_has_resolvers(const placement_t *p);
 /* Addresses not recorded because the table was full. */
 uint64_t placement_dropped(const placement_t *p);
 

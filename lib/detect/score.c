@@ -105,7 +105,7 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 
 	/* volume family: decoded bytes of unique payloads */
 	double out_b = ps.chars * bits / 8.0;
-	double V = out_b > 64 ? clamp01(log2(out_b / 64.0) / 6.0) : 0;
+	double V = out_b > 64 ? clamp01(log2(out_b / 64.0) / 5.0) : 0;
 	double s_volume = 30.0 * V * clamp01(E / 0.4);
 
 	/* record types */

@@ -463,11 +463,25 @@ static json_t *mitigations_json(const finding_t *f)
 			 dom);
 		json_array_append_new(a, mitigation("quarantine", dom, text));
 	}
-	snprintf(text, sizeof text,
-		 "Force DNS clients to an internal resolver that blocks %s and its subdomains "
-		 "(--rpz FILE writes a Response Policy Zone for it), and block direct DNS, DoT "
-		 "and DoH to outside resolvers",
-		 dom);
+	int bn = snprintf(text, sizeof text,
+			  "Force DNS clients to an internal resolver that blocks %s and its "
+			  "subdomains (--rpz FILE writes a Response Policy Zone for it), and block "
+			  "direct DNS, DoT and DoH to outside resolvers",
+			  dom);
+	size_t boff = bn < 0 ? 0 : (size_t)bn >= sizeof text ? sizeof text - 1 : (size_t)bn;
+	for (size_t i = 0; i < f->nclients; i++) {
+		const finding_client_t *c = &f->clients[i];
+		if (!c->direct_server.v)
+			continue;
+		char srv[64];
+		ip_addr_str(&c->ip, ip, sizeof ip);
+		ip_addr_str(&c->direct_server, srv, sizeof srv);
+		bappend(text, sizeof text, &boff, "; host ");
+		bappend(text, sizeof text, &boff, ip);
+		bappend(text, sizeof text, &boff, " sent its queries straight to ");
+		bappend(text, sizeof text, &boff, srv);
+		bappend(text, sizeof text, &boff, ", not through a resolver of the network");
+	}
 	json_array_append_new(a, mitigation("block", dom, text));
 	snprintf(text, sizeof text,
 		 "Report %s to threat intelligence platforms (--stix FILE writes a STIX 2.1 "
@@ -546,6 +560,8 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		json_object_set_new(co, "bytes_in", u64_json(k->bytes_in));
 		json_object_set_new(co, "first_seen", ts_json(k->first_ns));
 		json_object_set_new(co, "last_seen", ts_json(k->last_ns));
+		if (k->direct_server.v)
+			json_object_set_new(co, "direct_server", ip_json(&k->direct_server));
 		if (k->nother)
 			json_object_set_new(co, "other_suspicious",
 					    names_json(k->other_suspicious, k->nother));

@@ -152,6 +152,14 @@ typedef struct dnsts_options {
 	size_t max_frag_bytes;
 	size_t max_domains;
 	size_t max_clients_per_domain;
+	/* where the capture sits: recursive resolvers of the network (each an
+	 * address, "192.0.2.53") and its local networks ("192.0.2.0/24",
+	 * "2001:db8::/32"), as text; dnsts_scanner_new refuses one that does
+	 * not parse.  Resolvers are also recognised from the traffic. */
+	const char *const *resolvers;
+	size_t nresolvers;
+	const char *const *home_nets;
+	size_t nhome_nets;
 } dnsts_options_t;
 
 /* Fill with defaults: size; ports 53, 5353, 5355; min_score

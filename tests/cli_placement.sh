@@ -1,0 +1,63 @@
+#!/bin/bash
+# cli_placement.sh BIN SRCDIR - a capture taken at a recursive resolver
+# with both legs (testdata/pcap/resolver-both-legs.pcap): the real client
+# is named, the resolver is listed among the resolvers and never as a
+# client or a quarantine target, each exchange counts once; a client that
+# asks an outside server directly is told so; --resolver declares a
+# resolver whose upstream leg is not captured; bad values are refused.
+set -u
+bin=$1 src=$2
+cap=$src/testdata/pcap/resolver-both-legs.pcap
+fail=0
+check() { # what, jq expression that must be true, json
+	if ! printf '%s' "$3" | jq -e "$2" >/dev/null; then
+		echo "FAIL: $1"
+		fail=1
+	else
+		echo "ok: $1"
+	fi
+}
+out=$("$bin" --no-progress "$cap")
+t='.findings[] | select(.domain == "t.exfil-lab.example")'
+check "tunnel through the resolver found" "[$t] | length == 1" "$out"
+check "its only client is the host that ran it" "[$t | .clients[].ip] == [\"192.168.1.30\"]" "$out"
+check "each exchange counted once (80 queries, 80 TXT)" "[$t | .queries, .qtypes.TXT] == [80, 80]" "$out"
+check "the resolver among its resolvers" "[$t | .resolvers[]] | index(\"192.168.1.1\") != null" "$out"
+check "the resolver is nobody's client" '[.findings[].clients[].ip] | index("192.168.1.1") == null' "$out"
+check "the resolver is never a quarantine target" \
+	'[.findings[].mitigations[] | select(.action == "quarantine") | .target] | index("192.168.1.1") == null' "$out"
+check "the client's bytes are the finding's" "[$t | .bytes_out == .clients[0].bytes_out] == [true]" "$out"
+d='.findings[] | select(.domain == "d.direct-lab.example")'
+check "direct tunnel found" "[$d] | length == 1" "$out"
+check "direct server named" "[$d | .clients[0].direct_server] == [\"198.51.100.99\"]" "$out"
+check "a reason says so" "[$d | .evidence.reasons[] | select(test(\"straight to 198.51.100.99\"))] | length == 1" "$out"
+check "the block mitigation names it" \
+	"[$d | .mitigations[] | select(.action == \"block\") | .text | test(\"192.168.1.31 sent its queries straight to 198.51.100.99\")] == [true]" "$out"
+check "no direct claim for the client that used the resolver" "[$t | .clients[0].direct_server] == [null]" "$out"
+
+# only the client leg: the resolver is not recognised by itself ...
+leg="not host 203.0.113.53"
+out=$("$bin" --no-progress --filter "$leg" "$cap")
+check "client leg only: queries once (80)" "[$t | .queries] == [80]" "$out"
+check "client leg only: nothing said of direct servers" '[.findings[].clients[].direct_server // empty] == []' "$out"
+# ... and --resolver declares it
+out=$("$bin" --no-progress --filter "$leg" --resolver 192.168.1.1 "$cap")
+check "--resolver: the direct client is told" "[$d | .clients[0].direct_server] == [\"198.51.100.99\"]" "$out"
+check "--resolver: the resolver is listed" "[$t | .resolvers[]] | index(\"192.168.1.1\") != null" "$out"
+# --home-net: a server inside the local networks is not an outside server
+out=$("$bin" --no-progress --home-net 192.168.0.0/16 --home-net 198.51.100.0/24 "$cap")
+check "--home-net: a server inside is not direct" '[.findings[].clients[].direct_server // empty] == []' "$out"
+
+# refused before reading, one line, exit 2
+for a in "--resolver 192.168.1.x" "--resolver 192.168.1.0/24" "--home-net 10.0.0.0/33" "--home-net nonsense"; do
+	err=$("$bin" --no-progress $a "$cap" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -ne 2 ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then
+		echo "FAIL: $a: exit $rc, stderr: $err"
+		fail=1
+	else
+		echo "ok: $a refused: $err"
+	fi
+done
+[ $fail -eq 0 ] && echo "placement: all checks passed"
+exit $fail
