@@ -234,15 +234,21 @@ static void client_server(agg_client_t *c, const ip_addr_t *srv, bool many)
 		c->server = *srv;
 }
 
-static void resolver_add(agg_t *g, const ip_addr_t *ip)
+/* Add ip to the set of n addresses in v (at most AGG_MAX_RESOLVERS). */
+static void ipset_add(ip_addr_t *v, uint8_t *n, const ip_addr_t *ip)
 {
 	if (!ip || !ip->v)
 		return;
-	for (unsigned i = 0; i < g->nresolvers; i++)
-		if (!ip_addr_cmp(&g->resolvers[i], ip))
+	for (unsigned i = 0; i < *n; i++)
+		if (!ip_addr_cmp(&v[i], ip))
 			return;
-	if (g->nresolvers < AGG_MAX_RESOLVERS)
-		g->resolvers[g->nresolvers++] = *ip;
+	if (*n < AGG_MAX_RESOLVERS)
+		v[(*n)++] = *ip;
+}
+
+static void resolver_add(agg_t *g, const ip_addr_t *ip)
+{
+	ipset_add(g->resolvers, &g->nresolvers, ip);
 }
 
 static void input_add(agg_t *g, uint32_t id)
@@ -384,6 +390,7 @@ int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 {
 	agg_count_response(g, r->rcode, r->ts_ns);
 	resolver_add(g, r->resolver);
+	ipset_add(g->responders, &g->nresponders, r->resolver);
 	input_add(g, r->input_id);
 	g->resp_addr_bytes += r->addr_bytes;
 	if (!r->data_bytes)
@@ -454,6 +461,8 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 	fp_merge(&dst->fp, &s->fp);
 	for (unsigned i = 0; i < s->nresolvers; i++)
 		resolver_add(dst, &s->resolvers[i]);
+	for (unsigned i = 0; i < s->nresponders; i++)
+		ipset_add(dst->responders, &dst->nresponders, &s->responders[i]);
 	for (unsigned i = 0; i < s->ninputs; i++)
 		input_add(dst, s->inputs[i] + input_offset);
 	dst->clients_dropped += s->clients_dropped;

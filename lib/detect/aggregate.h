@@ -86,9 +86,10 @@ typedef struct agg {
 	agg_detail_t *d;
 	agg_client_t *clients;             /* cclients records, then cclients tags */
 	uint32_t nclients, cclients;
-	uint8_t nresolvers, ninputs;
+	uint8_t nresolvers, ninputs, nresponders;
 	bool earned;                       /* a message showed data (see detect.c) */
 	ip_addr_t resolvers[AGG_MAX_RESOLVERS];
+	ip_addr_t responders[AGG_MAX_RESOLVERS]; /* hosts that sent its responses */
 	uint32_t inputs[AGG_MAX_INPUTS];
 	uint64_t payload_queries, allowlisted;
 	uint64_t qtype[AQ_N], rcode[AR_N];

@@ -660,13 +660,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 	const ip_addr_t *client = q ? ev->src : ev->dst;
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
 	uint16_t port = q ? ev->dport : ev->sport;
-	/* who asks and who answers (not mDNS or LLMNR: every host answers there) */
-	if (port != MDNS_PORT && port != LLMNR_PORT) {
-		if (q)
-			placement_query(d->pl, ev->src, ev->dst);
-		else
-			placement_response(d->pl, ev->src, ev->dst);
-	}
+
 	qinfo_t qi;
 	namecache_entry_t *c;
 	if (!qinfo_get(d, n, port, q, &qi, &c))
@@ -756,8 +750,6 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		domtab_account(&dst->dom, e, mark);
 	}
 	rawpairs_merge(&dst->raw, &src->raw);
-	if (placement_merge(dst->pl, src->pl) < 0)
-		ret = -1;
 	distinct_merge(&dst->keys, &src->keys);
 	dst->allowlisted_queries += src->allowlisted_queries;
 	dst->dom.evicted += src->dom.evicted;
@@ -912,9 +904,41 @@ static bool is_resolver(const void *pl, const ip_addr_t *ip)
 	return placement_is_resolver(pl, ip);
 }
 
+/* Where hosts sit, from the records: the declared resolvers and networks,
+ * every client (it asked a server other than itself) and every host that
+ * sent responses to another (it answered).  A host doing both is a
+ * recursive resolver (placement.h).  Read from the final records, so the
+ * same whatever the order of the messages; mDNS and LLMNR records aside,
+ * where every host answers. */
+static placement_t *place_hosts(const detector_t *d)
+{
+	placement_t *pl = placement_copy(d->pl);
+	if (!pl)
+		return NULL;
+	dom_t *e;
+	DOMTAB_FOR_EACH(&d->dom, e) {
+		const agg_t *g = &e->g;
+		if (e->allow_reason && strstr(e->allow_reason, "multicast DNS"))
+			continue;
+		for (uint32_t i = 0; i < g->nclients; i++) {
+			const ip_addr_t *srv = &g->clients[i].server;
+			if ((srv->v == 4 && (srv->a[0] & 0xf0) == 0xe0) ||
+			    (srv->v == 6 && srv->a[0] == 0xff))
+				continue; /* multicast: mDNS, LLMNR */
+			placement_query(pl, &g->clients[i].ip, &g->clients[i].server);
+			for (unsigned k = 0; k < g->nresponders; k++)
+				placement_response(pl, &g->responders[k], &g->clients[i].ip);
+		}
+	}
+	return pl;
+}
+
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
 	fold_small_zones(d);
+	placement_t *pl = place_hosts(d);
+	if (!pl)
+		return DNSTS_ENOMEM;
 	/* Beyond DET_EAGER_DOMAINS keys, which domains were given a record
 	 * from their first message depends on the order they came in; only
 	 * those that showed data by themselves are listed then, which does
@@ -942,7 +966,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		 * on their behalf are not clients, and their queries do not
 		 * count twice */
 		agg_t view;
-		agg_view_without(&e->g, is_resolver, d->pl, &view, cbuf);
+		agg_view_without(&e->g, is_resolver, pl, &view, cbuf);
 		const agg_t *g = &view;
 		/* the score first, without sentences: most domains stop here */
 		uint64_t raw = 0;
@@ -982,7 +1006,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			cap = nc;
 		}
 		finding_t *f = finding_new(g, dom_key(e), key_parent(dom_key(e), e->zone_labels),
-					   e->allow_reason, &so, d->pl);
+					   e->allow_reason, &so, pl);
 		score_out_clear(&so);
 		if (!f)
 			goto nomem;
@@ -998,6 +1022,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	free(sus);
 	free(made);
 	free(cbuf);
+	placement_free(pl);
 	qsort(fs, cnt, sizeof(*fs), cmp_findings);
 	*out = fs;
 	*n = cnt;
@@ -1006,6 +1031,7 @@ nomem:
 	free(sus);
 	free(made);
 	free(cbuf);
+	placement_free(pl);
 	findings_free(fs, cnt);
 	return DNSTS_ENOMEM;
 }

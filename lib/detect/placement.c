@@ -65,22 +65,40 @@ static size_t alen(const ip_addr_t *ip)
 	return ip->v == 4 ? 4 : 16;
 }
 
-static bool same(const ip_addr_t *a, const ip_addr_t *b)
+/* The address as two words (an IPv4 address in the low half of the first;
+ * the octets past it are not looked at). */
+static inline void words(const ip_addr_t *ip, uint64_t *w0, uint64_t *w1)
 {
-	return a->v == b->v && !memcmp(a->a, b->a, alen(a));
+	if (ip->v == 4) {
+		uint32_t x;
+		memcpy(&x, ip->a, 4);
+		*w0 = x;
+		*w1 = 0;
+	} else {
+		memcpy(w0, ip->a, 8);
+		memcpy(w1, ip->a + 8, 8);
+	}
 }
 
-static size_t slot_of(const ip_addr_t *ip, size_t cap)
+static inline bool same(const ip_addr_t *a, const ip_addr_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+	if (a->v != b->v)
+		return false;
+	words(a, &a0, &a1);
+	words(b, &b0, &b1);
+	return a0 == b0 && a1 == b1;
+}
+
+static inline size_t slot_of(const ip_addr_t *ip, size_t cap)
 {
 	uint64_t w0, w1;
-	memcpy(&w0, ip->a, 8);
-	memcpy(&w1, ip->a + 8, 8);
-	if (ip->v == 4)
-		w0 &= 0xffffffffull, w1 = 0;
-	return (size_t)(mix_fmix64(w0 * MIX_GOLDEN ^ w1 ^ ip->v) & (cap - 1));
+	words(ip, &w0, &w1);
+	uint64_t h = (w0 ^ (w1 * MIX_M1) ^ ip->v) * MIX_GOLDEN;
+	return (size_t)(h >> 32) & (cap - 1);
 }
 
-static host_t *find(const placement_t *p, const ip_addr_t *ip)
+static inline host_t *find(const placement_t *p, const ip_addr_t *ip)
 {
 	for (size_t i = slot_of(ip, p->cap);; i = (i + 1) & (p->cap - 1)) {
 		host_t *h = &p->tab[i];
@@ -111,6 +129,8 @@ static void mark(placement_t *p, const ip_addr_t *ip, uint8_t flags)
 	if (!ip || (ip->v != 4 && ip->v != 6))
 		return;
 	host_t *h = find(p, ip);
+	if (h->ip.v && (h->flags & flags) == flags)
+		return; /* the common case: nothing new */
 	if (!h->ip.v) {
 		if (p->n >= PLACEMENT_MAX_HOSTS) {
 			p->dropped++;
@@ -189,6 +209,16 @@ void placement_response(placement_t *p, const ip_addr_t *src, const ip_addr_t *d
 {
 	if (src && dst && !same(src, dst))
 		mark(p, src, H_ANSWERED);
+}
+
+placement_t *placement_copy(const placement_t *src)
+{
+	placement_t *p = placement_new();
+	if (!p || placement_merge(p, src) < 0) {
+		placement_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 int placement_merge(placement_t *dst, const placement_t *src)

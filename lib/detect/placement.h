@@ -45,6 +45,8 @@ void placement_query(placement_t *p, const ip_addr_t *src, const ip_addr_t *dst)
 void placement_response(placement_t *p, const ip_addr_t *src, const ip_addr_t *dst);
 
 int placement_merge(placement_t *dst, const placement_t *src);
+/* A new placement with src's addresses and networks; NULL: no memory. */
+placement_t *placement_copy(const placement_t *src);
 
 /* Declared, or seen both answering queries and sending its own. */
 bool placement_is_resolver(const placement_t *p, const ip_addr_t *ip);
