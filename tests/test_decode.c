@@ -993,6 +993,76 @@ START_TEST(tunnel_gre)
 }
 END_TEST
 
+/* Ethernet inside Ethernet (802.1ah, MPLS pseudowires, bridging over GRE)
+ * nests under the same depth limit as the IP tunnels; a tunnel's own
+ * Ethernet payload is not a layer of its own. */
+START_TEST(tunnel_ethernet_nesting)
+{
+	pk_t b;
+	decode_out_t o;
+	char name[32];
+	for (unsigned n = 1; n <= 9; n++) {
+		udp4(&b);
+		w_eth(&b, 0x0800);
+		for (unsigned i = 0; i < n; i++) {
+			pre_bytes(&b, "\x00\x00\x00\x01", 4); /* I-TAG */
+			w_eth(&b, 0x88e7);
+		}
+		if (n <= 8) {
+			snprintf(name, sizeof name, "pbb_%u", n);
+			expect_udp(1, &b, 4, A4, B4, 40000, 53, n, name);
+		} else {
+			ck_assert_int_eq(result_of(1, &b, &o), DECODE_UNSUPPORTED);
+			ck_assert_str_eq(o.what, "encapsulation depth");
+		}
+	}
+
+	/* MPLS pseudowire with control word, Ethernet inside, nine deep */
+	for (unsigned n = 1; n <= 9; n++) {
+		udp4(&b);
+		w_eth(&b, 0x0800);
+		for (unsigned i = 0; i < n; i++) {
+			pre(&b, 4); /* control word */
+			w_mpls(&b, 100 + i, 1);
+			w_eth(&b, 0x8847);
+		}
+		if (n <= 8) {
+			snprintf(name, sizeof name, "mpls_pw_%u", n);
+			expect_udp(1, &b, 4, A4, B4, 40000, 53, n, name);
+		} else {
+			ck_assert_int_eq(result_of(1, &b, &o), DECODE_UNSUPPORTED);
+			ck_assert_str_eq(o.what, "encapsulation depth");
+		}
+	}
+
+	/* GRE bridging inside 802.1ah inside GRE bridging: GRE and its
+	 * Ethernet are one layer each time, 802.1ah one more */
+	udp4(&b);
+	w_eth(&b, 0x0800);
+	w_gre(&b, 0, 0x6558, 0);
+	w_ip4(&b, 47, C4, D4);
+	w_eth(&b, 0x0800);
+	pre_bytes(&b, "\x00\x00\x00\x01", 4);
+	w_eth(&b, 0x88e7);
+	w_gre(&b, 0, 0x6558, 0);
+	w_ip4(&b, 47, C4, D4);
+	w_eth(&b, 0x0800);
+	expect_udp(1, &b, 4, A4, B4, 40000, 53, 3, "gre_pbb_gre");
+
+	/* ERSPAN type I frames nested nine deep: each GRE counts once */
+	udp4(&b);
+	w_eth(&b, 0x0800);
+	for (unsigned i = 0; i < 9; i++) {
+		w_gre(&b, 0, 0x88be, 0);
+		w_ip4(&b, 47, C4, D4);
+		if (i < 8)
+			w_eth(&b, 0x0800);
+	}
+	ck_assert_int_eq(result_of(101, &b, &o), DECODE_UNSUPPORTED);
+	ck_assert_str_eq(o.what, "encapsulation depth");
+}
+END_TEST
+
 static void w_pptp(pk_t *b, int addr_ctl, int pfc, unsigned pppproto)
 {
 	uint8_t ppp[4];
@@ -1396,6 +1466,7 @@ static Suite *decode_suite(void)
 	tc = tcase_create("tunnel");
 	tcase_add_test(tc, tunnel_ip_in_ip);
 	tcase_add_test(tc, tunnel_gre);
+	tcase_add_test(tc, tunnel_ethernet_nesting);
 	tcase_add_test(tc, tunnel_pptp);
 	tcase_add_test(tc, tunnel_vxlan_geneve);
 	tcase_add_test(tc, tunnel_gtp_teredo_greudp);
