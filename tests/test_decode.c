@@ -1,7 +1,8 @@
 /*
  * test_decode.c - packet decoder: every link type and encapsulation built
  * byte by byte, truncation at every offset, and the shared corpus compared
- * with tshark's counts.
+ * with tshark's counts; through the scanner, the counting of DNS-shaped UDP
+ * on ports that are not DNS ports.
  *
  * Packets are built inside out: a DNS query, then each header prepended.
  * Set DECODE_TEST_DUMP=dir to also write every built packet as a one-packet
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <dnsts/dnsts.h>
 
 #include "check_util.h"
 #include "decode.h"
@@ -1434,6 +1437,81 @@ START_TEST(corpus_vs_tshark)
 }
 END_TEST
 
+/* ---- DNS on ports that are not DNS ports ------------------------------ */
+
+/* Scan one file with the default ports plus the given extra ones. */
+static dnsts_scanner_t *scan_ports(const char *path, const uint16_t *ports, size_t n)
+{
+	dnsts_options_t opt;
+	dnsts_options_init(&opt);
+	for (size_t i = 0; i < n; i++)
+		opt.ports[opt.nports++] = ports[i];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, NULL, 0);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(dnsts_scan_file(s, path), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	ck_assert_uint_eq(dnsts_scanner_ninputs(s), 1);
+	return s;
+}
+
+/* testdata/pcap/dns-other-ports.pcap: an exchange on UDP 5300 and a query
+ * on 8053 are strictly DNS-shaped; a NetBIOS name query, a header whose
+ * question does not parse, an UPDATE and text are not; an exchange on 53. */
+START_TEST(other_ports_testdata)
+{
+	dnsts_scanner_t *s = scan_ports(tu_testdata("pcap/dns-other-ports.pcap"), NULL, 0);
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->packets, 9);
+	ck_assert_uint_eq(st->udp_dns, 2);
+	ck_assert_uint_eq(st->dns_messages, 2);
+	ck_assert_uint_eq(st->non_dns_packets, 7);
+	ck_assert_uint_eq(st->dns_other_ports, 3);
+	ck_assert_str_eq(dnsts_scanner_input(s, 0)->warning,
+			 "DNS-shaped UDP on ports 5300 (2 packets), 8053 (1 packet): "
+			 "rerun with --port 5300 --port 8053");
+	dnsts_scanner_free(s);
+
+	/* rerun as the warning says: decoded as DNS, nothing left to name */
+	static const uint16_t ports[] = { 5300, 8053 };
+	s = scan_ports(tu_testdata("pcap/dns-other-ports.pcap"), ports, 2);
+	st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->udp_dns, 2 + 4);
+	ck_assert_uint_eq(st->dns_messages, 2 + 4); /* the bad question is malformed */
+	ck_assert_uint_eq(st->malformed_dns, 1);
+	ck_assert_uint_eq(st->dns_other_ports, 0);
+	ck_assert_ptr_null(dnsts_scanner_input(s, 0)->warning);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+/* The corpus capture of DNS on UDP 8053 (a query and its response). */
+START_TEST(other_ports_corpus)
+{
+	const char *path = tu_corpus("public/edge/tcpdump__dns_udp_8053.pcap");
+	if (!path)
+		path = tu_corpus("edge/tcpdump__dns_udp_8053.pcap");
+	if (!path)
+		return; /* corpus absent */
+	char copy[1024];
+	snprintf(copy, sizeof copy, "%s", path);
+	dnsts_scanner_t *s = scan_ports(copy, NULL, 0);
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->dns_messages, 0);
+	ck_assert_uint_eq(st->non_dns_packets, 2);
+	ck_assert_uint_eq(st->dns_other_ports, 2);
+	ck_assert_str_eq(dnsts_scanner_input(s, 0)->warning,
+			 "DNS-shaped UDP on port 8053 (2 packets): rerun with --port 8053");
+	dnsts_scanner_free(s);
+
+	static const uint16_t ports[] = { 8053 };
+	s = scan_ports(copy, ports, 1);
+	st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->dns_messages, 2);
+	ck_assert_uint_eq(st->dns_other_ports, 0);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1479,6 +1557,8 @@ static Suite *decode_suite(void)
 	tc = tcase_create("corpus");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, corpus_vs_tshark);
+	tcase_add_test(tc, other_ports_testdata);
+	tcase_add_test(tc, other_ports_corpus);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include "tcp_reasm.h"
 
 #define SCAN_MAX_INPUT_UNSUPPORTED 8
+#define SCAN_MAX_INPUT_DNS_PORTS 4
 
 struct dnsts_scanner {
 	dnsts_options_t opt;
@@ -36,6 +37,9 @@ struct dnsts_scanner {
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
 	size_t ninput_unsup;
+	struct { uint16_t port; uint64_t n; } input_dns_ports[SCAN_MAX_INPUT_DNS_PORTS];
+	size_t ninput_dns_ports;     /* ports of DNS-shaped UDP, current input */
+	uint64_t input_dns_other;    /* DNS-shaped UDP packets, current input */
 	struct report_cache *report; /* scored findings, report.c; NULL until asked */
 };
 
