@@ -1455,16 +1455,17 @@ static dnsts_scanner_t *scan_ports(const char *path, const uint16_t *ports, size
 }
 
 /* testdata/pcap/dns-other-ports.pcap: an exchange on UDP 5300 and a query
- * on 8053 are strictly DNS-shaped; a NetBIOS name query, a header whose
- * question does not parse, an UPDATE and text are not; an exchange on 53. */
+ * with EDNS on 8053 are strictly DNS-shaped; a query with an A record as
+ * additional, a NetBIOS name query, a header whose question does not
+ * parse, an UPDATE and text are not; an exchange on 53. */
 START_TEST(other_ports_testdata)
 {
 	dnsts_scanner_t *s = scan_ports(tu_testdata("pcap/dns-other-ports.pcap"), NULL, 0);
 	const dnsts_stats_t *st = dnsts_scanner_stats(s);
-	ck_assert_uint_eq(st->packets, 9);
+	ck_assert_uint_eq(st->packets, 10);
 	ck_assert_uint_eq(st->udp_dns, 2);
 	ck_assert_uint_eq(st->dns_messages, 2);
-	ck_assert_uint_eq(st->non_dns_packets, 7);
+	ck_assert_uint_eq(st->non_dns_packets, 8);
 	ck_assert_uint_eq(st->dns_other_ports, 3);
 	ck_assert_str_eq(dnsts_scanner_input(s, 0)->warning,
 			 "DNS-shaped UDP on ports 5300 (2 packets), 8053 (1 packet): "
@@ -1475,8 +1476,8 @@ START_TEST(other_ports_testdata)
 	static const uint16_t ports[] = { 5300, 8053 };
 	s = scan_ports(tu_testdata("pcap/dns-other-ports.pcap"), ports, 2);
 	st = dnsts_scanner_stats(s);
-	ck_assert_uint_eq(st->udp_dns, 2 + 4);
-	ck_assert_uint_eq(st->dns_messages, 2 + 4); /* the bad question is malformed */
+	ck_assert_uint_eq(st->udp_dns, 2 + 5);
+	ck_assert_uint_eq(st->dns_messages, 2 + 5); /* the bad question is malformed */
 	ck_assert_uint_eq(st->malformed_dns, 1);
 	ck_assert_uint_eq(st->dns_other_ports, 0);
 	ck_assert_ptr_null(dnsts_scanner_input(s, 0)->warning);

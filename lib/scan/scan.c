@@ -208,8 +208,10 @@ static bool dns_shaped(const l4_pkt_t *l4)
 		return false;
 	unsigned nrr = ((unsigned)p[6] << 8 | p[7]) + ((unsigned)p[8] << 8 | p[9]) +
 		       ((unsigned)p[10] << 8 | p[11]);
-	if (!(p[2] & 0x80) ? (nrr > 1 || p[6] || p[7] || (p[3] & 0x0f))
-			   : (nrr > 64 || n < DNS_HEADER_LEN + 5 + 11 * nrr))
+	bool query = !(p[2] & 0x80);
+	if (query && (nrr > 1 || p[6] || p[7] || p[8] || p[9] || (p[3] & 0x0f)))
+		return false; /* a query: no answer or authority, no RCODE */
+	if (!query && (nrr > 64 || n < DNS_HEADER_LEN + 5 + 11 * nrr))
 		return false;
 	if (l4->sport == 137 || l4->dport == 137)
 		return false;
@@ -220,6 +222,8 @@ static bool dns_shaped(const l4_pkt_t *l4)
 	if (cls != 1 && cls != 3 && cls != 4 && cls != 255)
 		return false;
 	dns_msg_parse_all(&m);
+	if (query && p[11] && !m.has_edns)
+		return false;
 	return !(m.anomalies & (DNS_ANOM_TRUNC_RR | DNS_ANOM_BAD_NAME | DNS_ANOM_RDLEN |
 				DNS_ANOM_TRAILING | DNS_ANOM_FWD_PTR | DNS_ANOM_BAD_OPT |
 				DNS_ANOM_NUL_IN_NAME));
