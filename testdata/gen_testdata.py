@@ -763,6 +763,33 @@ def gen_trunc():
 
 
 # --------------------------------------------------------------------------
+# 7b. DNS on ports that are not DNS ports
+
+def query_edns(qid, qname, qtype="A"):
+    opt = b"\0" + struct.pack("!HHIH", QTYPES["OPT"], 1232, 0, 0)
+    return header(qid, 0x0100, 1, 0, 0, 1) + question(qname, qtype) + opt
+
+
+def gen_other_ports():
+    q, r = a_pair(0x7101, "port5300.example.com")
+    nbns = (header(0x7103, 0x0110, 1, 0) + b"\x20" + b"CK" + b"A" * 30 + b"\0" +
+            struct.pack("!HH", 0x20, 1))    # NetBIOS name query for "*"
+    badq = header(0x7104, 0x0100, 1, 0) + b"\x3fnot a label" + struct.pack("!HH", 1, 1)
+    upd = header(0x7105, 0x2800, 1, 0) + question("update.example.com", "SOA")
+    pk = [udp4(40050, 5300, q, ipid=1), udp4(5300, 40050, r, src=SRV4, dst=CLI4, ipid=2),
+          udp4(40051, 8053, query_edns(0x7102, "port8053.example.com"), ipid=3),
+          udp4(40056, 5300, header(0x7107, 0x0100, 1, 0, 0, 1) + question("extra.example.com", "A") +
+               rr("extra.example.com", "A", ip4("192.0.2.9")), ipid=8),
+          udp4(137, 137, nbns, dst="192.0.2.255", ipid=4),
+          udp4(40052, 5300, badq, ipid=5),
+          udp4(40053, 4444, upd, ipid=6),
+          udp4(40054, 4444, b"hello, not DNS at all", ipid=7)]
+    pk += exchange4(0x7106, "port53.example.com", sport=40055)
+    write_pcap("dns-other-ports.pcap", LINKTYPE["ETHERNET"], eth_pairs(pk), want=2,
+               desc="DNS not on a DNS port: an A exchange on UDP 5300 and a query with EDNS on 8053 (not decoded by default; counted in dns_other_ports and named in the warning), then UDP that is not strictly DNS-shaped: a query with an A record as additional (5300), a NetBIOS name query (137), a header whose question does not parse (5300), an UPDATE (4444), text (4444); and an exchange on port 53")
+
+
+# --------------------------------------------------------------------------
 # 8. Containers
 
 def gen_formats():
@@ -1142,6 +1169,7 @@ def main():
     gen_tcp()
     gen_names()
     gen_trunc()
+    gen_other_ports()
     gen_formats()
     gen_demo()
     gen_resolver()

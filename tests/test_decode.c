@@ -1,7 +1,8 @@
 /*
  * test_decode.c - packet decoder: every link type and encapsulation built
  * byte by byte, truncation at every offset, and the shared corpus compared
- * with tshark's counts.
+ * with tshark's counts; through the scanner, the counting of DNS-shaped UDP
+ * on ports that are not DNS ports.
  *
  * Packets are built inside out: a DNS query, then each header prepended.
  * Set DECODE_TEST_DUMP=dir to also write every built packet as a one-packet
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <dnsts/dnsts.h>
 
 #include "check_util.h"
 #include "decode.h"
@@ -993,6 +996,76 @@ START_TEST(tunnel_gre)
 }
 END_TEST
 
+/* Ethernet inside Ethernet (802.1ah, MPLS pseudowires, bridging over GRE)
+ * nests under the same depth limit as the IP tunnels; a tunnel's own
+ * Ethernet payload is not a layer of its own. */
+START_TEST(tunnel_ethernet_nesting)
+{
+	pk_t b;
+	decode_out_t o;
+	char name[32];
+	for (unsigned n = 1; n <= 9; n++) {
+		udp4(&b);
+		w_eth(&b, 0x0800);
+		for (unsigned i = 0; i < n; i++) {
+			pre_bytes(&b, "\x00\x00\x00\x01", 4); /* I-TAG */
+			w_eth(&b, 0x88e7);
+		}
+		if (n <= 8) {
+			snprintf(name, sizeof name, "pbb_%u", n);
+			expect_udp(1, &b, 4, A4, B4, 40000, 53, n, name);
+		} else {
+			ck_assert_int_eq(result_of(1, &b, &o), DECODE_UNSUPPORTED);
+			ck_assert_str_eq(o.what, "encapsulation depth");
+		}
+	}
+
+	/* MPLS pseudowire with control word, Ethernet inside, nine deep */
+	for (unsigned n = 1; n <= 9; n++) {
+		udp4(&b);
+		w_eth(&b, 0x0800);
+		for (unsigned i = 0; i < n; i++) {
+			pre(&b, 4); /* control word */
+			w_mpls(&b, 100 + i, 1);
+			w_eth(&b, 0x8847);
+		}
+		if (n <= 8) {
+			snprintf(name, sizeof name, "mpls_pw_%u", n);
+			expect_udp(1, &b, 4, A4, B4, 40000, 53, n, name);
+		} else {
+			ck_assert_int_eq(result_of(1, &b, &o), DECODE_UNSUPPORTED);
+			ck_assert_str_eq(o.what, "encapsulation depth");
+		}
+	}
+
+	/* GRE bridging inside 802.1ah inside GRE bridging: GRE and its
+	 * Ethernet are one layer each time, 802.1ah one more */
+	udp4(&b);
+	w_eth(&b, 0x0800);
+	w_gre(&b, 0, 0x6558, 0);
+	w_ip4(&b, 47, C4, D4);
+	w_eth(&b, 0x0800);
+	pre_bytes(&b, "\x00\x00\x00\x01", 4);
+	w_eth(&b, 0x88e7);
+	w_gre(&b, 0, 0x6558, 0);
+	w_ip4(&b, 47, C4, D4);
+	w_eth(&b, 0x0800);
+	expect_udp(1, &b, 4, A4, B4, 40000, 53, 3, "gre_pbb_gre");
+
+	/* ERSPAN type I frames nested nine deep: each GRE counts once */
+	udp4(&b);
+	w_eth(&b, 0x0800);
+	for (unsigned i = 0; i < 9; i++) {
+		w_gre(&b, 0, 0x88be, 0);
+		w_ip4(&b, 47, C4, D4);
+		if (i < 8)
+			w_eth(&b, 0x0800);
+	}
+	ck_assert_int_eq(result_of(101, &b, &o), DECODE_UNSUPPORTED);
+	ck_assert_str_eq(o.what, "encapsulation depth");
+}
+END_TEST
+
 static void w_pptp(pk_t *b, int addr_ctl, int pfc, unsigned pppproto)
 {
 	uint8_t ppp[4];
@@ -1364,6 +1437,82 @@ START_TEST(corpus_vs_tshark)
 }
 END_TEST
 
+/* ---- DNS on ports that are not DNS ports ------------------------------ */
+
+/* Scan one file with the default ports plus the given extra ones. */
+static dnsts_scanner_t *scan_ports(const char *path, const uint16_t *ports, size_t n)
+{
+	dnsts_options_t opt;
+	dnsts_options_init(&opt);
+	for (size_t i = 0; i < n; i++)
+		opt.ports[opt.nports++] = ports[i];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, NULL, 0);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(dnsts_scan_file(s, path), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	ck_assert_uint_eq(dnsts_scanner_ninputs(s), 1);
+	return s;
+}
+
+/* testdata/pcap/dns-other-ports.pcap: an exchange on UDP 5300 and a query
+ * with EDNS on 8053 are strictly DNS-shaped; a query with an A record as
+ * additional, a NetBIOS name query, a header whose question does not
+ * parse, an UPDATE and text are not; an exchange on 53. */
+START_TEST(other_ports_testdata)
+{
+	dnsts_scanner_t *s = scan_ports(tu_testdata("pcap/dns-other-ports.pcap"), NULL, 0);
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->packets, 10);
+	ck_assert_uint_eq(st->udp_dns, 2);
+	ck_assert_uint_eq(st->dns_messages, 2);
+	ck_assert_uint_eq(st->non_dns_packets, 8);
+	ck_assert_uint_eq(st->dns_other_ports, 3);
+	ck_assert_str_eq(dnsts_scanner_input(s, 0)->warning,
+			 "DNS-shaped UDP on ports 5300 (2 packets), 8053 (1 packet): "
+			 "rerun with --port 5300 --port 8053");
+	dnsts_scanner_free(s);
+
+	/* rerun as the warning says: decoded as DNS, nothing left to name */
+	static const uint16_t ports[] = { 5300, 8053 };
+	s = scan_ports(tu_testdata("pcap/dns-other-ports.pcap"), ports, 2);
+	st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->udp_dns, 2 + 5);
+	ck_assert_uint_eq(st->dns_messages, 2 + 5); /* the bad question is malformed */
+	ck_assert_uint_eq(st->malformed_dns, 1);
+	ck_assert_uint_eq(st->dns_other_ports, 0);
+	ck_assert_ptr_null(dnsts_scanner_input(s, 0)->warning);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
+/* The corpus capture of DNS on UDP 8053 (a query and its response). */
+START_TEST(other_ports_corpus)
+{
+	const char *path = tu_corpus("public/edge/tcpdump__dns_udp_8053.pcap");
+	if (!path)
+		path = tu_corpus("edge/tcpdump__dns_udp_8053.pcap");
+	if (!path)
+		return; /* corpus absent */
+	char copy[1024];
+	snprintf(copy, sizeof copy, "%s", path);
+	dnsts_scanner_t *s = scan_ports(copy, NULL, 0);
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->dns_messages, 0);
+	ck_assert_uint_eq(st->non_dns_packets, 2);
+	ck_assert_uint_eq(st->dns_other_ports, 2);
+	ck_assert_str_eq(dnsts_scanner_input(s, 0)->warning,
+			 "DNS-shaped UDP on port 8053 (2 packets): rerun with --port 8053");
+	dnsts_scanner_free(s);
+
+	static const uint16_t ports[] = { 8053 };
+	s = scan_ports(copy, ports, 1);
+	st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->dns_messages, 2);
+	ck_assert_uint_eq(st->dns_other_ports, 0);
+	dnsts_scanner_free(s);
+}
+END_TEST
+
 static Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1396,6 +1545,7 @@ static Suite *decode_suite(void)
 	tc = tcase_create("tunnel");
 	tcase_add_test(tc, tunnel_ip_in_ip);
 	tcase_add_test(tc, tunnel_gre);
+	tcase_add_test(tc, tunnel_ethernet_nesting);
 	tcase_add_test(tc, tunnel_pptp);
 	tcase_add_test(tc, tunnel_vxlan_geneve);
 	tcase_add_test(tc, tunnel_gtp_teredo_greudp);
@@ -1408,6 +1558,8 @@ static Suite *decode_suite(void)
 	tc = tcase_create("corpus");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, corpus_vs_tshark);
+	tcase_add_test(tc, other_ports_testdata);
+	tcase_add_test(tc, other_ports_corpus);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Generate lib/bigram_table.h: a character-bigram model of words, used by
-features.c to tell how unlike a hostname a label is.
+"""Generate lib/detect/bigram_table.h: a character-bigram model of words, used by
+lib/detect/feature.c to tell how unlike a hostname a label is.
 
 Source: /usr/share/dict/words from the Debian package "wamerican" (SCOWL
 word list, public domain / permissive licence).  Install it with
 `apt-get install wamerican`, then run
 
-    python3 tools/gen_bigram.py /usr/share/dict/words > lib/bigram_table.h
+    python3 tools/gen_bigram.py /usr/share/dict/words > lib/detect/bigram_table.h
 
 Symbols: 0 is the word boundary, 1..26 the letters a-z.  Each word is
 lowercased; words with characters other than a-z (after dropping a final

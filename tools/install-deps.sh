@@ -2,8 +2,9 @@
 # Install what dnstunnel-scan needs to build and test on Debian 12 (as root).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
+# retry downloads: a slow or flaky mirror should not fail CI
+apt-get -o Acquire::Retries=3 update -qq
+apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends \
 	gcc clang make cmake pkg-config ca-certificates \
 	libpcap-dev libjansson-dev check libpsl-dev publicsuffix libarchive-dev \
 	libclang-rt-14-dev valgrind \

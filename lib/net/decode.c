@@ -19,16 +19,27 @@
  *    DECODE_OTHER with out->what naming the problem.
  * A UDP datagram on a tunnel port (VXLAN, Geneve, GTP-U, Teredo,
  * GRE-in-UDP) is decoded as a tunnel only if its inner packet decodes;
- * otherwise the datagram itself is returned.  Tunnels nest at most
- * DECODE_MAX_DEPTH deep.  No allocation, no mutable static state.
+ * otherwise the datagram itself is returned.
+ *
+ * Every path that can come back to a layer already passed goes through
+ * one depth limit, DECODE_MAX_DEPTH: IP-in-IP, GRE and the UDP tunnels
+ * enter it (enter_tunnel), and so does every Ethernet frame carried inside
+ * another frame (inner_ether: 802.1ah, transparent bridging, ERSPAN, MPLS
+ * pseudowires), except the one frame that is the direct payload of a
+ * tunnel just entered (GRE or VXLAN carrying Ethernet is one layer, not
+ * two).  A packet nested deeper is DECODE_UNSUPPORTED, "encapsulation
+ * depth".  Recursion is thus bounded whatever the compiler does with tail
+ * calls.  No allocation, no mutable static state.
  */
 #include "decode.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "rd.h"
 
-#define DECODE_MAX_DEPTH 8   /* tunnel layers (IP-in-IP, GRE, UDP tunnels) */
+#define DECODE_MAX_DEPTH 8   /* tunnel layers (IP-in-IP, GRE, UDP tunnels,
+                                Ethernet inside Ethernet) */
 #define MAX_VLAN_TAGS    8
 #define MAX_MPLS_LABELS  16
 #define MAX_IPV6_EXT     16
@@ -62,6 +73,8 @@ enum {
 typedef struct dctx {
 	decode_out_t *out;
 	unsigned depth;
+	bool link_free;  /* a tunnel was just entered: its own Ethernet frame
+	                    does not count as another layer */
 } dctx_t;
 
 static int ether(dctx_t *c, const uint8_t *p, size_t len);
@@ -84,7 +97,18 @@ static int enter_tunnel(dctx_t *c)
 	if (c->depth >= DECODE_MAX_DEPTH)
 		return 0;
 	c->depth++;
+	c->link_free = true;
 	return 1;
+}
+
+/* An Ethernet frame inside another packet: a layer of its own, unless it
+ * is the payload of the tunnel just entered. */
+static int inner_ether(dctx_t *c, const uint8_t *p, size_t len)
+{
+	if (!c->link_free && !enter_tunnel(c))
+		return UNSUPP(c, "encapsulation depth");
+	c->link_free = false;
+	return ether(c, p, len);
 }
 
 /* ---- names for DECODE_UNSUPPORTED ------------------------------------- */
@@ -221,7 +245,7 @@ static int udp_tunnel(dctx_t *c, uint16_t port, const uint8_t *p, size_t len)
 		rd_skip(&r, 7);
 		if (r.err || !(flags & 0x08))
 			return -1;
-		return ether(c, rd_cur(&r), rd_left(&r));
+		return inner_ether(c, rd_cur(&r), rd_left(&r));
 	}
 	case PORT_GENEVE: {
 		uint8_t b0 = rd_u8(&r);
@@ -579,7 +603,7 @@ static int gre(dctx_t *c, const uint8_t *p, size_t len)
 		return TRUNC(c, "gre header");
 	/* ERSPAN type I: sequence bit clear, Ethernet follows directly. */
 	if (proto == ETH_ERSPAN2 && !(flags & 0x1000))
-		return ether(c, rd_cur(&r), rd_left(&r));
+		return inner_ether(c, rd_cur(&r), rd_left(&r));
 	return ethertype(c, proto, rd_cur(&r), rd_left(&r));
 }
 
@@ -610,7 +634,7 @@ static int mpls(dctx_t *c, const uint8_t *p, size_t len)
 		rd_skip(&r, 4);
 		if (r.err)
 			return TRUNC(c, "mpls control word");
-		return ether(c, rd_cur(&r), rd_left(&r));
+		return inner_ether(c, rd_cur(&r), rd_left(&r));
 	default:
 		return UNSUPP(c, "mpls payload");
 	}
@@ -682,7 +706,7 @@ static int ethertype(dctx_t *c, uint16_t type, const uint8_t *p, size_t len)
 		case ETH_PPP:
 			return ppp(c, rd_cur(&r), rd_left(&r));
 		case ETH_TEB:
-			return ether(c, rd_cur(&r), rd_left(&r));
+			return inner_ether(c, rd_cur(&r), rd_left(&r));
 		case ETH_ERSPAN2: {
 			uint8_t ver = rd_peek_u8(&r, 0) >> 4;
 			rd_skip(&r, 8);
@@ -690,7 +714,7 @@ static int ethertype(dctx_t *c, uint16_t type, const uint8_t *p, size_t len)
 				return TRUNC(c, "erspan header");
 			if (ver != 1)
 				return UNSUPP(c, "erspan version");
-			return ether(c, rd_cur(&r), rd_left(&r));
+			return inner_ether(c, rd_cur(&r), rd_left(&r));
 		}
 		case ETH_ERSPAN3: {
 			uint8_t ver = rd_peek_u8(&r, 0) >> 4;
@@ -704,13 +728,13 @@ static int ethertype(dctx_t *c, uint16_t type, const uint8_t *p, size_t len)
 				rd_skip(&r, 8);
 			if (r.err)
 				return TRUNC(c, "erspan header");
-			return ether(c, rd_cur(&r), rd_left(&r));
+			return inner_ether(c, rd_cur(&r), rd_left(&r));
 		}
 		case ETH_PBB: /* 802.1ah I-TAG, then the customer frame */
 			rd_skip(&r, 4);
 			if (r.err)
 				return TRUNC(c, "802.1ah tag");
-			return ether(c, rd_cur(&r), rd_left(&r));
+			return inner_ether(c, rd_cur(&r), rd_left(&r));
 		default:
 			if (ethertype_is_non_ip(type))
 				return DECODE_OTHER;
@@ -985,7 +1009,7 @@ static enum decode_result finish(dctx_t *c, int res, uint64_t ts_ns)
 enum decode_result decode_packet(int linktype, uint64_t ts_ns, const uint8_t *data,
 				 uint32_t caplen, decode_out_t *out)
 {
-	dctx_t c = { out, 0 };
+	dctx_t c = { out, 0, false };
 	out->what = NULL;
 	out->depth = 0;
 	int res = data ? linklayer(&c, linktype, data, caplen, 0) : TRUNC(&c, "no data");
@@ -996,7 +1020,7 @@ enum decode_result decode_transport(uint8_t proto, const ip_addr_t *src, const i
 				    uint64_t ts_ns, const uint8_t *data, uint32_t len,
 				    decode_out_t *out)
 {
-	dctx_t c = { out, 0 };
+	dctx_t c = { out, 0, false };
 	out->what = NULL;
 	out->depth = 0;
 	int res = data || len == 0 ? transport(&c, proto, src, dst, data, len, len)

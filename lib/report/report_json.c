@@ -291,7 +291,7 @@ static json_t *stats_json(const dnsts_stats_t *st)
 	S(packets); S(bytes); S(dns_messages); S(dns_queries); S(dns_responses);
 	S(udp_dns); S(tcp_dns); S(tcp_streams); S(ip_fragments); S(reassembled_datagrams);
 	S(malformed_dns); S(truncated_packets); S(non_dns_packets); S(unsupported_packets);
-	S(filtered_packets); S(skipped_files); S(nondns_on_dns_port); S(tcp_gaps); S(tcp_dropped_bytes);
+	S(filtered_packets); S(skipped_files); S(nondns_on_dns_port); S(dns_other_ports); S(tcp_gaps); S(tcp_dropped_bytes);
 	S(tcp_evicted_streams); S(tcp_unfinished_bytes); S(tcp_skipped_bytes); S(frag_timeouts); S(frag_dropped); S(frag_overlaps);
 	S(allowlisted_queries); S(base_domains); S(tracked_domains); S(evicted_domains); S(evicted_clients);
 #undef S

@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "defrag.h"
 #include "detect.h"
+#include "dns_rdata.h"
 #include "dns_wire.h"
 #include "dnslog.h"
 #include "report.h"
@@ -227,6 +228,90 @@ static void note_input_unsupported(dnsts_scanner_t *s, const char *what)
 		s->input_unsup[s->ninput_unsup++] = what;
 }
 
+/* ---- DNS on ports that are not DNS ports ------------------------------ */
+
+/* Is a UDP payload on a port that is not a DNS port strictly a DNS message?
+ * The header first, cheap and rejecting nearly all other traffic: opcode
+ * QUERY, Z clear, one question; a query has no records but an EDNS OPT and
+ * no RCODE, a response at most 64 records with room for each.  Then the
+ * question must parse with a real class, and every record must parse and
+ * end exactly at the end of the datagram.  NetBIOS name service (port 137)
+ * has this shape and is not DNS. */
+static bool dns_shaped(const l4_pkt_t *l4)
+{
+	const uint8_t *p = l4->payload;
+	uint32_t n = l4->paylen;
+	if (n < DNS_HEADER_LEN + 5 || (p[2] & 0x78) || (p[3] & 0x40) || p[4] || p[5] != 1)
+		return false;
+	unsigned nrr = ((unsigned)p[6] << 8 | p[7]) + ((unsigned)p[8] << 8 | p[9]) +
+		       ((unsigned)p[10] << 8 | p[11]);
+	bool query = !(p[2] & 0x80);
+	if (query && (nrr > 1 || p[6] || p[7] || p[8] || p[9] || (p[3] & 0x0f)))
+		return false; /* a query: no answer or authority, no RCODE */
+	if (!query && (nrr > 64 || n < DNS_HEADER_LEN + 5 + 11 * nrr))
+		return false;
+	if (l4->sport == 137 || l4->dport == 137)
+		return false;
+	dns_msg_t m;
+	if (dns_msg_parse(&m, p, n) != 0 || !m.has_question)
+		return false;
+	unsigned cls = m.qclass & 0x7fff; /* mDNS sets the top bit */
+	if (cls != 1 && cls != 3 && cls != 4 && cls != 255)
+		return false;
+	dns_msg_parse_all(&m);
+	if (query && p[11] && !m.has_edns)
+		return false;
+	return !(m.anomalies & (DNS_ANOM_TRUNC_RR | DNS_ANOM_BAD_NAME | DNS_ANOM_RDLEN |
+				DNS_ANOM_TRAILING | DNS_ANOM_FWD_PTR | DNS_ANOM_BAD_OPT |
+				DNS_ANOM_NUL_IN_NAME));
+}
+
+/* Count a DNS-shaped datagram and note its server port (the destination
+ * of a query, the source of a response) for the input's warning. */
+static void note_dns_other_port(dnsts_scanner_t *s, const l4_pkt_t *l4)
+{
+	if (!dns_shaped(l4))
+		return;
+	s->st.dns_other_ports++;
+	s->input_dns_other++;
+	uint16_t port = (l4->payload[2] & 0x80) ? l4->sport : l4->dport;
+	for (size_t i = 0; i < s->ninput_dns_ports; i++)
+		if (s->input_dns_ports[i].port == port) {
+			s->input_dns_ports[i].n++;
+			return;
+		}
+	if (s->ninput_dns_ports < SCAN_MAX_INPUT_DNS_PORTS) {
+		s->input_dns_ports[s->ninput_dns_ports].port = port;
+		s->input_dns_ports[s->ninput_dns_ports++].n = 1;
+	}
+}
+
+/* Append to w (size len, off used) "DNS-shaped UDP on port 8053 (2
+ * packets): rerun with --port 8053" for the current input. */
+static size_t warn_dns_other_ports(const dnsts_scanner_t *s, char *w, size_t len, size_t off)
+{
+	size_t np = s->ninput_dns_ports;
+	uint64_t listed = 0;
+	if (off < len)
+		off += (size_t)snprintf(w + off, len - off, "%sDNS-shaped UDP on port%s ",
+					off ? "; " : "", np == 1 ? "" : "s");
+	for (size_t i = 0; i < np && off < len; i++) {
+		uint64_t n = s->input_dns_ports[i].n;
+		listed += n;
+		off += (size_t)snprintf(w + off, len - off, "%s%u (%llu packet%s)", i ? ", " : "",
+					s->input_dns_ports[i].port, (unsigned long long)n,
+					n == 1 ? "" : "s");
+	}
+	if (listed < s->input_dns_other && off < len)
+		off += (size_t)snprintf(w + off, len - off, " and other ports (%llu packets)",
+					(unsigned long long)(s->input_dns_other - listed));
+	if (off < len)
+		off += (size_t)snprintf(w + off, len - off, ": rerun with");
+	for (size_t i = 0; i < np && off < len; i++)
+		off += (size_t)snprintf(w + off, len - off, " --port %u", s->input_dns_ports[i].port);
+	return off;
+}
+
 /* A transport packet reached (first == true: the packet's own class is
  * still to be counted). */
 static void handle_l4(dnsts_scanner_t *s, const l4_pkt_t *l4, bool first)
@@ -242,6 +327,8 @@ static void handle_l4(dnsts_scanner_t *s, const l4_pkt_t *l4, bool first)
 		tcp_reasm_add(s->tcp, l4);
 	} else if (first) {
 		s->st.non_dns_packets++;
+		if (l4->proto == 17)
+			note_dns_other_port(s, l4);
 	}
 }
 
@@ -327,6 +414,8 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	in->format = capture_format(c);
 	uint64_t unsup_before = s->st.unsupported_packets, zero_len = 0;
 	s->ninput_unsup = 0;
+	s->ninput_dns_ports = 0;
+	s->input_dns_other = 0;
 	cap_packet_t p;
 	int lastlt = -1;
 	while ((rc = capture_next(c, &p)) == 1) {
@@ -353,7 +442,7 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	if (rc < 0)
 		in->error = strdup(capture_error(c) ? capture_error(c) : dnsts_strerror(rc));
 	uint64_t unsup = s->st.unsupported_packets - unsup_before;
-	if (unsup || zero_len || capture_warning(c)) {
+	if (unsup || zero_len || capture_warning(c) || s->input_dns_other) {
 		/* one warning line per input: the reader's, then what was not decoded */
 		char w[1024];
 		size_t off = 0;
@@ -372,8 +461,11 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 				off += (size_t)snprintf(w + off, sizeof w - off, "%s%s", i ? ", " : "",
 							s->input_unsup[i]);
 			if (off < sizeof w)
-				snprintf(w + off, sizeof w - off, "), counted in unsupported_packets");
+				off += (size_t)snprintf(w + off, sizeof w - off,
+							"), counted in unsupported_packets");
 		}
+		if (s->input_dns_other)
+			warn_dns_other_ports(s, w, sizeof w, off);
 		in->warning = strdup(w);
 	}
 	capture_close(c);

@@ -18,6 +18,7 @@
 #include "tcp_reasm.h"
 
 #define SCAN_MAX_INPUT_UNSUPPORTED 8
+#define SCAN_MAX_INPUT_DNS_PORTS 4
 
 typedef struct scan_findings scan_findings_t;
 
@@ -42,6 +43,9 @@ struct dnsts_scanner {
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
 	size_t ninput_unsup;
+	struct { uint16_t port; uint64_t n; } input_dns_ports[SCAN_MAX_INPUT_DNS_PORTS];
+	size_t ninput_dns_ports;     /* ports of DNS-shaped UDP, current input */
+	uint64_t input_dns_other;    /* DNS-shaped UDP packets, current input */
 	scan_findings_t *findings;   /* scored findings, built on first request */
 };
 

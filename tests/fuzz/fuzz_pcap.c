@@ -8,7 +8,8 @@
  * the input (packet data in any real capture) picks the mode: odd writes the
  * DNS message log as well (--messages), even scores every domain (--all).
  * Limits are set small so that the eviction paths run on small inputs.
- * Checks the packet accounting identity of dnsts_stats_t.
+ * Checks the packet accounting identity of dnsts_stats_t (and that the
+ * DNS-shaped packets on other ports are within non_dns_packets).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const dnsts_stats_t *st = dnsts_scanner_stats(s);
 	if (st->packets != st->udp_dns + st->tcp_dns + st->ip_fragments + st->truncated_packets +
 				   st->non_dns_packets + st->unsupported_packets + st->filtered_packets)
+		abort();
+	if (st->dns_other_ports > st->non_dns_packets) /* counted within that class */
 		abort();
 	const dnsts_input_t *in = dnsts_scanner_input(s, 0);
 	if (!in || in->packets != st->packets)

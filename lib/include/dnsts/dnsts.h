@@ -102,6 +102,10 @@ typedef struct dnsts_stats {
 	uint64_t dns_responses;
 	uint64_t malformed_dns;       /* payloads on DNS ports that are not valid DNS */
 	uint64_t nondns_on_dns_port;  /* of those, ones that do not look like DNS at all */
+	uint64_t dns_other_ports;     /* UDP packets on other ports that are strictly
+	                                 DNS-shaped: not decoded (see --port), counted
+	                                 in non_dns_packets, ports named in the
+	                                 input's warning */
 	/* reassembly */
 	uint64_t tcp_streams;         /* TCP connections on DNS ports */
 	uint64_t tcp_gaps;            /* stream holes never filled (data lost) */
