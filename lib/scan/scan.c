@@ -170,7 +170,7 @@ static bool looks_like_dns(const uint8_t *p, uint32_t n)
 		return false;
 	unsigned qd = (unsigned)p[4] << 8 | p[5];
 	unsigned opcode = (p[2] >> 3) & 15;
-	return qd <= 4 && opcode <= 6;
+	return qd <= 4 && opcode <= DNS_OPCODE_DSO;
 }
 
 static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
@@ -256,7 +256,7 @@ static bool dns_shaped(const l4_pkt_t *l4)
 	if (dns_msg_parse(&m, p, n) != 0 || !m.has_question)
 		return false;
 	unsigned cls = m.qclass & 0x7fff; /* mDNS sets the top bit */
-	if (cls != 1 && cls != 3 && cls != 4 && cls != 255)
+	if (cls != DNS_CLASS_IN && cls != DNS_CLASS_CH && cls != DNS_CLASS_HS && cls != DNS_CLASS_ANY)
 		return false;
 	dns_msg_parse_all(&m);
 	if (query && p[11] && !m.has_edns)
