@@ -267,6 +267,7 @@ typedef struct batch {
 	size_t window;           /* inputs started but not merged, at most */
 	dnsts_scanner_t *result;
 	bool per_file;
+	bool dedup;              /* more than one input: scan identical ones once */
 	FILE *ndjson_out;        /* input lines as inputs finish, or NULL */
 	bool progress;
 	double min_score;
@@ -295,6 +296,7 @@ static void *worker(void *arg)
 		char err[512];
 		dnsts_scanner_t *sc = dnsts_scanner_new(b->opt, err, sizeof err);
 		if (sc) {
+			dnsts_scanner_dedup_inputs(sc, b->dedup);
 			dnsts_scan_file(sc, b->paths[i]);
 			dnsts_scanner_finish(sc);
 		}
@@ -624,7 +626,7 @@ int main(int argc, char **argv)
 	}
 	batch_t b = {
 		.paths = inputs.paths, .n = inputs.n, .opt = &opt, .jobs = jobs,
-		.window = (size_t)jobs, .result = s, .per_file = per_file,
+		.window = (size_t)jobs, .result = s, .per_file = per_file, .dedup = inputs.n > 1,
 		.ndjson_out = fmt == DNSTS_REPORT_NDJSON && !messages ? out : NULL,
 		.progress = progress != 0, .min_score = opt.min_score,
 	};

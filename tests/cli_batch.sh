@@ -3,8 +3,9 @@
 # tar.gz and zip archives, a corrupt member and a non-capture file; a tunnel
 # split across three rotated captures is one finding listing all three;
 # results do not depend on -j or on the order of the arguments; --per-file
-# keeps inputs apart (their domain counters add up); memory stays flat with
-# thousands of inputs.
+# keeps inputs apart (their domain counters add up); identical inputs (a
+# copy, a capture beside its .gz, archive members) are scanned once; memory
+# stays flat with thousands of inputs.
 #
 # usage: cli_batch.sh BINARY SOURCE_DIR [CORPUS_DIR]
 set -u
@@ -99,6 +100,54 @@ check "--text --per-file counts the base domains" 'head -n 1 "$tmp/pf3.txt" | gr
 "$bin" --no-progress --ndjson "$case" > "$tmp/nd" 2>/dev/null
 check "NDJSON input lines" '[ "$(jq -s "[.[] | select(.type == \"input\")] | length" "$tmp/nd")" = "$(jq ".inputs | length" "$out")" ]'
 check "NDJSON ends with the summary" '[ "$(tail -n 1 "$tmp/nd" | jq -r .type)" = summary ]'
+
+# identical inputs are scanned once: a capture, a copy of it, its .gz and a
+# tar holding it twice beside another capture give the findings of the
+# capture and that other one; the copies are named
+dup=$tmp/dup
+mkdir -p "$dup/t"
+cp "$td/demo-tunnel.pcap" "$dup/a.pcap"
+cp "$td/demo-tunnel.pcap" "$dup/b.pcap"
+gzip -c "$td/demo-tunnel.pcap" > "$dup/a.pcap.gz"
+cp "$td/demo-tunnel.pcap" "$dup/t/x.pcap"
+cp "$td/demo-tunnel.pcap" "$dup/t/z.pcap"
+cp "$td/linktype-raw.pcap" "$dup/t/y.pcap"
+tar -C "$dup/t" -cf "$dup/c.tar" x.pcap y.pcap z.pcap
+fnd() { jq -S '[.findings[] | del(.inputs)]' "$1"; }
+"$bin" --no-progress --all --min-score 0 "$td/demo-tunnel.pcap" "$td/linktype-raw.pcap" > "$tmp/dup-ref.json" 2>/dev/null
+for j in 1 2; do
+	"$bin" --no-progress -j $j --all --min-score 0 "$dup/c.tar" "$dup/b.pcap" "$dup/a.pcap.gz" \
+		"$dup/a.pcap" > "$tmp/dup$j.json" 2>/dev/null
+	check "copies scanned once (-j $j): the findings of the capture" \
+		'[ "$(fnd "$tmp/dup$j.json")" = "$(fnd "$tmp/dup-ref.json")" ]'
+	check "copies scanned once (-j $j): message counts of the capture" \
+		'[ "$(jq .stats.dns_messages "$tmp/dup$j.json")" = "$(jq .stats.dns_messages "$tmp/dup-ref.json")" ]'
+done
+check "-j 1 and -j 2 agree with copies" 'cmp -s "$tmp/dup1.json" "$tmp/dup2.json"'
+d=$tmp/dup1.json
+check "the copies name the first (in sorted order)" \
+	'[ "$(jq -r "[.inputs[] | select(.duplicate_of) | (.path | sub(\".*/\"; \"\")) + \"=\" + (.duplicate_of | sub(\".*/\"; \"\"))] | join(\",\")" "$d")" = "a.pcap.gz=a.pcap,b.pcap=a.pcap,c.tar:x.pcap=a.pcap,c.tar:z.pcap=a.pcap" ]'
+check "the first has duplicate_of null" \
+	'jq -e ".inputs[0].duplicate_of == null and (.inputs[] | select(.path | endswith(\"c.tar:y.pcap\")) | .duplicate_of) == null" "$d" >/dev/null'
+check "duplicate_inputs 4, their packets in duplicate_packets" \
+	'jq -e ".stats.duplicate_inputs == 4 and .stats.duplicate_packets == 4 * .inputs[0].packets" "$d" >/dev/null'
+check "every packet still counted in packets" \
+	'[ "$(jq "[.inputs[].packets] | add" "$d")" = "$(jq .stats.packets "$d")" ]'
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	check "the report with copies validates (schema, packet classes, duplicate_of)" \
+		'/usr/bin/python3 "$src/tests/report_check.py" doc "$src/tests/schema" "$d"'
+fi
+"$bin" --no-progress --ndjson "$dup/a.pcap" "$dup/b.pcap" > "$tmp/dup.nd" 2>/dev/null
+check "NDJSON input line names the copy's first" \
+	'jq -se "[.[] | select(.type == \"input\")] | .[1].duplicate_of == .[0].path and .[0].duplicate_of == null" "$tmp/dup.nd" >/dev/null'
+"$bin" --no-progress --text "$dup/a.pcap" "$dup/b.pcap" > "$tmp/dup.txt" 2>/dev/null
+check "--text names the copy" 'grep -q "input scanned once: .*b.pcap has the content of .*a.pcap" "$tmp/dup.txt"'
+"$bin" --no-progress --per-file --all --min-score 0 "$dup/a.pcap" "$dup/b.pcap" > "$tmp/dup-pf.json" 2>/dev/null
+"$bin" --no-progress --per-file --all --min-score 0 "$dup/a.pcap" > "$tmp/dup-pf1.json" 2>/dev/null
+check "--per-file: a copy adds no findings" \
+	'[ "$(fnd "$tmp/dup-pf.json")" = "$(fnd "$tmp/dup-pf1.json")" ]'
+"$bin" --no-progress --all --min-score 0 "$dup/a.pcap" "$td/trunc-last-record.pcap" "$td/trunc-last-record.pcap" > "$tmp/dup-cut.json" 2>/dev/null
+check "a damaged input is never a copy" '[ "$(jq .stats.duplicate_inputs "$tmp/dup-cut.json")" = 0 ]'
 
 # standard input, compressed
 gzip -c "$td/rotated-1.pcap" | "$bin" --no-progress - > "$tmp/stdin.json" 2>/dev/null

@@ -107,6 +107,30 @@ def check_sorted(findings, what):
         fail(f"{what}: findings not sorted by score: {scores}")
 
 
+PACKET_CLASSES = ("udp_dns", "tcp_dns", "ip_fragments", "truncated_packets", "non_dns_packets",
+                  "unsupported_packets", "filtered_packets", "duplicate_packets")
+
+
+def check_stats(st, what):
+    """The documented identities: every packet in exactly one class."""
+    classes = sum(st.get(k, 0) for k in PACKET_CLASSES)
+    if classes != st["packets"]:
+        fail(f"{what}: stats.packets {st['packets']} != the sum of the packet classes {classes}")
+    if st["dns_queries"] + st["dns_responses"] != st["dns_messages"]:
+        fail(f"{what}: dns_queries + dns_responses != dns_messages")
+
+
+def check_inputs(inputs, what):
+    """duplicate_of names an earlier input that is not itself a copy."""
+    firsts = set()
+    for i, x in enumerate(inputs):
+        d = x.get("duplicate_of")
+        if d is not None and d not in firsts:
+            fail(f"{what}: inputs[{i}].duplicate_of {d!r} is not an earlier first input")
+        if d is None:
+            firsts.add(x["path"])
+
+
 def cmd_doc(schema_dir, path):
     text = load_bytes_json(path)
     try:
@@ -115,6 +139,8 @@ def cmd_doc(schema_dir, path):
         fail(f"{path}: not JSON: {e}")
     check(validator(schema_dir, "report.schema.json"), doc, path)
     check_sorted(doc["findings"], path)
+    check_stats(doc["stats"], path)
+    check_inputs(doc["inputs"], path)
     for i, f in enumerate(doc["findings"]):
         check_finding_semantics(f, f"{path}: findings[{i}]")
         for p in f["inputs"]:
@@ -142,6 +168,8 @@ def cmd_ndjson(schema_dir, path):
         if obj["type"] == "finding":
             check_finding_semantics(obj, f"{path}:{n}")
             findings.append(obj)
+        elif obj["type"] == "summary":
+            check_stats(obj["stats"], f"{path}:{n}")
     if types[-1] != "summary" or types.count("summary") != 1:
         fail(f"{path}: the summary must be the last line, once: {types}")
     # inputs first (as they finish), then findings

@@ -604,6 +604,95 @@ START_TEST(stdin_dash)
 }
 END_TEST
 
+/* Read c to its end; its content identity (true if it has one). */
+static bool drain_id(capture_t *c, cap_content_id_t *id, int *rc)
+{
+	cap_packet_t p;
+	while ((*rc = capture_next(c, &p)) == 1)
+		;
+	return capture_content_id(c, id);
+}
+
+static bool id_eq(const cap_content_id_t *a, const cap_content_id_t *b)
+{
+	return a->h[0] == b->h[0] && a->h[1] == b->h[1] && a->len == b->len;
+}
+
+/* The same bytes through a file, a memory stream and a pipe (reads of odd
+ * sizes, so words straddle reads) have one identity; a byte changed in the
+ * last packet, or a cut, does not. */
+START_TEST(content_identity)
+{
+	size_t len, npk = 3000; /* 350 KB: several reads past the first buffer */
+	uint8_t *b = big_pcap(npk, &len);
+	char err[256], path[4096];
+	capture_t *c;
+	cap_content_id_t byfile, bymem, bypipe, changed, cut;
+	int rc;
+
+	ck_assert_int_eq(open_bytes(&c, b, len, NULL, err, sizeof err, path, sizeof path), 0);
+	ck_assert_int_eq(capture_track_content(c), 0);
+	ck_assert(drain_id(c, &byfile, &rc));
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(byfile.len, len);
+	capture_close(c);
+
+	/* not asked for: no identity */
+	ck_assert_int_eq(capture_open(&c, path, NULL, NULL, err, sizeof err), 0);
+	ck_assert(!drain_id(c, &bymem, &rc));
+	capture_close(c);
+	/* asked for too late: refused */
+	ck_assert_int_eq(capture_open(&c, path, NULL, NULL, err, sizeof err), 0);
+	cap_packet_t p;
+	ck_assert_int_eq(capture_next(c, &p), 1);
+	ck_assert_int_eq(capture_track_content(c), -1);
+	capture_close(c);
+	rm_tmp(path);
+
+	FILE *fp = fmemopen(b, len, "rb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(capture_open(&c, "mem", fp, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(capture_track_content(c), 0);
+	ck_assert(drain_id(c, &bymem, &rc));
+	capture_close(c);
+	fclose(fp);
+	ck_assert(id_eq(&byfile, &bymem));
+
+	int rfd;
+	pid_t pid = feed_pipe(&rfd, b, len);
+	fp = fdopen(rfd, "rb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(capture_open(&c, "pipe", fp, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(capture_track_content(c), 0);
+	ck_assert(drain_id(c, &bypipe, &rc));
+	capture_close(c);
+	fclose(fp);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(id_eq(&byfile, &bypipe));
+
+	b[len - 1] ^= 1;
+	fp = fmemopen(b, len, "rb");
+	ck_assert_int_eq(capture_open(&c, "mem", fp, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(capture_track_content(c), 0);
+	ck_assert(drain_id(c, &changed, &rc));
+	capture_close(c);
+	fclose(fp);
+	ck_assert_uint_eq(changed.len, len);
+	ck_assert(changed.h[0] != byfile.h[0] && changed.h[1] != byfile.h[1]);
+
+	/* cut inside the last record: damaged, so no identity */
+	fp = fmemopen(b, len - 1, "rb");
+	ck_assert_int_eq(capture_open(&c, "mem", fp, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(capture_track_content(c), 0);
+	ck_assert(!drain_id(c, &cut, &rc));
+	ck_assert_int_eq(rc, DNSTS_ETRUNC);
+	capture_close(c);
+	fclose(fp);
+	free(b);
+}
+END_TEST
+
 /* Counts and times checked with tshark / capinfos on the same files. */
 START_TEST(corpus_multi_interface)
 {
@@ -665,6 +754,7 @@ static Suite *capture_suite(void)
 	tcase_add_test(tc, ts_saturates);
 	tcase_add_test(tc, pipe_stream);
 	tcase_add_test(tc, stdin_dash);
+	tcase_add_test(tc, content_identity);
 	tcase_add_test(tc, corpus_multi_interface);
 	tcase_add_test(tc, corpus_time_2106);
 	suite_add_tcase(s, tc);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
 
 #include "check_util.h"
@@ -98,7 +99,8 @@ static dnsts_scanner_t *scan_one(const char *rel, FILE *log)
 static uint64_t packet_classes(const dnsts_stats_t *st)
 {
 	return st->udp_dns + st->tcp_dns + st->ip_fragments + st->truncated_packets +
-	       st->non_dns_packets + st->unsupported_packets + st->filtered_packets;
+	       st->non_dns_packets + st->unsupported_packets + st->filtered_packets +
+	       st->duplicate_packets;
 }
 
 START_TEST(message_counts)
@@ -276,6 +278,132 @@ START_TEST(merge_keeps_detection_counters)
 }
 END_TEST
 
+/* A detecting scanner that scans identical inputs once. */
+static dnsts_scanner_t *dedup_scanner(void)
+{
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(NULL, err, sizeof err);
+	ck_assert_msg(s != NULL, "scanner: %s", err);
+	dnsts_scanner_dedup_inputs(s, true);
+	return s;
+}
+
+static char *path_of(const char *rel)
+{
+	char *p = strdup(tu_testdata(rel));
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+/* What a duplicate must leave as it was: the single input's results. */
+static void check_like_single(dnsts_scanner_t *s, const dnsts_stats_t *one, size_t ncopies,
+			      uint64_t npackets)
+{
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->dns_messages, one->dns_messages);
+	ck_assert_uint_eq(st->dns_queries, one->dns_queries);
+	ck_assert_uint_eq(st->udp_dns, one->udp_dns);
+	ck_assert_uint_eq(st->base_domains, one->base_domains);
+	ck_assert_uint_eq(st->tracked_domains, one->tracked_domains);
+	ck_assert_uint_eq(st->allowlisted_queries, one->allowlisted_queries);
+	ck_assert_uint_eq(st->duplicate_inputs, ncopies);
+	ck_assert_uint_eq(st->duplicate_packets, ncopies * npackets);
+	ck_assert_uint_eq(st->packets, (ncopies + 1) * npackets);
+	ck_assert_uint_eq(packet_classes(st), st->packets);
+	size_t nf = 0;
+	FILE *null = fopen("/dev/null", "w");
+	ck_assert_int_eq(dnsts_report_write(s, null, DNSTS_REPORT_JSON, &nf), DNSTS_OK);
+	fclose(null);
+	ck_assert_uint_eq(nf, 2);
+}
+
+/* A capture, its gzip-compressed copy and itself again, in one scanner or
+ * in scanners merged in order: scanned once, the copies named. */
+START_TEST(duplicate_inputs_scanned_once)
+{
+	char *plain = path_of("pcap/demo-tunnel.pcap");
+	char *gz = path_of("pcap/demo.pcap.gz"); /* the same capture, compressed */
+	dnsts_scanner_t *one = detect_one("pcap/demo-tunnel.pcap");
+	dnsts_stats_t st1 = *dnsts_scanner_stats(one);
+	uint64_t npk = st1.packets;
+	ck_assert_uint_eq(st1.duplicate_packets, 0);
+	dnsts_scanner_free(one);
+
+	/* one scanner */
+	dnsts_scanner_t *s = dedup_scanner();
+	ck_assert_int_eq(dnsts_scan_file(s, plain), DNSTS_OK);
+	ck_assert_int_eq(dnsts_scan_file(s, gz), DNSTS_OK);
+	ck_assert_int_eq(dnsts_scan_file(s, plain), DNSTS_OK);
+	dnsts_scanner_finish(s);
+	/* before the copies are compared (progress): each domain once */
+	ck_assert_uint_eq(dnsts_scanner_ninputs(s), 3);
+	size_t n = 0;
+	char **d = dnsts_scanner_domains_over(s, 60, &n);
+	ck_assert_uint_eq(n, 2); /* the demo's two tunnels */
+	dnsts_strings_free(d, n);
+	check_like_single(s, &st1, 2, npk);
+	ck_assert_uint_eq(dnsts_scanner_ninputs(s), 3);
+	ck_assert_ptr_null(dnsts_scanner_input(s, 0)->duplicate_of);
+	ck_assert_str_eq(dnsts_scanner_input(s, 1)->duplicate_of, plain);
+	ck_assert_str_eq(dnsts_scanner_input(s, 2)->duplicate_of, plain);
+	ck_assert_uint_eq(dnsts_scanner_input(s, 1)->packets, npk); /* its own count stays */
+	dnsts_scanner_free(s);
+
+	/* scanners merged in order, aggregated and kept apart (--per-file) */
+	for (int apart = 0; apart <= 1; apart++) {
+		char err[256];
+		dnsts_scanner_t *dst = dnsts_scanner_new(NULL, err, sizeof err);
+		ck_assert_ptr_nonnull(dst);
+		const char *order[] = {gz, plain};
+		for (size_t i = 0; i < 2; i++) {
+			dnsts_scanner_t *src = dedup_scanner();
+			ck_assert_int_eq(dnsts_scan_file(src, order[i]), DNSTS_OK);
+			dnsts_scanner_finish(src);
+			ck_assert_int_eq(dnsts_scanner_merge(dst, src, apart), DNSTS_OK);
+			dnsts_scanner_free(src);
+		}
+		dnsts_scanner_finish(dst);
+		check_like_single(dst, &st1, 1, npk);
+		ck_assert_ptr_null(dnsts_scanner_input(dst, 0)->duplicate_of);
+		ck_assert_str_eq(dnsts_scanner_input(dst, 1)->duplicate_of, gz);
+		dnsts_scanner_free(dst);
+	}
+	free(plain);
+	free(gz);
+}
+END_TEST
+
+/* Without the option, or for a damaged input (no identity: it was not read
+ * to its end), a second copy is scanned again. */
+START_TEST(duplicates_need_option_and_clean_end)
+{
+	char *demo = path_of("pcap/demo-tunnel.pcap");
+	char err[256];
+	dnsts_scanner_t *s = dnsts_scanner_new(NULL, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	dnsts_scan_file(s, demo);
+	dnsts_scan_file(s, demo);
+	dnsts_scanner_finish(s);
+	const dnsts_stats_t *st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->dns_messages, 2 * 556);
+	ck_assert_uint_eq(st->duplicate_inputs, 0);
+	dnsts_scanner_free(s);
+
+	char *cut = path_of("pcap/trunc-last-record.pcap");
+	s = dedup_scanner();
+	ck_assert_int_lt(dnsts_scan_file(s, cut), 0);
+	ck_assert_int_lt(dnsts_scan_file(s, cut), 0);
+	dnsts_scanner_finish(s);
+	st = dnsts_scanner_stats(s);
+	ck_assert_uint_eq(st->duplicate_inputs, 0);
+	ck_assert_uint_eq(st->dns_messages, 2);
+	ck_assert_ptr_null(dnsts_scanner_input(s, 1)->duplicate_of);
+	dnsts_scanner_free(s);
+	free(demo);
+	free(cut);
+}
+END_TEST
+
 /* The library's version at run time is the headers' (one build here), and
  * the numbers agree with the text. */
 START_TEST(version)
@@ -356,6 +484,8 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, truncation_counted);
 	tcase_add_test(tc, formats_and_compression);
 	tcase_add_test(tc, merge_keeps_detection_counters);
+	tcase_add_test(tc, duplicate_inputs_scanned_once);
+	tcase_add_test(tc, duplicates_need_option_and_clean_end);
 	tcase_add_test(tc, version);
 	tcase_add_test(tc, options_size_checked);
 	tcase_add_test(tc, domains_over_owned_by_caller);

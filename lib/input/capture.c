@@ -28,6 +28,13 @@
  *  - pcapng statistics, name resolution, decryption secrets and custom
  *    blocks are skipped; packet options are ignored.
  *
+ * Content identity (capture_track_content): every byte read is hashed as it
+ * arrives from the file or stream, in two 64-bit lanes of a word-at-a-time
+ * multiply-xorshift hash seeded from a per-process random key, finished
+ * with MurmurHash3's finaliser; with the byte count that is the identity.
+ * Each step is a bijection of a lane's state for a given word, so two
+ * inputs of the same length collide only if both lanes meet by chance.
+ *
  * Bounds: records and blocks up to 256 MiB (pcap records also up to the
  * larger of the file's snaplen and 256 KiB); the read buffer grows only
  * with bytes actually present in the file; at most 65536 interfaces per
@@ -40,12 +47,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "mix.h"
 #include "rd.h"
+#include "siphash.h"
 
 #define BUF_INIT       (1u << 17)
 #define MAX_RECORD     (256u << 20)
@@ -111,6 +121,14 @@ struct capture {
 	size_t nprogs;
 	size_t last_prog;
 
+	/* content identity (capture_track_content) */
+	bool track;
+	bool clean_end;     /* capture_next returned 0 */
+	uint64_t ha, hb;    /* the two lanes */
+	uint8_t tail[8];    /* bytes of a word not yet complete */
+	unsigned ntail;
+	uint64_t nhashed;
+
 	int err;            /* sticky error, 0 if none */
 	char errmsg[256];
 	char warnmsg[256];
@@ -142,6 +160,49 @@ static void warn_once(capture_t *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->warnmsg, sizeof c->warnmsg, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- content identity -------------------------------------------------- */
+
+static uint64_t content_key[4];
+static pthread_once_t content_key_once = PTHREAD_ONCE_INIT;
+
+static void content_key_init(void)
+{
+	uint8_t k[32];
+	siphash_random_key(k);
+	siphash_random_key(k + 16);
+	memcpy(content_key, k, sizeof k);
+}
+
+static inline void content_word(capture_t *c, uint64_t w)
+{
+	c->ha = mix_step(c->ha, w, MIX_M1, 32);
+	c->hb = mix_step(c->hb, (w << 32 | w >> 32) ^ content_key[2], MIX_M2, 29);
+}
+
+static void content_update(capture_t *c, const uint8_t *p, size_t n)
+{
+	uint64_t w;
+	c->nhashed += n;
+	if (c->ntail) {
+		size_t k = 8 - c->ntail < n ? 8 - c->ntail : n;
+		memcpy(c->tail + c->ntail, p, k);
+		c->ntail += (unsigned)k;
+		p += k;
+		n -= k;
+		if (c->ntail < 8)
+			return;
+		memcpy(&w, c->tail, 8);
+		content_word(c, w);
+		c->ntail = 0;
+	}
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		content_word(c, w);
+	}
+	memcpy(c->tail, p, n);
+	c->ntail = (unsigned)n;
 }
 
 static inline uint32_t get32(rd_t *r, bool be)
@@ -207,6 +268,8 @@ static int fill(capture_t *c, size_t n)
 		}
 		if (got == 0)
 			c->eof = true;
+		else if (c->track)
+			content_update(c, c->buf + c->end, got);
 		c->end += got;
 	}
 	return 0;
@@ -804,9 +867,41 @@ int capture_next(capture_t *c, cap_packet_t *pkt)
 {
 	if (c->err)
 		return c->err;
-	if (c->fmt == FMT_PCAP)
-		return pcap_next_rec(c, pkt);
-	return ng_next(c, pkt);
+	int r = c->fmt == FMT_PCAP ? pcap_next_rec(c, pkt) : ng_next(c, pkt);
+	if (r == 0)
+		c->clean_end = true;
+	return r;
+}
+
+int capture_track_content(capture_t *c)
+{
+	if (c->track)
+		return 0;
+	if (c->buf_off != 0 || c->npkts != 0)
+		return -1;
+	pthread_once(&content_key_once, content_key_init);
+	c->track = true;
+	c->ha = content_key[0];
+	c->hb = content_key[1];
+	content_update(c, c->buf, c->end);
+	return 0;
+}
+
+bool capture_content_id(const capture_t *c, cap_content_id_t *id)
+{
+	if (!c->track || !c->clean_end || c->err)
+		return false;
+	uint64_t a = c->ha, b = c->hb;
+	if (c->ntail) {
+		uint64_t w = 0;
+		memcpy(&w, c->tail, c->ntail);
+		a = mix_step(a, w, MIX_M1, 32);
+		b = mix_step(b, (w << 32 | w >> 32) ^ content_key[2], MIX_M2, 29);
+	}
+	id->h[0] = mix_fmix64(a ^ c->nhashed ^ content_key[3]);
+	id->h[1] = mix_fmix64(b + c->nhashed * MIX_GOLDEN);
+	id->len = c->nhashed;
+	return true;
 }
 
 const char *capture_error(const capture_t *c)

@@ -58,6 +58,30 @@ const char *capture_error(const capture_t *c);
 const char *capture_warning(const capture_t *c);
 const char *capture_format(const capture_t *c);   /* "pcap" or "pcapng" */
 uint64_t capture_bytes_read(const capture_t *c);  /* file bytes consumed */
+
+/*
+ * Content identity: a 128-bit hash of every byte the reader reads (after
+ * decompression, for a stream), keyed with a random key drawn once per
+ * process, and the byte count.  Two inputs with equal identities have the
+ * same content, whatever their names or compression.
+ *
+ * capture_track_content() turns it on: call it after capture_open and
+ * before the first capture_next (the bytes read while opening are taken
+ * too).  Off by default, since hashing costs a pass over the bytes.
+ * Returns 0, or -1 when bytes have already been passed over.
+ *
+ * capture_content_id() fills *id and returns true only when tracking was on
+ * and the input was read to a clean end (capture_next returned 0): a
+ * damaged or unfinished input has no identity.
+ */
+typedef struct cap_content_id {
+	uint64_t h[2];
+	uint64_t len;
+} cap_content_id_t;
+
+int capture_track_content(capture_t *c);
+bool capture_content_id(const capture_t *c, cap_content_id_t *id);
+
 void capture_close(capture_t *c);
 
 #endif

@@ -176,7 +176,7 @@ static int walk_archive(walk_t *w, const char *path, source_fn fn, void *ud, siz
 			break;
 		}
 		w->err[0] = 0;
-		source_stream_t st = {fp, name, archive_filter_count(w->ar) > 1 || !raw, w};
+		source_stream_t st = {fp, name, archive_filter_count(w->ar) > 1 || !raw, !raw, w};
 		(*nstreams)++;
 		int stop = fn(ud, &st);
 		fclose(fp);
@@ -223,7 +223,7 @@ int source_walk(const char *path, source_fn fn, void *ud, size_t *nstreams, char
 			snprintf(errbuf, errlen, "out of memory");
 			rc = DNSTS_ENOMEM;
 		} else {
-			source_stream_t st = {fp, path, false, &w};
+			source_stream_t st = {fp, path, false, false, &w};
 			(*nstreams)++;
 			fn(ud, &st);
 			if (fp != w.raw)

@@ -23,6 +23,7 @@ typedef struct source_stream {
 	FILE *fp;
 	const char *name;
 	bool compressed;
+	bool member;        /* a member of an archive (tar, zip) */
 	void *priv;
 } source_stream_t;
 

@@ -276,6 +276,7 @@ static json_t *input_json(const dnsts_input_t *in)
 	json_object_set_new(o, "first_seen", in->packets ? ts_json(in->first_ns) : json_null());
 	json_object_set_new(o, "last_seen", in->packets ? ts_json(in->last_ns) : json_null());
 	json_object_set_new(o, "error", jtext(in->error));
+	json_object_set_new(o, "duplicate_of", jtext(in->duplicate_of));
 	if (in->warning)
 		json_object_set_new(o, "warning", jtext(in->warning));
 	return o;
@@ -294,6 +295,7 @@ static json_t *stats_json(const dnsts_stats_t *st)
 	S(filtered_packets); S(skipped_files); S(nondns_on_dns_port); S(dns_other_ports); S(tcp_gaps); S(tcp_dropped_bytes);
 	S(tcp_evicted_streams); S(tcp_unfinished_bytes); S(tcp_skipped_bytes); S(frag_timeouts); S(frag_dropped); S(frag_overlaps);
 	S(allowlisted_queries); S(base_domains); S(tracked_domains); S(evicted_domains); S(evicted_clients);
+	S(duplicate_packets); S(duplicate_inputs);
 #undef S
 	return o;
 }
@@ -720,6 +722,10 @@ int report_write_text(const report_ctx_t *c, FILE *out)
 			fprintf(out, "  input failed: %s: %s\n",
 				report_escape_name(c->inputs[i].path, esc, 512),
 				report_escape_name(c->inputs[i].error, esc + 512, 512));
+		else if (c->inputs[i].duplicate_of)
+			fprintf(out, "  input scanned once: %s has the content of %s\n",
+				report_escape_name(c->inputs[i].path, esc, 512),
+				report_escape_name(c->inputs[i].duplicate_of, esc + 512, 512));
 	if (!c->n) {
 		fprintf(out, "no DNS tunnel found (min score %.0f)\n", c->min_score);
 		return ferror(out) ? -1 : 0;

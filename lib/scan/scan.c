@@ -3,6 +3,13 @@
  * dns_wire -> {DNS log, detection}.  It owns the per-scanner state of every
  * stage, classifies each packet into exactly one packet class of
  * dnsts_stats_t, and keeps one summary per input.
+ *
+ * Inputs scanned once (dnsts_scanner_dedup_inputs; archive members): each
+ * such input is hashed while it is read and kept apart, in the scanner
+ * itself when it is the first or else in a part (scan_internal.h), until
+ * scan_fold compares it with the inputs before it.  A copy keeps its
+ * summary, with duplicate_of naming the first, and its packets are counted
+ * in packets, bytes and duplicate_packets only.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -68,6 +75,30 @@ static void findings_changed(dnsts_scanner_t *s)
 	s->findings = NULL;
 }
 
+/* Fresh reassembly stages for s's options. */
+static int new_stages(dnsts_scanner_t *s, defrag_t **df, tcp_reasm_t **tcp)
+{
+	defrag_limits_t dl = {
+		.max_trackers = s->opt.max_frag_trackers,
+		.max_bytes = s->opt.max_frag_bytes,
+	};
+	tcp_limits_t tl = {
+		.max_streams = s->opt.max_tcp_streams,
+		.max_stream_bytes = s->opt.max_tcp_stream_bytes,
+		.max_total_bytes = s->opt.max_tcp_total_bytes,
+	};
+	*df = defrag_new(&dl);
+	*tcp = tcp_reasm_new(&tl, on_tcp_msg, s);
+	if (!*df || !*tcp) {
+		defrag_free(*df);
+		tcp_reasm_free(*tcp);
+		*df = NULL;
+		*tcp = NULL;
+		return DNSTS_ENOMEM;
+	}
+	return DNSTS_OK;
+}
+
 dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
 	dnsts_options_t o;
@@ -103,18 +134,7 @@ dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, siz
 	for (size_t i = 0; i < opt->nports; i++)
 		s->dns_port[opt->ports[i] >> 3] |= (uint8_t)(1u << (opt->ports[i] & 7));
 
-	defrag_limits_t dl = {
-		.max_trackers = opt->max_frag_trackers,
-		.max_bytes = opt->max_frag_bytes,
-	};
-	tcp_limits_t tl = {
-		.max_streams = opt->max_tcp_streams,
-		.max_stream_bytes = opt->max_tcp_stream_bytes,
-		.max_total_bytes = opt->max_tcp_total_bytes,
-	};
-	s->defrag = defrag_new(&dl);
-	s->tcp = tcp_reasm_new(&tl, on_tcp_msg, s);
-	if (!s->defrag || !s->tcp) {
+	if (new_stages(s, &s->defrag, &s->tcp) < 0) {
 		snprintf(errbuf, errlen, "out of memory");
 		dnsts_scanner_free(s);
 		return NULL;
@@ -149,8 +169,14 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 		free(s->inputs[i].path);
 		free(s->inputs[i].error);
 		free(s->inputs[i].warning);
+		free(s->inputs[i].duplicate_of);
 	}
 	free(s->inputs);
+	free(s->ids);
+	for (size_t i = 0; i < s->nparts; i++)
+		dnsts_scanner_free(s->parts[i]);
+	free(s->parts);
+	free(s->ix);
 	findings_free(s->kept, s->nkept);
 	free(s->bpf);
 	free(s->allowlist);
@@ -374,18 +400,33 @@ static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p)
 	}
 }
 
+/* Room for n input summaries (and their identities). */
+static int inputs_reserve(dnsts_scanner_t *s, size_t n)
+{
+	if (n <= s->cinputs)
+		return DNSTS_OK;
+	size_t nc = s->cinputs ? s->cinputs : 8;
+	while (nc < n)
+		nc *= 2;
+	dnsts_input_t *ni = realloc(s->inputs, nc * sizeof *ni);
+	if (!ni)
+		return DNSTS_ENOMEM;
+	s->inputs = ni;
+	scan_input_id_t *nd = realloc(s->ids, nc * sizeof *nd);
+	if (!nd)
+		return DNSTS_ENOMEM;
+	s->ids = nd;
+	s->cinputs = nc;
+	return DNSTS_OK;
+}
+
 static dnsts_input_t *new_input(dnsts_scanner_t *s, const char *path)
 {
-	if (s->ninputs == s->cinputs) {
-		size_t nc = s->cinputs ? s->cinputs * 2 : 8;
-		dnsts_input_t *ni = realloc(s->inputs, nc * sizeof *ni);
-		if (!ni)
-			return NULL;
-		s->inputs = ni;
-		s->cinputs = nc;
-	}
+	if (inputs_reserve(s, s->ninputs + 1) < 0)
+		return NULL;
 	dnsts_input_t *in = &s->inputs[s->ninputs];
 	memset(in, 0, sizeof *in);
+	memset(&s->ids[s->ninputs], 0, sizeof s->ids[s->ninputs]);
 	in->path = strdup(path);
 	if (!in->path)
 		return NULL;
@@ -402,7 +443,8 @@ static void note_linktype(dnsts_input_t *in, int lt)
 		in->linktypes[in->nlinktypes++] = lt;
 }
 
-static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const char *name)
+static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const char *name,
+			bool track)
 {
 	char err[512];
 	capture_t *c = NULL;
@@ -411,6 +453,8 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 		in->error = strdup(err);
 		return rc;
 	}
+	if (track)
+		(void)capture_track_content(c); /* just opened: cannot be refused */
 	in->format = capture_format(c);
 	uint64_t unsup_before = s->st.unsupported_packets, zero_len = 0;
 	s->ninput_unsup = 0;
@@ -441,6 +485,8 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	}
 	if (rc < 0)
 		in->error = strdup(capture_error(c) ? capture_error(c) : dnsts_strerror(rc));
+	else if (track)
+		s->ids[s->cur_input].valid = capture_content_id(c, &s->ids[s->cur_input].id);
 	uint64_t unsup = s->st.unsupported_packets - unsup_before;
 	if (unsup || zero_len || capture_warning(c) || s->input_dns_other) {
 		/* one warning line per input: the reader's, then what was not decoded */
@@ -472,33 +518,80 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	return rc < 0 ? rc : DNSTS_OK;
 }
 
+/*
+ * The scanner the next input of s goes into: s itself, or, for an input to
+ * be scanned once (dedup) when s already holds one, a new part (see
+ * scan_internal.h).  *track: hash the input's content.  NULL when out of
+ * memory.
+ */
+static dnsts_scanner_t *input_target(dnsts_scanner_t *s, bool dedup, bool *track)
+{
+	*track = false;
+	if (!dedup || !s->det)
+		return s;
+	*track = true;
+	if (s->ninputs == 0 && s->nparts == 0 && !s->merged_any) {
+		s->own_unit = true;
+		return s;
+	}
+	if (s->nparts == s->cparts) {
+		size_t nc = s->cparts ? s->cparts * 2 : 4;
+		dnsts_scanner_t **np = realloc(s->parts, nc * sizeof *np);
+		if (!np)
+			return NULL;
+		s->parts = np;
+		s->cparts = nc;
+	}
+	char err[256];
+	dnsts_scanner_t *p = dnsts_scanner_new(&s->opt, err, sizeof err);
+	if (!p)
+		return NULL;
+	s->parts[s->nparts++] = p;
+	return p;
+}
+
+/* An input has been read into t, a part of s or s itself. */
+static void input_done(dnsts_scanner_t *s, dnsts_scanner_t *t)
+{
+	if (t != s)
+		dnsts_scanner_finish(t); /* a part is complete: its TCP streams end here */
+}
+
 int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compressed)
 {
 	findings_changed(s);
-	dnsts_input_t *in = new_input(s, name);
+	bool track;
+	dnsts_scanner_t *t = input_target(s, s->dedup, &track);
+	dnsts_input_t *in = t ? new_input(t, name) : NULL;
 	if (!in)
 		return DNSTS_ENOMEM;
 	in->compressed = compressed;
-	return scan_capture(s, in, fp, name);
+	int rc = scan_capture(t, in, fp, name, track);
+	input_done(s, t);
+	return rc;
 }
 
 static int on_stream(void *ud, source_stream_t *st)
 {
 	dnsts_scanner_t *s = ud;
-	dnsts_input_t *in = new_input(s, st->name);
+	bool track;
+	dnsts_scanner_t *t = input_target(s, s->dedup || st->member, &track);
+	dnsts_input_t *in = t ? new_input(t, st->name) : NULL;
 	if (!in) {
 		s->walk_rc = DNSTS_ENOMEM;
 		return 1;
 	}
 	in->compressed = st->compressed;
-	int rc = scan_capture(s, in, st->fp, st->name);
+	int rc = scan_capture(t, in, st->fp, st->name, track);
 	const char *derr = source_stream_error(st);
 	if (derr) {
 		/* the capture reader saw a short read; the real cause is here */
 		free(in->error);
 		in->error = strdup(derr);
+		t->ids[t->cur_input].valid = false;
 		rc = DNSTS_EIO;
 	}
+	input_done(s, t);
 	if (rc < 0 && s->walk_rc == 0)
 		s->walk_rc = rc;
 	return 0;
@@ -512,11 +605,15 @@ int dnsts_scan_file(dnsts_scanner_t *s, const char *path)
 	findings_changed(s);
 	int rc = source_walk(path, on_stream, s, &n, err, sizeof err);
 	if (rc < 0) {
-		/* the path itself, or an archive after some members */
-		dnsts_input_t *in = new_input(s, path);
+		/* the path itself, or an archive after some members (after its
+		 * parts, if they were kept apart) */
+		bool track;
+		dnsts_scanner_t *t = input_target(s, s->dedup || s->nparts > 0, &track);
+		dnsts_input_t *in = t ? new_input(t, path) : NULL;
 		if (!in)
 			return DNSTS_ENOMEM;
 		in->error = strdup(err);
+		input_done(s, t);
 		return rc;
 	}
 	return s->walk_rc;
@@ -540,7 +637,7 @@ static void stats_add(dnsts_stats_t *d, const dnsts_stats_t *x)
 
 /* The counters of every stage are gathered when asked for, not kept up to
  * date: the detector's take a pass over its records. */
-const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s)
+static const dnsts_stats_t *stats_gather(dnsts_scanner_t *s)
 {
 	const tcp_stats_t *ts = tcp_reasm_stats(s->tcp);
 	const defrag_stats_t *ds = defrag_stats(s->defrag);
@@ -571,21 +668,186 @@ const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s)
 	return o;
 }
 
+const dnsts_stats_t *dnsts_scanner_stats(dnsts_scanner_t *s)
+{
+	(void)scan_fold(s, NULL);
+	return stats_gather(s);
+}
+
+/* ---- inputs scanned once ----------------------------------------------- */
+
+static bool id_same(const cap_content_id_t *a, const cap_content_id_t *b)
+{
+	return a->h[0] == b->h[0] && a->h[1] == b->h[1] && a->len == b->len;
+}
+
+/* Put input i (a first occurrence) into the identity index. */
+static int index_put(dnsts_scanner_t *s, size_t i)
+{
+	if ((s->ixn + 1) * 2 > s->ixcap) {
+		size_t nc = s->ixcap ? s->ixcap * 2 : 64;
+		uint32_t *nx = calloc(nc, sizeof *nx);
+		if (!nx)
+			return DNSTS_ENOMEM;
+		for (size_t k = 0; k < s->ixcap; k++) {
+			uint32_t v = s->ix[k];
+			if (!v)
+				continue;
+			size_t pos = s->ids[v - 1].id.h[0] & (nc - 1);
+			while (nx[pos])
+				pos = (pos + 1) & (nc - 1);
+			nx[pos] = v;
+		}
+		free(s->ix);
+		s->ix = nx;
+		s->ixcap = nc;
+	}
+	size_t mask = s->ixcap - 1, pos = s->ids[i].id.h[0] & mask;
+	for (; s->ix[pos]; pos = (pos + 1) & mask)
+		if (id_same(&s->ids[s->ix[pos] - 1].id, &s->ids[i].id))
+			return DNSTS_OK; /* an earlier one is there */
+	s->ix[pos] = (uint32_t)i + 1;
+	s->ixn++;
+	return DNSTS_OK;
+}
+
+/* The first of s's inputs with this content, or -1. */
+static long index_find(dnsts_scanner_t *s, const cap_content_id_t *id)
+{
+	for (; s->nindexed < s->ninputs; s->nindexed++) {
+		size_t i = s->nindexed;
+		if (s->ids[i].valid && !s->inputs[i].duplicate_of && index_put(s, i) < 0)
+			break; /* out of memory: the rest is not compared */
+	}
+	if (!s->ixcap)
+		return -1;
+	size_t mask = s->ixcap - 1;
+	for (size_t pos = id->h[0] & mask; s->ix[pos]; pos = (pos + 1) & mask)
+		if (id_same(&s->ids[s->ix[pos] - 1].id, id))
+			return (long)s->ix[pos] - 1;
+	return -1;
+}
+
+/* The path of an input before this one with the same content: one of
+ * ref's (all before s's), else one of s's; NULL if there is none. */
+static const char *earlier_copy(dnsts_scanner_t *ref, dnsts_scanner_t *s,
+				const scan_input_id_t *id)
+{
+	long j;
+	if (!id->valid)
+		return NULL;
+	if (ref && (j = index_find(ref, &id->id)) >= 0)
+		return ref->inputs[j].path;
+	if (s && (j = index_find(s, &id->id)) >= 0)
+		return s->inputs[j].path;
+	return NULL;
+}
+
+/* What a copy adds to the counters: its packets, all duplicates. */
+static void count_copy(dnsts_stats_t *st, const dnsts_input_t *in)
+{
+	st->packets += in->packets;
+	st->bytes += in->bytes;
+	st->duplicate_packets += in->packets;
+	st->duplicate_inputs++;
+}
+
+/* s's own content is one input (own_unit), a copy of orig: start s afresh,
+ * keeping that input's summary. */
+static int drop_own(dnsts_scanner_t *s, const char *orig)
+{
+	char err[256], *d = strdup(orig);
+	defrag_t *df = NULL;
+	tcp_reasm_t *tcp = NULL;
+	detector_t *det = detector_new(&s->opt, err, sizeof err);
+	if (!d || !det || new_stages(s, &df, &tcp) < 0) {
+		free(d);
+		detector_free(det);
+		return DNSTS_ENOMEM;
+	}
+	defrag_free(s->defrag);
+	tcp_reasm_free(s->tcp);
+	detector_free(s->det);
+	s->defrag = df;
+	s->tcp = tcp;
+	s->det = det;
+	findings_changed(s);
+	uint64_t skipped = s->st.skipped_files;
+	memset(&s->st, 0, sizeof s->st);
+	s->st.skipped_files = skipped;
+	count_copy(&s->st, &s->inputs[0]);
+	s->inputs[0].duplicate_of = d;
+	return DNSTS_OK;
+}
+
+/* Part p's one input is a copy of orig: take its summary, not its content. */
+static int take_copy(dnsts_scanner_t *s, dnsts_scanner_t *p, const char *orig)
+{
+	char *d = strdup(orig);
+	if (!d || inputs_reserve(s, s->ninputs + 1) < 0) {
+		free(d);
+		return DNSTS_ENOMEM;
+	}
+	findings_changed(s);
+	s->inputs[s->ninputs] = p->inputs[0];
+	s->inputs[s->ninputs].duplicate_of = d;
+	s->ids[s->ninputs] = p->ids[0];
+	s->ninputs++;
+	p->ninputs = 0; /* the strings now belong to s */
+	count_copy(&s->merged, &s->inputs[s->ninputs - 1]);
+	return DNSTS_OK;
+}
+
+static int merge_plain(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
+
+int scan_fold(dnsts_scanner_t *s, dnsts_scanner_t *ref)
+{
+	int rc = DNSTS_OK;
+	if (s->own_unit) {
+		s->own_unit = false;
+		const char *orig = s->ninputs == 1 ? earlier_copy(ref, NULL, &s->ids[0]) : NULL;
+		if (orig && (rc = drop_own(s, orig)) < 0)
+			return rc;
+	}
+	size_t k = 0;
+	for (; k < s->nparts; k++) {
+		dnsts_scanner_t *p = s->parts[k];
+		const char *orig = p->ninputs == 1 ? earlier_copy(ref, s, &p->ids[0]) : NULL;
+		rc = orig ? take_copy(s, p, orig) : merge_plain(s, p, false);
+		if (rc < 0)
+			break;
+		dnsts_scanner_free(p);
+	}
+	memmove(s->parts, s->parts + k, (s->nparts - k) * sizeof *s->parts);
+	s->nparts -= k;
+	return rc;
+}
+
+void dnsts_scanner_dedup_inputs(dnsts_scanner_t *s, bool on)
+{
+	s->dedup = on;
+}
+
+/* ---- merge ------------------------------------------------------------- */
+
 int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart)
 {
+	/* dst's inputs first, complete; then src's are compared with them */
+	int rc = scan_fold(dst, NULL);
+	if (rc == DNSTS_OK)
+		rc = scan_fold(src, dst);
+	if (rc < 0)
+		return rc;
+	return merge_plain(dst, src, keep_apart);
+}
+
+static int merge_plain(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart)
+{
 	uint32_t offset = (uint32_t)dst->ninputs;
-	if (dst->ninputs + src->ninputs > dst->cinputs) {
-		size_t nc = dst->cinputs ? dst->cinputs : 8;
-		while (nc < dst->ninputs + src->ninputs)
-			nc *= 2;
-		dnsts_input_t *ni = realloc(dst->inputs, nc * sizeof *ni);
-		if (!ni)
-			return DNSTS_ENOMEM;
-		dst->inputs = ni;
-		dst->cinputs = nc;
-	}
+	if (inputs_reserve(dst, dst->ninputs + src->ninputs) < 0)
+		return DNSTS_ENOMEM;
 	findings_changed(dst);
-	dnsts_stats_t st = *dnsts_scanner_stats(src);
+	dnsts_stats_t st = *stats_gather(src);
 	if (dst->det && src->det) {
 		if (keep_apart) {
 			finding_t **fs = NULL;
@@ -625,6 +887,7 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 	stats_add(&dst->merged, &st);
 	dst->merged_any = true;
 	memcpy(dst->inputs + dst->ninputs, src->inputs, src->ninputs * sizeof *src->inputs);
+	memcpy(dst->ids + dst->ninputs, src->ids, src->ninputs * sizeof *src->ids);
 	dst->ninputs += src->ninputs;
 	src->ninputs = 0; /* the strings now belong to dst */
 	if (src->log_error)
@@ -634,6 +897,9 @@ int dnsts_scanner_merge(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_ap
 
 int scan_findings(dnsts_scanner_t *s, const scan_findings_t **out)
 {
+	int rc = scan_fold(s, NULL);
+	if (rc < 0)
+		return rc;
 	if (!s->findings) {
 		scan_findings_t *f = calloc(1, sizeof *f);
 		finding_t **fs = NULL;
@@ -668,14 +934,26 @@ int scan_findings(dnsts_scanner_t *s, const scan_findings_t **out)
 	return DNSTS_OK;
 }
 
+/* Parts not folded in yet hold the inputs after s's own. */
 size_t dnsts_scanner_ninputs(const dnsts_scanner_t *s)
 {
-	return s->ninputs;
+	size_t n = s->ninputs;
+	for (size_t k = 0; k < s->nparts; k++)
+		n += s->parts[k]->ninputs;
+	return n;
 }
 
 const dnsts_input_t *dnsts_scanner_input(const dnsts_scanner_t *s, size_t i)
 {
-	return i < s->ninputs ? &s->inputs[i] : NULL;
+	if (i < s->ninputs)
+		return &s->inputs[i];
+	i -= s->ninputs;
+	for (size_t k = 0; k < s->nparts; k++) {
+		if (i < s->parts[k]->ninputs)
+			return &s->parts[k]->inputs[i];
+		i -= s->parts[k]->ninputs;
+	}
+	return NULL;
 }
 
 int dnsts_scanner_log_error(const dnsts_scanner_t *s)
@@ -683,22 +961,41 @@ int dnsts_scanner_log_error(const dnsts_scanner_t *s)
 	return s->log_error;
 }
 
-char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n)
+/* Append the domains of d scoring >= min_score to *out (each once). */
+static int domains_over_add(detector_t *d, double min_score, char ***out, size_t *n)
 {
 	finding_t **fs = NULL;
 	size_t nf = 0;
-	*n = 0;
-	if (!s->det || detector_findings(s->det, min_score, false, &fs, &nf) < 0)
-		return NULL;
-	if (nf == 0) {
-		findings_free(fs, 0); /* the empty array */
-		return NULL;
+	if (!d || detector_findings(d, min_score, false, &fs, &nf) < 0)
+		return 0;
+	char **no = nf ? realloc(*out, (*n + nf) * sizeof *no) : *out;
+	if (!no) {
+		findings_free(fs, nf);
+		return -1;
 	}
-	char **out = calloc(nf, sizeof *out);
-	for (size_t i = 0; out && i < nf; i++)
-		if (!fs[i]->allowlisted && (out[*n] = strdup(fs[i]->domain)) != NULL)
+	*out = no;
+	size_t had = *n;
+	for (size_t i = 0; i < nf; i++) {
+		if (fs[i]->allowlisted)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < had && !seen; k++)
+			seen = strcmp(no[k], fs[i]->domain) == 0;
+		if (!seen && (no[*n] = strdup(fs[i]->domain)) != NULL)
 			(*n)++;
+	}
 	findings_free(fs, nf);
+	return 0;
+}
+
+char **dnsts_scanner_domains_over(dnsts_scanner_t *s, double min_score, size_t *n)
+{
+	char **out = NULL;
+	*n = 0;
+	/* parts are not folded in here: that would compare them too early */
+	int rc = domains_over_add(s->det, min_score, &out, n);
+	for (size_t k = 0; rc == 0 && k < s->nparts; k++)
+		rc = domains_over_add(s->parts[k]->det, min_score, &out, n);
 	if (*n == 0) {
 		free(out);
 		return NULL;

@@ -11,6 +11,7 @@
 
 #include <dnsts/dnsts.h>
 
+#include "capture.h"
 #include "defrag.h"
 #include "detect.h"
 #include "dnslog.h"
@@ -21,6 +22,12 @@
 #define SCAN_MAX_INPUT_DNS_PORTS 4
 
 typedef struct scan_findings scan_findings_t;
+
+/* The content identity of an input (parallel to the input summaries). */
+typedef struct scan_input_id {
+	cap_content_id_t id;
+	bool valid;       /* read to a clean end with the identity on */
+} scan_input_id_t;
 
 struct dnsts_scanner {
 	dnsts_options_t opt;
@@ -38,7 +45,24 @@ struct dnsts_scanner {
 	dnslog_t *log;               /* NULL unless DNS-log mode */
 	bool log_error;
 	dnsts_input_t *inputs;
+	scan_input_id_t *ids;        /* parallel to inputs, same capacity */
 	size_t ninputs, cinputs;
+	/*
+	 * Inputs scanned once (dnsts_scanner_dedup_inputs, archive members):
+	 * whether an input duplicates an earlier one is known only once it is
+	 * read, so each is kept apart until then.  The first goes into the
+	 * scanner itself when it is empty (own_unit: its content is exactly
+	 * inputs[0]); every later one is scanned into a part, a scanner of its
+	 * own.  Parts are folded in (scan_fold) when the scanner is merged into
+	 * another, so that they are compared with that one's inputs too, or
+	 * when its results are asked for.
+	 */
+	bool dedup;
+	bool own_unit;
+	dnsts_scanner_t **parts;
+	size_t nparts, cparts;
+	uint32_t *ix;                /* first inputs by identity: index + 1, 0 = free */
+	size_t ixcap, ixn, nindexed; /* nindexed: inputs looked at so far */
 	uint32_t cur_input;
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
@@ -66,6 +90,13 @@ struct scan_findings {
 /* The scanner's scored findings (see scan_findings_t): DNSTS_OK and *out
  * set, or DNSTS_ENOMEM. */
 int scan_findings(dnsts_scanner_t *s, const scan_findings_t **out);
+
+/* Fold s's parts into it (see above): each part whose input has the
+ * content of an earlier one, of ref (all before s's) or of s, adds only
+ * its summary, marked duplicate_of; the others are merged.  Also decides
+ * for s's own first input (own_unit), against ref.  DNSTS_OK or
+ * DNSTS_ENOMEM (the parts not yet folded stay). */
+int scan_fold(dnsts_scanner_t *s, dnsts_scanner_t *ref);
 
 
 #endif

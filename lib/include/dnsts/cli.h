@@ -26,6 +26,17 @@ int dnsts_scanner_add_failed_input(dnsts_scanner_t *s, const char *path, const c
 /* Count files skipped because they are not captures (stats.skipped_files). */
 void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n);
 
+/*
+ * Scan inputs once: with on, every input s scans from now on gets a content
+ * identity (a hash of its bytes after decompression, computed while they are
+ * read), and an input whose content equals an earlier input's, in s or in a
+ * scanner s is merged after, is recorded with duplicate_of set and adds
+ * nothing to the findings.  Members of an archive are always handled so.
+ * Off by default: the hash costs a pass over the bytes, and with one input
+ * there is nothing to compare.  No effect in DNS-log mode.
+ */
+void dnsts_scanner_dedup_inputs(dnsts_scanner_t *s, bool on);
+
 #ifdef __cplusplus
 }
 #endif

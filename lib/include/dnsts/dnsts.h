@@ -80,8 +80,11 @@ DNSTS_API const char *dnsts_strerror(int code);
  * Every packet read is counted in exactly one of the packet classes:
  *   packets = udp_dns + tcp_dns + ip_fragments + truncated_packets
  *           + non_dns_packets + unsupported_packets + filtered_packets
+ *           + duplicate_packets
  * The remaining counters are of messages, streams and datagrams, not
- * packets.
+ * packets.  The packets of an input that duplicates an earlier one
+ * (dnsts_input_t.duplicate_of) are counted in packets and bytes, and all
+ * of them in duplicate_packets; nothing else of it is counted.
  */
 typedef struct dnsts_stats {
 	uint64_t packets;             /* packets read from the inputs */
@@ -123,6 +126,9 @@ typedef struct dnsts_stats {
 	uint64_t tracked_domains;     /* base domains given a detail record (see man page) */
 	uint64_t evicted_domains;     /* domain aggregates evicted (cap reached) */
 	uint64_t evicted_clients;     /* client aggregates evicted (cap reached) */
+	/* duplicates */
+	uint64_t duplicate_packets;   /* packet class: copies, and packets of duplicate inputs */
+	uint64_t duplicate_inputs;    /* inputs with the content of an earlier one */
 } dnsts_stats_t;
 
 /* ---- options ---------------------------------------------------------- */
@@ -190,6 +196,8 @@ typedef struct dnsts_input {
 	uint64_t first_ns, last_ns; /* packet timestamps, ns since the epoch */
 	char *error;           /* NULL, or why reading failed/stopped */
 	char *warning;         /* NULL, or a non-fatal problem */
+	char *duplicate_of;    /* NULL, or the path of an earlier input with the
+				* same content (then this one is not analysed) */
 } dnsts_input_t;
 
 /* A new scanner (free with dnsts_scanner_free), or NULL on allocation
