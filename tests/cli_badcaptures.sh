@@ -151,7 +151,8 @@ echo "ok: damaged capture on standard input"
 # decodes it: the deep frame is counted in unsupported_packets and named in
 # the input's warning, the queries around it are analysed; a frame nested
 # three deep decodes.
-/usr/bin/python3 - "$T/deep-nesting.pcap" <<'PY'
+for k in 0 1; do
+/usr/bin/python3 - "$T/deep-nesting-$k.pcap" "$k" <<'PY'
 import struct, sys
 def ip_udp(sport, pay):
     u = struct.pack("!HHHH", sport, 53, 8 + len(pay), 0) + pay
@@ -176,9 +177,11 @@ pkts = [pbb(ip_udp(40000, query(1, "a.example.com")), 3),
 with open(sys.argv[1], "wb") as out:
     out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
     for i, p in enumerate(pkts):
-        out.write(struct.pack("<IIII", 1700000000 + i, 0, len(p), len(p)) + p)
+        out.write(struct.pack("<IIII", 1700000000 + 10 * int(sys.argv[2]) + i, 0, len(p), len(p)) + p)
 PY
-(ulimit -s 1024 && exec "$BIN" -j 2 "$T/deep-nesting.pcap" "$T/deep-nesting.pcap") \
+done
+# two inputs (not copies, which are scanned once) for two workers
+(ulimit -s 1024 && exec "$BIN" -j 2 "$T/deep-nesting-0.pcap" "$T/deep-nesting-1.pcap") \
 	>"$T/out.json" 2>"$T/err.txt"
 rc=$?
 before=$fails
@@ -187,7 +190,7 @@ if [ "$rc" -ne 0 ] || ! jq -e . "$T/out.json" >/dev/null 2>&1; then
 else
 	[ "$(jq -c '[.stats.packets, .stats.dns_messages, .stats.unsupported_packets]' "$T/out.json")" = "[6,4,2]" ] ||
 		fail "deep nesting: stats $(jq -c '[.stats.packets, .stats.dns_messages, .stats.unsupported_packets]' "$T/out.json"), expected [6,4,2]"
-	grep -q "deep-nesting.pcap: warning: 1 packet not decoded (encapsulation depth)" "$T/err.txt" ||
+	grep -q "deep-nesting-0.pcap: warning: 1 packet not decoded (encapsulation depth)" "$T/err.txt" ||
 		fail "deep nesting: no warning naming the encapsulation depth: $(cat "$T/err.txt")"
 	[ "$fails" -eq "$before" ] &&
 		echo "ok: 14,000 nested 802.1ah headers (exit $rc, -j 2, ulimit -s 1024)"
