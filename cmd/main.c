@@ -622,6 +622,12 @@ int main(int argc, char **argv)
 	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
 	if (!s) {
 		fprintf(stderr, PROG ": %s\n", err);
+		for (size_t i = 0; i < inputs.n; i++)
+			free(inputs.paths[i]);
+		free(inputs.paths);
+		for (size_t i = 0; i < inputs.nfailed; i++)
+			free(inputs.failed[i]);
+		free(inputs.failed);
 		return EXIT_TROUBLE;
 	}
 	batch_t b = {
