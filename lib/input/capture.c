@@ -35,6 +35,15 @@
  * Each step is a bijection of a lane's state for a given word, so two
  * inputs of the same length collide only if both lanes meet by chance.
  *
+ * Copies within one input (cap_packet_t.duplicate): the last DUP_RING
+ * distinct packets are remembered by link type, lengths and timestamp, and
+ * by their bytes where they lie in the read buffer; only when the buffer is
+ * about to move are their first DUP_HEAD and last DUP_TAIL bytes copied out
+ * (dup_keep), so that a packet costs a few stores.  The low octets of the
+ * eight captured lengths sit in one word and are matched at once (SWAR);
+ * only candidates are compared further.  What is compared does not depend
+ * on where the bytes are, so the outcome does not depend on read sizes.
+ *
  * Bounds: records and blocks up to 256 MiB (pcap records also up to the
  * larger of the file's snaplen and 256 KiB); the read buffer grows only
  * with bytes actually present in the file; at most 65536 interfaces per
@@ -56,6 +65,7 @@
 #include "mix.h"
 #include "rd.h"
 #include "siphash.h"
+#include "swar.h"
 
 #define BUF_INIT       (1u << 17)
 #define MAX_RECORD     (256u << 20)
@@ -63,6 +73,10 @@
 #define MAX_IFACES     65536u
 #define MAX_PROGS      64u
 #define NS_PER_SEC     1000000000ull
+#define DUP_RING       8            /* packets remembered for copies */
+#define DUP_WINDOW_NS  10000000u    /* 10 ms */
+#define DUP_HEAD       64           /* bytes compared at the start, */
+#define DUP_TAIL       16           /* and at the end */
 
 enum { FMT_PCAP = 1, FMT_PCAPNG = 2 };
 
@@ -83,6 +97,16 @@ typedef struct iface {
 	bool bin;
 	int64_t offset_s;   /* if_tsoffset, seconds */
 } iface_t;
+
+typedef struct dup_ring {
+	uint8_t tag[DUP_RING];     /* low octet of each caplen, read as one word */
+	uint64_t lens[DUP_RING];   /* caplen << 32 | len; 0: free */
+	uint64_t ts[DUP_RING];
+	int linktype[DUP_RING];
+	const uint8_t *ref[DUP_RING]; /* the packet in the read buffer, or NULL: in b */
+	uint8_t b[DUP_RING][DUP_HEAD + DUP_TAIL];
+	unsigned next;
+} dup_ring_t;
 
 typedef struct prog {
 	int linktype;
@@ -114,6 +138,7 @@ struct capture {
 	uint64_t npkts;
 	uint64_t last_ts;
 	bool warned_back;
+	dup_ring_t dup;
 
 	/* filter */
 	char *bpf_expr;
@@ -225,6 +250,76 @@ static inline uint64_t cur_off(const capture_t *c)
 	return c->buf_off + c->start;
 }
 
+/* ---- copies within the input ------------------------------------------ */
+
+/* The compared bytes of the n-byte packet p into dst: the first DUP_HEAD and
+ * the last DUP_TAIL (overlapping below DUP_HEAD + DUP_TAIL bytes), or all of
+ * a packet shorter than DUP_HEAD. */
+static void dup_copy(uint8_t *dst, const uint8_t *p, uint32_t n)
+{
+	if (n < DUP_HEAD) {
+		memcpy(dst, p, n);
+	} else {
+		memcpy(dst, p, DUP_HEAD);
+		memcpy(dst + DUP_HEAD, p + n - DUP_TAIL, DUP_TAIL);
+	}
+}
+
+/* The read buffer is about to move: copy out the bytes of the packets
+ * remembered there. */
+static void dup_keep(capture_t *c)
+{
+	dup_ring_t *r = &c->dup;
+	for (unsigned i = 0; i < DUP_RING; i++) {
+		if (r->ref[i]) {
+			dup_copy(r->b[i], r->ref[i], (uint32_t)(r->lens[i] >> 32));
+			r->ref[i] = NULL;
+		}
+	}
+}
+
+/* Entry i and the n-byte packet p have the same compared bytes. */
+static bool dup_same(const dup_ring_t *r, unsigned i, const uint8_t *p, uint32_t n)
+{
+	const uint8_t *head = r->ref[i] ? r->ref[i] : r->b[i];
+	const uint8_t *tail = r->ref[i] ? r->ref[i] + n - DUP_TAIL : r->b[i] + DUP_HEAD;
+	if (n < DUP_HEAD)
+		return memcmp(head, p, n) == 0;
+	return memcmp(head, p, DUP_HEAD) == 0 && memcmp(tail, p + n - DUP_TAIL, DUP_TAIL) == 0;
+}
+
+/* Is pkt a copy of a recent packet?  If not, it is remembered. */
+__attribute__((always_inline)) static inline bool dup_seen(dup_ring_t *r, const cap_packet_t *pkt)
+{
+	const uint32_t n = pkt->caplen;
+	if (n == 0)
+		return false;
+	const uint64_t lens = (uint64_t)n << 32 | pkt->len;
+	uint64_t x;
+	memcpy(&x, r->tag, sizeof x);
+	x ^= SWAR_1 * (n & 0xff);
+	/* zero octets of x; an octet above a true one may be flagged too,
+	 * which the lengths settle */
+	uint64_t cand = (x - SWAR_1) & ~x & SWAR_HI;
+	while (cand) {
+		unsigned i = (unsigned)__builtin_ctzll(cand) >> 3;
+		cand &= cand - 1;
+		if (r->lens[i] != lens || r->linktype[i] != pkt->linktype)
+			continue;
+		uint64_t dt = pkt->ts_ns > r->ts[i] ? pkt->ts_ns - r->ts[i] : r->ts[i] - pkt->ts_ns;
+		if (dt <= DUP_WINDOW_NS && dup_same(r, i, pkt->data, n))
+			return true;
+	}
+	const unsigned i = r->next;
+	r->next = (i + 1) & (DUP_RING - 1);
+	r->tag[i] = (uint8_t)n;
+	r->lens[i] = lens;
+	r->linktype[i] = pkt->linktype;
+	r->ts[i] = pkt->ts_ns;
+	r->ref[i] = pkt->data;
+	return false;
+}
+
 /*
  * Make at least n bytes available from c->start, unless the input ends
  * first.  The buffer grows at most one doubling per read, and only when it
@@ -236,6 +331,7 @@ static int fill(capture_t *c, size_t n)
 	while (avail(c) < n && !c->eof) {
 		if (c->cap - c->start < n && c->start > 0) {
 			size_t left = c->end - c->start;
+			dup_keep(c);
 			memmove(c->buf, c->buf + c->start, left);
 			c->buf_off += c->start;
 			c->start = 0;
@@ -243,6 +339,7 @@ static int fill(capture_t *c, size_t n)
 		}
 		if (c->end == c->cap) {
 			size_t ncap = c->cap * 2;
+			dup_keep(c);
 			if (ncap > n)
 				ncap = n > c->cap ? n : ncap;
 			uint8_t *nb = realloc(c->buf, ncap);
@@ -410,7 +507,7 @@ static bool bpf_accepts(capture_t *c, const cap_packet_t *pkt)
 }
 
 /* Common per-packet work: count, time order, filter. */
-static inline int deliver(capture_t *c, cap_packet_t *pkt)
+__attribute__((always_inline)) static inline int deliver(capture_t *c, cap_packet_t *pkt)
 {
 	c->npkts++;
 	if (pkt->ts_ns < c->last_ts) {
@@ -422,6 +519,7 @@ static inline int deliver(capture_t *c, cap_packet_t *pkt)
 	} else {
 		c->last_ts = pkt->ts_ns;
 	}
+	pkt->duplicate = dup_seen(&c->dup, pkt);
 	pkt->filtered = c->bpf_expr ? !bpf_accepts(c, pkt) : false;
 	return 1;
 }

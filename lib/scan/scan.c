@@ -388,6 +388,10 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 			zero_len++;
 		s->st.packets++;
 		s->st.bytes += p.caplen;
+		if (p.duplicate) {
+			s->st.duplicate_packets++;
+			continue;
+		}
 		if (p.filtered) {
 			s->st.filtered_packets++;
 			continue;

@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dnsts_scanner_finish(s);
 	const dnsts_stats_t *st = dnsts_scanner_stats(s);
 	if (st->packets != st->udp_dns + st->tcp_dns + st->ip_fragments + st->truncated_packets +
-				   st->non_dns_packets + st->unsupported_packets + st->filtered_packets)
+				   st->non_dns_packets + st->unsupported_packets + st->filtered_packets +
+				   st->duplicate_packets)
 		abort();
 	const dnsts_input_t *in = dnsts_scanner_input(s, 0);
 	if (!in || in->packets != st->packets)
