@@ -730,7 +730,8 @@ int scan_fold(dnsts_scanner_t *s, dnsts_scanner_t *ref)
 			break;
 		dnsts_scanner_free(p);
 	}
-	memmove(s->parts, s->parts + k, (s->nparts - k) * sizeof *s->parts);
+	if (k && k < s->nparts)
+		memmove(s->parts, s->parts + k, (s->nparts - k) * sizeof *s->parts);
 	s->nparts -= k;
 	return rc;
 }
