@@ -29,11 +29,12 @@
  *    blocks are skipped; packet options are ignored.
  *
  * Content identity (capture_track_content): every byte read is hashed as it
- * arrives from the file or stream, in two 64-bit lanes of a word-at-a-time
- * multiply-xorshift hash seeded from a per-process random key, finished
- * with MurmurHash3's finaliser; with the byte count that is the identity.
- * Each step is a bijection of a lane's state for a given word, so two
- * inputs of the same length collide only if both lanes meet by chance.
+ * arrives from the file or stream, 16 bytes at a time into two 64-bit lanes
+ * seeded from a per-process random key; each lane folds a 64x64->128-bit
+ * product of the block's two words, one crossed with its state and the
+ * other with a key word (the multiply-fold step of wyhash and its kin), and
+ * is finished with MurmurHash3's finaliser.  With the byte count, that is
+ * the identity: about two instructions a byte.
  *
  * Copies within one input (cap_packet_t.duplicate): the last DUP_RING
  * distinct packets are remembered by link type, lengths and timestamp, and
@@ -150,7 +151,7 @@ struct capture {
 	bool track;
 	bool clean_end;     /* capture_next returned 0 */
 	uint64_t ha, hb;    /* the two lanes */
-	uint8_t tail[8];    /* bytes of a word not yet complete */
+	uint8_t tail[16];   /* bytes of a block not yet complete */
 	unsigned ntail;
 	uint64_t nhashed;
 
@@ -200,32 +201,55 @@ static void content_key_init(void)
 	memcpy(content_key, k, sizeof k);
 }
 
-static inline void content_word(capture_t *c, uint64_t w)
+/* The 128-bit product of x and y, its halves folded together. */
+static inline uint64_t mul_fold(uint64_t x, uint64_t y)
 {
-	c->ha = mix_step(c->ha, w, MIX_M1, 32);
-	c->hb = mix_step(c->hb, (w << 32 | w >> 32) ^ content_key[2], MIX_M2, 29);
+#ifdef __SIZEOF_INT128__
+	__uint128_t r = (__uint128_t)x * y;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t xl = (uint32_t)x, xh = x >> 32, yl = (uint32_t)y, yh = y >> 32;
+	uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	uint64_t lo = (mid << 32) | (uint32_t)ll;
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+	return lo ^ hi;
+#endif
 }
+
+/* One 16-byte block (words w0, w1) into the lanes a and b (held in
+ * registers by the caller: the bytes read could alias its fields). */
+#define CONTENT_BLOCK(a, b, w0, w1, k0, k1)                 \
+	do {                                                  \
+		(a) = mul_fold((w0) ^ (a), (w1) ^ (k0));      \
+		(b) = mul_fold((w1) ^ (b), (w0) ^ (k1));      \
+	} while (0)
 
 static void content_update(capture_t *c, const uint8_t *p, size_t n)
 {
-	uint64_t w;
+	uint64_t a = c->ha, b = c->hb, w0, w1;
+	const uint64_t k0 = content_key[2], k1 = content_key[3];
 	c->nhashed += n;
 	if (c->ntail) {
-		size_t k = 8 - c->ntail < n ? 8 - c->ntail : n;
+		size_t k = 16 - c->ntail < n ? 16 - c->ntail : n;
 		memcpy(c->tail + c->ntail, p, k);
 		c->ntail += (unsigned)k;
 		p += k;
 		n -= k;
-		if (c->ntail < 8)
+		if (c->ntail < 16)
 			return;
-		memcpy(&w, c->tail, 8);
-		content_word(c, w);
+		memcpy(&w0, c->tail, 8);
+		memcpy(&w1, c->tail + 8, 8);
+		CONTENT_BLOCK(a, b, w0, w1, k0, k1);
 		c->ntail = 0;
 	}
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		content_word(c, w);
+	for (; n >= 16; p += 16, n -= 16) {
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		CONTENT_BLOCK(a, b, w0, w1, k0, k1);
 	}
+	c->ha = a;
+	c->hb = b;
 	memcpy(c->tail, p, n);
 	c->ntail = (unsigned)n;
 }
@@ -991,12 +1015,15 @@ bool capture_content_id(const capture_t *c, cap_content_id_t *id)
 		return false;
 	uint64_t a = c->ha, b = c->hb;
 	if (c->ntail) {
-		uint64_t w = 0;
-		memcpy(&w, c->tail, c->ntail);
-		a = mix_step(a, w, MIX_M1, 32);
-		b = mix_step(b, (w << 32 | w >> 32) ^ content_key[2], MIX_M2, 29);
+		uint8_t blk[16] = {0};
+		uint64_t w0, w1;
+		memcpy(blk, c->tail, c->ntail);
+		memcpy(&w0, blk, 8);
+		memcpy(&w1, blk + 8, 8);
+		CONTENT_BLOCK(a, b, w0, w1, content_key[2], content_key[3]);
 	}
-	id->h[0] = mix_fmix64(a ^ c->nhashed ^ content_key[3]);
+	/* the length tells a zero-padded tail from real zeros */
+	id->h[0] = mix_fmix64(a ^ c->nhashed);
 	id->h[1] = mix_fmix64(b + c->nhashed * MIX_GOLDEN);
 	id->len = c->nhashed;
 	return true;
