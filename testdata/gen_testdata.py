@@ -1138,6 +1138,39 @@ def gen_demo():
                    desc="part %d of 3 of one iodine session from 192.168.1.60 under %s (as a rotating capture would cut it), with a little benign traffic" % (part + 1, IODINE_DOMAIN))
 
 
+def read_pcap_records(fname):
+    """(ts_ns, bytes, origlen) of a little-endian microsecond pcap made here."""
+    raw = open(os.path.join(OUT, fname), "rb").read()
+    magic, _, _, _, _, _, lt = struct.unpack("<IHHiIII", raw[:24])
+    assert magic == 0xA1B2C3D4, fname
+    recs, off = [], 24
+    while off < len(raw):
+        sec, usec, caplen, orig = struct.unpack("<IIII", raw[off:off + 16])
+        recs.append(((sec * 10**6 + usec) * 1000, raw[off + 16:off + 16 + caplen], orig))
+        off += 16 + caplen
+    return lt, recs
+
+
+def gen_span():
+    """Copies as a SPAN port makes them: every packet of a capture made
+    above again, a few microseconds after it (before the next packet)."""
+    rng = random.Random(4242)
+    for src, dst, what in (("rotated-1.pcap", "span-copies.pcap",
+                            "UDP: tshark shows both"),
+                           ("tcp-coalesced.pcap", "span-copies-tcp.pcap",
+                            "TCP: tshark takes the copies for retransmissions")):
+        lt, recs = read_pcap_records(src)
+        out = []
+        for i, (ts, data, orig) in enumerate(recs):
+            gap = recs[i + 1][0] - ts if i + 1 < len(recs) else 10**6
+            dt = min(rng.randint(1, 40) * 1000, gap // 2)
+            assert dt > 0, (src, i)
+            out += [(ts, data, orig), (ts + dt, data, orig)]
+        n = next(c[1] for c in CATALOG if c[0] == src)
+        write_pcap(dst, lt, out, want=n, tshark_want=n if "TCP" in what else 2 * n,
+                   desc="%s with every packet twice, the copy 1-40 us after it (a SPAN port's copies), counted once (duplicate_packets); %s" % (src, what))
+
+
 # --------------------------------------------------------------------------
 
 TSHARK_OPTS = ["-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
@@ -1173,6 +1206,7 @@ def main():
     gen_formats()
     gen_demo()
     gen_resolver()
+    gen_span()
 
     lines = ["# testdata/pcap",
              "",

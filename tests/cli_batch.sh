@@ -5,7 +5,7 @@
 # results do not depend on -j or on the order of the arguments; --per-file
 # keeps inputs apart (their domain counters add up); identical inputs (a
 # copy, a capture beside its .gz, archive members) are scanned once; memory
-# stays flat with thousands of inputs.
+# stays flat with thousands of inputs; a SPAN port's copies count once.
 #
 # usage: cli_batch.sh BINARY SOURCE_DIR [CORPUS_DIR]
 set -u
@@ -148,6 +148,20 @@ check "--per-file: a copy adds no findings" \
 	'[ "$(fnd "$tmp/dup-pf.json")" = "$(fnd "$tmp/dup-pf1.json")" ]'
 "$bin" --no-progress --all --min-score 0 "$dup/a.pcap" "$td/trunc-last-record.pcap" "$td/trunc-last-record.pcap" > "$tmp/dup-cut.json" 2>/dev/null
 check "a damaged input is never a copy" '[ "$(jq .stats.duplicate_inputs "$tmp/dup-cut.json")" = 0 ]'
+
+# copies within one input (a SPAN port's) count once: the findings, counters
+# and DNS log of the capture without them
+for pair in "rotated-1 span-copies" "tcp-coalesced span-copies-tcp"; do
+	orig=${pair% *} span=${pair#* }
+	"$bin" --no-progress --all --min-score 0 "$td/$orig.pcap" > "$tmp/$orig.json" 2>/dev/null
+	"$bin" --no-progress --all --min-score 0 "$td/$span.pcap" > "$tmp/$span.json" 2>/dev/null
+	check "$span: the findings of $orig" '[ "$(fnd "$tmp/$span.json")" = "$(fnd "$tmp/$orig.json")" ]'
+	check "$span: the counters of $orig, the copies in duplicate_packets" \
+		'[ "$(jq -S ".stats | del(.packets, .bytes, .duplicate_packets)" "$tmp/$span.json")" = "$(jq -S ".stats | del(.packets, .bytes, .duplicate_packets)" "$tmp/$orig.json")" ] &&
+		 jq -e ".stats.duplicate_packets * 2 == .stats.packets" "$tmp/$span.json" >/dev/null'
+	check "$span: the DNS log of $orig" \
+		'[ "$("$bin" --messages "$td/$span.pcap" | jq -c "del(.input)")" = "$("$bin" --messages "$td/$orig.pcap" | jq -c "del(.input)")" ]'
+done
 
 # standard input, compressed
 gzip -c "$td/rotated-1.pcap" | "$bin" --no-progress - > "$tmp/stdin.json" 2>/dev/null

@@ -207,7 +207,8 @@ static void check_identity(const dnsts_stats_t *st)
 {
 	ck_assert_uint_eq(st->packets, st->udp_dns + st->tcp_dns + st->ip_fragments +
 						st->truncated_packets + st->non_dns_packets +
-						st->unsupported_packets + st->filtered_packets);
+						st->unsupported_packets + st->filtered_packets +
+						st->duplicate_packets);
 }
 
 /* A DNS-over-TCP message of 'len' bytes announced by its length prefix, of

@@ -604,6 +604,165 @@ START_TEST(stdin_dash)
 }
 END_TEST
 
+/* A little-endian microsecond pcap (Ethernet) of n records. */
+typedef struct rec {
+	uint64_t us;           /* timestamp, microseconds */
+	uint32_t caplen, len;
+	const uint8_t *data;
+} rec_t;
+
+static uint8_t *pcap_of(const rec_t *r, size_t n, size_t *len)
+{
+	size_t total = 24;
+	for (size_t i = 0; i < n; i++)
+		total += 16 + r[i].caplen;
+	uint8_t *b = calloc(1, total), *p = b + 24;
+	ck_assert_ptr_nonnull(b);
+	size_t h;
+	uint8_t *hd = hex(PCAP_LE_US, &h);
+	memcpy(b, hd, 24);
+	free(hd);
+	for (size_t i = 0; i < n; i++) {
+		put32le(p, (uint32_t)(r[i].us / 1000000));
+		put32le(p + 4, (uint32_t)(r[i].us % 1000000));
+		put32le(p + 8, r[i].caplen);
+		put32le(p + 12, r[i].len);
+		memcpy(p + 16, r[i].data, r[i].caplen);
+		p += 16 + r[i].caplen;
+	}
+	*len = total;
+	return b;
+}
+
+/* Which packets of c are marked duplicate, as a string of '.' and 'D'. */
+static void dup_marks(capture_t *c, char *out, size_t outlen)
+{
+	cap_packet_t p;
+	size_t i = 0;
+	while (capture_next(c, &p) == 1 && i + 1 < outlen)
+		out[i++] = p.duplicate ? 'D' : '.';
+	out[i] = 0;
+}
+
+/* The copy rule: link type, both lengths, the first 64 and last 16 bytes,
+ * within 10 ms of one of the last 8 distinct packets. */
+START_TEST(duplicate_rule)
+{
+	uint8_t a[100], b[100], c[100], d[40], d2[40], e[8][100];
+	for (int i = 0; i < 100; i++)
+		a[i] = (uint8_t)(i * 7 + 1);
+	memcpy(b, a, 100);
+	b[99] ^= 1; /* in the last 16 bytes */
+	memcpy(c, a, 100);
+	c[70] ^= 1; /* between the first 64 and the last 16: not compared */
+	for (int i = 0; i < 40; i++)
+		d[i] = (uint8_t)(i + 100);
+	memcpy(d2, d, 40);
+	d2[39] ^= 1;
+	for (int k = 0; k < 8; k++) {
+		memcpy(e[k], a, 100);
+		e[k][0] = (uint8_t)(0xe0 + k);
+	}
+	const uint64_t t = 1700000000000000ull;
+	const rec_t r[] = {
+		{t, 100, 100, a},            /* .  */
+		{t + 5, 100, 100, a},        /* D  a copy 5 us later */
+		{t + 6, 100, 100, b},        /* .  last byte differs */
+		{t + 7, 100, 100, c},        /* D  only a middle byte differs */
+		{t + 20000, 100, 100, a},    /* .  20 ms after the first a */
+		{t + 25000, 100, 100, a},    /* D  5 ms after that one */
+		{t + 25001, 100, 1500, a},   /* .  other wire length */
+		{t + 26000, 40, 40, d},      /* .  */
+		{t + 26001, 40, 40, d},      /* D  a short packet: all bytes */
+		{t + 26002, 40, 40, d2},     /* .  */
+		{t + 27000, 0, 0, a},        /* .  empty records are never copies */
+		{t + 27001, 0, 0, a},        /* .  */
+		/* a, then other packets: a is remembered for 8 distinct ones */
+		{t + 31000, 100, 100, a},    /* .  11 ms after the a at 20 ms */
+		{t + 31001, 100, 100, e[0]}, {t + 31002, 100, 100, e[1]},
+		{t + 31003, 100, 100, e[2]}, {t + 31004, 100, 100, e[3]},
+		{t + 31005, 100, 100, e[4]}, {t + 31006, 100, 100, e[5]},
+		{t + 31007, 100, 100, e[6]},
+		{t + 31008, 100, 100, a},    /* D  7 distinct packets between */
+		{t + 31009, 100, 100, e[7]}, /* .  the 8th: a is forgotten */
+		{t + 31010, 100, 100, e[0]}, /* D  */
+		{t + 31011, 100, 100, a},    /* .  */
+	};
+	size_t n = sizeof r / sizeof r[0], len;
+	uint8_t *bytes = pcap_of(r, n, &len);
+	FILE *fp = fmemopen(bytes, len, "rb");
+	char err[256], got[64];
+	capture_t *cap;
+	ck_assert_int_eq(capture_open(&cap, "mem", fp, NULL, err, sizeof err), 0);
+	dup_marks(cap, got, sizeof got);
+	ck_assert_str_eq(got, ".D.D.D..D..." "." "......." "D.D.");
+	capture_close(cap);
+	fclose(fp);
+	free(bytes);
+}
+END_TEST
+
+/* Every packet followed by its copy, read from a file, a memory stream and
+ * a pipe fed in odd-sized writes: the read buffer moves between a packet
+ * and its copy at different places, and every copy is found all the same. */
+START_TEST(duplicates_across_reads)
+{
+	size_t npk = 3000, len; /* 700 KB: the buffer moves several times */
+	rec_t *r = calloc(2 * npk, sizeof *r);
+	uint8_t (*data)[116] = calloc(npk, sizeof *data);
+	ck_assert(r && data);
+	for (size_t i = 0; i < npk; i++) {
+		for (size_t k = 0; k < sizeof data[i]; k++)
+			data[i][k] = (uint8_t)(i * 31 + k * 7 + (i >> 8));
+		uint32_t cl = 60 + (uint32_t)(i % 57); /* some under 64 bytes */
+		r[2 * i] = (rec_t){1700000000000000ull + i * 1000, cl, cl, data[i]};
+		r[2 * i + 1] = (rec_t){1700000000000000ull + i * 1000 + 3, cl, cl, data[i]};
+	}
+	uint8_t *bytes = pcap_of(r, 2 * npk, &len);
+	char err[256], path[4096];
+	for (int how = 0; how < 3; how++) {
+		capture_t *c;
+		FILE *fp = NULL;
+		pid_t pid = 0;
+		if (how == 0) {
+			ck_assert_int_eq(open_bytes(&c, bytes, len, NULL, err, sizeof err, path,
+						    sizeof path), 0);
+		} else {
+			int rfd;
+			if (how == 1) {
+				fp = fmemopen(bytes, len, "rb");
+			} else {
+				pid = feed_pipe(&rfd, bytes, len);
+				fp = fdopen(rfd, "rb");
+			}
+			ck_assert_ptr_nonnull(fp);
+			ck_assert_int_eq(capture_open(&c, "stream", fp, NULL, err, sizeof err), 0);
+		}
+		cap_packet_t p;
+		size_t i = 0, ndup = 0;
+		while (capture_next(c, &p) == 1) {
+			ck_assert_msg(p.duplicate == (i % 2 == 1), "how %d: packet %zu", how, i);
+			ndup += p.duplicate;
+			i++;
+		}
+		ck_assert_uint_eq(i, 2 * npk);
+		ck_assert_uint_eq(ndup, npk);
+		capture_close(c);
+		if (how == 0)
+			rm_tmp(path);
+		if (fp)
+			fclose(fp);
+		if (pid) {
+			int st;
+			ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		}
+	}
+	free(bytes);
+	free(r);
+	free(data);
+}
+END_TEST
+
 /* Read c to its end; its content identity (true if it has one). */
 static bool drain_id(capture_t *c, cap_content_id_t *id, int *rc)
 {
@@ -755,6 +914,8 @@ static Suite *capture_suite(void)
 	tcase_add_test(tc, pipe_stream);
 	tcase_add_test(tc, stdin_dash);
 	tcase_add_test(tc, content_identity);
+	tcase_add_test(tc, duplicate_rule);
+	tcase_add_test(tc, duplicates_across_reads);
 	tcase_add_test(tc, corpus_multi_interface);
 	tcase_add_test(tc, corpus_time_2106);
 	suite_add_tcase(s, tc);

@@ -78,6 +78,8 @@ static const struct {
 	{"rotated-1.pcap", 142},
 	{"rotated-2.pcap", 150},
 	{"rotated-3.pcap", 150},
+	{"span-copies.pcap", 142},
+	{"span-copies-tcp.pcap", 6},
 };
 
 #define NEXPECTED (sizeof expected / sizeof expected[0])
@@ -274,6 +276,47 @@ START_TEST(merge_keeps_detection_counters)
 			ck_assert_uint_eq(st->allowlisted_queries, sum.allowlisted_queries);
 		}
 		dnsts_scanner_free(dst);
+	}
+}
+END_TEST
+
+/* A SPAN port's copies (every packet again within microseconds) count once:
+ * every counter but the packets, bytes and duplicate_packets, and the
+ * findings, are those of the capture without copies. */
+START_TEST(span_copies_count_once)
+{
+	static const char *pairs[][2] = {
+		{"pcap/rotated-1.pcap", "pcap/span-copies.pcap"},
+		{"pcap/tcp-coalesced.pcap", "pcap/span-copies-tcp.pcap"},
+	};
+	for (size_t k = 0; k < 2; k++) {
+		dnsts_scanner_t *a = detect_one(pairs[k][0]), *b = detect_one(pairs[k][1]);
+		dnsts_stats_t sa = *dnsts_scanner_stats(a), sb = *dnsts_scanner_stats(b);
+		ck_assert_uint_eq(sa.duplicate_packets, 0);
+		ck_assert_uint_eq(sb.duplicate_packets, sa.packets);
+		ck_assert_uint_eq(sb.packets, 2 * sa.packets);
+		ck_assert_uint_eq(sb.bytes, 2 * sa.bytes);
+		ck_assert_uint_eq(packet_classes(&sb), sb.packets);
+		sb.packets = sa.packets;
+		sb.bytes = sa.bytes;
+		sb.duplicate_packets = 0;
+		ck_assert_msg(memcmp(&sa, &sb, sizeof sa) == 0, "%s: counters differ", pairs[k][1]);
+		/* the same findings: compare the reports without the input names */
+		char *ra = NULL, *rb = NULL;
+		size_t la = 0, lb = 0;
+		FILE *fa = open_memstream(&ra, &la), *fb = open_memstream(&rb, &lb);
+		ck_assert_int_eq(dnsts_report_write(a, fa, DNSTS_REPORT_TEXT, NULL), DNSTS_OK);
+		ck_assert_int_eq(dnsts_report_write(b, fb, DNSTS_REPORT_TEXT, NULL), DNSTS_OK);
+		fclose(fa);
+		fclose(fb);
+		/* the first line counts packets; the finding lines follow */
+		ck_assert_ptr_nonnull(strchr(ra, '\n'));
+		ck_assert_ptr_nonnull(strchr(rb, '\n'));
+		ck_assert_str_eq(strchr(ra, '\n'), strchr(rb, '\n'));
+		free(ra);
+		free(rb);
+		dnsts_scanner_free(a);
+		dnsts_scanner_free(b);
 	}
 }
 END_TEST
@@ -484,6 +527,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, truncation_counted);
 	tcase_add_test(tc, formats_and_compression);
 	tcase_add_test(tc, merge_keeps_detection_counters);
+	tcase_add_test(tc, span_copies_count_once);
 	tcase_add_test(tc, duplicate_inputs_scanned_once);
 	tcase_add_test(tc, duplicates_need_option_and_clean_end);
 	tcase_add_test(tc, version);

@@ -29,11 +29,21 @@
  *    blocks are skipped; packet options are ignored.
  *
  * Content identity (capture_track_content): every byte read is hashed as it
- * arrives from the file or stream, in two 64-bit lanes of a word-at-a-time
- * multiply-xorshift hash seeded from a per-process random key, finished
- * with MurmurHash3's finaliser; with the byte count that is the identity.
- * Each step is a bijection of a lane's state for a given word, so two
- * inputs of the same length collide only if both lanes meet by chance.
+ * arrives from the file or stream, 16 bytes at a time into two 64-bit lanes
+ * seeded from a per-process random key; each lane folds a 64x64->128-bit
+ * product of the block's two words, one crossed with its state and the
+ * other with a key word (the multiply-fold step of wyhash and its kin), and
+ * is finished with MurmurHash3's finaliser.  With the byte count, that is
+ * the identity: about two instructions a byte.
+ *
+ * Copies within one input (cap_packet_t.duplicate): the last DUP_RING
+ * distinct packets are remembered by link type, lengths and timestamp, and
+ * by their bytes where they lie in the read buffer; only when the buffer is
+ * about to move are their first DUP_HEAD and last DUP_TAIL bytes copied out
+ * (dup_keep), so that a packet costs a few stores.  The low octets of the
+ * eight captured lengths sit in one word and are matched at once (SWAR);
+ * only candidates are compared further.  What is compared does not depend
+ * on where the bytes are, so the outcome does not depend on read sizes.
  *
  * Bounds: records and blocks up to 256 MiB (pcap records also up to the
  * larger of the file's snaplen and 256 KiB); the read buffer grows only
@@ -56,6 +66,7 @@
 #include "mix.h"
 #include "rd.h"
 #include "siphash.h"
+#include "swar.h"
 
 #define BUF_INIT       (1u << 17)
 #define MAX_RECORD     (256u << 20)
@@ -63,6 +74,10 @@
 #define MAX_IFACES     65536u
 #define MAX_PROGS      64u
 #define NS_PER_SEC     1000000000ull
+#define DUP_RING       8            /* packets remembered for copies */
+#define DUP_WINDOW_NS  10000000u    /* 10 ms */
+#define DUP_HEAD       64           /* bytes compared at the start, */
+#define DUP_TAIL       16           /* and at the end */
 
 enum { FMT_PCAP = 1, FMT_PCAPNG = 2 };
 
@@ -83,6 +98,16 @@ typedef struct iface {
 	bool bin;
 	int64_t offset_s;   /* if_tsoffset, seconds */
 } iface_t;
+
+typedef struct dup_ring {
+	uint8_t tag[DUP_RING];     /* low octet of each caplen, read as one word */
+	uint64_t lens[DUP_RING];   /* caplen << 32 | len; 0: free */
+	uint64_t ts[DUP_RING];
+	int linktype[DUP_RING];
+	const uint8_t *ref[DUP_RING]; /* the packet in the read buffer, or NULL: in b */
+	uint8_t b[DUP_RING][DUP_HEAD + DUP_TAIL];
+	unsigned next;
+} dup_ring_t;
 
 typedef struct prog {
 	int linktype;
@@ -114,6 +139,7 @@ struct capture {
 	uint64_t npkts;
 	uint64_t last_ts;
 	bool warned_back;
+	dup_ring_t dup;
 
 	/* filter */
 	char *bpf_expr;
@@ -125,7 +151,7 @@ struct capture {
 	bool track;
 	bool clean_end;     /* capture_next returned 0 */
 	uint64_t ha, hb;    /* the two lanes */
-	uint8_t tail[8];    /* bytes of a word not yet complete */
+	uint8_t tail[16];   /* bytes of a block not yet complete */
 	unsigned ntail;
 	uint64_t nhashed;
 
@@ -175,32 +201,55 @@ static void content_key_init(void)
 	memcpy(content_key, k, sizeof k);
 }
 
-static inline void content_word(capture_t *c, uint64_t w)
+/* The 128-bit product of x and y, its halves folded together. */
+static inline uint64_t mul_fold(uint64_t x, uint64_t y)
 {
-	c->ha = mix_step(c->ha, w, MIX_M1, 32);
-	c->hb = mix_step(c->hb, (w << 32 | w >> 32) ^ content_key[2], MIX_M2, 29);
+#ifdef __SIZEOF_INT128__
+	__uint128_t r = (__uint128_t)x * y;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t xl = (uint32_t)x, xh = x >> 32, yl = (uint32_t)y, yh = y >> 32;
+	uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+	uint64_t lo = (mid << 32) | (uint32_t)ll;
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+	return lo ^ hi;
+#endif
 }
+
+/* One 16-byte block (words w0, w1) into the lanes a and b (held in
+ * registers by the caller: the bytes read could alias its fields). */
+#define CONTENT_BLOCK(a, b, w0, w1, k0, k1)                 \
+	do {                                                  \
+		(a) = mul_fold((w0) ^ (a), (w1) ^ (k0));      \
+		(b) = mul_fold((w1) ^ (b), (w0) ^ (k1));      \
+	} while (0)
 
 static void content_update(capture_t *c, const uint8_t *p, size_t n)
 {
-	uint64_t w;
+	uint64_t a = c->ha, b = c->hb, w0, w1;
+	const uint64_t k0 = content_key[2], k1 = content_key[3];
 	c->nhashed += n;
 	if (c->ntail) {
-		size_t k = 8 - c->ntail < n ? 8 - c->ntail : n;
+		size_t k = 16 - c->ntail < n ? 16 - c->ntail : n;
 		memcpy(c->tail + c->ntail, p, k);
 		c->ntail += (unsigned)k;
 		p += k;
 		n -= k;
-		if (c->ntail < 8)
+		if (c->ntail < 16)
 			return;
-		memcpy(&w, c->tail, 8);
-		content_word(c, w);
+		memcpy(&w0, c->tail, 8);
+		memcpy(&w1, c->tail + 8, 8);
+		CONTENT_BLOCK(a, b, w0, w1, k0, k1);
 		c->ntail = 0;
 	}
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		content_word(c, w);
+	for (; n >= 16; p += 16, n -= 16) {
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		CONTENT_BLOCK(a, b, w0, w1, k0, k1);
 	}
+	c->ha = a;
+	c->hb = b;
 	memcpy(c->tail, p, n);
 	c->ntail = (unsigned)n;
 }
@@ -225,6 +274,76 @@ static inline uint64_t cur_off(const capture_t *c)
 	return c->buf_off + c->start;
 }
 
+/* ---- copies within the input ------------------------------------------ */
+
+/* The compared bytes of the n-byte packet p into dst: the first DUP_HEAD and
+ * the last DUP_TAIL (overlapping below DUP_HEAD + DUP_TAIL bytes), or all of
+ * a packet shorter than DUP_HEAD. */
+static void dup_copy(uint8_t *dst, const uint8_t *p, uint32_t n)
+{
+	if (n < DUP_HEAD) {
+		memcpy(dst, p, n);
+	} else {
+		memcpy(dst, p, DUP_HEAD);
+		memcpy(dst + DUP_HEAD, p + n - DUP_TAIL, DUP_TAIL);
+	}
+}
+
+/* The read buffer is about to move: copy out the bytes of the packets
+ * remembered there. */
+static void dup_keep(capture_t *c)
+{
+	dup_ring_t *r = &c->dup;
+	for (unsigned i = 0; i < DUP_RING; i++) {
+		if (r->ref[i]) {
+			dup_copy(r->b[i], r->ref[i], (uint32_t)(r->lens[i] >> 32));
+			r->ref[i] = NULL;
+		}
+	}
+}
+
+/* Entry i and the n-byte packet p have the same compared bytes. */
+static bool dup_same(const dup_ring_t *r, unsigned i, const uint8_t *p, uint32_t n)
+{
+	const uint8_t *head = r->ref[i] ? r->ref[i] : r->b[i];
+	const uint8_t *tail = r->ref[i] ? r->ref[i] + n - DUP_TAIL : r->b[i] + DUP_HEAD;
+	if (n < DUP_HEAD)
+		return memcmp(head, p, n) == 0;
+	return memcmp(head, p, DUP_HEAD) == 0 && memcmp(tail, p + n - DUP_TAIL, DUP_TAIL) == 0;
+}
+
+/* Is pkt a copy of a recent packet?  If not, it is remembered. */
+__attribute__((always_inline)) static inline bool dup_seen(dup_ring_t *r, const cap_packet_t *pkt)
+{
+	const uint32_t n = pkt->caplen;
+	if (n == 0)
+		return false;
+	const uint64_t lens = (uint64_t)n << 32 | pkt->len;
+	uint64_t x;
+	memcpy(&x, r->tag, sizeof x);
+	x ^= SWAR_1 * (n & 0xff);
+	/* zero octets of x; an octet above a true one may be flagged too,
+	 * which the lengths settle */
+	uint64_t cand = (x - SWAR_1) & ~x & SWAR_HI;
+	while (cand) {
+		unsigned i = (unsigned)__builtin_ctzll(cand) >> 3;
+		cand &= cand - 1;
+		if (r->lens[i] != lens || r->linktype[i] != pkt->linktype)
+			continue;
+		uint64_t dt = pkt->ts_ns > r->ts[i] ? pkt->ts_ns - r->ts[i] : r->ts[i] - pkt->ts_ns;
+		if (dt <= DUP_WINDOW_NS && dup_same(r, i, pkt->data, n))
+			return true;
+	}
+	const unsigned i = r->next;
+	r->next = (i + 1) & (DUP_RING - 1);
+	r->tag[i] = (uint8_t)n;
+	r->lens[i] = lens;
+	r->linktype[i] = pkt->linktype;
+	r->ts[i] = pkt->ts_ns;
+	r->ref[i] = pkt->data;
+	return false;
+}
+
 /*
  * Make at least n bytes available from c->start, unless the input ends
  * first.  The buffer grows at most one doubling per read, and only when it
@@ -236,6 +355,7 @@ static int fill(capture_t *c, size_t n)
 	while (avail(c) < n && !c->eof) {
 		if (c->cap - c->start < n && c->start > 0) {
 			size_t left = c->end - c->start;
+			dup_keep(c);
 			memmove(c->buf, c->buf + c->start, left);
 			c->buf_off += c->start;
 			c->start = 0;
@@ -243,6 +363,7 @@ static int fill(capture_t *c, size_t n)
 		}
 		if (c->end == c->cap) {
 			size_t ncap = c->cap * 2;
+			dup_keep(c);
 			if (ncap > n)
 				ncap = n > c->cap ? n : ncap;
 			uint8_t *nb = realloc(c->buf, ncap);
@@ -410,7 +531,7 @@ static bool bpf_accepts(capture_t *c, const cap_packet_t *pkt)
 }
 
 /* Common per-packet work: count, time order, filter. */
-static inline int deliver(capture_t *c, cap_packet_t *pkt)
+__attribute__((always_inline)) static inline int deliver(capture_t *c, cap_packet_t *pkt)
 {
 	c->npkts++;
 	if (pkt->ts_ns < c->last_ts) {
@@ -422,6 +543,7 @@ static inline int deliver(capture_t *c, cap_packet_t *pkt)
 	} else {
 		c->last_ts = pkt->ts_ns;
 	}
+	pkt->duplicate = dup_seen(&c->dup, pkt);
 	pkt->filtered = c->bpf_expr ? !bpf_accepts(c, pkt) : false;
 	return 1;
 }
@@ -893,12 +1015,15 @@ bool capture_content_id(const capture_t *c, cap_content_id_t *id)
 		return false;
 	uint64_t a = c->ha, b = c->hb;
 	if (c->ntail) {
-		uint64_t w = 0;
-		memcpy(&w, c->tail, c->ntail);
-		a = mix_step(a, w, MIX_M1, 32);
-		b = mix_step(b, (w << 32 | w >> 32) ^ content_key[2], MIX_M2, 29);
+		uint8_t blk[16] = {0};
+		uint64_t w0, w1;
+		memcpy(blk, c->tail, c->ntail);
+		memcpy(&w0, blk, 8);
+		memcpy(&w1, blk + 8, 8);
+		CONTENT_BLOCK(a, b, w0, w1, content_key[2], content_key[3]);
 	}
-	id->h[0] = mix_fmix64(a ^ c->nhashed ^ content_key[3]);
+	/* the length tells a zero-padded tail from real zeros */
+	id->h[0] = mix_fmix64(a ^ c->nhashed);
 	id->h[1] = mix_fmix64(b + c->nhashed * MIX_GOLDEN);
 	id->len = c->nhashed;
 	return true;

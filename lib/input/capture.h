@@ -24,7 +24,16 @@ typedef struct cap_packet {
 	uint32_t caplen;       /* bytes present */
 	uint32_t len;          /* bytes on the wire */
 	bool filtered;         /* true: rejected by the BPF filter */
+	bool duplicate;        /* true: a copy of a recent packet */
 } cap_packet_t;
+
+/*
+ * Copies within one input (a SPAN port's, or a packet seen on two
+ * interfaces of one link type): a packet whose link type, captured and
+ * wire lengths, first 64 and last 16 bytes equal those of one of the last 8
+ * distinct packets, at most 10 ms apart either way, is marked duplicate
+ * (whatever the filter says).  Empty records never are.
+ */
 
 typedef struct capture capture_t;
 

@@ -477,6 +477,10 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 			zero_len++;
 		s->st.packets++;
 		s->st.bytes += p.caplen;
+		if (p.duplicate) {
+			s->st.duplicate_packets++;
+			continue;
+		}
 		if (p.filtered) {
 			s->st.filtered_packets++;
 			continue;
@@ -818,7 +822,7 @@ int scan_fold(dnsts_scanner_t *s, dnsts_scanner_t *ref)
 			break;
 		dnsts_scanner_free(p);
 	}
-	if (k < s->nparts)
+	if (k && k < s->nparts)
 		memmove(s->parts, s->parts + k, (s->nparts - k) * sizeof *s->parts);
 	s->nparts -= k;
 	return rc;

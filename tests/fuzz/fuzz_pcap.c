@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dnsts_scanner_finish(s);
 	const dnsts_stats_t *st = dnsts_scanner_stats(s);
 	if (st->packets != st->udp_dns + st->tcp_dns + st->ip_fragments + st->truncated_packets +
-				   st->non_dns_packets + st->unsupported_packets + st->filtered_packets)
+				   st->non_dns_packets + st->unsupported_packets + st->filtered_packets +
+				   st->duplicate_packets)
 		abort();
 	if (st->dns_other_ports > st->non_dns_packets) /* counted within that class */
 		abort();
