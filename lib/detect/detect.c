@@ -214,25 +214,7 @@ void detector_free(detector_t *d)
  * chunks are not. */
 static bool label_zonelike(const uint8_t *p, unsigned len)
 {
-	if (len == 0 || len > 20 || p[0] == '-' || p[len - 1] == '-')
-		return false;
-	unsigned digits = 0, hex = 0;
-	bool lo = false, up = false;
-	for (unsigned i = 0; i < len; i++) {
-		uint8_t c = p[i];
-		if (c >= '0' && c <= '9')
-			digits++;
-		else if (c >= 'a' && c <= 'z')
-			lo = true;
-		else if (c >= 'A' && c <= 'Z')
-			up = true;
-		else if (c != '-')
-			return false;
-		hex += ascii_is_hex(c);
-	}
-	if ((lo && up) || (!lo && !up) || digits > 2)
-		return false;
-	return !(len >= 6 && hex == len);
+	return ascii_label_hostlike(p, len, 20, 2, 6);
 }
 
 /* A label that reads as a payload rather than a name: 16 or more letters

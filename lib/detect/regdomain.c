@@ -572,25 +572,7 @@ static bool label_hostlike(const dns_name_t *n, unsigned i)
 {
 	unsigned len;
 	const uint8_t *p = dns_name_label(n, i, &len);
-	if (len == 0 || len > 40 || p[0] == '-' || p[len - 1] == '-')
-		return false;
-	unsigned digits = 0, hex = 0;
-	bool lo = false, up = false;
-	for (unsigned k = 0; k < len; k++) {
-		uint8_t c = p[k];
-		if (c >= '0' && c <= '9')
-			digits++;
-		else if (c >= 'a' && c <= 'z')
-			lo = true;
-		else if (c >= 'A' && c <= 'Z')
-			up = true;
-		else if (c != '-')
-			return false;
-		hex += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-	}
-	if ((lo && up) || (!lo && !up) || digits > 4)
-		return false;
-	return !(len >= 12 && hex == len);
+	return ascii_label_hostlike(p, len, 40, 4, 12);
 }
 
 static bool tld_real(const regdomain_t *r, const dns_name_t *n, unsigned i)

@@ -46,4 +46,35 @@ static inline bool ascii_label_eq(const uint8_t *p, size_t len, const char *s)
 	return true;
 }
 
+/*
+ * Does the label read as a host name label: letters, digits and inner
+ * hyphens only, letters of one case (at least one letter), at most
+ * max_digits digits, and not made of hex digits alone when it is
+ * hex_min octets or longer?  Labels longer than max_len do not.
+ */
+static inline bool ascii_label_hostlike(const uint8_t *p, size_t len, size_t max_len,
+					unsigned max_digits, size_t hex_min)
+{
+	if (len == 0 || len > max_len || p[0] == '-' || p[len - 1] == '-')
+		return false;
+	unsigned digits = 0;
+	size_t hex = 0;
+	bool lo = false, up = false;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = p[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c >= 'a' && c <= 'z')
+			lo = true;
+		else if (c >= 'A' && c <= 'Z')
+			up = true;
+		else if (c != '-')
+			return false;
+		hex += ascii_is_hex(c);
+	}
+	if ((lo && up) || (!lo && !up) || digits > max_digits)
+		return false;
+	return !(len >= hex_min && hex == len);
+}
+
 #endif
