@@ -1067,11 +1067,44 @@ class ResolverMix(Mix):
         super().add(ts, client, cport, q, r, rtt=rtt, res=res)
         if not upstream or r is None or res != LAN_RES:
             return
-        self.uqid = (self.uqid + 1) & 0xFFFF
-        uq = case20(q, self.rng, self.uqid)
-        ur = uq[:2] + r[2:12] + uq[12:12 + (len(q) - 12)] + r[len(q):] if len(r) >= len(q) else None
-        uport = 30000 + self.rng.randrange(20000)
-        super().add(ts + rtt * 0.2, LAN_RES, uport, uq, ur, rtt=rtt * 0.6, res=self.upstream)
+        ups = self.upstream if isinstance(self.upstream, list) else [self.upstream]
+        for k, up in enumerate(ups):
+            # one upstream query per server: a resolver that retries asks
+            # the next server when the first is slow
+            self.uqid = (self.uqid + 1) & 0xFFFF
+            uq = case20(q, self.rng, self.uqid)
+            ur = uq[:2] + r[2:12] + uq[12:12 + (len(q) - 12)] + r[len(q):] if len(r) >= len(q) else None
+            uport = 30000 + self.rng.randrange(20000)
+            super().add(ts + rtt * (0.2 + 0.1 * k), LAN_RES, uport, uq, ur, rtt=rtt * 0.6, res=up)
+
+
+def gen_resolver_partial():
+    """Captured at a recursive resolver that asks two upstream servers for
+    each name, and also forwards queries of clients on a segment the
+    capture does not see (only their upstream leg is in it)."""
+    rng = random.Random(5354)
+    mix = ResolverMix(rng, ["203.0.113.53", "203.0.113.54"])
+    clients = ["192.168.1.%d" % i for i in (20, 21, 22)]
+    add_benign(mix, rng, T0, T0 + 1800, 30, clients, 0x2000)
+    zone = "t.exfil-lab.example"
+    data = bytes(rng.getrandbits(8) for _ in range(100 * 35))
+    for i in range(100):
+        chunk = b32(data[i * 35:(i + 1) * 35]).lower()
+        qname = "%s.%s" % (chunk, zone)
+        qid = 0x6100 + i
+        ts = T0 + 60 + i * 15 + rng.uniform(0, 3)
+        r = header(qid, 0x8180, 1, 1) + question(qname, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
+        q = query(qid, qname, "TXT")
+        if i < 60:
+            # 192.168.1.30's queries: both legs captured
+            mix.add(ts, "192.168.1.30", 41000 + i, q, r, rtt=0.04)
+        else:
+            # another client's, forwarded by the resolver: upstream leg only
+            uq = case20(q, rng, 0x5800 + i)
+            ur = uq[:2] + r[2:12] + uq[12:12 + (len(q) - 12)] + r[len(q):]
+            mix.add(ts, LAN_RES, 35000 + i, uq, ur, rtt=0.03, res="203.0.113.53", upstream=False)
+    write_pcap("resolver-partial-legs.pcap", LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs,
+               desc="captured at the LAN resolver 192.168.1.1, which asks both 203.0.113.53 and 203.0.113.54 for every name (0x20 case); base32 exfiltration under t.exfil-lab.example: 60 TXT queries from 192.168.1.30 with both legs, 40 more asked by the resolver upstream for a client the capture does not see; benign lookups of 3 hosts")
 
 
 def gen_resolver():
@@ -1206,6 +1239,7 @@ def main():
     gen_formats()
     gen_demo()
     gen_resolver()
+    gen_resolver_partial()
     gen_span()
 
     lines = ["# testdata/pcap",

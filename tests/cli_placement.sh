@@ -35,6 +35,21 @@ check "the block mitigation names it" \
 	"[$d | .mitigations[] | select(.action == \"block\") | .text | test(\"192.168.1.31 sent its queries straight to 198.51.100.99\")] == [true]" "$out"
 check "no direct claim for the client that used the resolver" "[$t | .clients[0].direct_server] == [null]" "$out"
 
+# a resolver that asks two upstream servers for each name, and forwards
+# 40 queries of a client the capture does not see: the legs are matched by
+# name and time, so the retries count once and the 40 stay
+p=$src/testdata/pcap/resolver-partial-legs.pcap
+out=$("$bin" --no-progress "$p")
+check "partial legs: 60 client exchanges + 40 forwarded for uncaptured clients" \
+	"[$t | .queries, .qtypes.TXT, .unique_subdomains, .upstream_only_queries] == [100, 100, 100, 40]" "$out"
+check "partial legs: the only client is the host that ran it, with its 60" \
+	"[$t | .clients[] | [.ip, .queries]] == [[\"192.168.1.30\", 60]]" "$out"
+check "partial legs: its bytes are its share (60 of 100 payloads)" \
+	"[$t | (.clients[0].bytes_out * 100 / .bytes_out | round)] == [60]" "$out"
+check "partial legs: a reason says what the resolver asked alone" \
+	"[$t | .evidence.reasons[] | select(test(\"^40 of the queries were asked by a resolver\"))] | length == 1" "$out"
+check "partial legs: the resolver is nobody's client" '[.findings[].clients[].ip] | index("192.168.1.1") == null' "$out"
+
 # only the client leg: the resolver is not recognised by itself ...
 leg="not host 203.0.113.53"
 out=$("$bin" --no-progress --filter "$leg" "$cap")

@@ -116,6 +116,97 @@ static void order_free_with(unsigned n, unsigned distinct)
 	free(w);
 }
 
+/* Who asked for each payload, and the two legs of a resolver matched by
+ * name and time.  Events: payloads 0..149 asked by client C at t, then by
+ * resolver R twice (it asks two upstream servers) 10 ms later; 150..189
+ * by R alone (clients not captured); 190..199 by C, R and a third host
+ * (left out); 200..209 by C and, 60 s later, by R (no match in time). */
+typedef struct ask_ev {
+	unsigned pay;
+	uint32_t host;
+	uint64_t ts;
+} ask_ev_t;
+
+enum { HOST_C = 0x1111, HOST_R = 0x2222, HOST_X = 0x0100 };
+
+static size_t ask_events(ask_ev_t *ev)
+{
+	size_t n = 0;
+	const uint64_t s = 1000000000ull;
+	for (unsigned p = 0; p < 210; p++) {
+		uint64_t t = (uint64_t)p * 5 * s;
+		if (p < 150 || p >= 190)
+			ev[n++] = (ask_ev_t){p, HOST_C, t};
+		if (p >= 190 && p < 200)
+			ev[n++] = (ask_ev_t){p, HOST_X, t + 1};
+		uint64_t tr = p >= 200 ? t + 60 * s : t + 10000000ull;
+		ev[n++] = (ask_ev_t){p, HOST_R, tr};
+		if (p < 150)
+			ev[n++] = (ask_ev_t){p, HOST_R, tr + 5000000ull};
+	}
+	return n;
+}
+
+static void add_ask(payset_t *s, const ask_ev_t *e)
+{
+	uint8_t t[128];
+	size_t n = payload(e->pay, t);
+	ps_ent_t ent;
+	memset(&ent, 0, sizeof(ent));
+	ent.h = payset_hash(t, n);
+	ent.len = (uint8_t)n;
+	bool want;
+	ps_ent_t *pe = payset_lookup(s, ent.h, ent.len, &want);
+	if (!pe && want) {
+		ck_assert_int_eq(payset_insert(s, &ent), 0);
+		pe = payset_find(s, ent.h);
+	}
+	ck_assert_ptr_nonnull(pe);
+	payset_ask(pe, e->host, e->ts);
+}
+
+START_TEST(askers_order_free_and_matched)
+{
+	ask_ev_t ev[1024];
+	size_t n = ask_events(ev);
+	payset_t whole, shuffled, acc;
+	payset_init(&whole);
+	payset_init(&shuffled);
+	payset_init(&acc);
+	for (size_t i = 0; i < n; i++)
+		add_ask(&whole, &ev[i]);
+	unsigned *perm = stream((unsigned)n, (unsigned)n, 7);
+	for (size_t i = 0; i < n; i++)
+		add_ask(&shuffled, &ev[perm[i]]);
+	ck_assert_int_eq(memcmp(whole.set.rec, shuffled.set.rec, payset_n(&whole) * sizeof(ps_ent_t)), 0);
+	/* 5 pieces of the shuffled order, merged left to right */
+	for (unsigned p = 0; p < 5; p++) {
+		payset_t piece;
+		payset_init(&piece);
+		for (size_t i = p * n / 5; i < (p + 1) * n / 5; i++)
+			add_ask(&piece, &ev[perm[i]]);
+		ck_assert_int_eq(payset_merge(&acc, &piece), 0);
+		payset_clear(&piece);
+	}
+	ck_assert_uint_eq(payset_n(&acc), payset_n(&whole));
+	ck_assert_int_eq(memcmp(whole.set.rec, acc.set.rec, payset_n(&whole) * sizeof(ps_ent_t)), 0);
+	uint32_t r = HOST_R;
+	uint64_t m, u;
+	payset_upstream(&whole, &r, 1, 10ull * 1000000000ull, &m, &u);
+	ck_assert_uint_eq(m, 300); /* 150 payloads, asked twice each */
+	ck_assert_uint_eq(u, 50);  /* 40 alone, 10 a minute after the client */
+	/* not a resolver: nothing to match */
+	uint32_t c = HOST_C;
+	payset_upstream(&whole, &c, 1, 10ull * 1000000000ull, &m, &u);
+	ck_assert_uint_eq(m, 150);
+	ck_assert_uint_eq(u, 10);
+	free(perm);
+	payset_clear(&whole);
+	payset_clear(&shuffled);
+	payset_clear(&acc);
+}
+END_TEST
+
 START_TEST(order_free_below_k)
 {
 	order_free_with(1000, 100);
@@ -227,6 +318,7 @@ static Suite *payset_suite(void)
 	tcase_add_test(t, estimate_above_k);
 	tcase_add_test(t, merge_with_itself);
 	tcase_add_test(t, best_is_longest);
+	tcase_add_test(t, askers_order_free_and_matched);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -170,6 +170,13 @@ static uint32_t ip_tag(const ip_addr_t *ip)
 	return t;
 }
 
+/* A host's hash in a payload's askers (payset.h): unkeyed, so that
+ * aggregates built by different processes merge. */
+static uint32_t host_hash(const ip_addr_t *ip)
+{
+	return payset_host_hash(ip->a, ip->v == 4 ? 4 : 16);
+}
+
 static uint32_t *client_tags(const agg_t *g)
 {
 	return (uint32_t *)(void *)(g->clients + g->cclients);
@@ -353,7 +360,8 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	uint8_t len8 = (uint8_t)(tl > 255 ? 255 : tl);
 	bool want;
 	int ret = 0;
-	if (!payset_lookup(&d->ps, h, len8, &want) && want) {
+	ps_ent_t *pe = payset_lookup(&d->ps, h, len8, &want);
+	if (!pe && want) {
 		feat_t f;
 		feat_labels_t ff = fl;
 		if (q->base_mixed && upper) {
@@ -380,7 +388,11 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 		memcpy(e.prefix, folded, tl < 4 ? tl : 4);
 		if (payset_insert(&d->ps, &e) < 0)
 			ret = -1;
+		else
+			pe = payset_find(&d->ps, h);
 	}
+	if (pe && q->client)
+		payset_ask(pe, host_hash(q->client), q->ts_ns);
 	if (payset_offer_text(&d->ps, h, pay, tl, binary, q->name) < 0)
 		ret = -1;
 	return ret;
@@ -689,19 +701,45 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 	view->clients = cbuf;
 	view->nclients = 0;
 	uint32_t dropped = 0;
-	uint64_t dq = 0;
+	uint64_t dq = 0, dchars = 0;
+	uint32_t rh[AGG_MAX_RESOLVERS];
+	size_t nrh = 0;
 	for (uint32_t i = 0; i < g->nclients; i++) {
 		const agg_client_t *c = &g->clients[i];
 		if (drop(ctx, &c->ip)) {
 			dropped++;
 			dq += c->queries;
+			dchars += c->payload_chars;
 			resolver_add(view, &c->ip);
+			if (nrh < AGG_MAX_RESOLVERS)
+				rh[nrh++] = host_hash(&c->ip);
 			continue;
 		}
 		cbuf[view->nclients++] = *c;
 	}
 	view->cclients = view->nclients;
-	if (!dropped || !view->nclients || !g->queries || dq >= g->queries)
+	view->upstream_only = view->upstream_only_chars = 0;
+	if (!dropped || !g->queries)
+		return dropped;
+	/* the resolvers' queries that forwarded a client query seen in the
+	 * capture (same name, within AGG_LEG_WINDOW_NS) are that exchange's
+	 * second leg and do not count again; the rest were asked for clients
+	 * not in the capture and stay, as the resolvers' own */
+	uint64_t m = 0, u = 0;
+	if (g->d)
+		payset_upstream(&g->d->ps, rh, nrh, AGG_LEG_WINDOW_NS, &m, &u);
+	if (m + u) {
+		uint64_t twice = (uint64_t)llround((double)dq * (double)m / (double)(m + u));
+		view->upstream_only = dq - twice;
+		view->upstream_only_chars =
+			(uint64_t)llround((double)dchars * (double)u / (double)(m + u));
+		dq = twice;
+	} else if (!view->nclients) {
+		view->upstream_only = dq;
+		view->upstream_only_chars = dchars;
+		return dropped; /* only the resolvers asked */
+	}
+	if (!dq || dq >= g->queries)
 		return dropped;
 	uint64_t keep = g->queries - dq;
 	scale_counts(view->qtype, AQ_N, keep, g->queries);

@@ -100,6 +100,9 @@ typedef struct agg {
 	uint64_t q_answers, q_answer_bytes;  /* answer records carried inside queries */
 	fp_acc_t fp;
 	uint64_t clients_dropped;
+	/* set by agg_view_without: queries the dropped resolvers asked that
+	 * forward no client query in the capture (clients not captured) */
+	uint64_t upstream_only, upstream_only_chars; /* and their payload characters */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign
@@ -111,6 +114,10 @@ agg_fcache_t *agg_fcache_new(void);
 void agg_fcache_free(agg_fcache_t *c);
 /* features_compute() through the cache (c NULL: no cache). */
 void agg_features(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f);
+
+/* The two legs of one exchange at a resolver: the client's query and
+ * the resolver's upstream query for the same name come within this. */
+#define AGG_LEG_WINDOW_NS (10ull * 1000000000ull)
 
 /* One query as detect hands it over. */
 typedef struct agg_query {
@@ -197,9 +204,13 @@ double agg_suspicion(const agg_t *g);
 /*
  * A read-only view of g without the clients that drop() picks (recursive
  * resolvers asking on their clients' behalf): they move to the view's
- * resolvers, and when other clients remain, the counts of queries (by type)
- * and responses (by rcode) shrink by the dropped clients' share of the
- * queries, so that each exchange counts once.  The view shares g's detail
+ * resolvers, and the counts of queries (by type) and responses (by rcode)
+ * shrink by the dropped clients' queries that forwarded a client query of
+ * the capture: the same payload asked by another host within
+ * AGG_LEG_WINDOW_NS (payset_upstream; a share estimated from the kept
+ * payloads; without payloads, all of their queries when other clients
+ * remain), so that each exchange counts once.  view->upstream_only: the
+ * dropped clients' other queries (asked for clients not in the capture).  The view shares g's detail
  * and uses cbuf (g->nclients entries) for its client list; it is valid
  * while g is unchanged, and is never cleared.  Returns the clients dropped.
  */

@@ -60,6 +60,7 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 	f->first_ns = g->first_ns;
 	f->last_ns = g->last_ns;
 	f->queries = g->queries;
+	f->upstream_only = g->upstream_only;
 	f->responses = g->responses;
 	f->unique_subdomains = (uint64_t)llround(so->unique);
 	f->bytes_out = so->bytes_out;
@@ -91,7 +92,9 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			goto fail;
 		}
 		agg_clients_sorted(g, cs);
-		uint64_t chars = 0, ans = 0;
+		/* what resolvers asked for clients not in the capture is
+		 * nobody's share here */
+		uint64_t chars = g->upstream_only_chars, ans = 0;
 		for (uint32_t i = 0; i < g->nclients; i++) {
 			chars += cs[i]->payload_chars;
 			ans += cs[i]->answer_decoded;
@@ -157,6 +160,15 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			 "host %s sent its queries straight to %s, which is not a resolver of this "
 			 "network",
 			 ip, srv);
+		if (add_reason(f, text) < 0)
+			goto fail;
+	}
+	if (f->upstream_only) {
+		char text[256];
+		snprintf(text, sizeof text,
+			 "%llu of the queries were asked by a resolver with no client query for the "
+			 "same name in the capture (its clients there are not captured)",
+			 (unsigned long long)f->upstream_only);
 		if (add_reason(f, text) < 0)
 			goto fail;
 	}

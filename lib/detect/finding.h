@@ -46,6 +46,9 @@ typedef struct finding {
 	bool exfil;                /* data leaves in the queries (T1048.003) */
 	uint64_t first_ns, last_ns;
 	uint64_t queries, responses, unique_subdomains;
+	/* of the queries: asked by resolvers for clients not in the capture
+	 * (no client query for the same name); in queries, in no client's */
+	uint64_t upstream_only;
 	finding_count_t *qtypes; size_t nqtypes;
 	finding_count_t *rcodes; size_t nrcodes;
 	uint64_t bytes_out, bytes_in;

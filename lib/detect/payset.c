@@ -199,9 +199,91 @@ int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
 	return r;
 }
 
+uint32_t payset_host_hash(const uint8_t *addr, size_t len)
+{
+	uint64_t h = payset_hash(addr, len);
+	uint32_t x = (uint32_t)(h ^ (h >> 32));
+	return x ? x : 1;
+}
+
+/* Merge asker a into the sorted slots of e: the same host adds up; a new
+ * host takes a slot if its hash is among the PS_ASKERS smallest, and
+ * whatever falls off marks the entry as asked by many. */
+static void ask_merge(ps_ent_t *e, const ps_asker_t *a)
+{
+	ps_asker_t *s = e->ask;
+	for (unsigned i = 0; i < PS_ASKERS && s[i].host; i++) {
+		if (s[i].host == a->host) {
+			s[i].queries += a->queries;
+			if (a->first_ns < s[i].first_ns)
+				s[i].first_ns = a->first_ns;
+			return;
+		}
+	}
+	unsigned i = 0;
+	while (i < PS_ASKERS && s[i].host && s[i].host < a->host)
+		i++;
+	if (i == PS_ASKERS) {
+		e->flags |= PS_F_MANY_ASKERS;
+		return;
+	}
+	if (s[PS_ASKERS - 1].host)
+		e->flags |= PS_F_MANY_ASKERS;
+	memmove(&s[i + 1], &s[i], (PS_ASKERS - 1 - i) * sizeof(*s));
+	s[i] = *a;
+}
+
+void payset_ask(ps_ent_t *e, uint32_t host, uint64_t ts_ns)
+{
+	ps_asker_t a = {.first_ns = ts_ns, .host = host ? host : 1, .queries = 1};
+	ask_merge(e, &a);
+}
+
 static void add_queries(void *d, const void *s)
 {
-	((ps_ent_t *)d)->queries += ((const ps_ent_t *)s)->queries;
+	ps_ent_t *x = d;
+	const ps_ent_t *y = s;
+	x->queries += y->queries;
+	x->flags |= y->flags & PS_F_MANY_ASKERS;
+	for (unsigned i = 0; i < PS_ASKERS && y->ask[i].host; i++)
+		ask_merge(x, &y->ask[i]);
+}
+
+static bool is_among(uint32_t h, const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == h)
+			return true;
+	return false;
+}
+
+void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
+		     uint64_t window_ns, uint64_t *matched, uint64_t *unmatched)
+{
+	*matched = *unmatched = 0;
+	for (uint32_t i = 0; i < payset_n(s); i++) {
+		const ps_ent_t *e = payset_at(s, i);
+		if (e->flags & PS_F_MANY_ASKERS)
+			continue;
+		for (unsigned r = 0; r < PS_ASKERS; r++) {
+			const ps_asker_t *a = &e->ask[r];
+			if (!a->host || !is_among(a->host, resolvers, nres))
+				continue;
+			bool paired = false;
+			for (unsigned c = 0; c < PS_ASKERS && !paired; c++) {
+				const ps_asker_t *b = &e->ask[c];
+				if (c == r || !b->host || is_among(b->host, resolvers, nres))
+					continue;
+				uint64_t d = a->first_ns > b->first_ns ? a->first_ns - b->first_ns
+								       : b->first_ns - a->first_ns;
+				paired = d <= window_ns;
+			}
+			if (paired)
+				*matched += a->queries;
+			else
+				*unmatched += a->queries;
+		}
+	}
 }
 
 int payset_merge(payset_t *dst, const payset_t *src)

@@ -50,7 +50,23 @@ enum payset_flag {
 	PS_F_MIXED = 1u << 1,   /* mixed case that is not the resolver's 0x20 */
 	PS_F_BINARY = 1u << 2,  /* octets outside printable LDH */
 	PS_F_LONG = 1u << 3,    /* 30 characters or more */
+	PS_F_MANY_ASKERS = 1u << 4, /* more than PS_ASKERS hosts asked for it */
 };
+
+/* Who asked for a payload: the PS_ASKERS hosts with the smallest host
+ * hashes, each with its first query time and its query count.  Captured
+ * at a resolver, a client's query and the resolver's upstream query for
+ * the same name land in the same entry (names compared case-folded when
+ * the upstream leg randomises case), so the two legs of one exchange can
+ * be matched by name and time (payset_upstream).  Keeping the smallest
+ * hashes keeps this order-free: the askers kept after any merge are those
+ * of the union. */
+#define PS_ASKERS 2
+typedef struct ps_asker {
+	uint64_t first_ns;   /* earliest query of this host for the payload */
+	uint32_t host;       /* payset_host_hash of its address; 0: empty slot */
+	uint32_t queries;
+} ps_asker_t;
 
 /* One distinct payload. */
 typedef struct ps_ent {
@@ -63,6 +79,7 @@ typedef struct ps_ent {
 	float entropy;       /* bits per character */
 	float unlike;        /* 0..1 */
 	uint8_t prefix[4];   /* first characters, case folded (0-padded) */
+	ps_asker_t ask[PS_ASKERS]; /* sorted by host; see PS_ASKERS */
 } ps_ent_t;
 
 /* A payload text kept for the report. */
@@ -127,6 +144,23 @@ int payset_offer_text(payset_t *s, uint64_t h, const uint8_t *text, size_t tl, b
  * allocation failure. */
 int payset_add(payset_t *s, const ps_ent_t *ent, const uint8_t *text, size_t tl,
 	       const char *name);
+
+/* An unkeyed 32-bit hash of a host address (never 0), for ps_asker_t. */
+uint32_t payset_host_hash(const uint8_t *addr, size_t len);
+/* One query for the payload of e by host at ts_ns. */
+void payset_ask(ps_ent_t *e, uint32_t host, uint64_t ts_ns);
+
+/*
+ * The two legs of a resolver, matched by name and time: of the queries
+ * that the hosts in resolvers[] (host hashes) asked for kept payloads,
+ * *matched counts those for which another host asked the same payload
+ * within window_ns (the client query the resolver forwarded), *unmatched
+ * those asked by the resolver alone (for clients not in the capture).
+ * Payloads asked by more than PS_ASKERS hosts are left out of both.
+ * Counts are over the kept entries (a sample when saturated).
+ */
+void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
+		     uint64_t window_ns, uint64_t *matched, uint64_t *unmatched);
 
 /* dst := dst u src.  -1 on allocation failure (dst is still valid). */
 int payset_merge(payset_t *dst, const payset_t *src);
