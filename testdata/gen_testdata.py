@@ -1107,6 +1107,60 @@ def gen_resolver_partial():
                desc="captured at the LAN resolver 192.168.1.1, which asks both 203.0.113.53 and 203.0.113.54 for every name (0x20 case); base32 exfiltration under t.exfil-lab.example: 60 TXT queries from 192.168.1.30 with both legs, 40 more asked by the resolver upstream for a client the capture does not see; benign lookups of 3 hosts")
 
 
+def gen_search_suffix():
+    """Names with a registered domain left of labels that are no public TLD:
+    a search suffix only with evidence (suffixes.h), else the full name is
+    the zone."""
+    def nx(qid, qname):
+        return header(qid, 0x8183, 1, 0) + question(qname, "TXT")
+
+    def one(fname, desc, build):
+        rng = random.Random(len(fname))
+        mix = Mix()
+        add_benign(mix, rng, T0, T0 + 1200, 20, ["192.168.1.20", "192.168.1.21"], 0x2000)
+        build(mix, rng)
+        write_pcap(fname, LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs, desc=desc)
+
+    def chunks(rng, n):
+        return [b32(bytes(rng.getrandbits(8) for _ in range(30))).lower() for _ in range(n)]
+
+    def retry(mix, rng):
+        # each NXDOMAIN'd payload asked again with the client's suffix
+        for i, c in enumerate(chunks(rng, 60)):
+            ts = T0 + 30 + i * 15
+            for k, qn in enumerate(("%s.t.retry-lab.com" % c, "%s.t.retry-lab.com.corp-lab.lab" % c)):
+                qid = 0x6000 + 2 * i + k
+                mix.add(ts + k * 0.05, "192.168.1.40", 43000 + 2 * i + k, query(qid, qn, "TXT"), nx(qid, qn))
+
+    def across(mix, rng):
+        # the tunnel is only ever asked with the suffix, which other hosts
+        # append to names of unrelated domains too
+        for i, c in enumerate(chunks(rng, 60)):
+            qn = "%s.t.across-lab.com.corp-lab.lab" % c
+            qid = 0x6000 + i
+            mix.add(T0 + 30.0 + i * 15, "192.168.1.41", 44000 + i, query(qid, qn, "TXT"), nx(qid, qn))
+        for i, site in enumerate(("intranet-portal.com", "wiki.example.org", "files.example.net")):
+            qn = "www.%s.corp-lab.lab" % site
+            mix.add(T0 + 100.0 + i * 200, "192.168.1.2%d" % (i % 2), 45000 + i, query(0x6800 + i, qn, "A"),
+                    nx(0x6800 + i, qn).replace(question(qn, "TXT"), question(qn, "A")))
+
+    def chosen(mix, rng):
+        # the attacker's zone under a made-up TLD, with labels that read
+        # like a registered domain: no suffix to drop
+        for i, c in enumerate(chunks(rng, 60)):
+            qn = "%s.update.com.x-lab.lab" % c
+            qid = 0x6000 + i
+            r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
+            mix.add(T0 + 30.0 + i * 15, "192.168.1.42", 46000 + i, query(qid, qn, "TXT"), r)
+
+    one("search-suffix-retry.pcap",
+        "base32 exfiltration (60 TXT queries) from 192.168.1.40 under t.retry-lab.com, each payload NXDOMAIN'd and asked again with the search suffix corp-lab.lab; benign lookups", retry)
+    one("search-suffix-across.pcap",
+        "base32 exfiltration (60 TXT queries) from 192.168.1.41 under t.across-lab.com, only ever with the suffix corp-lab.lab, which follows three unrelated domains asked by two other hosts; benign lookups", across)
+    one("search-suffix-chosen.pcap",
+        "base32 exfiltration (60 TXT queries) from 192.168.1.42 under update.com.x-lab.lab, an attacker's zone under a made-up TLD whose labels read like a registered domain; benign lookups", chosen)
+
+
 def gen_resolver():
     """Captured at a recursive resolver, both legs visible: clients ask the
     LAN resolver, which asks upstream for the same names."""
@@ -1240,6 +1294,7 @@ def main():
     gen_demo()
     gen_resolver()
     gen_resolver_partial()
+    gen_search_suffix()
     gen_span()
 
     lines = ["# testdata/pcap",

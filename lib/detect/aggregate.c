@@ -310,6 +310,11 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	input_add(g, q->input_id);
 	if (q->base_mixed)
 		g->n_base_mixed++;
+	if (q->suffix_h) {
+		g->suffixed_queries++;
+		if (!g->suffix_h || q->suffix_h < g->suffix_h)
+			g->suffix_h = q->suffix_h;
+	}
 	agg_client_t *c = client_get(g, q->client, max_clients);
 	if (c) {
 		c->queries++;
@@ -391,8 +396,11 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 		else
 			pe = payset_find(&d->ps, h);
 	}
-	if (pe && q->client)
-		payset_ask(pe, host_hash(q->client), q->ts_ns);
+	if (pe) {
+		pe->flags |= q->suffix_h ? PS_F_SUFFIXED : PS_F_BARE;
+		if (q->client)
+			payset_ask(pe, host_hash(q->client), q->ts_ns);
+	}
 	if (payset_offer_text(&d->ps, h, pay, tl, binary, q->name) < 0)
 		ret = -1;
 	return ret;
@@ -463,6 +471,9 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 	if (s->last_ns)
 		times(&dst->first_ns, &dst->last_ns, s->last_ns);
 	dst->n_base_mixed += s->n_base_mixed;
+	dst->suffixed_queries += s->suffixed_queries;
+	if (s->suffix_h && (!dst->suffix_h || s->suffix_h < dst->suffix_h))
+		dst->suffix_h = s->suffix_h;
 	dst->resp_data += s->resp_data;
 	dst->resp_data_bytes += s->resp_data_bytes;
 	dst->resp_addr_bytes += s->resp_addr_bytes;

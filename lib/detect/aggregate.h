@@ -103,6 +103,9 @@ typedef struct agg {
 	/* set by agg_view_without: queries the dropped resolvers asked that
 	 * forward no client query in the capture (clients not captured) */
 	uint64_t upstream_only, upstream_only_chars; /* and their payload characters */
+	/* queries asked with a search suffix dropped (suffixes.h), and the
+	 * smallest hash of such a suffix (0: none) */
+	uint64_t suffixed_queries, suffix_h;
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign
@@ -126,6 +129,7 @@ typedef struct agg_query {
 	unsigned nlabels;       /* labels considered (search suffix dropped) */
 	bool prefix_mode;
 	bool base_mixed;        /* the resolver randomises case (0x20) */
+	uint64_t suffix_h;      /* a search suffix was dropped: its hash; 0: none */
 	uint16_t qtype;
 	uint64_t ts_ns;
 	const ip_addr_t *client, *resolver;

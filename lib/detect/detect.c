@@ -60,6 +60,7 @@
 #include "regdomain.h"
 #include "score.h"
 #include "siphash.h"
+#include "suffixes.h"
 #include "swar.h"
 
 #define DET_DEFAULT_MAX_DOMAINS 100000
@@ -95,6 +96,7 @@ struct detector {
 	                              sweep may release the records entries name */
 	rawpairs_t raw;            /* tunnel packets outside DNS */
 	placement_t *pl;           /* resolvers and local networks */
+	suffixes_t sfx;            /* evidence for search suffixes dropped */
 	uint64_t allowlisted_queries;
 };
 
@@ -159,6 +161,7 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	d->fc = agg_fcache_new();
 	d->qc = namecache_new();
 	d->pl = placement_new();
+	suffixes_init(&d->sfx);
 	if (!d->pl)
 		goto nomem;
 	if (opt && place_options(d->pl, opt, errbuf, errlen) < 0) {
@@ -205,6 +208,7 @@ void detector_free(detector_t *d)
 	agg_fcache_free(d->fc);
 	namecache_free(d->qc);
 	placement_free(d->pl);
+	suffixes_clear(&d->sfx);
 	free(d);
 }
 
@@ -627,6 +631,21 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 	return e;
 }
 
+/* A query whose trailing labels the split dropped as a search suffix:
+ * the suffix and the registered domain in front of it, as evidence
+ * (suffixes.h).  Returns the suffix's hash. */
+static uint64_t note_suffix(detector_t *d, const dns_name_t *n, const qinfo_t *qi)
+{
+	char sfx[DNS_NAME_STRLEN], reg[DNS_NAME_STRLEN];
+	size_t sl = regdomain_labels_str(n, n->nlabels - qi->dropped, n->nlabels, sfx, sizeof(sfx));
+	if (!sl || sl >= SFX_TEXT)
+		return 0;
+	size_t rl = regdomain_labels_str(n, qi->reg_first, qi->nlabels, reg, sizeof(reg));
+	uint64_t h = suffixes_hash(sfx, sl);
+	(void)suffixes_note(&d->sfx, h, sfx, suffixes_hash(reg, rl));
+	return h;
+}
+
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 {
 	if (!d || !m || !m->has_question || m->opcode != DNS_OPCODE_QUERY)
@@ -651,6 +670,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		d->allowlisted_queries++;
 	if (!qi.h)
 		return;
+	uint64_t sfx_h = q && qi.dropped ? note_suffix(d, n, &qi) : 0;
 	uint32_t rec = qi.rec;
 	dom_t *e = rec_for(d, &qi, n, q, m, port);
 	if (c && qi.rec != rec)
@@ -689,6 +709,7 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		aq.prefix_mode = qi.prefix_mode;
 		aq.npay = qi.npay;
 		aq.base_mixed = qi.base_mixed;
+		aq.suffix_h = sfx_h;
 		size_t mark = domtab_mark(e);
 		agg_add_query(&e->g, &aq, d->max_clients);
 		domtab_account(&d->dom, e, mark);
@@ -732,6 +753,8 @@ int detector_merge(detector_t *dst, const detector_t *src, uint32_t input_offset
 		domtab_account(&dst->dom, e, mark);
 	}
 	rawpairs_merge(&dst->raw, &src->raw);
+	if (suffixes_merge(&dst->sfx, &src->sfx) < 0)
+		ret = -1;
 	distinct_merge(&dst->keys, &src->keys);
 	dst->allowlisted_queries += src->allowlisted_queries;
 	dst->dom.evicted += src->dom.evicted;
@@ -987,11 +1010,43 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			made = q;
 			cap = nc;
 		}
-		finding_t *f = finding_new(g, dom_key(e), key_parent(dom_key(e), e->zone_labels),
-					   e->allow_reason, &so, pl);
+		/* a search suffix was dropped from its names: kept dropped with
+		 * evidence, else the zone is the full name */
+		char full[DNS_NAME_STRLEN * 2], freg[DNS_NAME_STRLEN * 2];
+		const char *key = dom_key(e), *reg = key_parent(key, e->zone_labels);
+		const sfx_ent_t *sx = g->suffix_h ? suffixes_find(&d->sfx, g->suffix_h) : NULL;
+		bool retried = sx && g->d && payset_both_forms(&g->d->ps);
+		bool evidence = sx && (retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
+		if (sx && !evidence && g->suffixed_queries == g->queries) {
+			snprintf(full, sizeof(full), "%s.%s", key, sx->text);
+			/* under the implicit rule: the last two labels */
+			const char *r = full + strlen(full);
+			for (int dots = 0; r > full; r--)
+				if (r[-1] == '.' && (r - 1 == full || r[-2] != '\\') && ++dots == 2)
+					break;
+			snprintf(freg, sizeof(freg), "%s", r);
+			key = full;
+			reg = freg;
+		}
+		finding_t *f = finding_new(g, key, reg, e->allow_reason, &so, pl);
 		score_out_clear(&so);
 		if (!f)
 			goto nomem;
+		if (evidence && g->suffixed_queries) {
+			char text[512];
+			snprintf(text, sizeof(text),
+				 "%llu queries carried the search suffix %s, which was dropped: %s",
+				 (unsigned long long)g->suffixed_queries, sx->text,
+				 retried ? "the same payloads were also asked without it "
+					   "(a resolver library's retries)"
+				 : sfx_is_search_suffix(sx)
+					 ? "it follows names of unrelated registered domains"
+					 : "it is under a name reserved for private networks");
+			if (finding_add_reason(f, text) < 0) {
+				finding_free(f);
+				goto nomem;
+			}
+		}
 		made[cnt] = e;
 		fs[cnt++] = f;
 	}

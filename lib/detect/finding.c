@@ -27,8 +27,7 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A sentence for the finding (moved into it); -1: no memory. */
-static int add_reason(finding_t *f, const char *text)
+int finding_add_reason(finding_t *f, const char *text)
 {
 	char **r = realloc(f->reasons, (f->nreasons + 1) * sizeof(*r));
 	if (!r)
@@ -160,7 +159,7 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			 "host %s sent its queries straight to %s, which is not a resolver of this "
 			 "network",
 			 ip, srv);
-		if (add_reason(f, text) < 0)
+		if (finding_add_reason(f, text) < 0)
 			goto fail;
 	}
 	if (f->upstream_only) {
@@ -169,7 +168,7 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			 "%llu of the queries were asked by a resolver with no client query for the "
 			 "same name in the capture (its clients there are not captured)",
 			 (unsigned long long)f->upstream_only);
-		if (add_reason(f, text) < 0)
+		if (finding_add_reason(f, text) < 0)
 			goto fail;
 	}
 	if (so->hint) {

@@ -80,6 +80,8 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		       const char *allow_reason, struct score_out *so,
 		       const struct placement *pl);
 
+/* One more sentence among f's reasons (copied); -1: no memory. */
+int finding_add_reason(finding_t *f, const char *text);
 void finding_free(finding_t *f);
 void findings_free(finding_t **fs, size_t n);
 

@@ -244,9 +244,19 @@ static void add_queries(void *d, const void *s)
 	ps_ent_t *x = d;
 	const ps_ent_t *y = s;
 	x->queries += y->queries;
-	x->flags |= y->flags & PS_F_MANY_ASKERS;
+	x->flags |= y->flags & PS_F_STICKY;
 	for (unsigned i = 0; i < PS_ASKERS && y->ask[i].host; i++)
 		ask_merge(x, &y->ask[i]);
+}
+
+bool payset_both_forms(const payset_t *s)
+{
+	for (uint32_t i = 0; i < payset_n(s); i++) {
+		unsigned f = payset_at(s, i)->flags;
+		if ((f & PS_F_BARE) && (f & PS_F_SUFFIXED))
+			return true;
+	}
+	return false;
 }
 
 static bool is_among(uint32_t h, const uint32_t *v, size_t n)

@@ -51,7 +51,12 @@ enum payset_flag {
 	PS_F_BINARY = 1u << 2,  /* octets outside printable LDH */
 	PS_F_LONG = 1u << 3,    /* 30 characters or more */
 	PS_F_MANY_ASKERS = 1u << 4, /* more than PS_ASKERS hosts asked for it */
+	PS_F_BARE = 1u << 5,     /* queried without a search suffix */
+	PS_F_SUFFIXED = 1u << 6, /* queried with a search suffix (suffixes.h) */
 };
+/* The flags that say how a payload was asked, not what it is: they add up
+ * over the queries (and merges) of one payload. */
+#define PS_F_STICKY (PS_F_MANY_ASKERS | PS_F_BARE | PS_F_SUFFIXED)
 
 /* Who asked for a payload: the PS_ASKERS hosts with the smallest host
  * hashes, each with its first query time and its query count.  Captured
@@ -161,6 +166,10 @@ void payset_ask(ps_ent_t *e, uint32_t host, uint64_t ts_ns);
  */
 void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
 		     uint64_t window_ns, uint64_t *matched, uint64_t *unmatched);
+
+/* Was some kept payload queried both with and without a search suffix
+ * (a resolver library's retry)? */
+bool payset_both_forms(const payset_t *s);
 
 /* dst := dst u src.  -1 on allocation failure (dst is still valid). */
 int payset_merge(payset_t *dst, const payset_t *src);
