@@ -609,6 +609,9 @@ int main(int argc, char **argv)
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
 	}
+	/* two cores or more per input: each input is read on one thread and
+	 * parsed and scored on another */
+	opt.pipeline = jobs >= 2 && (size_t)jobs >= 2 * inputs.n;
 	if (messages)
 		jobs = 1; /* the DNS log keeps the order of the inputs */
 	if (progress < 0)

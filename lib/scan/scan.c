@@ -199,17 +199,18 @@ static bool looks_like_dns(const uint8_t *p, uint32_t n)
 	return qd <= 4 && opcode <= DNS_OPCODE_DSO;
 }
 
-static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
+/* A message parsed (parse_rc: what dns_msg_parse returned into *mp). */
+static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg,
+			  uint32_t len, uint32_t input, dns_msg_t *m, int parse_rc)
 {
-	dns_msg_t m;
 	bool usable = true;
-	if (dns_msg_parse(&m, msg, len) != 0) {
+	if (parse_rc != 0) {
 		s->st.malformed_dns++;
 		if (!looks_like_dns(msg, len)) {
 			s->st.nondns_on_dns_port++;
 			if (s->det) {
 				dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport,
-						  l4->proto, s->cur_input};
+						  l4->proto, input};
 				detector_add_nondns(s->det, &ev, msg, len);
 			}
 			return;
@@ -217,24 +218,42 @@ static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *ms
 		/* A DNS header whose question does not decode (a name over 255
 		 * octets, a bad label or pointer): a DNS message still, as
 		 * tshark counts it, logged without its question and records. */
-		m.anomalies |= DNS_ANOM_BAD_NAME;
-		m.count[0] = m.count[1] = m.count[2] = m.count[3] = 0;
-		m.rr_off = DNS_HEADER_LEN;
+		m->anomalies |= DNS_ANOM_BAD_NAME;
+		m->count[0] = m->count[1] = m->count[2] = m->count[3] = 0;
+		m->rr_off = DNS_HEADER_LEN;
 		usable = false;
 	}
 	s->st.dns_messages++;
-	if (m.qr)
+	if (m->qr)
 		s->st.dns_responses++;
 	else
 		s->st.dns_queries++;
 	if (s->log)
 		dnslog_write(s->log, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport, l4->proto,
-			     &m, s->inputs[s->cur_input].path);
+			     m, s->inputs[input].path);
 	if (s->det && usable) {
 		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
-				  s->cur_input};
-		detector_add_msg(s->det, &ev, &m);
+				  input};
+		detector_add_msg(s->det, &ev, m);
 	}
+}
+
+/* A message on the consumer thread of a pipelined scan (handoff.h). */
+static void on_handoff(void *ud, ho_rec_t *r)
+{
+	handle_parsed(ud, &r->l4, r->l4.payload, r->l4.paylen, r->input, &r->m, r->parse_rc);
+}
+
+static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
+{
+	if (s->ho) {
+		ho_rec_t *r = handoff_put(s->ho, l4, msg, len, s->cur_input);
+		r->parse_rc = dns_msg_parse(&r->m, r->l4.payload, r->l4.paylen);
+		return;
+	}
+	dns_msg_t m;
+	int rc = dns_msg_parse(&m, msg, len);
+	handle_parsed(s, l4, msg, len, s->cur_input, &m, rc);
 }
 
 static void on_tcp_msg(void *ud, const l4_pkt_t *seg)
@@ -462,6 +481,9 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	s->input_dns_other = 0;
 	cap_packet_t p;
 	int lastlt = -1;
+	/* two threads for one capture when asked: messages are handled in
+	 * the order they were read, so the results are the same */
+	s->ho = s->opt.pipeline ? handoff_start(on_handoff, s) : NULL;
 	while ((rc = capture_next(c, &p)) == 1) {
 		if (p.linktype != lastlt) {
 			note_linktype(in, p.linktype);
@@ -487,6 +509,8 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 		}
 		process_packet(s, &p);
 	}
+	handoff_stop(s->ho);
+	s->ho = NULL;
 	if (rc < 0)
 		in->error = strdup(capture_error(c) ? capture_error(c) : dnsts_strerror(rc));
 	else if (track)

@@ -15,6 +15,7 @@
 #include "defrag.h"
 #include "detect.h"
 #include "dnslog.h"
+#include "handoff.h"
 #include "report.h"
 #include "tcp_reasm.h"
 
@@ -64,6 +65,7 @@ struct dnsts_scanner {
 	uint32_t *ix;                /* first inputs by identity: index + 1, 0 = free */
 	size_t ixcap, ixn, nindexed; /* nindexed: inputs looked at so far */
 	uint32_t cur_input;
+	handoff_t *ho;               /* while an input is read with opt.pipeline */
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
 	size_t ninput_unsup;

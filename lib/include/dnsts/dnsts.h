@@ -170,6 +170,9 @@ typedef struct dnsts_options {
 	size_t nresolvers;
 	const char *const *home_nets;
 	size_t nhome_nets;
+	/* read each input on the calling thread and parse and detect on a
+	 * second one (two cores for one capture; the results are the same) */
+	bool pipeline;
 } dnsts_options_t;
 
 /* Fill with defaults: size; ports 53, 5353, 5355; min_score
