@@ -50,6 +50,20 @@ check "partial legs: a reason says what the resolver asked alone" \
 	"[$t | .evidence.reasons[] | select(test(\"^40 of the queries were asked by a resolver\"))] | length == 1" "$out"
 check "partial legs: the resolver is nobody's client" '[.findings[].clients[].ip] | index("192.168.1.1") == null' "$out"
 
+# a real iodine session through a real resolver whose two sides have
+# different addresses (testdata/lab/resolver-iodine.sh): unbound asks
+# upstream from 10.53.1.1 what 10.53.0.2 asked 10.53.0.1, in 0x20 case
+l=$src/testdata/lab/resolver-iodine.pcap
+out=$("$bin" --no-progress "$l")
+i='.findings[] | select(.domain == "t.lab.example")'
+check "lab: iodine through unbound found and named" "[$i | .tool] == [\"iodine\"]" "$out"
+check "lab: the only client is the iodine host" "[$i | .clients[].ip] == [\"10.53.0.2\"]" "$out"
+check "lab: its 83 queries, each exchange once (145 upstream not again)" "[$i | .queries] == [83]" "$out"
+check "lab: both sides of the resolver among the resolvers" \
+	"[$i | .resolvers | index(\"10.53.0.1\") != null and index(\"10.53.1.1\") != null] == [true]" "$out"
+check "lab: no quarantine of the resolver" \
+	'[.findings[].mitigations[] | select(.action == "quarantine") | .target] == ["10.53.0.2"]' "$out"
+
 # only the client leg: the resolver is not recognised by itself ...
 leg="not host 203.0.113.53"
 out=$("$bin" --no-progress --filter "$leg" "$cap")

@@ -172,7 +172,7 @@ static uint32_t ip_tag(const ip_addr_t *ip)
 
 /* A host's hash in a payload's askers (payset.h): unkeyed, so that
  * aggregates built by different processes merge. */
-static uint32_t host_hash(const ip_addr_t *ip)
+uint32_t agg_host_hash(const ip_addr_t *ip)
 {
 	return payset_host_hash(ip->a, ip->v == 4 ? 4 : 16);
 }
@@ -391,6 +391,9 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 		e.entropy = (float)f.entropy;
 		e.unlike = (float)f.unlike;
 		memcpy(e.prefix, folded, tl < 4 ? tl : 4);
+		uint64_t hf = upper && !q->base_mixed ? payset_hash(folded, tl) : h;
+		e.hf = (uint32_t)(hf ^ (hf >> 32));
+		e.hf += !e.hf;
 		if (payset_insert(&d->ps, &e) < 0)
 			ret = -1;
 		else
@@ -399,7 +402,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	if (pe) {
 		pe->flags |= q->suffix_h ? PS_F_SUFFIXED : PS_F_BARE;
 		if (q->client)
-			payset_ask(pe, host_hash(q->client), q->ts_ns);
+			payset_ask(pe, agg_host_hash(q->client), q->ts_ns);
 	}
 	if (payset_offer_text(&d->ps, h, pay, tl, binary, q->name) < 0)
 		ret = -1;
@@ -723,7 +726,7 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 			dchars += c->payload_chars;
 			resolver_add(view, &c->ip);
 			if (nrh < AGG_MAX_RESOLVERS)
-				rh[nrh++] = host_hash(&c->ip);
+				rh[nrh++] = agg_host_hash(&c->ip);
 			continue;
 		}
 		cbuf[view->nclients++] = *c;

@@ -118,6 +118,10 @@ void agg_fcache_free(agg_fcache_t *c);
 /* features_compute() through the cache (c NULL: no cache). */
 void agg_features(agg_fcache_t *c, const feat_labels_t *fl, feat_t *f);
 
+/* A host's hash among a payload's askers (payset.h): unkeyed, so that
+ * aggregates built by different processes merge. */
+uint32_t agg_host_hash(const ip_addr_t *ip);
+
 /* The two legs of one exchange at a resolver: the client's query and
  * the resolver's upstream query for the same name come within this. */
 #define AGG_LEG_WINDOW_NS (10ull * 1000000000ull)

@@ -909,6 +909,90 @@ static bool is_resolver(const void *pl, const ip_addr_t *ip)
 	return placement_is_resolver(pl, ip);
 }
 
+/* Paired payloads after which a host that always asked second is taken
+ * for a forwarding resolver (place_forwarders). */
+#define DET_FWD_MIN 5
+
+typedef struct legs {
+	const agg_t *g;
+	uint32_t h[DET_DEFAULT_MAX_CLIENTS * 4];
+	uint32_t earlier[DET_DEFAULT_MAX_CLIENTS * 4], later[DET_DEFAULT_MAX_CLIENTS * 4];
+	uint32_t n;
+	bool *fwd;               /* second pass: the forwarders found */
+	placement_t *pl;
+} legs_t;
+
+static long legs_find(const legs_t *l, uint32_t h)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->h[i] == h)
+			return i;
+	return -1;
+}
+
+static void legs_count(void *ctx, uint32_t e, uint32_t lh)
+{
+	legs_t *l = ctx;
+	long i = legs_find(l, e), k = legs_find(l, lh);
+	if (i >= 0)
+		l->earlier[i]++;
+	if (k >= 0)
+		l->later[k]++;
+}
+
+/* The server a client asked, whose query a forwarder then asked again:
+ * the resolver's front address. */
+static void legs_front(void *ctx, uint32_t e, uint32_t lh)
+{
+	legs_t *l = ctx;
+	long i = legs_find(l, e), k = legs_find(l, lh);
+	if (i >= 0 && k >= 0 && l->fwd[k] && !l->fwd[i])
+		placement_forwarder(l->pl, &l->g->clients[i].server);
+}
+
+/*
+ * Resolvers whose two sides have different addresses (an inside and an
+ * outside interface): within one domain, a host that asks for the
+ * payloads other hosts asked just before (within AGG_LEG_WINDOW_NS),
+ * DET_FWD_MIN times or more and rarely first, forwards their queries; the
+ * server those hosts asked is its front.  From the final records, so
+ * order-free.
+ */
+static void place_forwarders(const detector_t *d, placement_t *pl)
+{
+	legs_t *l = malloc(sizeof(*l));
+	if (!l)
+		return;
+	const dom_t *e;
+	DOMTAB_FOR_EACH(&d->dom, e) {
+		const agg_t *g = &e->g;
+		if (g->nclients < 2 || !g->d || payset_n(&g->d->ps) < DET_FWD_MIN)
+			continue;
+		l->g = g;
+		l->pl = pl;
+		l->n = g->nclients < sizeof(l->h) / sizeof(l->h[0]) ? g->nclients
+								     : (uint32_t)(sizeof(l->h) / sizeof(l->h[0]));
+		for (uint32_t i = 0; i < l->n; i++) {
+			l->h[i] = agg_host_hash(&g->clients[i].ip);
+			l->earlier[i] = l->later[i] = 0;
+		}
+		payset_leg_pairs(&g->d->ps, AGG_LEG_WINDOW_NS, legs_count, l);
+		bool fwd[sizeof(l->h) / sizeof(l->h[0])], any = false;
+		for (uint32_t i = 0; i < l->n; i++) {
+			fwd[i] = l->later[i] >= DET_FWD_MIN && l->later[i] >= 4 * l->earlier[i];
+			if (fwd[i]) {
+				placement_forwarder(pl, &g->clients[i].ip);
+				any = true;
+			}
+		}
+		if (!any)
+			continue;
+		l->fwd = fwd;
+		payset_leg_pairs(&g->d->ps, AGG_LEG_WINDOW_NS, legs_front, l);
+	}
+	free(l);
+}
+
 /* Where hosts sit, from the records: the declared resolvers and networks,
  * every client (it asked a server other than itself) and every host that
  * sent responses to another (it answered).  A host doing both is a
@@ -935,6 +1019,7 @@ static placement_t *place_hosts(const detector_t *d)
 				placement_response(pl, &g->responders[k], &g->clients[i].ip);
 		}
 	}
+	place_forwarders(d, pl);
 	return pl;
 }
 

@@ -249,6 +249,26 @@ static void add_queries(void *d, const void *s)
 		ask_merge(x, &y->ask[i]);
 }
 
+void payset_leg_pairs(const payset_t *s, uint64_t window_ns,
+		      void (*vote)(void *ctx, uint32_t earlier, uint32_t later), void *ctx)
+{
+	for (uint32_t i = 0; i < payset_n(s); i++) {
+		const ps_ent_t *e = payset_at(s, i);
+		if ((e->flags & PS_F_MANY_ASKERS) || !e->ask[0].host || !e->ask[1].host)
+			continue;
+		const ps_asker_t *a = &e->ask[0], *b = &e->ask[1];
+		if (a->first_ns == b->first_ns)
+			continue;
+		if (a->first_ns > b->first_ns) {
+			const ps_asker_t *t = a;
+			a = b;
+			b = t;
+		}
+		if (b->first_ns - a->first_ns <= window_ns)
+			vote(ctx, a->host, b->host);
+	}
+}
+
 bool payset_both_forms(const payset_t *s)
 {
 	for (uint32_t i = 0; i < payset_n(s); i++) {
@@ -267,6 +287,22 @@ static bool is_among(uint32_t h, const uint32_t *v, size_t n)
 	return false;
 }
 
+/* Did a host other than the resolvers ask entry o's payload within
+ * window_ns of t? */
+static bool client_asked(const ps_ent_t *o, uint64_t t, const uint32_t *resolvers, size_t nres,
+			 uint64_t window_ns)
+{
+	for (unsigned c = 0; c < PS_ASKERS; c++) {
+		const ps_asker_t *b = &o->ask[c];
+		if (!b->host || is_among(b->host, resolvers, nres))
+			continue;
+		uint64_t d = t > b->first_ns ? t - b->first_ns : b->first_ns - t;
+		if (d <= window_ns)
+			return true;
+	}
+	return false;
+}
+
 void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
 		     uint64_t window_ns, uint64_t *matched, uint64_t *unmatched)
 {
@@ -279,14 +315,13 @@ void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
 			const ps_asker_t *a = &e->ask[r];
 			if (!a->host || !is_among(a->host, resolvers, nres))
 				continue;
-			bool paired = false;
-			for (unsigned c = 0; c < PS_ASKERS && !paired; c++) {
-				const ps_asker_t *b = &e->ask[c];
-				if (c == r || !b->host || is_among(b->host, resolvers, nres))
-					continue;
-				uint64_t d = a->first_ns > b->first_ns ? a->first_ns - b->first_ns
-								       : b->first_ns - a->first_ns;
-				paired = d <= window_ns;
+			bool paired = client_asked(e, a->first_ns, resolvers, nres, window_ns);
+			/* the client's name may differ in case only (a name that
+			 * mixes case on purpose, then 0x20 upstream) */
+			for (uint32_t k = 0; !paired && e->hf && k < payset_n(s); k++) {
+				const ps_ent_t *o = payset_at(s, k);
+				paired = k != i && o->hf == e->hf && !(o->flags & PS_F_MANY_ASKERS) &&
+					 client_asked(o, a->first_ns, resolvers, nres, window_ns);
 			}
 			if (paired)
 				*matched += a->queries;

@@ -84,6 +84,7 @@ typedef struct ps_ent {
 	float entropy;       /* bits per character */
 	float unlike;        /* 0..1 */
 	uint8_t prefix[4];   /* first characters, case folded (0-padded) */
+	uint32_t hf;         /* hash of the case-folded text (0: not set) */
 	ps_asker_t ask[PS_ASKERS]; /* sorted by host; see PS_ASKERS */
 } ps_ent_t;
 
@@ -166,6 +167,15 @@ void payset_ask(ps_ent_t *e, uint32_t host, uint64_t ts_ns);
  */
 void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
 		     uint64_t window_ns, uint64_t *matched, uint64_t *unmatched);
+
+/*
+ * The order of two hosts' queries for the same payloads: for each kept
+ * payload asked by exactly two hosts whose first queries came within
+ * window_ns, vote(ctx, earlier, later) with their host hashes.  A
+ * forwarding resolver asks after its client, every time.
+ */
+void payset_leg_pairs(const payset_t *s, uint64_t window_ns,
+		      void (*vote)(void *ctx, uint32_t earlier, uint32_t later), void *ctx);
 
 /* Was some kept payload queried both with and without a search suffix
  * (a resolver library's retry)? */

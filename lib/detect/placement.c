@@ -18,6 +18,7 @@ enum {
 	H_ASKED = 1u << 0,     /* sent a query to another host */
 	H_ANSWERED = 1u << 1,  /* sent a response to another host */
 	H_DECLARED = 1u << 2,  /* --resolver */
+	H_FORWARDS = 1u << 3,  /* forwards its clients' queries (placement_forwarder) */
 };
 
 typedef struct host {
@@ -205,6 +206,12 @@ void placement_query(placement_t *p, const ip_addr_t *src, const ip_addr_t *dst)
 		mark(p, src, H_ASKED);
 }
 
+void placement_forwarder(placement_t *p, const ip_addr_t *ip)
+{
+	if (ip && (ip->v == 4 || ip->v == 6))
+		mark(p, ip, H_FORWARDS);
+}
+
 void placement_response(placement_t *p, const ip_addr_t *src, const ip_addr_t *dst)
 {
 	if (src && dst && !same(src, dst))
@@ -245,8 +252,8 @@ bool placement_is_resolver(const placement_t *p, const ip_addr_t *ip)
 	const host_t *h = find(p, ip);
 	if (!h->ip.v)
 		return false;
-	return (h->flags & H_DECLARED) || (h->flags & (H_ASKED | H_ANSWERED)) ==
-						  (H_ASKED | H_ANSWERED);
+	return (h->flags & (H_DECLARED | H_FORWARDS)) ||
+	       (h->flags & (H_ASKED | H_ANSWERED)) == (H_ASKED | H_ANSWERED);
 }
 
 static bool in_net(const ip_addr_t *ip, const net_t *n)

@@ -4,6 +4,10 @@
  * hosts on a DNS port while asking other servers themselves) and which
  * are inside the local networks (--home-net).
  *
+ * A resolver may have two addresses (inside and outside); the detector
+ * recognises the outside one by the order of the queries
+ * (placement_forwarder).
+ *
  * Captured at a resolver, both of its legs are visible: the clients' queries
  * to it, and its own queries for the same names to other servers.  The
  * detector uses this to name the real clients of a finding, to count each
@@ -42,6 +46,9 @@ int placement_parse_cidr(const char *s, ip_addr_t *net, unsigned *prefix);
 /* A DNS query from src to dst, a response from src to dst (port 53 or a
  * configured DNS port; not mDNS or LLMNR, where every host answers). */
 void placement_query(placement_t *p, const ip_addr_t *src, const ip_addr_t *dst);
+/* ip asks other servers for the names its clients asked just before: a
+ * resolver's upstream side, whatever address its clients see. */
+void placement_forwarder(placement_t *p, const ip_addr_t *ip);
 void placement_response(placement_t *p, const ip_addr_t *src, const ip_addr_t *dst);
 
 int placement_merge(placement_t *dst, const placement_t *src);
