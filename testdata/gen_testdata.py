@@ -1161,6 +1161,25 @@ def gen_search_suffix():
         "base32 exfiltration (60 TXT queries) from 192.168.1.42 under update.com.x-lab.lab, an attacker's zone under a made-up TLD whose labels read like a registered domain; benign lookups", chosen)
 
 
+def gen_spread():
+    """Exfiltration spread over many registered domains: a few base32
+    payloads under each, one host; and the same over too few domains."""
+    def one(fname, ndom, desc):
+        rng = random.Random(ndom * 7919)
+        mix = Mix()
+        add_benign(mix, rng, T0, T0 + 1800, 60, ["192.168.1.20", "192.168.1.21", "192.168.1.22"], 0x2000)
+        doms = ["%s%d.com" % (w, k) for k, w in enumerate(["cloudsync", "metricsapi", "updsvc", "statline", "cdnedge"] * 8)][:ndom]
+        data = bytes(rng.getrandbits(8) for _ in range(ndom * 4 * 25))
+        for i in range(ndom * 4):
+            qname = "%s.%s" % (b32(data[i * 25:(i + 1) * 25]).lower(), doms[i % ndom])
+            qid = 0x6000 + i
+            r = header(qid, 0x8180, 1, 1) + question(qname, "A") + rr(ptr(12), "A", ip4("198.51.100.7"), ttl=0)
+            mix.add(T0 + 20.0 + i * 9, "192.168.1.66", 47000 + i, query(qid, qname, "A"), r)
+        write_pcap(fname, LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs, desc=desc)
+    one("spread-domains.pcap", 40, "base32 exfiltration (4 KB) from 192.168.1.66 spread over 40 registered domains, 4 A queries of 25 bytes each; benign lookups of 3 hosts")
+    one("spread-few.pcap", 6, "the same pattern over only 6 registered domains (600 bytes): below the cross-domain rule; benign lookups of 3 hosts")
+
+
 def gen_resolver():
     """Captured at a recursive resolver, both legs visible: clients ask the
     LAN resolver, which asks upstream for the same names."""
@@ -1295,6 +1314,7 @@ def main():
     gen_resolver()
     gen_resolver_partial()
     gen_search_suffix()
+    gen_spread()
     gen_span()
 
     lines = ["# testdata/pcap",

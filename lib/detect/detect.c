@@ -37,6 +37,7 @@
  * Deliberately dropped: non-IN classes (CHAOS version probes), opcodes
  * other than QUERY (UPDATE, NOTIFY), messages without a question.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -1023,6 +1024,103 @@ static placement_t *place_hosts(const detector_t *d)
 	return pl;
 }
 
+/*
+ * Exfiltration spread over many registered domains: each domain carries a
+ * few encoded payloads, too few to stand out, but one host sends them to
+ * DET_SPREAD_DOMAINS or more domains, DET_SPREAD_BYTES or more in all.  A
+ * domain counts when its score without this is at least DET_WEAK (its
+ * payloads read as data, not host names) and one host sent most of them.
+ * Decided on the final records, so order-free.
+ */
+#define DET_WEAK 30.0
+#define DET_SPREAD_DOMAINS 8
+#define DET_SPREAD_BYTES 1024
+
+typedef struct weak {
+	const dom_t *e;
+	ip_addr_t owner;
+	uint32_t enc;
+	double score;
+	uint64_t bytes;
+} weak_t;
+
+static int weak_add(weak_t **v, size_t *n, size_t *cap, const dom_t *e, const agg_t *g,
+		    const score_out_t *so)
+{
+	uint64_t best = 0;
+	const agg_client_t *owner = NULL;
+	for (uint32_t i = 0; i < g->nclients; i++)
+		if (g->clients[i].payload_queries > best) {
+			best = g->clients[i].payload_queries;
+			owner = &g->clients[i];
+		}
+	if (!owner || 2 * best < g->payload_queries)
+		return 0;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		weak_t *p = realloc(*v, nc * sizeof(*p));
+		if (!p)
+			return -1;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = (weak_t){e, owner->ip, so->encoding, so->score, so->bytes_out};
+	return 0;
+}
+
+static int cmp_weak(const void *a, const void *b)
+{
+	const weak_t *x = a, *y = b;
+	int c = ip_addr_cmp(&x->owner, &y->owner);
+	if (c)
+		return c;
+	return strcmp(dom_key(x->e), dom_key(y->e));
+}
+
+/* The finding of record e as g (its view) shows it, scored so (moved in).
+ * A search suffix dropped from its names stays dropped with evidence
+ * (suffixes.h); without, the zone is the full name.  NULL: no memory. */
+static finding_t *make_finding(const detector_t *d, const dom_t *e, const agg_t *g,
+			       score_out_t *so, const placement_t *pl)
+{
+	char full[DNS_NAME_STRLEN * 2], freg[DNS_NAME_STRLEN * 2];
+	const char *key = dom_key(e), *reg = key_parent(key, e->zone_labels);
+	const sfx_ent_t *sx = g->suffix_h ? suffixes_find(&d->sfx, g->suffix_h) : NULL;
+	bool retried = sx && g->d && payset_both_forms(&g->d->ps);
+	bool evidence = sx && (retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
+	if (sx && !evidence && g->suffixed_queries == g->queries) {
+		snprintf(full, sizeof(full), "%s.%s", key, sx->text);
+		/* under the implicit rule: the last two labels */
+		const char *r = full + strlen(full);
+		for (int dots = 0; r > full; r--)
+			if (r[-1] == '.' && (r - 1 == full || r[-2] != '\\') && ++dots == 2)
+				break;
+		snprintf(freg, sizeof(freg), "%s", r);
+		key = full;
+		reg = freg;
+	}
+	finding_t *f = finding_new(g, key, reg, e->allow_reason, so, pl);
+	score_out_clear(so);
+	if (!f)
+		return NULL;
+	if (evidence && g->suffixed_queries) {
+		char text[512];
+		snprintf(text, sizeof(text),
+			 "%llu queries carried the search suffix %s, which was dropped: %s",
+			 (unsigned long long)g->suffixed_queries, sx->text,
+			 retried ? "the same payloads were also asked without it "
+				   "(a resolver library's retries)"
+			 : sfx_is_search_suffix(sx)
+				 ? "it follows names of unrelated registered domains"
+				 : "it is under a name reserved for private networks");
+		if (finding_add_reason(f, text) < 0) {
+			finding_free(f);
+			return NULL;
+		}
+	}
+	return f;
+}
+
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
 	fold_small_zones(d);
@@ -1036,6 +1134,8 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	bool crowded = distinct_count(&d->keys) > d->eager;
 	sus_t *sus = NULL;
 	size_t nsus = 0, csus = 0;
+	weak_t *weak = NULL;
+	size_t nweak = 0, cweak = 0;
 	const dom_t **made = NULL;
 	*out = NULL;
 	*n = 0;
@@ -1070,6 +1170,9 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			so.score = 0;
 		else if (so.score >= DET_SUSPICIOUS && sus_add(&sus, &nsus, &csus, e, g, so.score) < 0)
 			goto nomem;
+		if (!e->allow_reason && so.score >= DET_WEAK && so.score < 60 && !so.tool &&
+		    weak_add(&weak, &nweak, &cweak, e, g, &so) < 0)
+			goto nomem;
 		if (!(all || (!e->allow_reason && so.score >= min_score)))
 			continue;
 		score_domain(g, dom_key(e), raw, &so);
@@ -1095,45 +1198,75 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			made = q;
 			cap = nc;
 		}
-		/* a search suffix was dropped from its names: kept dropped with
-		 * evidence, else the zone is the full name */
-		char full[DNS_NAME_STRLEN * 2], freg[DNS_NAME_STRLEN * 2];
-		const char *key = dom_key(e), *reg = key_parent(key, e->zone_labels);
-		const sfx_ent_t *sx = g->suffix_h ? suffixes_find(&d->sfx, g->suffix_h) : NULL;
-		bool retried = sx && g->d && payset_both_forms(&g->d->ps);
-		bool evidence = sx && (retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
-		if (sx && !evidence && g->suffixed_queries == g->queries) {
-			snprintf(full, sizeof(full), "%s.%s", key, sx->text);
-			/* under the implicit rule: the last two labels */
-			const char *r = full + strlen(full);
-			for (int dots = 0; r > full; r--)
-				if (r[-1] == '.' && (r - 1 == full || r[-2] != '\\') && ++dots == 2)
-					break;
-			snprintf(freg, sizeof(freg), "%s", r);
-			key = full;
-			reg = freg;
-		}
-		finding_t *f = finding_new(g, key, reg, e->allow_reason, &so, pl);
-		score_out_clear(&so);
+		finding_t *f = make_finding(d, e, g, &so, pl);
 		if (!f)
 			goto nomem;
-		if (evidence && g->suffixed_queries) {
-			char text[512];
-			snprintf(text, sizeof(text),
-				 "%llu queries carried the search suffix %s, which was dropped: %s",
-				 (unsigned long long)g->suffixed_queries, sx->text,
-				 retried ? "the same payloads were also asked without it "
-					   "(a resolver library's retries)"
-				 : sfx_is_search_suffix(sx)
-					 ? "it follows names of unrelated registered domains"
-					 : "it is under a name reserved for private networks");
-			if (finding_add_reason(f, text) < 0) {
-				finding_free(f);
-				goto nomem;
-			}
-		}
 		made[cnt] = e;
 		fs[cnt++] = f;
+	}
+	/* exfiltration spread over many domains (see DET_SPREAD_DOMAINS) */
+	if (nweak)
+		qsort(weak, nweak, sizeof(*weak), cmp_weak);
+	for (size_t i = 0, j; i < nweak; i = j) {
+		uint64_t bytes = 0;
+		bool one_enc = true;
+		for (j = i; j < nweak && !ip_addr_cmp(&weak[j].owner, &weak[i].owner); j++) {
+			bytes += weak[j].bytes;
+			one_enc &= weak[j].enc == weak[i].enc;
+		}
+		size_t nd = j - i;
+		if (nd < DET_SPREAD_DOMAINS || bytes < DET_SPREAD_BYTES)
+			continue;
+		double boost = fmin(85.0, 55.0 + 2.5 * (double)nd);
+		char ip[64], hb[32], text[512];
+		ip_addr_str(&weak[i].owner, ip, sizeof(ip));
+		if (bytes >= 1024)
+			snprintf(hb, sizeof(hb), "%.1f KB", (double)bytes / 1024.0);
+		else
+			snprintf(hb, sizeof(hb), "%llu bytes", (unsigned long long)bytes);
+		snprintf(text, sizeof(text),
+			 "cross-domain: host %s sent %s%spayloads under %zu registered domains that "
+			 "each score low alone (%s in all): exfiltration spread over many domains",
+			 ip, one_enc && weak[i].enc ? features_enc_name(weak[i].enc) : "",
+			 one_enc && weak[i].enc ? " " : "encoded ", nd, hb);
+		for (size_t k = i; k < j; k++) {
+			const dom_t *we = weak[k].e;
+			double sc = fmax(weak[k].score, boost);
+			agg_t view;
+			agg_view_without(&we->g, is_resolver, pl, &view, cbuf);
+			if (sc >= DET_SUSPICIOUS && sus_add(&sus, &nsus, &csus, we, &view, sc) < 0)
+				goto nomem;
+			finding_t *f = NULL;
+			for (size_t m = 0; m < cnt && !f; m++)
+				if (made[m] == we)
+					f = fs[m]; /* --all: listed with its own score */
+			if (!f) {
+				if (sc < min_score)
+					continue;
+				if (cnt == cap || !made) {
+					size_t nc = cnt == cap ? cap * 2 : cap;
+					finding_t **p = realloc(fs, nc * sizeof(*fs));
+					const dom_t **q = p ? realloc(made, nc * sizeof(*made)) : NULL;
+					if (p)
+						fs = p;
+					if (!q)
+						goto nomem;
+					made = q;
+					cap = nc;
+				}
+				score_out_t so;
+				score_domain(&view, dom_key(we), 0, &so);
+				f = make_finding(d, we, &view, &so, pl);
+				if (!f)
+					goto nomem;
+				made[cnt] = we;
+				fs[cnt++] = f;
+			}
+			f->score = round(sc * 10.0) / 10.0;
+			f->confidence = sc >= 85 ? "high" : sc >= 70 ? "medium" : "low";
+			if (finding_add_reason(f, text) < 0)
+				goto nomem;
+		}
 	}
 	/* what else each client queried that scores as suspicious */
 	if (nsus)
@@ -1142,6 +1275,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		if (attach_other(fs[i], made[i], sus, nsus) < 0)
 			goto nomem;
 	free(sus);
+	free(weak);
 	free(made);
 	free(cbuf);
 	placement_free(pl);
@@ -1151,6 +1285,7 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 	return DNSTS_OK;
 nomem:
 	free(sus);
+	free(weak);
 	free(made);
 	free(cbuf);
 	placement_free(pl);
