@@ -1180,6 +1180,34 @@ def gen_spread():
     one("spread-few.pcap", 6, "the same pattern over only 6 registered domains (600 bytes): below the cross-domain rule; benign lookups of 3 hosts")
 
 
+def gen_many_clients():
+    """One data channel spread over many hosts, and a shared service whose
+    names many hosts ask."""
+    rng = random.Random(6060)
+    mix = Mix()
+    add_benign(mix, rng, T0, T0 + 3600, 60, ["192.168.1.20", "192.168.1.21"], 0x2000)
+    data = bytes(rng.getrandbits(8) for _ in range(340 * 30))
+    for i in range(340):
+        host = "192.168.2.%d" % (10 + i % 60)
+        qname = "%s.c.botlab-cdn.net" % data[i * 30:(i + 1) * 30].hex()
+        qid = 0x6000 + i
+        r = header(qid, 0x8180, 1, 1) + question(qname, "A") + rr(ptr(12), "A", ip4("198.51.100.9"), ttl=0)
+        mix.add(T0 + 10.0 + i * 10, host, 20000 + i, query(qid, qname, "A"), r)
+    write_pcap("botnet-many-clients.pcap", LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs,
+               desc="10 KB of hex in 340 A queries under c.botlab-cdn.net from 60 hosts (192.168.2.10-69), each payload from one host; benign lookups")
+    rng = random.Random(6061)
+    mix = Mix()
+    add_benign(mix, rng, T0, T0 + 3600, 60, ["192.168.1.20", "192.168.1.21"], 0x2000)
+    ids = ["%032x.%032x" % (rng.getrandbits(128), rng.getrandbits(128)) for _ in range(200)]
+    for i in range(600):
+        host = "192.168.2.%d" % (10 + rng.randrange(60))
+        qname = "%s.content.svc-lab.net" % ids[rng.randrange(len(ids))]
+        qid = (0x6000 + i) & 0xFFFF
+        mix.add(T0 + 10.0 + i * 5, host, 20000 + i, query(qid, qname, "A"), None)
+    write_pcap("service-many-clients.pcap", LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs,
+               desc="a shared service: 60 hosts ask 600 A queries (responses not captured) for 200 64-hex-digit content ids under content.svc-lab.net, most ids asked by several hosts; benign lookups")
+
+
 def gen_resolver():
     """Captured at a recursive resolver, both legs visible: clients ask the
     LAN resolver, which asks upstream for the same names."""
@@ -1315,6 +1343,7 @@ def main():
     gen_resolver_partial()
     gen_search_suffix()
     gen_spread()
+    gen_many_clients()
     gen_span()
 
     lines = ["# testdata/pcap",

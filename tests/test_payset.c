@@ -275,7 +275,9 @@ START_TEST(merge_with_itself)
 	ck_assert_int_eq(payset_merge(&c, &s), 0);
 	/* the same distinct set, every count doubled */
 	ck_assert_uint_eq(payset_n(&c), payset_n(&s));
-	ck_assert(payset_distinct(&c) == payset_distinct(&s));
+	ck_assert(kmv_distinct(&c.set) == kmv_distinct(&s.set));
+	/* the estimate is never above the queries seen (500 here) */
+	ck_assert(payset_distinct(&s) <= 500.0);
 	for (unsigned i = 0; i < payset_n(&s); i++)
 		ck_assert_uint_eq(payset_at(&c, i)->queries, 2 * payset_at(&s, i)->queries);
 	payset_clear(&s);

@@ -1077,6 +1077,53 @@ static int cmp_weak(const void *a, const void *b)
 	return strcmp(dom_key(x->e), dom_key(y->e));
 }
 
+/*
+ * One data channel spread over many hosts (a botnet moving data in small
+ * pieces): DET_MANY_CLIENTS hosts or more, none sending a fifth of the
+ * payloads, DET_MANY_UNIQUE distinct payloads in one encoding (hex, base32,
+ * base64: not host-name-like content ids) and DET_MANY_BYTES or more,
+ * and hardly a payload asked by two hosts (DET_MANY_SHARED of them at
+ * most): a shared service (a CDN, a reputation look-up) has its names
+ * asked by many hosts.  Scored 30-59 alone, such a domain is raised to 60
+ * + 1 per 4 hosts (at most 85); *boost and the reason in text.
+ */
+#define DET_MANY_CLIENTS 20
+#define DET_MANY_UNIQUE 100
+#define DET_MANY_BYTES 4096
+#define DET_MANY_SHARED 0.05
+
+static bool many_clients(const agg_t *g, const score_out_t *so, double *boost, char *text,
+			 size_t tlen, const char *domain)
+{
+	uint64_t hosts = g->nclients; /* more when clients_dropped */
+	if (hosts < DET_MANY_CLIENTS || so->unique < DET_MANY_UNIQUE || !so->encoding ||
+	    so->bytes_out < DET_MANY_BYTES || !g->d || !g->payload_queries)
+		return false;
+	uint64_t maxc = 0;
+	for (uint32_t i = 0; i < g->nclients; i++)
+		if (g->clients[i].payload_queries > maxc)
+			maxc = g->clients[i].payload_queries;
+	if (5 * maxc >= g->payload_queries)
+		return false;
+	uint32_t skip[AGG_MAX_RESOLVERS];
+	for (unsigned i = 0; i < g->nresolvers; i++)
+		skip[i] = agg_host_hash(&g->resolvers[i]);
+	uint32_t n = payset_n(&g->d->ps);
+	if (!n || payset_shared(&g->d->ps, skip, g->nresolvers) > DET_MANY_SHARED * n)
+		return false;
+	*boost = fmin(85.0, 60.0 + (double)hosts / 4.0);
+	if (text) {
+		char hb[32];
+		snprintf(hb, sizeof(hb), "%.1f KB", (double)so->bytes_out / 1024.0);
+		snprintf(text, tlen,
+			 "many-client: %llu%s hosts each sent a few distinct payloads under %s (%s "
+			 "in all) and hardly any payload was asked by two hosts: one data channel "
+			 "spread over many hosts, not a shared service",
+			 (unsigned long long)hosts, g->clients_dropped ? " or more" : "", domain, hb);
+	}
+	return true;
+}
+
 /* The finding of record e as g (its view) shows it, scored so (moved in).
  * A search suffix dropped from its names stays dropped with evidence
  * (suffixes.h); without, the zone is the full name.  NULL: no memory. */
@@ -1166,6 +1213,11 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 			if (raw)
 				score_domain_quick(g, raw, &so);
 		}
+		double many_boost = 0;
+		bool many = !e->allow_reason && !so.tool && so.score >= DET_WEAK && so.score < 60 &&
+			    many_clients(g, &so, &many_boost, NULL, 0, NULL);
+		if (many)
+			so.score = many_boost;
 		if (e->allow_reason)
 			so.score = 0;
 		else if (so.score >= DET_SUSPICIOUS && sus_add(&sus, &nsus, &csus, e, g, so.score) < 0)
@@ -1176,6 +1228,16 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		if (!(all || (!e->allow_reason && so.score >= min_score)))
 			continue;
 		score_domain(g, dom_key(e), raw, &so);
+		char many_text[512];
+		if (many && many_clients(g, &so, &many_boost, many_text, sizeof(many_text),
+					 dom_key(e)) && so.score < many_boost) {
+			so.score = many_boost;
+			so.confidence = many_boost >= 85 ? "high" : many_boost >= 70 ? "medium" : "low";
+			free(so.hint);
+			so.hint = NULL;
+		} else {
+			many = false;
+		}
 		if (e->allow_reason) {
 			so.score = 0;
 			so.confidence = "low";
@@ -1201,6 +1263,10 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 		finding_t *f = make_finding(d, e, g, &so, pl);
 		if (!f)
 			goto nomem;
+		if (many && finding_add_reason(f, many_text) < 0) {
+			finding_free(f);
+			goto nomem;
+		}
 		made[cnt] = e;
 		fs[cnt++] = f;
 	}

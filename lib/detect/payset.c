@@ -269,6 +269,21 @@ void payset_leg_pairs(const payset_t *s, uint64_t window_ns,
 	}
 }
 
+static bool is_among(uint32_t h, const uint32_t *v, size_t n);
+
+uint32_t payset_shared(const payset_t *s, const uint32_t *skip, size_t nskip)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < payset_n(s); i++) {
+		const ps_ent_t *e = payset_at(s, i);
+		unsigned hosts = 0;
+		for (unsigned k = 0; k < PS_ASKERS; k++)
+			hosts += e->ask[k].host && !is_among(e->ask[k].host, skip, nskip);
+		n += (e->flags & PS_F_MANY_ASKERS) || hosts >= 2;
+	}
+	return n;
+}
+
 bool payset_both_forms(const payset_t *s)
 {
 	for (uint32_t i = 0; i < payset_n(s); i++) {
@@ -348,7 +363,9 @@ int payset_merge(payset_t *dst, const payset_t *src)
 
 double payset_distinct(const payset_t *s)
 {
-	return kmv_distinct(&s->set);
+	/* an estimate beyond PAYSET_K; never more than the queries seen */
+	double d = kmv_distinct(&s->set);
+	return d > (double)s->seen ? (double)s->seen : d;
 }
 
 static int cmp_prefix(const void *a, const void *b)

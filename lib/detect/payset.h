@@ -177,6 +177,10 @@ void payset_upstream(const payset_t *s, const uint32_t *resolvers, size_t nres,
 void payset_leg_pairs(const payset_t *s, uint64_t window_ns,
 		      void (*vote)(void *ctx, uint32_t earlier, uint32_t later), void *ctx);
 
+/* Of the kept payloads, how many were asked by two or more hosts that are
+ * not among skip[] (host hashes: resolvers asking on others' behalf). */
+uint32_t payset_shared(const payset_t *s, const uint32_t *skip, size_t nskip);
+
 /* Was some kept payload queried both with and without a search suffix
  * (a resolver library's retry)? */
 bool payset_both_forms(const payset_t *s);
