@@ -1153,10 +1153,27 @@ def gen_search_suffix():
             r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
             mix.add(T0 + 30.0 + i * 15, "192.168.1.42", 46000 + i, query(qid, qn, "TXT"), r)
 
+    def k8s(mix, rng):
+        # a pod's resolver library tries each search suffix of a
+        # Kubernetes ndots:5 search list, then the name as it is; other
+        # pods look up services under the cluster suffix
+        sfx = ["default.svc.cluster.local", "svc.cluster.local", "cluster.local", "us-west-2.compute.internal"]
+        for i, c in enumerate(chunks(rng, 60)):
+            for k, qn in enumerate(["%s.x.k8s-exfil.com.%s" % (c, s) for s in sfx] + ["%s.x.k8s-exfil.com" % c]):
+                qid = (0x6000 + 5 * i + k) & 0xFFFF
+                mix.add(T0 + 30.0 + i * 15 + k * 0.01, "192.168.1.43", 20000 + 5 * i + k, query(qid, qn, "A"),
+                        nx(qid, qn).replace(question(qn, "TXT"), question(qn, "A")))
+        for k in range(60):
+            qn = ["kubernetes.default.svc.cluster.local", "redis.prod.svc.cluster.local", "api.prod.svc.cluster.local"][k % 3]
+            r = header(0x7000 + k, 0x8180, 1, 1) + question(qn, "A") + rr(ptr(12), "A", ip4("198.51.100.20"), ttl=5)
+            mix.add(T0 + 40.0 + k * 20, "192.168.1.%d" % (50 + k % 7), 30000 + k, query(0x7000 + k, qn, "A"), r)
+
     one("search-suffix-retry.pcap",
         "base32 exfiltration (60 TXT queries) from 192.168.1.40 under t.retry-lab.com, each payload NXDOMAIN'd and asked again with the search suffix corp-lab.lab; benign lookups", retry)
     one("search-suffix-across.pcap",
         "base32 exfiltration (60 TXT queries) from 192.168.1.41 under t.across-lab.com, only ever with the suffix corp-lab.lab, which follows three unrelated domains asked by two other hosts; benign lookups", across)
+    one("search-suffix-k8s.pcap",
+        "base32 exfiltration (60 payloads) from 192.168.1.43 under x.k8s-exfil.com, each NXDOMAIN'd with the four suffixes of a Kubernetes search list (default.svc.cluster.local ... us-west-2.compute.internal) and then as it is: 300 A queries; 7 other hosts look up services under svc.cluster.local; benign lookups", k8s)
     one("search-suffix-chosen.pcap",
         "base32 exfiltration (60 TXT queries) from 192.168.1.42 under update.com.x-lab.lab, an attacker's zone under a made-up TLD whose labels read like a registered domain; benign lookups", chosen)
 

@@ -25,7 +25,11 @@ check "retries: one finding, the zone without the suffix" \
 check "retries: both forms counted, payloads once" \
 	'[.findings[0] | .queries, .unique_subdomains] == [120, 60]' "$out"
 check "retries: a reason names the suffix and the evidence" \
-	'[.findings[0].evidence.reasons[] | select(test("^60 queries carried the search suffix corp-lab.lab, which was dropped: the same payloads were also asked without it"))] | length == 1' "$out"
+	'[.findings[0].evidence.reasons[] | select(test("^60 queries carried a search suffix \\(such as corp-lab.lab\\), which was dropped: the same payloads were also asked without it"))] | length == 1' "$out"
+out=$("$bin" --no-progress "$d/search-suffix-k8s.pcap")
+check "kubernetes: one finding under the zone, all five forms of each payload" \
+	'[.findings[] | [.domain, .queries, .unique_subdomains]] == [["x.k8s-exfil.com", 300, 60]]' "$out"
+check "kubernetes: only the pod that sent them" '[.findings[0].clients[].ip] == ["192.168.1.43"]' "$out"
 out=$("$bin" --no-progress "$d/search-suffix-across.pcap")
 check "across: the zone without the suffix" '[.findings[] | .domain] == ["t.across-lab.com"]' "$out"
 check "across: the evidence is the unrelated domains" \

@@ -1153,7 +1153,7 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, const agg_t 
 	if (evidence && g->suffixed_queries) {
 		char text[512];
 		snprintf(text, sizeof(text),
-			 "%llu queries carried the search suffix %s, which was dropped: %s",
+			 "%llu queries carried a search suffix (such as %s), which was dropped: %s",
 			 (unsigned long long)g->suffixed_queries, sx->text,
 			 retried ? "the same payloads were also asked without it "
 				   "(a resolver library's retries)"
