@@ -1,0 +1,311 @@
+/*
+ * carve_generic.c - what a tunnel without a known framing carried:
+ *
+ *   - records in the answer, authority or additional section of queries
+ *     (data a client pushes out inside its questions): their RDATA in
+ *     order, TXT character-strings joined, into query-records.bin;
+ *   - the labels before the zone of the query names, when they are hex,
+ *     base32 or base64 text (the encoding all of them fit), decoded into
+ *     query-data.bin.  A leading all-digit label is taken as a sequence
+ *     number (as exfiltration scripts and DNSExfiltrator number their
+ *     chunks): chunks are put in its order, repeats dropped and missing
+ *     numbers named as gaps.
+ *
+ * Copies of one message count once: a message equal to one of the last
+ * few within 50 ms is skipped (a capture on both sides of a NAT), and a
+ * query name seen before adds nothing to query-data.bin (a resolver's
+ * copy of the client's query, a retry).  Records in queries are kept as
+ * often as they were sent.
+ */
+#include "carve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ascii.h"
+
+#define RECENT 8
+#define MAX_RR 64
+#define MAX_SEQ_GAPS 16
+
+typedef struct chunk {
+	uint64_t seq;
+	size_t order;
+	bool numbered;
+	char *text;       /* the labels joined, no dots */
+} chunk_t;
+
+/* Is this message a copy of a recent one? */
+static bool is_copy(const carve_msg_t *const *recent, const carve_msg_t *m)
+{
+	for (int i = 0; i < RECENT; i++) {
+		const carve_msg_t *r = recent[i];
+		if (r && r->len == m->len && m->ts_ns - r->ts_ns <= 50000000ull &&
+		    memcmp(r->wire, m->wire, m->len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int cmp_chunk(const void *a, const void *b)
+{
+	const chunk_t *x = a, *y = b;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Does every chunk fit alphabet tab (dots ignored, '=' only at the end)? */
+static bool all_fit(const chunk_t *c, size_t n, const int8_t *tab, bool even)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *t = c[i].text;
+		size_t l = strlen(t);
+		while (l && t[l - 1] == '=')
+			l--;
+		if (even && l % 2)
+			return false;
+		for (size_t k = 0; k < l; k++)
+			if (tab[(unsigned char)t[k]] < 0)
+				return false;
+	}
+	return true;
+}
+
+/* A set of strings (query payloads seen), open addressing. */
+typedef struct strset {
+	char **v;
+	size_t mask, n;
+} strset_t;
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* true when s was added (not there before); false when present or no
+ * memory */
+static bool strset_add(strset_t *t, char *s)
+{
+	if (2 * (t->n + 1) > t->mask + 1 || !t->v) {
+		size_t cap = t->v ? 2 * (t->mask + 1) : 64;
+		char **nv = calloc(cap, sizeof *nv);
+		if (!nv)
+			return false;
+		for (size_t i = 0; t->v && i <= t->mask; i++)
+			if (t->v[i]) {
+				size_t k = str_hash(t->v[i]) & (cap - 1);
+				while (nv[k])
+					k = (k + 1) & (cap - 1);
+				nv[k] = t->v[i];
+			}
+		free(t->v);
+		t->v = nv;
+		t->mask = cap - 1;
+	}
+	size_t k = str_hash(s) & t->mask;
+	for (; t->v[k]; k = (k + 1) & t->mask)
+		if (strcmp(t->v[k], s) == 0)
+			return false;
+	t->v[k] = s;
+	t->n++;
+	return true;
+}
+
+void carve_generic(carve_job_t *j, carve_out_t *o)
+{
+	const carve_msg_t *recent[RECENT] = {0};
+	unsigned rpos = 0;
+	carve_buf_t *rec = NULL;
+	chunk_t *ch = NULL;
+	size_t nch = 0, cch = 0, nseq = 0, nplain = 0;
+	strset_t seen = {0};
+	size_t nrec = 0;
+	o->decoding = "generic";
+
+	for (size_t i = 0; i < j->n; i++) {
+		const carve_msg_t *msg = &j->msgs[i];
+		if (is_copy(recent, msg))
+			continue;
+		recent[rpos++ % RECENT] = msg;
+		dns_msg_t m;
+		if (carve_parse(msg, &m) != 0 || m.qr)
+			continue;
+		/* records carried in a query */
+		if (m.count[1] || m.count[2] || m.count[3]) {
+			carve_rr_t rr[MAX_RR];
+			size_t nr = carve_records(&m, true, rr, MAX_RR);
+			for (size_t k = 0; k < nr; k++) {
+				if (rr[k].type == DNS_TYPE_OPT || rr[k].rdlen == 0)
+					continue;
+				if (!rec && !(rec = carve_file(o, "query-records.bin",
+							       "RDATA of records carried in queries, "
+							       "in order; TXT strings joined")))
+					break;
+				if (rr[k].type == DNS_TYPE_TXT) {
+					uint8_t t[65536];
+					size_t tl = carve_txt(rr[k].rdata, rr[k].rdlen, t, sizeof t);
+					cbuf_put(rec, t, tl);
+				} else {
+					cbuf_put(rec, rr[k].rdata, rr[k].rdlen);
+				}
+				nrec++;
+			}
+		}
+		/* the query name's payload labels */
+		if (msg->npay == 0)
+			continue;
+		char text[DNS_MAX_NAME + 1];
+		char first[64];
+		unsigned flen;
+		const uint8_t *fl = dns_name_label(&m.qname, 0, &flen);
+		bool numbered = msg->npay > 1 && flen > 0 && flen <= 12;
+		for (unsigned k = 0; numbered && k < flen; k++)
+			if (fl[k] < '0' || fl[k] > '9')
+				numbered = false;
+		size_t tl = carve_qpayload(&m, msg->npay, false, text, sizeof text);
+		if (numbered) {
+			memcpy(first, fl, flen);
+			first[flen] = 0;
+			nseq++;
+		} else {
+			nplain++;
+		}
+		char *dup = strdup(text);
+		if (!dup)
+			continue;
+		if (!strset_add(&seen, dup)) {
+			free(dup);
+			continue;
+		}
+		if (nch == cch) {
+			size_t c = cch ? 2 * cch : 64;
+			chunk_t *v = realloc(ch, c * sizeof *v);
+			if (!v)
+				continue; /* dup stays in the set, freed with it */
+			ch = v;
+			cch = c;
+		}
+		ch[nch] = (chunk_t){numbered ? strtoull(first, NULL, 10) : 0, nch, numbered, dup};
+		if (numbered)
+			memmove(ch[nch].text, ch[nch].text + flen, tl - flen + 1);
+		nch++;
+	}
+	if (nrec)
+		o->decoding = "records in queries";
+
+	/* Sequence numbers when most chunks carry one: the others (an init
+	 * query, a final marker) are left out and named. */
+	bool seqmode = nseq > 0 && nseq >= 4 * nplain;
+	size_t nuse = nch;
+	if (seqmode) {
+		size_t w = 0;
+		for (size_t i = 0; i < nch; i++)
+			if (ch[i].numbered)
+				ch[w++] = ch[i];
+		if (w < nch)
+			carve_note(o, "%zu queries without a sequence number (a first or last "
+				      "marker) left out of query-data.bin", nch - w);
+		nuse = w;
+		qsort(ch, nuse, sizeof *ch, cmp_chunk);
+	}
+
+	if (nuse) {
+		static const struct {
+			enum carve_alpha a;
+			unsigned bits;
+			bool even;
+			const char *name;
+		} enc[] = {
+			{CARVE_HEX, 4, true, "hex"},
+			{CARVE_B32, 5, false, "base32"},
+			{CARVE_B64, 6, false, "base64"},
+		};
+		int pick = -1;
+		for (size_t e = 0; e < sizeof enc / sizeof *enc && pick < 0; e++)
+			if (all_fit(ch, nuse, carve_alphabet(enc[e].a), enc[e].even))
+				pick = (int)e;
+		if (pick < 0) {
+			carve_note(o, "query name labels of %zu queries fit no hex, base32 or base64 "
+				      "alphabet: not decoded (their text is in query-names.txt)", nuse);
+			carve_buf_t *b = carve_file(o, "query-names.txt",
+						    "payload labels of the query names, one a line, "
+						    "not decoded");
+			for (size_t i = 0; b && i < nuse; i++) {
+				cbuf_put(b, ch[i].text, strlen(ch[i].text));
+				cbuf_put(b, "\n", 1);
+			}
+		} else {
+			char dec[128];
+			snprintf(dec, sizeof dec, "%s of the query name labels%s", enc[pick].name,
+				 seqmode ? ", in sequence-number order" : ", in capture order");
+			carve_buf_t *b = carve_file(o, "query-data.bin", dec);
+			bool per_chunk = false;
+			for (size_t i = 0; i < nuse; i++)
+				if (strchr(ch[i].text, '='))
+					per_chunk = true;
+			/* chunks padded on their own are decoded one by one,
+			 * others as one text (a stream split anywhere) */
+			size_t tot = 0;
+			for (size_t i = 0; i < nuse; i++)
+				tot += strlen(ch[i].text);
+			char *all = per_chunk ? NULL : malloc(tot + 1);
+			size_t at = 0;
+			uint64_t prev = 0;
+			size_t ngap = 0;
+			for (size_t i = 0; b && i < nuse; i++) {
+				if (seqmode && i > 0 && ch[i].seq == prev)
+					continue; /* a repeat of the same number */
+				if (seqmode && i > 0 && ch[i].seq > prev + 1) {
+					if (ngap++ < MAX_SEQ_GAPS)
+						carve_gap(o, "sequence numbers %llu to %llu missing",
+							  (unsigned long long)(prev + 1),
+							  (unsigned long long)(ch[i].seq - 1));
+				}
+				prev = ch[i].seq;
+				size_t l = strlen(ch[i].text);
+				if (all) {
+					memcpy(all + at, ch[i].text, l);
+					at += l;
+				} else {
+					uint8_t out[DNS_MAX_NAME];
+					long n = carve_decode_bits(ch[i].text, l,
+								   carve_alphabet(enc[pick].a),
+								   enc[pick].bits, out, sizeof out);
+					if (n > 0)
+						cbuf_put(b, out, (size_t)n);
+				}
+			}
+			if (ngap > MAX_SEQ_GAPS)
+				carve_gap(o, "%zu more runs of missing sequence numbers",
+					  ngap - MAX_SEQ_GAPS);
+			if (all && b) {
+				size_t cap = at;
+				uint8_t *out = malloc(cap + 1);
+				if (out) {
+					long n = carve_decode_bits(all, at,
+								   carve_alphabet(enc[pick].a),
+								   enc[pick].bits, out, cap + 1);
+					if (n > 0)
+						cbuf_put(b, out, (size_t)n);
+					free(out);
+				}
+			}
+			free(all);
+			o->decoding = nrec ? "records in queries; query name labels"
+					   : "query name labels";
+		}
+	}
+	if (j->tool && strcmp(j->tool, "dnsexfiltrator") == 0)
+		carve_note(o, "DNSExfiltrator encrypts with RC4 under a key that is not in the "
+			      "capture: query-data.bin holds the bytes as decoded, still encrypted");
+
+	for (size_t i = 0; seen.v && i <= seen.mask; i++)
+		free(seen.v[i]);
+	free(seen.v);
+	free(ch);
+}
