@@ -12,8 +12,8 @@
 # names that carry path traversal, and the usage errors (--carve with
 # --messages or standard input).
 set -u
-BIN=${1:?binary}
-SRC=${2:?source dir}
+BIN=$(realpath "${1:?binary}")
+SRC=$(realpath "${2:?source dir}")
 CORPUS=${3:-}
 PCAPS="$SRC/testdata/pcap"
 TUN="$CORPUS/public/tunnel"
@@ -102,6 +102,68 @@ if command -v tshark >/dev/null && [ -f "$TUN/elastic__dns-tunnel-iodine.pcap" ]
 		bad "iodine (corpus): tshark reads $n packets, $h H.225"
 	check_manifests iodine
 fi
+
+# real iodine sessions (testdata/carve/record-iodine.sh: iodined and iodine
+# in two network namespaces), one per downstream record type and codec:
+# pings of 1200 and 56 bytes, and 3000 random bytes sent over TCP
+if command -v tshark >/dev/null; then
+	for cap in "$SRC"/testdata/carve/iodine-*.pcap; do
+		b=$(basename "$cap" .pcap)
+		carve "$b" "$cap"
+		p=$(ls "$T/$b"/*/iodine-ip.pcap 2>/dev/null | head -1)
+		req=$(tshark -r "$p" -Y 'icmp.type == 8 && ip.dst == 192.168.253.1' 2>/dev/null | wc -l)
+		rep=$(tshark -r "$p" -Y 'icmp.type == 0 && ip.src == 192.168.253.1' 2>/dev/null | wc -l)
+		up=$(tshark -r "$p" -Y 'tcp.dstport == 8000' -T fields -e tcp.len 2>/dev/null |
+			awk '{s += $1} END {print s + 0}')
+		down=$(tshark -r "$p" -qz follow,tcp,ascii,0 2>/dev/null | grep -c 'received 3000 bytes')
+		[ "$req" -ge 5 ] && [ "$rep" -ge 5 ] && [ "$up" -eq 3000 ] && [ "$down" -eq 1 ] &&
+			ok "iodine $b: tshark reads $req echo requests, $rep replies, 3000 TCP bytes up, the answer down" ||
+			bad "iodine $b: $req requests, $rep replies, $up TCP bytes up, answer $down"
+		check_manifests "$b"
+	done
+fi
+
+# ---- hex and base32 exfiltration, sequence numbers (generated) --------
+G="$SRC/testdata/carve"
+sent() {
+	for i in $(seq 12); do
+		printf 'CARVE-TEST quarterly figures: revenue 1234567, margin 42%%.\n'
+		printf 'Second line of the exfiltrated file, with its own words.\n'
+	done
+}
+carve b32 "$G/carve-exfil-base32.pcap"
+d=$(jq -r '.findings[] | select(.domain == "b32-lab.example") | .carved.dir' "$T/b32.json")
+sent | cmp -s - "$d/query-data.bin" &&
+	ok "base32 labels (each chunk encoded on its own): the file, byte for byte" ||
+	bad "base32 labels: query-data.bin differs from what was sent"
+carve seq "$G/carve-exfil-hex-seq.pcap"
+d=$(jq -r '.findings[] | select(.domain == "exfil-lab.example") | .carved.dir' "$T/seq.json")
+# chunk 7 (bytes 168..191) was never sent; 2 and 5 were swapped, 1 sent twice
+full=$(sent | od -An -v -tx1 | tr -d ' \n')
+exp=$(printf '%s' "$full" | cut -c1-336)$(printf '%s' "$full" | cut -c385-)
+got=$(od -An -v -tx1 "$d/query-data.bin" | tr -d ' \n')
+[ "$got" = "$exp" ] && jq -e '.carved.gaps == ["sequence number 7 missing"]' \
+	<(jq '.findings[] | select(.domain == "exfil-lab.example")' "$T/seq.json") >/dev/null &&
+	ok "hex labels with sequence numbers: chunks in order, the repeat once, the gap named" ||
+	bad "hex labels with sequence numbers: wrong bytes or gaps"
+
+# ---- zone names with path traversal stay inside DIR --------------------
+mkdir -p "$T/w/a/b/c/d"
+(cd "$T/w/a/b/c/d" && "$BIN" --carve out "$G/carve-traversal.pcap" >"$T/trav.json" 2>"$T/trav.err")
+outside=$(cd "$T/w" && find . -mindepth 1 -not -path './a' -not -path './a/b' -not -path './a/b/c' \
+	-not -path './a/b/c/d' -not -path './a/b/c/d/out' -not -path './a/b/c/d/out/*' | head -3)
+ndirs=$(find "$T/w/a/b/c/d/out" -mindepth 1 -maxdepth 1 -type d | wc -l)
+deep=$(find "$T/w/a/b/c/d/out" -mindepth 3 | wc -l)
+ncarved=$(jq '[.findings[] | select(.carved)] | length' "$T/trav.json")
+ncarved=${ncarved:-0}
+[ -z "$outside" ] && [ "$deep" -eq 0 ] && [ "$ndirs" -eq "$ncarved" ] && [ "$ncarved" -ge 2 ] &&
+	! find "$T/w/a/b/c/d/out" -mindepth 1 -maxdepth 1 -name '.*' | grep -q . &&
+	ok "traversal zone names: $ncarved directories, all directly inside DIR, none hidden" ||
+	bad "traversal zone names: outside '$outside', $ndirs dirs for $ncarved findings, $deep too deep"
+jq -e '[.findings[] | select(.domain | test("tmp/pwned")) | .carved.files[]
+	| select(.name == "query-data.bin")] | length == 1' "$T/trav.json" >/dev/null &&
+	ok "traversal zone names: the data under them is carved all the same" ||
+	bad "traversal zone names: the data was not carved"
 
 # ---- a second run into the same DIR overwrites nothing ----------------
 if [ -d "$T/records" ]; then

@@ -13,8 +13,9 @@
  *
  * Copies of one message count once: a message equal to one of the last
  * few within 50 ms is skipped (a capture on both sides of a NAT), and a
- * query name seen before adds nothing to query-data.bin (a resolver's
- * copy of the client's query, a retry).  Records in queries are kept as
+ * query name seen again within two seconds adds nothing to query-data.bin
+ * (a resolver's copy of the client's query, a retry); with sequence
+ * numbers, a number seen before adds nothing either.  Records in queries are kept as
  * often as they were sent.
  */
 #include "carve.h"
@@ -73,47 +74,62 @@ static bool all_fit(const chunk_t *c, size_t n, const int8_t *tab, bool even)
 	return true;
 }
 
-/* A set of strings (query payloads seen), open addressing. */
-typedef struct strset {
-	char **v;
-	size_t mask, n;
-} strset_t;
-
-static uint64_t str_hash(const char *s)
+/*
+ * Were the chunks encoded each on its own (a script that encodes every
+ * piece it sends), rather than cut from one encoded text?  A chunk padded
+ * with '=' says so; so do chunks whose length leaves bits over that are
+ * all zero, as an encoder leaves them (a cut text leaves data bits there):
+ * at least two such chunks, and none with bits set.
+ */
+static bool own_chunks(const chunk_t *c, size_t n, const int8_t *tab, unsigned bits)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	size_t zero = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = c[i].text;
+		size_t l = strlen(t);
+		if (l && t[l - 1] == '=')
+			return true;
+		unsigned left = (unsigned)(l * bits % 8);
+		if (!l || !left)
+			continue;
+		int v = tab[(unsigned char)t[l - 1]];
+		if (v < 0 || (v & ((1 << left) - 1)))
+			return false;
+		zero++;
+	}
+	return zero >= 2;
 }
 
-/* true when s was added (not there before); false when present or no
- * memory */
-static bool strset_add(strset_t *t, char *s)
+/* The query payloads of the last RECENT_NAMES queries, with their times:
+ * the same payload again within two seconds is a copy (a resolver's
+ * forward of the client's query, a retry), not new data. */
+#define RECENT_NAMES 64
+typedef struct recent_names {
+	uint32_t h[RECENT_NAMES];
+	uint64_t ts[RECENT_NAMES];
+	size_t pos;
+} recent_names_t;
+
+static uint32_t str_hash(const char *s)
 {
-	if (2 * (t->n + 1) > t->mask + 1 || !t->v) {
-		size_t cap = t->v ? 2 * (t->mask + 1) : 64;
-		char **nv = calloc(cap, sizeof *nv);
-		if (!nv)
-			return false;
-		for (size_t i = 0; t->v && i <= t->mask; i++)
-			if (t->v[i]) {
-				size_t k = str_hash(t->v[i]) & (cap - 1);
-				while (nv[k])
-					k = (k + 1) & (cap - 1);
-				nv[k] = t->v[i];
-			}
-		free(t->v);
-		t->v = nv;
-		t->mask = cap - 1;
-	}
-	size_t k = str_hash(s) & t->mask;
-	for (; t->v[k]; k = (k + 1) & t->mask)
-		if (strcmp(t->v[k], s) == 0)
-			return false;
-	t->v[k] = s;
-	t->n++;
-	return true;
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h | 1;
+}
+
+/* Is text a copy of a recent query's?  Remembers it either way. */
+static bool recent_copy(recent_names_t *r, const char *text, uint64_t ts)
+{
+	uint32_t h = str_hash(text);
+	bool copy = false;
+	for (size_t i = 0; i < RECENT_NAMES; i++)
+		if (r->h[i] == h && ts - r->ts[i] <= 2000000000ull)
+			copy = true;
+	r->h[r->pos] = h;
+	r->ts[r->pos] = ts;
+	r->pos = (r->pos + 1) % RECENT_NAMES;
+	return copy;
 }
 
 void carve_generic(carve_job_t *j, carve_out_t *o)
@@ -123,7 +139,7 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 	carve_buf_t *rec = NULL;
 	chunk_t *ch = NULL;
 	size_t nch = 0, cch = 0, nseq = 0, nplain = 0;
-	strset_t seen = {0};
+	recent_names_t seen = {0};
 	size_t nrec = 0;
 	o->decoding = "generic";
 
@@ -175,18 +191,18 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 		} else {
 			nplain++;
 		}
+		if (recent_copy(&seen, text, msg->ts_ns))
+			continue;
 		char *dup = strdup(text);
 		if (!dup)
 			continue;
-		if (!strset_add(&seen, dup)) {
-			free(dup);
-			continue;
-		}
 		if (nch == cch) {
 			size_t c = cch ? 2 * cch : 64;
 			chunk_t *v = realloc(ch, c * sizeof *v);
-			if (!v)
-				continue; /* dup stays in the set, freed with it */
+			if (!v) {
+				free(dup);
+				continue;
+			}
 			ch = v;
 			cch = c;
 		}
@@ -204,13 +220,16 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 	size_t nuse = nch;
 	if (seqmode) {
 		size_t w = 0;
-		for (size_t i = 0; i < nch; i++)
+		for (size_t i = 0; i < nch; i++) {
 			if (ch[i].numbered)
 				ch[w++] = ch[i];
+			else
+				free(ch[i].text);
+		}
 		if (w < nch)
 			carve_note(o, "%zu queries without a sequence number (a first or last "
 				      "marker) left out of query-data.bin", nch - w);
-		nuse = w;
+		nuse = nch = w;
 		qsort(ch, nuse, sizeof *ch, cmp_chunk);
 	}
 
@@ -244,11 +263,9 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 			snprintf(dec, sizeof dec, "%s of the query name labels%s", enc[pick].name,
 				 seqmode ? ", in sequence-number order" : ", in capture order");
 			carve_buf_t *b = carve_file(o, "query-data.bin", dec);
-			bool per_chunk = false;
-			for (size_t i = 0; i < nuse; i++)
-				if (strchr(ch[i].text, '='))
-					per_chunk = true;
-			/* chunks padded on their own are decoded one by one,
+			bool per_chunk = own_chunks(ch, nuse, carve_alphabet(enc[pick].a),
+						    enc[pick].bits);
+			/* chunks encoded on their own are decoded one by one,
 			 * others as one text (a stream split anywhere) */
 			size_t tot = 0;
 			for (size_t i = 0; i < nuse; i++)
@@ -261,7 +278,12 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 				if (seqmode && i > 0 && ch[i].seq == prev)
 					continue; /* a repeat of the same number */
 				if (seqmode && i > 0 && ch[i].seq > prev + 1) {
-					if (ngap++ < MAX_SEQ_GAPS)
+					if (ngap++ >= MAX_SEQ_GAPS)
+						;
+					else if (ch[i].seq == prev + 2)
+						carve_gap(o, "sequence number %llu missing",
+							  (unsigned long long)(prev + 1));
+					else
 						carve_gap(o, "sequence numbers %llu to %llu missing",
 							  (unsigned long long)(prev + 1),
 							  (unsigned long long)(ch[i].seq - 1));
@@ -304,8 +326,7 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 		carve_note(o, "DNSExfiltrator encrypts with RC4 under a key that is not in the "
 			      "capture: query-data.bin holds the bytes as decoded, still encrypted");
 
-	for (size_t i = 0; seen.v && i <= seen.mask; i++)
-		free(seen.v[i]);
-	free(seen.v);
+	for (size_t i = 0; i < nch; i++)
+		free(ch[i].text);
 	free(ch);
 }

@@ -18,9 +18,11 @@
  * bytes: C|SSS|FFFF (compressed, upstream ack) and DDD|GGGG|L (downstream
  * sequence, fragment, last flag), then the fragment.  NULL (and PRIVATE)
  * answers carry it raw; a TXT answer is led by a codec character (t base32,
- * s base64, u base64u, v base128, r raw); a CNAME, A, MX or SRV name by h,
- * i, j or k (base32, base64, base64u, base128) with the dots and the zone
- * removed.
+ * s base64, u base64u, v base128, r raw); a CNAME (also for A queries), MX
+ * or SRV name by h, i, j or k (base32, base64, base64u, base128), the dots
+ * and the server's rotating two-letter top label removed; MX and SRV
+ * answers hold several names, each encoded on its own, joined in order of
+ * preference.
  *
  * Fragments are joined per user and direction in the way the peers do it:
  * a new sequence number starts a packet, a fragment at or below the last
@@ -241,6 +243,43 @@ static long decode_prefixed(char ch, const uint8_t *t, size_t n, uint8_t *out, s
 	return carve_decode_bits((const char *)t, n, carve_alphabet(a), bits, out, cap);
 }
 
+/* The data of a hostname answer: the labels before iodine's rotating
+ * two-letter top label (or before the zone), dots removed, led by the
+ * codec character.  -1 when it does not decode. */
+static long name_data(ctx_t *c, dns_msg_t *m, const carve_rr_t *rr, size_t skip, uint8_t *out,
+		      size_t cap)
+{
+	size_t pos = rr->rdoff + skip;
+	dns_name_t nm;
+	char text[DNS_MAX_NAME + 1];
+	if (rr->rdlen < skip ||
+	    dns_name_read_part(m->wire, m->len, rr->rdoff + rr->rdlen, &pos, &nm) != 0)
+		return -1;
+	long tl = carve_name_payload(c->j, &nm, false, text, sizeof text, NULL);
+	if (tl < 0 && nm.nlabels >= 2) {
+		size_t w = 0;
+		for (unsigned i = 0; i + 1 < nm.nlabels; i++) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(&nm, i, &len);
+			memcpy(text + w, p, len);
+			w += len;
+		}
+		text[w] = 0;
+		tl = (long)w;
+	}
+	if (tl < 1)
+		return -1;
+	return decode_prefixed(text[0], (const uint8_t *)text + 1, (size_t)tl - 1, out, cap);
+}
+
+static int cmp_pref(const void *a, const void *b)
+{
+	const carve_rr_t *x = a, *y = b;
+	unsigned px = x->rdlen >= 2 ? (unsigned)x->rdata[0] << 8 | x->rdata[1] : 0;
+	unsigned py = y->rdlen >= 2 ? (unsigned)y->rdata[0] << 8 | y->rdata[1] : 0;
+	return px < py ? -1 : px > py;
+}
+
 static void response(ctx_t *c, dns_msg_t *m, const char *qt, size_t qn, uint64_t ts)
 {
 	unsigned id;
@@ -260,8 +299,30 @@ static void response(ctx_t *c, dns_msg_t *m, const char *qt, size_t qn, uint64_t
 	size_t nr = carve_records(m, false, rr, MAX_RR);
 	uint8_t *buf = c->dec;
 	size_t bufcap = sizeof c->dec;
-	for (size_t k = 0; k < nr; k++) {
-		long n = -1;
+	long n = -1;
+	/* MX and SRV: several names, each encoded on its own, in order of
+	 * preference (10, 20, ...) */
+	size_t nmx = 0;
+	carve_rr_t mx[MAX_RR];
+	for (size_t k = 0; k < nr; k++)
+		if (rr[k].type == DNS_TYPE_MX || rr[k].type == DNS_TYPE_SRV)
+			mx[nmx++] = rr[k];
+	if (nmx) {
+		qsort(mx, nmx, sizeof *mx, cmp_pref);
+		size_t w = 0;
+		for (size_t k = 0; k < nmx; k++) {
+			long part = name_data(c, m, &mx[k], mx[k].type == DNS_TYPE_MX ? 2 : 6,
+					      buf + w, bufcap - w);
+			if (part < 0) {
+				w = 0;
+				n = -1;
+				break;
+			}
+			w += (size_t)part;
+			n = (long)w;
+		}
+	}
+	for (size_t k = 0; k < nr && n < 0 && !nmx; k++) {
 		if (rr[k].type == DNS_TYPE_NULL || rr[k].type == 65399 /* PRIVATE */) {
 			downstream(c, id, rr[k].rdata, rr[k].rdlen, ts);
 			return;
@@ -271,32 +332,17 @@ static void response(ctx_t *c, dns_msg_t *m, const char *qt, size_t qn, uint64_t
 			size_t tl = carve_txt(rr[k].rdata, rr[k].rdlen, t, sizeof c->txt);
 			if (tl >= 1)
 				n = decode_prefixed((char)t[0], t + 1, tl - 1, buf, bufcap);
-		} else if (rr[k].type == DNS_TYPE_CNAME || rr[k].type == DNS_TYPE_MX ||
-			   rr[k].type == DNS_TYPE_SRV || rr[k].type == DNS_TYPE_A) {
-			if (rr[k].type == DNS_TYPE_A)
-				continue; /* the CNAME before it carries the data */
-			size_t pos = rr[k].rdoff + (rr[k].type == DNS_TYPE_MX ? 2
-						    : rr[k].type == DNS_TYPE_SRV ? 6 : 0);
-			dns_name_t nm;
-			char text[DNS_MAX_NAME + 1];
-			if (dns_name_read_part(m->wire, m->len, rr[k].rdoff + rr[k].rdlen, &pos,
-					       &nm) != 0)
-				continue;
-			long tl = carve_name_payload(c->j, &nm, false, text, sizeof text, NULL);
-			if (tl >= 1)
-				n = decode_prefixed(text[0], (const uint8_t *)text + 1,
-						    (size_t)tl - 1, buf, bufcap);
-			/* MX and SRV answers hold several names in priority
-			 * order; one is decoded here */
-		} else {
-			continue;
+			break;
 		}
-		if (n >= 0)
-			downstream(c, id, buf, (size_t)n, ts);
-		else
-			c->undecodable++;
-		return;
+		if (rr[k].type == DNS_TYPE_CNAME) {
+			n = name_data(c, m, &rr[k], 0, buf, bufcap);
+			break;
+		}
 	}
+	if (n >= 0)
+		downstream(c, id, buf, (size_t)n, ts);
+	else if (nr)
+		c->undecodable++;
 }
 
 void carve_iodine(carve_job_t *j, carve_out_t *o)
