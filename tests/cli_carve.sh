@@ -123,6 +123,31 @@ if command -v tshark >/dev/null; then
 	done
 fi
 
+# a real dns2tcp session (testdata/carve/record-dns2tcp.sh): 2000 random
+# bytes and a line of text to the resource, its answer back
+carve d2t "$SRC/testdata/carve/dns2tcp-txt.pcap"
+d=$(jq -r '.findings[] | select(.tool == "dns2tcp") | .carved.dir' "$T/d2t.json")
+c=$(ls "$d"/session-*-client.bin 2>/dev/null | head -1)
+sv=$(ls "$d"/session-*-server.bin 2>/dev/null | head -1)
+if [ -n "$c" ] && [ "$(stat -c %s "$c")" -eq 2025 ] &&
+	[ "$(tail -c 25 "$c")" = "$(printf 'carve-test line of text\r\n')" ] &&
+	[ "$(cat "$sv")" = "received 2025 bytes" ]; then
+	ok "dns2tcp: the client's 2025 stream bytes and the server's answer, per direction"
+else
+	bad "dns2tcp: stream bytes not recovered (client '$c', server '$sv')"
+fi
+check_manifests d2t
+if [ -f "$TUN/sv__dns-bug-1158.pcap" ]; then
+	carve d2tsv "$TUN/sv__dns-bug-1158.pcap"
+	d=$(jq -r '.findings[] | select(.tool == "dns2tcp") | .carved.dir' "$T/d2tsv.json")
+	head -c 40 "$d"/session-*-client.bin 2>/dev/null | grep -aq '^SSH-2.0-OpenSSH_6.0p1' &&
+		head -c 40 "$d"/session-*-server.bin 2>/dev/null | grep -aq '^SSH-2.0-OpenSSH_5.5p1' &&
+		jq -e '[.findings[] | select(.tool == "dns2tcp") | .carved.gaps[]] | length == 0' \
+			"$T/d2tsv.json" >/dev/null &&
+		ok "dns2tcp (corpus): the SSH banners of both sides start their streams, no gap" ||
+		bad "dns2tcp (corpus): SSH banners not at the start of the streams, or gaps"
+fi
+
 # ---- hex and base32 exfiltration, sequence numbers (generated) --------
 G="$SRC/testdata/carve"
 sent() {
