@@ -190,6 +190,18 @@ jq -e '[.findings[] | select(.domain | test("tmp/pwned")) | .carved.files[]
 	ok "traversal zone names: the data under them is carved all the same" ||
 	bad "traversal zone names: the data was not carved"
 
+# ---- DNSExfiltrator: RC4 without the key, named -----------------------
+if [ -f "$TUN/dmachard__dnsextrator.pcap" ]; then
+	carve dnsexf "$TUN/dmachard__dnsextrator.pcap"
+	jq -e '.findings[] | select(.tool == "dnsexfiltrator") | .carved
+		| ([.undecoded[] | select(test("dnstap.conf.txt\\|13"))] | length == 1)
+		and ([.undecoded[] | select(test("RC4"))] | length == 1)
+		and (.gaps == []) and ([.files[] | select(.name == "query-data.bin")] | length == 1)' \
+		"$T/dnsexf.json" >/dev/null &&
+		ok "DNSExfiltrator: the init query's file name and 13 chunks named, RC4 named as not undone" ||
+		bad "DNSExfiltrator: init or RC4 note missing"
+fi
+
 # ---- a second run into the same DIR overwrites nothing ----------------
 if [ -d "$T/records" ]; then
 	before=$(cd "$T/records" && find . -type f -exec sha256sum {} + | sort)

@@ -132,6 +132,37 @@ static bool recent_copy(recent_names_t *r, const char *text, uint64_t ts)
 	return copy;
 }
 
+/*
+ * DNSExfiltrator's first query, init.<base32 of "file name|chunks">.base64
+ * (or .base32): named in the notes (printable ASCII kept, other octets as
+ * \DDD); *chunks receives the announced count.  true when it decoded.
+ */
+static bool init_query(carve_out_t *o, const dns_msg_t *m, uint64_t *chunks)
+{
+	unsigned len;
+	const uint8_t *p = dns_name_label(&m->qname, 1, &len);
+	uint8_t raw[64];
+	long n = carve_decode_bits((const char *)p, len, carve_alphabet(CARVE_B32), 5, raw,
+				   sizeof raw - 1);
+	if (n <= 0)
+		return false;
+	char text[64 * 4 + 1];
+	size_t w = 0;
+	for (long i = 0; i < n; i++) {
+		if (raw[i] >= 0x20 && raw[i] < 0x7f && raw[i] != '\\')
+			text[w++] = (char)raw[i];
+		else
+			w += (size_t)snprintf(text + w, sizeof text - w, "\\%03u", raw[i]);
+	}
+	text[w] = 0;
+	const char *bar = strrchr(text, '|');
+	if (bar && bar[1] >= '0' && bar[1] <= '9')
+		*chunks = strtoull(bar + 1, NULL, 10);
+	carve_note(o, "an init query announces \"%s\" (file name|chunks, as DNSExfiltrator "
+		      "sends it)", text);
+	return true;
+}
+
 void carve_generic(carve_job_t *j, carve_out_t *o)
 {
 	const carve_msg_t *recent[RECENT] = {0};
@@ -140,6 +171,8 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 	chunk_t *ch = NULL;
 	size_t nch = 0, cch = 0, nseq = 0, nplain = 0;
 	recent_names_t seen = {0};
+	bool announced = false;
+	uint64_t announce = 0;
 	size_t nrec = 0;
 	o->decoding = "generic";
 
@@ -179,6 +212,8 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 		char first[64];
 		unsigned flen;
 		const uint8_t *fl = dns_name_label(&m.qname, 0, &flen);
+		if (msg->npay >= 2 && ascii_label_eq(fl, flen, "init") && !announced)
+			announced = init_query(o, &m, &announce);
 		bool numbered = msg->npay > 1 && flen > 0 && flen <= 12;
 		for (unsigned k = 0; numbered && k < flen; k++)
 			if (fl[k] < '0' || fl[k] > '9')
@@ -302,6 +337,12 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 						cbuf_put(b, out, (size_t)n);
 				}
 			}
+			if (seqmode && announce && nuse && prev + 1 < announce)
+				carve_gap(o, "sequence numbers %llu to %llu missing (the init query "
+					     "announced %llu chunks)",
+					  (unsigned long long)(prev + 1),
+					  (unsigned long long)(announce - 1),
+					  (unsigned long long)announce);
 			if (ngap > MAX_SEQ_GAPS)
 				carve_gap(o, "%zu more runs of missing sequence numbers",
 					  ngap - MAX_SEQ_GAPS);
