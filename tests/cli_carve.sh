@@ -18,6 +18,8 @@ CORPUS=${3:-}
 PCAPS="$SRC/testdata/pcap"
 TUN="$CORPUS/public/tunnel"
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+SCHEMA_OK=
+/usr/bin/python3 -c 'import jsonschema' 2>/dev/null && SCHEMA_OK=1
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -34,9 +36,13 @@ carve() {
 }
 
 # The manifest of every carved finding agrees with its files and with the
-# report's carved object.
+# report's carved object; the report validates against the schema.
 check_manifests() {
 	local name=$1 n=0
+	if [ -n "$SCHEMA_OK" ]; then
+		/usr/bin/python3 "$SRC/tests/report_check.py" doc "$SRC/tests/schema" "$T/$name.json" ||
+			bad "$name: the report does not validate against tests/schema"
+	fi
 	while read -r dir; do
 		[ -f "$dir/manifest.json" ] || { bad "$name: $dir has no manifest.json"; continue; }
 		while IFS=$'\t' read -r f bytes sum; do
