@@ -206,6 +206,11 @@ if [ -f "$TUN/dmachard__dnsextrator.pcap" ]; then
 		"$T/dnsexf.json" >/dev/null &&
 		ok "DNSExfiltrator: the init query's file name and 13 chunks named, RC4 named as not undone" ||
 		bad "DNSExfiltrator: init or RC4 note missing"
+	d=$(jq -r '.findings[] | select(.tool == "dnsexfiltrator") | .carved.dir' "$T/dnsexf.json")
+	# the server answers OK to the init query, then each chunk's number
+	[ "$(head -2 "$d/responses.txt" | cut -d' ' -f2-)" = "$(printf 'TXT 4f4b\nTXT 30')" ] &&
+		ok "DNSExfiltrator: the server's answers, one a line, in responses.txt" ||
+		bad "DNSExfiltrator: responses.txt does not start with OK and 0"
 fi
 
 # ---- a second run into the same DIR overwrites nothing ----------------

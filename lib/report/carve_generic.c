@@ -9,14 +9,17 @@
  *     query-data.bin.  A leading all-digit label is taken as a sequence
  *     number (as exfiltration scripts and DNSExfiltrator number their
  *     chunks): chunks are put in its order, repeats dropped and missing
- *     numbers named as gaps.
+ *     numbers named as gaps;
+ *   - the answers of the responses, one line per answer (time, type, data
+ *     in hex), into responses.txt: what the server sent, not decoded.
  *
  * Copies of one message count once: a message equal to one of the last
  * few within 50 ms is skipped (a capture on both sides of a NAT), and a
  * query name seen again within two seconds adds nothing to query-data.bin
  * (a resolver's copy of the client's query, a retry); with sequence
- * numbers, a number seen before adds nothing either.  Records in queries are kept as
- * often as they were sent.
+ * numbers, a number seen before adds nothing either; a response equal to
+ * one within two seconds (its ID aside) is written once.  Records in
+ * queries are kept as often as they were sent.
  */
 #include "carve.h"
 
@@ -110,18 +113,18 @@ typedef struct recent_names {
 	size_t pos;
 } recent_names_t;
 
-static uint32_t str_hash(const char *s)
+static uint32_t str_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h | 1;
 }
 
-/* Is text a copy of a recent query's?  Remembers it either way. */
-static bool recent_copy(recent_names_t *r, const char *text, uint64_t ts)
+/* Is text (n octets) a copy of a recent one?  Remembers it either way. */
+static bool recent_copy(recent_names_t *r, const char *text, size_t n, uint64_t ts)
 {
-	uint32_t h = str_hash(text);
+	uint32_t h = str_hash(text, n);
 	bool copy = false;
 	for (size_t i = 0; i < RECENT_NAMES; i++)
 		if (r->h[i] == h && ts - r->ts[i] <= 2000000000ull)
@@ -130,6 +133,62 @@ static bool recent_copy(recent_names_t *r, const char *text, uint64_t ts)
 	r->ts[r->pos] = ts;
 	r->pos = (r->pos + 1) % RECENT_NAMES;
 	return copy;
+}
+
+/*
+ * What a response of an unknown framing carried: one line per response,
+ * "<time> <record type> <hex>" for each answer with data (TXT strings
+ * joined, NULL and others raw, the labels before the zone of CNAME, MX and
+ * NS names), into responses.txt; never interpreted.
+ */
+static void response_line(carve_out_t *o, carve_buf_t **b, const carve_job_t *j, dns_msg_t *m,
+			  uint64_t ts)
+{
+	carve_rr_t rr[MAX_RR];
+	size_t nr = carve_records(m, false, rr, MAX_RR);
+	static const char hx[] = "0123456789abcdef";
+	for (size_t k = 0; k < nr; k++) {
+		uint8_t data[65536];
+		size_t n = 0;
+		uint16_t t = rr[k].type;
+		if (t == DNS_TYPE_TXT) {
+			n = carve_txt(rr[k].rdata, rr[k].rdlen, data, sizeof data);
+		} else if (t == DNS_TYPE_CNAME || t == DNS_TYPE_MX || t == DNS_TYPE_NS) {
+			size_t pos = rr[k].rdoff + (t == DNS_TYPE_MX ? 2 : 0);
+			dns_name_t nm;
+			char text[DNS_MAX_NAME + 1];
+			if (rr[k].rdlen < (t == DNS_TYPE_MX ? 2 : 0) ||
+			    dns_name_read_part(m->wire, m->len, rr[k].rdoff + rr[k].rdlen, &pos,
+					       &nm) != 0)
+				continue;
+			long tl = carve_name_payload(j, &nm, true, text, sizeof text, NULL);
+			if (tl <= 0)
+				continue;
+			n = (size_t)tl;
+			memcpy(data, text, n);
+		} else if (t != DNS_TYPE_OPT) {
+			n = rr[k].rdlen;
+			memcpy(data, rr[k].rdata, n);
+		}
+		if (!n)
+			continue;
+		if (!*b && !(*b = carve_file(o, "responses.txt",
+					     "answers of the responses, one a line: time, record "
+					     "type, data in hex (TXT strings joined; names: the "
+					     "labels before the zone); not decoded")))
+			return;
+		char head[64], tmp[16];
+		int hl = snprintf(head, sizeof head, "%llu.%06llu %s ",
+				  (unsigned long long)(ts / 1000000000u),
+				  (unsigned long long)(ts % 1000000000u / 1000u),
+				  dns_type_str(t, tmp));
+		cbuf_put(*b, head, (size_t)hl);
+		for (size_t i = 0; i < n; i++) {
+			char c2[2] = {hx[data[i] >> 4], hx[data[i] & 15]};
+			cbuf_put(*b, c2, 2);
+		}
+		cbuf_put(*b, "\n", 1);
+	}
 }
 
 /*
@@ -170,7 +229,8 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 	carve_buf_t *rec = NULL;
 	chunk_t *ch = NULL;
 	size_t nch = 0, cch = 0, nseq = 0, nplain = 0;
-	recent_names_t seen = {0};
+	recent_names_t seen = {0}, seen_resp = {0};
+	carve_buf_t *resp = NULL;
 	bool announced = false;
 	uint64_t announce = 0;
 	size_t nrec = 0;
@@ -182,8 +242,14 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 			continue;
 		recent[rpos++ % RECENT] = msg;
 		dns_msg_t m;
-		if (carve_parse(msg, &m) != 0 || m.qr)
+		if (carve_parse(msg, &m) != 0)
 			continue;
+		if (m.qr) {
+			if (!recent_copy(&seen_resp, (const char *)msg->wire + 2, msg->len - 2,
+					 msg->ts_ns))
+				response_line(o, &resp, j, &m, msg->ts_ns);
+			continue;
+		}
 		/* records carried in a query */
 		if (m.count[1] || m.count[2] || m.count[3]) {
 			carve_rr_t rr[MAX_RR];
@@ -226,7 +292,7 @@ void carve_generic(carve_job_t *j, carve_out_t *o)
 		} else {
 			nplain++;
 		}
-		if (recent_copy(&seen, text, msg->ts_ns))
+		if (recent_copy(&seen, text, tl, msg->ts_ns))
 			continue;
 		char *dup = strdup(text);
 		if (!dup)
