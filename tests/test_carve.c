@@ -290,8 +290,26 @@ START_TEST(dnscat2_plain_and_hostile)
 	uint8_t msg[512];
 	add(&j, msg, build(msg, 0x8180, "00.t.example", 16, ans, 16, 1), 9);
 
+	/* the server's MSG "ok" in four A answers, out of order: sequence
+	 * octet, then the length (11) and the packet, then padding */
+	const uint8_t sp[] = {11, 0, 9, 1, 1, 1, 0x20, 0x00, 0x10, 0x0c, 'o', 'k'};
+	uint8_t aa[4 * 16];
+	const unsigned order[4] = {2, 0, 3, 1};
+	for (unsigned b = 0; b < 4; b++) {
+		uint8_t *r = aa + 16 * b;
+		const uint8_t h[12] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4};
+		memcpy(r, h, 12);
+		r[12] = (uint8_t)order[b];
+		memcpy(r + 13, sp + 3 * order[b], 3);
+	}
+	add(&j, msg, build(msg, 0x8180, "00.t.example", 1, aa, sizeof aa, 4), 10);
+
 	carve_out_t o = {0};
 	carve_dnscat2(&j, &o);
+	const carve_file_t *sf = file_named(&o, "session-0101-server.bin");
+	ck_assert_ptr_nonnull(sf);
+	ck_assert_uint_eq(sf->data.n, 2);
+	ck_assert(memcmp(sf->data.p, "ok", 2) == 0);
 	const carve_file_t *cf = file_named(&o, "session-0101-client.bin");
 	ck_assert_ptr_nonnull(cf);
 	ck_assert_uint_eq(cf->data.n, 12);

@@ -4,9 +4,9 @@
  * A query name carries one dnscat2 packet in hex, split into labels, before
  * the zone (or after a leading "dnscat" label when the client talks to the
  * server directly); the response carries the server's packet in a TXT
- * record (hex), or in the labels of a CNAME, MX or NS name before the zone.
- * A and AAAA answers (several records, each led by a sequence byte) are not
- * decoded.  A packet is
+ * record (hex), in the labels of a CNAME, MX or NS name before the zone, or
+ * raw in A or AAAA answers (blocks led by a sequence octet, sorted on it;
+ * the first octet of the joined blocks is the length).  A packet is
  *
  *   packet_id u16, type u8, session_id u16, then by type
  *     SYN 0x00: seq u16, options u16 [, name (NUL-terminated) if options&1]
@@ -261,6 +261,40 @@ static long name_packet(ctx_t *c, const dns_name_t *nm, unsigned npay, bool know
 	return unhex(text, w, out, cap);
 }
 
+static int cmp_block(const void *a, const void *b)
+{
+	const carve_rr_t *x = a, *y = b;
+	return x->rdata[0] < y->rdata[0] ? -1 : x->rdata[0] > y->rdata[0];
+}
+
+/* A and AAAA answers: blocks of 4 or 16 octets, each led by a sequence
+ * octet (resolvers reorder answers); joined in that order, the first octet
+ * is the packet's length, then the packet itself (raw, not hex), then
+ * padding.  -1 when they do not make one. */
+static long address_packet(const carve_rr_t *rr, size_t nr, uint16_t type, uint8_t *out,
+			   size_t cap)
+{
+	carve_rr_t blk[MAX_RR];
+	size_t nb = 0, want = type == DNS_TYPE_A ? 4 : 16;
+	for (size_t k = 0; k < nr; k++)
+		if (rr[k].type == type && rr[k].rdlen == want)
+			blk[nb++] = rr[k];
+	if (!nb)
+		return -1;
+	qsort(blk, nb, sizeof *blk, cmp_block);
+	uint8_t joined[MAX_RR * 15];
+	size_t w = 0;
+	for (size_t k = 0; k < nb; k++) {
+		memcpy(joined + w, blk[k].rdata + 1, want - 1);
+		w += want - 1;
+	}
+	size_t len = joined[0];
+	if (len + 1 > w || len > cap)
+		return -1;
+	memcpy(out, joined + 1, len);
+	return (long)len;
+}
+
 void carve_dnscat2(carve_job_t *j, carve_out_t *o)
 {
 	ctx_t *c = calloc(1, sizeof *c);
@@ -314,7 +348,11 @@ void carve_dnscat2(carve_job_t *j, carve_out_t *o)
 				break;
 			}
 			if (rr[k].type == DNS_TYPE_A || rr[k].type == DNS_TYPE_AAAA) {
-				c->a_answers++;
+				n = address_packet(rr, nr, rr[k].type, pkt, sizeof pkt);
+				if (n >= 5)
+					packet(c, D_SERVER, msg, pkt, (size_t)n);
+				else
+					c->a_answers++;
 				break;
 			}
 		}
@@ -369,7 +407,7 @@ void carve_dnscat2(carve_job_t *j, carve_out_t *o)
 		carve_note(o, "%llu messages carried no dnscat2 packet (not hex, or too short)",
 			   (unsigned long long)c->undecodable);
 	if (c->a_answers)
-		carve_note(o, "%llu responses answered with A/AAAA records: not decoded",
+		carve_note(o, "%llu responses with A/AAAA answers that make no dnscat2 packet",
 			   (unsigned long long)c->a_answers);
 	free(c);
 }
