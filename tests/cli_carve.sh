@@ -225,6 +225,18 @@ if [ -d "$T/records" ]; then
 		bad "second run into the same DIR: rc $rc, files changed or no error"
 fi
 
+# ---- a link planted in DIR under a finding's name is not followed ------
+d=$(jq -r '.findings[] | select(.domain == "b32-lab.example") | .carved.dir' "$T/b32.json")
+mkdir -p "$T/planted" "$T/elsewhere"
+ln -s "$T/elsewhere" "$T/planted/$(basename "$d")"
+"$BIN" --carve "$T/planted" "$G/carve-exfil-base32.pcap" >"$T/planted.json" 2>/dev/null
+rc=$?
+[ "$rc" -eq 2 ] && [ -z "$(ls -A "$T/elsewhere")" ] &&
+	jq -e '.findings[] | select(.domain == "b32-lab.example") | .carved.error' \
+		"$T/planted.json" >/dev/null &&
+	ok "a symbolic link in DIR with a finding's name: not followed, nothing written through it" ||
+	bad "a symbolic link in DIR: rc $rc, or files written through it"
+
 # ---- usage errors ------------------------------------------------------
 "$BIN" --carve "$T/x" --messages "$PCAPS/demo-tunnel.pcap" >/dev/null 2>&1
 [ $? -eq 2 ] && ok "--carve with --messages: usage error" || bad "--carve --messages accepted"
