@@ -32,7 +32,7 @@ enum {
 enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET,
+	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_CARVE,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -54,6 +54,7 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, 'j'},
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
+	{"carve", required_argument, NULL, OPT_CARVE},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -82,6 +83,8 @@ static void usage(FILE *out)
 		"  -o, --output FILE          write the report to FILE instead of standard output\n"
 		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
 		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
+		"      --carve DIR            decode what each reported tunnel carried into files\n"
+		"                             under DIR (a second pass; never executed)\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
@@ -479,7 +482,7 @@ int main(int argc, char **argv)
 	size_t nresolvers = 0, nhome_nets = 0;
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
-	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
+	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *carve_dir = NULL;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -558,6 +561,9 @@ int main(int argc, char **argv)
 		case OPT_STIX:
 			stix_path = optarg;
 			break;
+		case OPT_CARVE:
+			carve_dir = optarg;
+			break;
 		case 'o':
 			out_path = optarg;
 			break;
@@ -583,6 +589,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc && inputs.n == 0 && !inputs.error)
 		die_usage("%s", "no input given (use - for standard input)");
+	if (carve_dir && messages)
+		die_usage("%s", "--carve and --messages do not go together");
 
 	FILE *out = stdout;
 	if (out_path) {
@@ -600,6 +608,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, PROG ": out of memory\n");
 			return EXIT_TROUBLE;
 		}
+
+	for (size_t i = 0; carve_dir && i < inputs.n; i++)
+		if (strcmp(inputs.paths[i], "-") == 0)
+			die_usage("%s", "--carve reads the inputs twice: standard input cannot be");
 
 	/* One order whatever the order of the arguments, so that the report
 	 * (inputs, and the merge of aggregates) does not depend on it. */
@@ -649,10 +661,29 @@ int main(int argc, char **argv)
 	}
 	free(inputs.failed);
 	dnsts_scanner_count_skipped(s, inputs.skipped);
+	/* --carve reads the inputs again once the findings are known */
+	char **carve_paths = NULL;
+	size_t ncarve = 0;
+	if (carve_dir && (carve_paths = calloc(inputs.n ? inputs.n : 1, sizeof *carve_paths)))
+		for (; ncarve < inputs.n; ncarve++)
+			if (!(carve_paths[ncarve] = strdup(inputs.paths[ncarve])))
+				break;
 	if (batch_run(&b) != 0)
 		trouble = true;
 	free(inputs.paths);
 	dnsts_scanner_finish(s);
+	if (carve_dir) {
+		if (!carve_paths || ncarve < b.n ||
+		    dnsts_carve(s, carve_dir, (const char *const *)carve_paths, ncarve, err,
+				sizeof err) != DNSTS_OK) {
+			fprintf(stderr, PROG ": %s\n", carve_paths && ncarve == b.n ? err
+										 : "out of memory");
+			trouble = true;
+		}
+		for (size_t i = 0; i < ncarve; i++)
+			free(carve_paths[i]);
+		free(carve_paths);
+	}
 
 	int status = trouble ? EXIT_TROUBLE : EXIT_CLEAN;
 	bool write_failed = false;

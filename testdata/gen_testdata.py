@@ -1341,6 +1341,78 @@ def tshark_count(path):
     return sum(len([x for x in line.split("|") if x != ""]) for line in out.splitlines())
 
 
+# --------------------------------------------------------------------------
+# --carve: captures whose payload the tests recover (testdata/carve; not in
+# the catalogue above, which is of testdata/pcap)
+
+CARVE_OUT = os.path.join(HERE, "carve")
+
+CARVE_SECRET = (b"CARVE-TEST quarterly figures: revenue 1234567, margin 42%.\n"
+                b"Second line of the exfiltrated file, with its own words.\n" * 12)
+
+
+def _carve_exfil(zone_labels, chunks_order, drop=(), enc="hex", numbered=True, base=T0):
+    """Queries <seq>.<payload>.<zone> (or <payload>.<zone>), each answered
+    NXDOMAIN; chunks sent in chunks_order, those in drop never sent."""
+    import base64
+    data = CARVE_SECRET
+    size = 24
+    chunks = [data[i:i + size] for i in range(0, len(data), size)]
+    pkts = []
+    t = base
+    for n, i in enumerate(chunks_order):
+        if i in drop or i >= len(chunks):
+            continue
+        c = chunks[i]
+        if enc == "hex":
+            payload = c.hex().encode()
+        else:
+            payload = base64.b32encode(c).rstrip(b"=").lower()
+        labels = ([str(i).encode()] if numbered else []) + [payload] + zone_labels
+        q = header(0x2000 + n, 0x0100, 1, 0) + question(name(labels), "TXT")
+        r = header(0x2000 + n, 0x8183, 1, 0) + question(name(labels), "TXT")
+        pkts.append((t, bytes(eth(udp4(41000 + n, 53, q, ipid=n + 1)))))
+        pkts.append((t + 0.004, swap_mac(bytes(eth(udp4(53, 41000 + n, r, src=SRV4, dst=CLI4,
+                                                       ipid=n + 100))))))
+        t += 0.25
+    return pkts, len(chunks)
+
+
+def _write_carve(fname, pkts):
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE["ETHERNET"])
+    for ts, data in pkts:
+        sec = int(ts)
+        out += struct.pack("<IIII", sec, int(round((ts - sec) * 1e6)), len(data), len(data)) + data
+    with open(os.path.join(CARVE_OUT, fname), "wb") as f:
+        f.write(out)
+
+
+def gen_carve():
+    os.makedirs(CARVE_OUT, exist_ok=True)
+    # numbered hex chunks, sent out of order, one never sent
+    n = (len(CARVE_SECRET) + 23) // 24
+    order = list(range(n))
+    order[2], order[5] = order[5], order[2]
+    order.insert(4, 1)                     # a retransmission
+    pkts, _ = _carve_exfil([b"exfil-lab", b"example"], order, drop=(7,))
+    _write_carve("carve-exfil-hex-seq.pcap", pkts)
+    # base32 chunks, no numbers, capture order
+    pkts, _ = _carve_exfil([b"b32-lab", b"example"], list(range(n)), enc="base32",
+                           numbered=False)
+    _write_carve("carve-exfil-base32.pcap", pkts)
+    # zones whose names carry path traversal: a label "../../../../tmp/pwned",
+    # one with a backslash and a slash, one that is ".." alone
+    evil = [[b"../../../../tmp/pwned", b"com"],
+            [b"..\\..\\x/y", b"net"],
+            [b"..", b"dotdot", b"org"]]
+    pkts = []
+    for k, z in enumerate(evil):
+        p, _ = _carve_exfil(z, list(range(n)), base=T0 + 100 * k)
+        pkts += p
+    _write_carve("carve-traversal.pcap", pkts)
+
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -1362,6 +1434,7 @@ def main():
     gen_spread()
     gen_many_clients()
     gen_span()
+    gen_carve()
 
     lines = ["# testdata/pcap",
              "",

@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get -o Acquire::Retries=3 update -qq
 apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends \
 	gcc clang make cmake pkg-config ca-certificates \
-	libpcap-dev libjansson-dev check libpsl-dev publicsuffix libarchive-dev \
+	libpcap-dev libjansson-dev check libpsl-dev publicsuffix libarchive-dev zlib1g-dev \
 	libclang-rt-14-dev valgrind \
 	tshark python3 python3-scapy python3-jsonschema jq bind9-utils \
 	gzip bzip2 xz-utils zstd zip >/dev/null

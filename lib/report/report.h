@@ -69,6 +69,8 @@ size_t report_default_hints(const char *const **hints);
  */
 size_t report_prepare(finding_t **fs, size_t n, double min_score);
 
+struct json_t;
+
 /* What a report is made of.  fs must have gone through report_prepare. */
 typedef struct report_ctx {
 	const dnsts_input_t *inputs;
@@ -77,6 +79,9 @@ typedef struct report_ctx {
 	finding_t *const *fs;
 	size_t n;
 	double min_score;
+	/* optional: adds keys to each finding's JSON object (--carve) */
+	void (*finding_extra)(void *ud, const finding_t *f, struct json_t *o);
+	void *extra_ud;
 } report_ctx_t;
 
 /* Writers; each returns 0, or -1 on a write or allocation failure. */

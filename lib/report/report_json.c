@@ -608,6 +608,8 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 	}
 	json_object_set_new(o, "evidence", ev);
 	json_object_set_new(o, "mitigations", mitigations_json(f));
+	if (c->finding_extra)
+		c->finding_extra(c->extra_ud, f, o);
 	return o;
 }
 

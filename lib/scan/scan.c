@@ -163,6 +163,7 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 	defrag_free(s->defrag);
 	tcp_reasm_free(s->tcp);
 	findings_cache_free(s->findings);
+	carver_free(s->carved);
 	detector_free(s->det);
 	dnslog_free(s->log);
 	for (size_t i = 0; i < s->ninputs; i++) {
@@ -231,6 +232,9 @@ static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t 
 	if (s->log)
 		dnslog_write(s->log, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport, l4->proto,
 			     m, s->inputs[input].path);
+	if (s->carve_to && usable)
+		carver_msg(s->carve_to, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport,
+			   l4->proto, m);
 	if (s->det && usable) {
 		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
 				  input};

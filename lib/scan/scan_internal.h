@@ -12,6 +12,7 @@
 #include <dnsts/dnsts.h>
 
 #include "capture.h"
+#include "carve.h"
 #include "defrag.h"
 #include "detect.h"
 #include "dnslog.h"
@@ -73,6 +74,8 @@ struct dnsts_scanner {
 	size_t ninput_dns_ports;     /* ports of DNS-shaped UDP, current input */
 	uint64_t input_dns_other;    /* DNS-shaped UDP packets, current input */
 	scan_findings_t *findings;   /* scored findings, built on first request */
+	carver_t *carve_to;          /* borrowed: the --carve pass hands messages here */
+	carver_t *carved;            /* owned: what dnsts_carve wrote, for the report */
 };
 
 /*

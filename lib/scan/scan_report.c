@@ -14,6 +14,16 @@
 #include "artefacts.h"
 #include "scan_internal.h"
 
+#include <jansson.h>
+
+/* The "carved" object of a finding, when dnsts_carve ran. */
+static void add_carved(void *ud, const finding_t *f, json_t *o)
+{
+	json_t *c = carver_json(ud, f);
+	if (c)
+		json_object_set_new(o, "carved", c);
+}
+
 static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, size_t *nreported)
 {
 	const scan_findings_t *f;
@@ -27,6 +37,8 @@ static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, size_t *nreported)
 		.fs = f->fs,
 		.n = f->n,
 		.min_score = s->opt.min_score,
+		.finding_extra = s->carved ? add_carved : NULL,
+		.extra_ud = s->carved,
 	};
 	if (nreported)
 		*nreported = f->nreported;

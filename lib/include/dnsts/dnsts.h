@@ -292,6 +292,24 @@ DNSTS_API int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
  * DNSTS_ENOMEM. */
 DNSTS_API int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
 
+/*
+ * --carve: decode what the tunnels of the reported findings carried and
+ * write it under dir (created when missing): one directory per finding,
+ * named from its domain (sanitised, with a hash suffix), holding the
+ * decoded files and a manifest.json (each file's bytes, SHA-256, decoding;
+ * the gaps; what could not be decoded and why).  A second pass over the
+ * inputs paths[0..n) (files, directories or archives as dnsts_scan_file
+ * reads them; standard input cannot be read twice), after the findings
+ * are known; inputs the scan found to be copies of others are skipped.
+ * Nothing existing is overwritten and no link is followed inside dir.
+ * Later reports of s give each carved finding a "carved" object.
+ * Returns DNSTS_OK; DNSTS_EIO when dir or a finding's files could not be
+ * written (errbuf says which; the carved objects name the failures);
+ * DNSTS_ENOMEM.
+ */
+DNSTS_API int dnsts_carve(dnsts_scanner_t *s, const char *dir, const char *const *paths,
+			  size_t n, char *errbuf, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
