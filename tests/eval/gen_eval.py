@@ -529,13 +529,14 @@ def dnsstager_aaaa(cap):
     stager(cap, "test.mydnsserver.live", "cloud-srv-", "AAAA", "10.6.0.50")
 
 
-@case(True, "stage.fileshare-cdn.net,fileshare-cdn.net", "dnsstager", "tool",
-      "DNSStager A-record variant: four payload bytes per A answer of <prefix><N>.<domain>")
+@case(True, "stage.fileshare-cdn.net,fileshare-cdn.net", "-", "tool",
+      "DNSStager A-record variant: four payload bytes per A answer of <prefix><N>.<domain> "
+      "(four random bytes look like any address: no tool name expected)")
 def dnsstager_a(cap):
     stager(cap, "stage.fileshare-cdn.net", "node", "A", "10.6.0.51")
 
 
-@case(True, "blop-tunnel.info,t.blop-tunnel.info", "tuns", "tool",
+@case(True, "blop-tunnel.info,t.blop-tunnel.info,u.blop-tunnel.info", "tuns", "tool",
       "TUNS: IP packets in upper-case base32 ('9' padding) under t.<domain>, CNAME-only; "
       "polls d<N>.u.<domain>; answers CNAME zero.u / <data>.u / length<N>.t")
 def tuns(cap):
