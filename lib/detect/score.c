@@ -101,6 +101,19 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		E = fmax(E, 0.8);
 	if (mixed >= 0.5 && base_mixed < 0.2 && avg_len >= 12)
 		E = fmax(E, 0.7); /* mixed case payloads under a fixed-case base: base64 */
+	/* short encoded payloads (8-16 characters) escape the length weight;
+	 * hundreds of distinct ones in one encoding, mostly from one client,
+	 * are data cut into many queries */
+	uint64_t top_payq = 0;
+	for (uint32_t i = 0; i < g->nclients; i++)
+		if (g->clients[i].payload_queries > top_payq)
+			top_payq = g->clients[i].payload_queries;
+	bool short_spread = (enc == FEAT_ENC_HEX || enc == FEAT_ENC_BASE32 ||
+			     enc == FEAT_ENC_BASE32HEX) && share >= 0.9 && avg_len >= 8 &&
+			    avg_len < 16 && uniq >= 500 && unlike >= 0.4 &&
+			    2 * top_payq >= g->payload_queries;
+	if (short_spread)
+		E = fmax(E, 0.7);
 	double s_payload = 45.0 * E;
 
 	/* volume family: decoded bytes of unique payloads */
@@ -122,6 +135,12 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	/* too little evidence */
 	if (uniq < 5 && g->q_answers == 0)
 		score *= uniq / 5.0;
+	/* a fixed set of names asked again and again (a poller, an
+	 * identifier looked up on a schedule) carries no new data */
+	bool polled = uniq > 0 && uniq <= 64 && (double)g->payload_queries >= 20.0 * uniq &&
+		      !short_spread;
+	if (polled)
+		score *= 0.6;
 	/* many clients, each with little: a service, not a tunnel */
 	if (g->nclients >= 20 && g->payload_queries) {
 		uint64_t maxc = 0;
@@ -172,6 +191,12 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		if (mixed >= 0.5 && base_mixed < 0.2)
 			ret |= add_reason(o, "%.0f%% of payloads mix upper and lower case while the domain itself does not (base64, not 0x20 randomisation)",
 					  mixed * 100);
+		if (short_spread)
+			ret |= add_reason(o, "%.0f unique short %s payloads (%.0f characters on average), %.0f%% of them from one client: data cut into many queries",
+					  uniq, ename, avg_len, 100.0 * (double)top_payq / (double)g->payload_queries);
+		if (polled)
+			ret |= add_reason(o, "only %.0f unique payloads, each asked %.0f times on average: a fixed set of names polled, not new data (score lowered)",
+					  uniq, (double)g->payload_queries / uniq);
 		if (max_len >= 50)
 			ret |= add_reason(o, "payloads up to %llu characters long", (unsigned long long)max_len);
 	}

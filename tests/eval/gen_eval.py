@@ -824,11 +824,15 @@ def acme_dns01(cap):
     rng = cap.rng
     import uuid
     ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(25)]
+    # the record holds the current validation token (base64url of a
+    # SHA-256): two per name, the old one and the one being validated
+    toks = {u: [base64.urlsafe_b64encode(bytes(rng.randrange(256) for _ in range(32))).decode().rstrip("=")
+                for _ in range(2)] for u in ids}
     t = T0
     while t < T0 + 3600:
         for u in rng.sample(ids, 8):
-            tok = base64.urlsafe_b64encode(bytes(rng.randrange(256) for _ in range(32))).decode().rstrip("=")
-            cap.ask(t, "10.22.0.50", "%s.auth.acme-dns.io" % u, "TXT", [("TXT", txt(tok))])
+            cap.ask(t, "10.22.0.50", "%s.auth.acme-dns.io" % u, "TXT",
+                    [("TXT", txt(tok)) for tok in toks[u]])
             t += 0.2
         t += 10
     background(cap, ["10.22.0.%d" % i for i in range(2, 30)], T0, t, 400)
