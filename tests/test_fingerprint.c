@@ -400,6 +400,13 @@ START_TEST(dnsstager_aaaa)
 		size_t n;
 		ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), 0);
 		ck_assert_uint_ge(n, 1);
+		/* the answers earn answer-side credit only when they are not
+		 * routable addresses */
+		bool said = false;
+		for (size_t i = 0; i < n; i++)
+			for (size_t r = 0; r < fs[i]->nreasons; r++)
+				said |= strstr(fs[i]->reasons[r], "answer-side payload: ") != NULL;
+		ck_assert(said == !benign);
 		for (size_t i = 0; i < n; i++) {
 			if (benign)
 				ck_assert_ptr_null(fs[i]->tool);

@@ -505,6 +505,7 @@ void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 		static const uint8_t nat64[4] = {0, 0x64, 0xff, 0x9b};
 		static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 		uint8_t b0 = rdata[0];
+		a->aaaa_ans++;
 		if ((b0 & 0xe0) != 0x20 && (b0 & 0xfe) != 0xfc && !(b0 == 0xfe && (rdata[1] & 0xc0) == 0x80) &&
 		    memcmp(rdata, nat64, 4) && memcmp(rdata, mapped, 12))
 			a->stager_ans++;
@@ -559,6 +560,7 @@ void fp_merge(fp_acc_t *d, const fp_acc_t *s)
 	if (s->stager_max > d->stager_max)
 		d->stager_max = s->stager_max;
 	d->stager_ans += s->stager_ans;
+	d->aaaa_ans += s->aaaa_ans;
 	d->queries += s->queries;
 }
 

@@ -61,7 +61,8 @@ typedef struct fp_acc {
 	uint32_t chashell_q, chashell_ans;
 	uint32_t dnsteal_q;
 	uint32_t tuns_q, tuns_ans;
-	uint32_t stager_q, stager_max, stager_ans;
+	uint32_t stager_q, stager_max, stager_ans; /* stager_ans: AAAA answers outside global unicast */
+	uint32_t aaaa_ans;                  /* all AAAA answers */
 	uint32_t queries;  /* payload-bearing queries seen */
 } fp_acc_t;
 

@@ -124,10 +124,18 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	/* record types */
 	double s_records = 10.0 * data_share * clamp01(E / 0.3 + (ans_bytes > 256));
 
-	/* answers: unique data coming back */
-	double in_b = ans_decoded;
+	/* answers: unique data coming back; and AAAA answers that are not
+	 * addresses one could route (outside 2000::/3, NAT64, ULA, link-local:
+	 * fingerprint.c), at least 16 and half of all AAAA answers: payload
+	 * carried in the address records, 16 bytes each */
+	double aaaa_b = g->fp.stager_ans >= 16 && 2 * (uint64_t)g->fp.stager_ans >= g->fp.aaaa_ans
+				? 16.0 * g->fp.stager_ans : 0;
+	double in_b = ans_decoded + aaaa_b;
 	double A = in_b > 128 ? clamp01(log2(in_b / 128.0) / 6.0) : 0;
-	A *= clamp01((resp_ent - 2.5) / 2.5);
+	double ent_f = clamp01((resp_ent - 2.5) / 2.5);
+	if (aaaa_b > 0) /* the address bytes weigh as random */
+		ent_f = (ans_decoded * ent_f + aaaa_b) / in_b;
+	A *= ent_f;
 	double s_answers = 15.0 * A * clamp01(E / 0.3 + data_share);
 
 	double score = s_payload + s_volume + s_records + s_answers;
@@ -215,6 +223,9 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		ret |= add_reason(o, "%s of record data returned in %llu answers (entropy %.1f bits per byte)",
 				  hb2, (unsigned long long)g->resp_data, resp_ent);
 	}
+	if (aaaa_b > 0)
+		ret |= add_reason(o, "answer-side payload: %u AAAA answers (%.0f bytes) are not routable addresses",
+				  g->fp.stager_ans, aaaa_b);
 	if (g->q_answers)
 		ret |= add_reason(o, "%llu queries carry %llu bytes of answer records inside the query",
 				  (unsigned long long)g->q_answers, (unsigned long long)g->q_answer_bytes);

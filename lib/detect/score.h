@@ -10,7 +10,8 @@
  *   volume    up to 30: decoded bytes carried by unique payloads (64 B -> 0,
  *             4 KiB -> full), scaled down when payloads look like names;
  *   records   up to 10: share of TXT/NULL/CNAME/MX/KEY/private queries;
- *   answers   up to 15: unique high-entropy data coming back;
+ *   answers   up to 15: unique high-entropy data coming back, and AAAA
+ *             answers that are not routable addresses (16 bytes each);
  * short payloads (8-15 characters) weigh as encoded when 500 or more
  * distinct ones share hex or base32 and one client sent half of them;
  * then a protocol fingerprint (fingerprint.h) raises the score to at least
