@@ -92,10 +92,14 @@ def main():
     tunnel_scores, benign_scores = [], []
     lines = []
 
+    best_t, best_o = {}, {}
     # each case alone
     for c in cases:
         fs = scan(binary, [os.path.join(d, c["case"] + ".pcap")])
         outc, zs = judge(c, fs)
+        if c["tunnel"]:
+            best_t[c["case"]] = max([s for ok, s in zs if ok], default=0)
+        best_o[c["case"]] = max([s for ok, s in zs if not ok], default=0)
         for ok, s in zs:
             (tunnel_scores if ok else benign_scores).append(s)
         st = stats[c["cls"]]
@@ -151,6 +155,17 @@ def main():
                                                     min(tunnel_scores, default="-")))
     print("scores, other zones  (%d): %s; max %s" % (len(benign_scores), dist(benign_scores),
                                                     max(benign_scores, default="-")))
+    # what a score means here: tunnel cases whose zone reaches it, and
+    # cases with another zone (a false finding) that reaches it
+    nt = len(best_t)
+    for t in (40, 60, 70, 80, 95):
+        print("score >= %2d: %2d of %d tunnel cases found, %d of %d cases with a false finding" % (
+            t, sum(1 for v in best_t.values() if v >= t), nt,
+            sum(1 for v in best_o.values() if v >= t), len(best_o)))
+    if "-v" in os.environ.get("EVAL_FLAGS", ""):
+        for c in cases:
+            print("  %-16s %-9s tunnel zone %5s  other zones max %5s" % (
+                c["case"], c["cls"], best_t.get(c["case"], "-"), best_o[c["case"]]))
     for l in lines:
         print(l)
     new = sorted(problems - known)
