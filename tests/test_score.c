@@ -263,6 +263,52 @@ START_TEST(polled_names_stay_low)
 }
 END_TEST
 
+
+/* a dictionary-word encoding: every payload byte an English word, words
+ * joined by '-'; letter by letter it looks like host names, but 300
+ * distinct long payloads from one host are data; one each from 300 hosts
+ * are not a tunnel of any one of them */
+START_TEST(word_encoding)
+{
+	static const char *w[16] = {"apple", "river", "stone", "cloud", "green", "tiger",
+				    "piano", "forest", "silver", "window", "garden", "orange",
+				    "summer", "winter", "rocket", "planet"};
+	for (int spread = 0; spread < 2; spread++) {
+		detector_t *d = mkdet();
+		ip_addr_t srv = tb_ip4(10, 0, 0, 1);
+		uint32_t seed = 33;
+		for (int i = 0; i < 300; i++) {
+			ip_addr_t cli = spread ? tb_ip4(10, 4, (unsigned)i / 200, (unsigned)i % 200)
+					       : tb_ip4(10, 0, 0, 12);
+			char name[256];
+			size_t o = 0;
+			for (int k = 0; k < 12; k++) {
+				seed = seed * 1103515245u + 12345u;
+				o += (size_t)snprintf(name + o, sizeof name - o, "%s%s", w[(seed >> 16) & 15],
+						      k == 11 ? ".words.example.com" : (k % 4 == 3 ? "." : "-"));
+			}
+			tb_exchange(d, &cli, &srv, (uint64_t)i * 3000000000ull, name, DNS_TYPE_A,
+				    DNS_RCODE_NOERROR, 0, NULL, 0);
+		}
+		finding_t **fs;
+		size_t n;
+		ck_assert_int_eq(detector_findings(d, DNSTS_DEFAULT_MIN_SCORE, false, &fs, &n), 0);
+		const finding_t *f = tb_find(fs, n, "words.example.com");
+		if (spread) {
+			ck_assert_ptr_null(f);
+		} else {
+			ck_assert_msg(f != NULL, "dictionary-word encoding not reported");
+			bool said = false;
+			for (size_t r = 0; r < f->nreasons; r++)
+				said |= strstr(f->reasons[r], "text too varied for host names") != NULL;
+			ck_assert(said);
+		}
+		findings_free(fs, n);
+		detector_free(d);
+	}
+}
+END_TEST
+
 START_TEST(merge_equals_single)
 {
 	/* the same stream split over two detectors and merged */
@@ -375,6 +421,7 @@ static Suite *score_suite(void)
 	tcase_add_test(tc, benign_shapes_stay_low);
 	tcase_add_test(tc, short_hex_spread);
 	tcase_add_test(tc, polled_names_stay_low);
+	tcase_add_test(tc, word_encoding);
 	tcase_add_test(tc, merge_equals_single);
 	tcase_add_test(tc, bounded_domains);
 	tcase_add_test(tc, allowlist_file_error);

@@ -114,6 +114,15 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 			    2 * top_payq >= g->payload_queries;
 	if (short_spread)
 		E = fmax(E, 0.7);
+	/* long payloads that look like words (dictionary encodings score as
+	 * host names letter by letter) but are never the same twice and
+	 * compress poorly: hundreds of them, mostly from one client, are
+	 * text too varied for host names */
+	bool varied_text = !short_spread && E < 0.7 && avg_len >= 30 && uniq >= 200 &&
+			   ratio >= 0.4 && 2 * top_payq >= g->payload_queries &&
+			   g->payload_queries <= 2 * uniq;
+	if (varied_text)
+		E = 0.7;
 	double s_payload = 45.0 * E;
 
 	/* volume family: decoded bytes of unique payloads */
@@ -202,6 +211,9 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		if (short_spread)
 			ret |= add_reason(o, "%.0f unique short %s payloads (%.0f characters on average), %.0f%% of them from one client: data cut into many queries",
 					  uniq, ename, avg_len, 100.0 * (double)top_payq / (double)g->payload_queries);
+		if (varied_text)
+			ret |= add_reason(o, "%.0f unique payloads of %.0f characters, %.0f%% of them from one client, that compress poorly (ratio %.2f): text too varied for host names (a word or other low-entropy encoding)",
+					  uniq, avg_len, 100.0 * (double)top_payq / (double)g->payload_queries, ratio);
 		if (polled)
 			ret |= add_reason(o, "only %.0f unique payloads, each asked %.0f times on average: a fixed set of names polled, not new data (score lowered)",
 					  uniq, (double)g->payload_queries / uniq);

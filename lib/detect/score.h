@@ -13,7 +13,9 @@
  *   answers   up to 15: unique high-entropy data coming back, and AAAA
  *             answers that are not routable addresses (16 bytes each);
  * short payloads (8-15 characters) weigh as encoded when 500 or more
- * distinct ones share hex or base32 and one client sent half of them;
+ * distinct ones share hex or base32 and one client sent half of them,
+ * and so do long ones (30+) that look like words when 200 or more
+ * distinct ones, rarely repeated, compress poorly (dictionary encodings);
  * then a protocol fingerprint (fingerprint.h) raises the score to at least
  * 60 + 35 x strength, records carried inside queries to at least 65, and
  * too little evidence (under 5 unique payloads without a fingerprint) or a

@@ -621,6 +621,26 @@ def dict_words(cap):
     background(cap, ["10.10.0.%d" % i for i in range(2, 12)], T0, t, 200)
 
 
+@case(True, "lexicon-cdn.com", "-", "encoding",
+      "dictionary-word encoding with hyphens: each payload byte one English word, words "
+      "joined by '-' into host-name-like labels")
+def dict_words_hyphen(cap):
+    rng = cap.rng
+    t = T0
+    for k in range(400):
+        data = bytes(rng.randrange(256) for _ in range(12))
+        labels, cur = [], []
+        for w in (WORDLIST[b] for b in data):
+            if len("-".join(cur + [w])) > 40:
+                labels.append("-".join(cur))
+                cur = []
+            cur.append(w)
+        labels.append("-".join(cur))
+        cap.ask(t, "10.10.1.50", labels + ["lexicon-cdn", "com"], "A", [("A", ip4("127.0.0.1"))])
+        t += 2 + rng.random()
+    background(cap, ["10.10.1.%d" % i for i in range(2, 12)], T0, t, 200)
+
+
 @case(True, "num-relay.com", "-", "encoding",
       "decimal-digit encoding: payload as a big decimal number in 30-digit labels")
 def decimal_digits(cap):
