@@ -419,6 +419,51 @@ START_TEST(dnsstager_aaaa)
 }
 END_TEST
 
+
+/* arbitrary names (any byte, any label length, any split between payload
+ * and base) and arbitrary answer RDATA: every check stays inside its bytes
+ * (run under AddressSanitizer) and names no tool for noise */
+START_TEST(random_names_bounded)
+{
+	static const uint16_t qt[] = {1, 5, 16, 28, 10};
+	uint32_t seed = 41;
+	fp_acc_t a;
+	memset(&a, 0, sizeof a);
+	for (int i = 0; i < 20000; i++) {
+		uint8_t wire[256];
+		size_t w = 0;
+		seed = seed * 1103515245u + 12345u;
+		unsigned nl = 1 + (seed >> 16) % 8;
+		for (unsigned l = 0; l < nl; l++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned len = 1 + (seed >> 16) % 63;
+			if (w + 1 + len + 1 > sizeof wire)
+				break;
+			wire[w++] = (uint8_t)len;
+			for (unsigned j = 0; j < len; j++) {
+				seed = seed * 1103515245u + 12345u;
+				/* mostly characters that the checks look for */
+				static const char cs[] = "0123456789abcdefABCDEF-=*/.tuv9";
+				wire[w++] = (i & 1) ? (uint8_t)cs[(seed >> 16) % (sizeof cs - 1)]
+						    : (uint8_t)(seed >> 16);
+			}
+		}
+		wire[w++] = 0;
+		dns_name_t n;
+		size_t pos = 0;
+		if (dns_name_read(wire, w, &pos, &n) != 0 || n.nlabels == 0)
+			continue;
+		seed = seed * 1103515245u + 12345u;
+		unsigned npay = (seed >> 16) % (n.nlabels + 1);
+		fp_query(&a, &n, npay, false, qt[(seed >> 8) % 5]);
+		fp_answer(&a, qt[(seed >> 4) % 5], wire, (seed >> 20) % (w + 1));
+	}
+	double st;
+	const char *tool = fp_tool(&a, &st, NULL, 0);
+	ck_assert_msg(tool == NULL, "noise named %s", tool);
+}
+END_TEST
+
 static Suite *fingerprint_suite(void)
 {
 	Suite *s = suite_create("fingerprint");
@@ -438,6 +483,7 @@ static Suite *fingerprint_suite(void)
 	tcase_add_test(tc, dnsteal_labels);
 	tcase_add_test(tc, tuns_cname);
 	tcase_add_test(tc, dnsstager_aaaa);
+	tcase_add_test(tc, random_names_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
