@@ -464,6 +464,48 @@ START_TEST(random_names_bounded)
 }
 END_TEST
 
+
+/* Cobalt Strike with malleable prefixes: A check-ins of the beacon id
+ * answered 0.0.0.0 (idle) or 0.0.0.243 (a task waits), data names
+ * <prefix>.<hex>.<nonce>.<beacon id>; the same names answered with
+ * ordinary addresses are no beacon */
+START_TEST(cobaltstrike_malleable)
+{
+	for (int benign = 0; benign < 2; benign++) {
+		detector_t *d = mkdet();
+		ip_addr_t cli = tb_ip4(10, 0, 9, 9), srv = tb_ip4(10, 0, 9, 1);
+		uint32_t seed = 23;
+		char name[256], hx[60];
+		uint64_t ts = 0;
+		for (int i = 0; i < 30; i++) {
+			uint8_t idle[4] = {0, 0, 0, (uint8_t)(i % 5 == 4 ? 243 : 0)};
+			uint8_t web[4] = {93, 184, (uint8_t)i, 34};
+			tb_exchange(d, &cli, &srv, ts++, "5e1f0a2b.assets.example.org", 1, 0, 1,
+				    benign ? web : idle, 4);
+			if (i % 5 != 4)
+				continue;
+			for (int k = 0; k < 4; k++) {
+				tb_randhex(hx, 56, &seed);
+				snprintf(name, sizeof name, "%s.%s.%x%05x.5e1f0a2b.assets.example.org",
+					 k ? "css" : "js", hx, 1 + k, i * 8 + k);
+				tb_exchange(d, &cli, &srv, ts++, name, 1, 0, 1, benign ? web : idle, 4);
+			}
+		}
+		finding_t **fs;
+		size_t n;
+		ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), 0);
+		const finding_t *f = tb_find(fs, n, "assets.example.org");
+		ck_assert_ptr_nonnull(f);
+		if (benign)
+			ck_assert_ptr_null(f->tool);
+		else
+			ck_assert_str_eq(f->tool, "cobaltstrike");
+		findings_free(fs, n);
+		detector_free(d);
+	}
+}
+END_TEST
+
 static Suite *fingerprint_suite(void)
 {
 	Suite *s = suite_create("fingerprint");
@@ -484,6 +526,7 @@ static Suite *fingerprint_suite(void)
 	tcase_add_test(tc, tuns_cname);
 	tcase_add_test(tc, dnsstager_aaaa);
 	tcase_add_test(tc, random_names_bounded);
+	tcase_add_test(tc, cobaltstrike_malleable);
 	suite_add_tcase(s, tc);
 	return s;
 }

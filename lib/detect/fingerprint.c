@@ -451,6 +451,20 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode,
 		if (hex)
 			a->cs_hits++;
 	}
+	/* any short letter prefix, then only hex labels, the last two (nonce,
+	 * beacon id) of 6 to 10 characters */
+	if (npay >= 3 && len0 >= 1 && len0 <= 8) {
+		bool shape = true;
+		for (unsigned i = 0; i < len0 && shape; i++)
+			shape = ascii_lower(l0[i]) >= 'a' && ascii_lower(l0[i]) <= 'z';
+		for (unsigned i = 1; i < npay && i < n->nlabels && shape; i++) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(n, i, &len);
+			shape = all_hex(p, len) && (i + 2 < npay || (len >= 6 && len <= 10));
+		}
+		if (shape)
+			a->cs_shape++;
+	}
 	if (prefix_mode)
 		return;
 	if (sliver_query(n, npay))
@@ -499,6 +513,10 @@ void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 			    (l > 6 && ascii_label_eq(q, 6, "length") && all_digits(q + 6, l - 6)))
 				a->tuns_ans++;
 		}
+	} else if (type == DNS_TYPE_A && rdlen == 4) {
+		a->a_ans++;
+		if (!rdata[0] && !rdata[1] && !rdata[2])
+			a->a_zero++;
 	} else if (type == DNS_TYPE_AAAA && rdlen == 16) {
 		/* not global unicast (2000::/3), NAT64 (64:ff9b::/96), mapped
 		 * v4, ULA (fc00::/7) or link-local (fe80::/10) */
@@ -545,6 +563,9 @@ void fp_merge(fp_acc_t *d, const fp_acc_t *s)
 	}
 	d->dns2tcp_marker += s->dns2tcp_marker;
 	d->cs_hits += s->cs_hits;
+	d->cs_shape += s->cs_shape;
+	d->a_ans += s->a_ans;
+	d->a_zero += s->a_zero;
 	d->dnsexf_init += s->dnsexf_init;
 	d->dnsexf_chunk += s->dnsexf_chunk;
 	d->sods_hits += s->sods_hits;
@@ -626,6 +647,14 @@ const char *fp_tool(const fp_acc_t *a, double *strength, char *why, size_t whyle
 		snprintf(why, whylen,
 			 "%u queries with Cobalt Strike DNS beacon prefixes (api., cdn., www6., "
 			 "post.) before hex labels", a->cs_hits);
+		return "cobaltstrike";
+	}
+	if (a->cs_shape >= 5 && a->a_zero >= 5 && 2 * a->a_zero >= a->a_ans) {
+		*strength = 0.7;
+		snprintf(why, whylen,
+			 "%u queries shaped like Cobalt Strike DNS beacon data (<prefix>.<hex "
+			 "labels>.<nonce>.<beacon id>) and %u of %u A answers in 0.0.0.0/24 (beacon "
+			 "check-in replies)", a->cs_shape, a->a_zero, a->a_ans);
 		return "cobaltstrike";
 	}
 	if (a->sliver_pb >= 4 && a->sliver_pb * 2 >= a->queries) {

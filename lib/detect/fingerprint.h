@@ -15,7 +15,10 @@
  *             base64 data.
  *  cobaltstrike  DNS beacon data queries with the documented default
  *             prefixes "api.", "cdn.", "www6.", "post." followed by hex
- *             labels and the beacon id.
+ *             labels and the beacon id; with other (malleable) prefixes,
+ *             <letters>.<hex labels>.<hex nonce>.<hex beacon id> names
+ *             beside A answers in 0.0.0.0/24 (idle, or the mode of the
+ *             next task) for half of the A answers or more.
  *  dnsexfiltrator  "init." + base32 of "filename|chunks", then numbered
  *             base64url chunks.
  *  sods       "id-NNNN.up" / "id-NNNN.down" session labels.
@@ -54,6 +57,7 @@ typedef struct fp_acc {
 	uint32_t dnscat_sess_n[FP_SESSIONS];
 	uint32_t dns2tcp_marker;
 	uint32_t cs_hits;
+	uint32_t cs_shape, a_ans, a_zero;   /* malleable-prefix names; A answers, those in 0.0.0.0/24 */
 	uint32_t dnsexf_init, dnsexf_chunk;
 	uint32_t sods_hits;
 	uint32_t sliver_pb;                 /* payloads that are a DNSMessage */

@@ -341,7 +341,7 @@ def cs_dns_aaaa(cap):
     cs_session(cap, "ipv6-cdn-edge.net", "10.1.0.51", "www6", "AAAA")
 
 
-@case(True, "static-assets-cache.org", "-", "tool",
+@case(True, "static-assets-cache.org", "cobaltstrike", "tool",
       "Cobalt Strike DNS beacon with malleable prefixes (dns-beacon block: get_A 'img.', put_metadata 'js.', put_output 'css.')")
 def cs_malleable(cap):
     cs_session(cap, "static-assets-cache.org", "10.1.0.52", "img", "A", put_meta="js",
