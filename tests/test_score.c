@@ -183,6 +183,132 @@ START_TEST(benign_shapes_stay_low)
 }
 END_TEST
 
+
+/* hex cut into 8-16 character labels: 600 distinct payloads from one host
+ * are data; the same names from 600 hosts, one each, are a service */
+START_TEST(short_hex_spread)
+{
+	for (int spread = 0; spread < 2; spread++) {
+		detector_t *d = mkdet();
+		ip_addr_t srv = tb_ip4(10, 0, 0, 1);
+		uint32_t seed = 21;
+		for (int i = 0; i < 600; i++) {
+			ip_addr_t cli = spread ? tb_ip4(10, 3, (unsigned)i / 200, (unsigned)i % 200)
+					       : tb_ip4(10, 0, 0, 8);
+			char h[20], name[64];
+			tb_randhex(h, 8 + (size_t)(i % 5) * 2, &seed);
+			snprintf(name, sizeof name, "%s.drip.example.net", h);
+			tb_exchange(d, &cli, &srv, (uint64_t)i * 2000000000ull, name, DNS_TYPE_A,
+				    DNS_RCODE_NOERROR, 0, NULL, 0);
+		}
+		finding_t **fs;
+		size_t n;
+		ck_assert_int_eq(detector_findings(d, DNSTS_DEFAULT_MIN_SCORE, false, &fs, &n), 0);
+		const finding_t *f = tb_find(fs, n, "drip.example.net");
+		if (spread) {
+			ck_assert_ptr_null(f);
+		} else {
+			ck_assert_msg(f != NULL, "short hex labels over many queries not reported");
+			bool said = false;
+			for (size_t r = 0; r < f->nreasons; r++)
+				said |= strstr(f->reasons[r], "short hex payloads") != NULL;
+			ck_assert(said);
+		}
+		findings_free(fs, n);
+		detector_free(d);
+	}
+}
+END_TEST
+
+/* acme-dns: 25 UUID names, each polled 40 times over TXT and answered
+ * with the same two tokens; a poller, not a data channel */
+START_TEST(polled_names_stay_low)
+{
+	detector_t *d = mkdet();
+	ip_addr_t cli = tb_ip4(10, 0, 0, 9), srv = tb_ip4(10, 0, 0, 1);
+	uint32_t seed = 5;
+	char ids[25][40];
+	uint8_t tok[25][90];
+	for (int u = 0; u < 25; u++) {
+		char h[33];
+		tb_randhex(h, 32, &seed);
+		snprintf(ids[u], sizeof ids[u], "%.8s-%.4s-4%.3s-a%.3s-%.12s", h, h + 8, h + 12, h + 15,
+			 h + 18);
+		tok[u][0] = 43;
+		for (int j = 1; j <= 43; j++) {
+			seed = seed * 1103515245u + 12345u;
+			tok[u][j] = (uint8_t)("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+					      [(seed >> 16) & 63]);
+		}
+	}
+	for (int i = 0; i < 1000; i++) {
+		char name[96];
+		int u = i % 25;
+		snprintf(name, sizeof name, "%s.auth.acme.example.io", ids[u]);
+		tb_exchange(d, &cli, &srv, (uint64_t)i * 10000000000ull, name, DNS_TYPE_TXT,
+			    DNS_RCODE_NOERROR, DNS_TYPE_TXT, tok[u], 44);
+	}
+	finding_t **fs;
+	size_t n;
+	ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), 0);
+	const finding_t *f = tb_find(fs, n, "acme.example.io");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(f->score < DNSTS_DEFAULT_MIN_SCORE, "polled names scored %.1f", f->score);
+	bool said = false;
+	for (size_t r = 0; r < f->nreasons; r++)
+		said |= strstr(f->reasons[r], "fixed set of names polled") != NULL;
+	ck_assert(said);
+	findings_free(fs, n);
+	detector_free(d);
+}
+END_TEST
+
+
+/* a dictionary-word encoding: every payload byte an English word, words
+ * joined by '-'; letter by letter it looks like host names, but 300
+ * distinct long payloads from one host are data; one each from 300 hosts
+ * are not a tunnel of any one of them */
+START_TEST(word_encoding)
+{
+	static const char *w[16] = {"apple", "river", "stone", "cloud", "green", "tiger",
+				    "piano", "forest", "silver", "window", "garden", "orange",
+				    "summer", "winter", "rocket", "planet"};
+	for (int spread = 0; spread < 2; spread++) {
+		detector_t *d = mkdet();
+		ip_addr_t srv = tb_ip4(10, 0, 0, 1);
+		uint32_t seed = 33;
+		for (int i = 0; i < 300; i++) {
+			ip_addr_t cli = spread ? tb_ip4(10, 4, (unsigned)i / 200, (unsigned)i % 200)
+					       : tb_ip4(10, 0, 0, 12);
+			char name[256];
+			size_t o = 0;
+			for (int k = 0; k < 12; k++) {
+				seed = seed * 1103515245u + 12345u;
+				o += (size_t)snprintf(name + o, sizeof name - o, "%s%s", w[(seed >> 16) & 15],
+						      k == 11 ? ".words.example.com" : (k % 4 == 3 ? "." : "-"));
+			}
+			tb_exchange(d, &cli, &srv, (uint64_t)i * 3000000000ull, name, DNS_TYPE_A,
+				    DNS_RCODE_NOERROR, 0, NULL, 0);
+		}
+		finding_t **fs;
+		size_t n;
+		ck_assert_int_eq(detector_findings(d, DNSTS_DEFAULT_MIN_SCORE, false, &fs, &n), 0);
+		const finding_t *f = tb_find(fs, n, "words.example.com");
+		if (spread) {
+			ck_assert_ptr_null(f);
+		} else {
+			ck_assert_msg(f != NULL, "dictionary-word encoding not reported");
+			bool said = false;
+			for (size_t r = 0; r < f->nreasons; r++)
+				said |= strstr(f->reasons[r], "text too varied for host names") != NULL;
+			ck_assert(said);
+		}
+		findings_free(fs, n);
+		detector_free(d);
+	}
+}
+END_TEST
+
 START_TEST(merge_equals_single)
 {
 	/* the same stream split over two detectors and merged */
@@ -293,6 +419,9 @@ static Suite *score_suite(void)
 	tcase_add_test(tc, base32_txt_tunnel);
 	tcase_add_test(tc, other_suspicious_domains);
 	tcase_add_test(tc, benign_shapes_stay_low);
+	tcase_add_test(tc, short_hex_spread);
+	tcase_add_test(tc, polled_names_stay_low);
+	tcase_add_test(tc, word_encoding);
 	tcase_add_test(tc, merge_equals_single);
 	tcase_add_test(tc, bounded_domains);
 	tcase_add_test(tc, allowlist_file_error);

@@ -353,7 +353,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 		c->payload_queries++;
 		c->payload_chars += tl;
 	}
-	fp_query(&g->fp, q->name, q->prefix_mode ? q->nlabels : q->npay, q->prefix_mode);
+	fp_query(&g->fp, q->name, q->prefix_mode ? q->nlabels : q->npay, q->prefix_mode, q->qtype);
 	agg_detail_t *d = detail_get(g);
 	if (!d)
 		return -1;

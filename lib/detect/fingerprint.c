@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "dns_const.h"
 #include "dns_layout.h"
 #include "feature.h"
 #include "fingerprint.h"
@@ -27,6 +28,314 @@ static bool all_digits(const uint8_t *p, unsigned len)
 	return len > 0;
 }
 
+/* ---- Sliver: a protobuf DNSMessage in Sliver's base32 or in base58 ---- */
+
+/* Symbol values (-1: not in the alphabet): Sliver's base32
+ * "ab1c2d3e4f5g6h7j8k9m0npqrtuvwxyz" (either case) and base58 (Bitcoin's
+ * alphabet). */
+static const int8_t SLIVER_B32[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	20, 2, 4, 6, 8, 10, 12, 14, 16, 18, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 3, 5, 7, 9, 11, 13, -1, 15, 17, -1, 19, 21, -1,
+	22, 23, 24, -1, 25, 26, 27, 28, 29, 30, 31, -1, -1, -1, -1, -1,
+	-1, 0, 1, 3, 5, 7, 9, 11, 13, -1, 15, 17, -1, 19, 21, -1,
+	22, 23, 24, -1, 25, 26, 27, 28, 29, 30, 31, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+static const int8_t B58[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, -1, -1, -1, -1, -1, -1,
+	-1, 9, 10, 11, 12, 13, 14, 15, 16, -1, 17, 18, 19, 20, 21, -1,
+	22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, -1, -1, -1, -1, -1,
+	-1, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, -1, 44, 45, 46,
+	47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+/* Unpadded base32 with Sliver's alphabet; -1 when a character is outside
+ * it, the length is impossible (1, 3 or 6 characters left over) or the
+ * first byte cannot start a DNSMessage. */
+static int sliver_b32_decode(const uint8_t *p, size_t len, uint8_t *out, size_t outlen)
+{
+	size_t r = len % 8;
+	if (r == 1 || r == 3 || r == 6)
+		return -1;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = SLIVER_B32[p[i]];
+		if (v < 0)
+			return -1;
+		acc = acc << 5 | (uint32_t)v;
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= outlen)
+				return -1;
+			out[n++] = (uint8_t)(acc >> bits);
+			/* a DNSMessage starts with the key of field 1..6:
+			 * stop early on anything else */
+			if (n == 1 && (out[0] < 0x08 || out[0] > 0x32 ||
+				       (out[0] & 7) != (out[0] == 0x32 ? 2 : 0)))
+				return -1;
+		}
+	}
+	return (int)n;
+}
+
+/* Base58 (Bitcoin alphabet), big-endian; -1 when not base58 or too long. */
+static int b58_decode(const uint8_t *p, size_t len, uint8_t *out, size_t outlen)
+{
+	uint8_t tmp[256];
+	size_t n = 0, zeros = 0;
+	while (zeros < len && p[zeros] == '1')
+		zeros++;
+	for (size_t i = zeros; i < len; i++) {
+		int v = B58[p[i]];
+		if (v < 0)
+			return -1;
+		unsigned carry = (unsigned)v;
+		for (size_t j = 0; j < n; j++) { /* tmp is little-endian */
+			carry += (unsigned)tmp[j] * 58;
+			tmp[j] = (uint8_t)carry;
+			carry >>= 8;
+		}
+		while (carry) {
+			if (n >= sizeof(tmp))
+				return -1;
+			tmp[n++] = (uint8_t)carry;
+			carry >>= 8;
+		}
+	}
+	if (zeros + n > outlen)
+		return -1;
+	memset(out, 0, zeros);
+	for (size_t j = 0; j < n; j++)
+		out[zeros + j] = tmp[n - 1 - j];
+	return (int)(zeros + n);
+}
+
+/* Sliver's DNSMessage: fields 1-5 varints (type 0..9, id, start, stop,
+ * size), 6 bytes (data), each at most once and in field order (Go's
+ * marshaller), nothing left over, at least two fields. */
+static bool pb_dnsmsg(const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+	unsigned last = 0, fields = 0;
+	while (i < n) {
+		uint8_t k = b[i++];
+		unsigned f = k >> 3, wt = k & 7;
+		if (f <= last || f > 6)
+			return false;
+		last = f;
+		fields++;
+		uint64_t v = 0;
+		unsigned sh = 0;
+		unsigned maxb = f == 6 ? 2 : 5;
+		for (;;) {
+			if (i >= n || sh / 7 >= maxb)
+				return false;
+			uint8_t c = b[i++];
+			v |= (uint64_t)(c & 0x7f) << sh;
+			sh += 7;
+			if (!(c & 0x80))
+				break;
+		}
+		if (f <= 5) {
+			if (wt != 0 || (f == 1 && v > 9))
+				return false;
+		} else {
+			if (wt != 2 || v > n - i)
+				return false;
+			i += (size_t)v;
+		}
+	}
+	return fields >= 2;
+}
+
+bool fp_sliver_message(const uint8_t *p, size_t len)
+{
+	uint8_t buf[200];
+	if (len < 7)
+		return false;
+	int k = sliver_b32_decode(p, len, buf, sizeof(buf));
+	if (k >= 4 && pb_dnsmsg(buf, (size_t)k))
+		return true;
+	if (k >= 0 || len < 16)
+		return false;
+	/* base58 only for text with upper and lower case and a digit, as
+	 * base58 of binary data has (cheap gate before the bignum loop) */
+	bool up = false, lo = false, dig = false;
+	for (size_t i = 0; i < len; i++) {
+		if (B58[p[i]] < 0)
+			return false;
+		up |= p[i] >= 'A' && p[i] <= 'Z';
+		lo |= p[i] >= 'a' && p[i] <= 'z';
+		dig |= p[i] >= '0' && p[i] <= '9';
+	}
+	if (!(up && lo && dig))
+		return false;
+	k = b58_decode(p, len, buf, sizeof(buf));
+	return k >= 4 && pb_dnsmsg(buf, (size_t)k);
+}
+
+static bool sliver_query(const dns_name_t *n, unsigned npay)
+{
+	uint8_t text[DNS_MAX_NAME + 1];
+	size_t tl = 0, cut = 0;
+	for (unsigned i = 0; i < npay && i < n->nlabels; i++) {
+		unsigned len;
+		const uint8_t *p = dns_name_label(n, i, &len);
+		if (i + 1 == npay)
+			cut = tl;
+		if (tl + len > DNS_MAX_NAME)
+			return false;
+		memcpy(text + tl, p, len);
+		tl += len;
+	}
+	/* the whole payload, or without its last label (the parent's own
+	 * subdomain when the zone is the registered domain) */
+	return fp_sliver_message(text, tl) || (npay >= 2 && fp_sliver_message(text, cut));
+}
+
+/* ---- label shapes ---- */
+
+static bool all_b32_upper9(const uint8_t *p, unsigned len)
+{
+	/* TUNS' base32: A-Z 2-7, padded with '9' */
+	unsigned i = 0;
+	for (; i < len && p[i] != '9'; i++)
+		if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '2' && p[i] <= '7')))
+			return false;
+	for (; i < len; i++)
+		if (p[i] != '9')
+			return false;
+	return len > 0;
+}
+
+static bool dnsteal_label(const uint8_t *p, unsigned len)
+{
+	if (len < 20 || p[len - 1] != '-')
+		return false;
+	bool up = false, lo = false;
+	for (unsigned i = 0; i + 1 < len; i++) {
+		uint8_t c = p[i];
+		up |= c >= 'A' && c <= 'Z';
+		lo |= c >= 'a' && c <= 'z';
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '*' || c == '/' || c == '='))
+			return false;
+	}
+	return up && lo;
+}
+
+static bool godoh_query(const dns_name_t *n, unsigned npay)
+{
+	/* ident.type.seq.crc32.proto.datalen then three data labels */
+	if (npay < 9 || n->nlabels < 9)
+		return false;
+	unsigned len[6];
+	const uint8_t *l[6];
+	for (unsigned i = 0; i < 6; i++)
+		l[i] = dns_name_label(n, i, &len[i]);
+	return len[0] == 4 && all_hex(l[0], 4) &&
+	       (ascii_label_eq(l[1], len[1], "be") || ascii_label_eq(l[1], len[1], "ef") ||
+		ascii_label_eq(l[1], len[1], "ca")) &&
+	       len[2] <= 10 && all_digits(l[2], len[2]) && len[3] <= 8 && all_hex(l[3], len[3]) &&
+	       len[4] <= 2 && all_digits(l[4], len[4]) && len[5] == 1 && l[5][0] >= '0' &&
+	       l[5][0] <= '3';
+}
+
+static bool chashell_query(const dns_name_t *n, unsigned npay)
+{
+	/* hex of nonce(24) + secretbox(16 + message): >= 116 characters, the
+	 * first label a full 63 */
+	unsigned total = 0;
+	if (npay < 2)
+		return false;
+	for (unsigned i = 0; i < npay && i < n->nlabels; i++) {
+		unsigned len;
+		const uint8_t *p = dns_name_label(n, i, &len);
+		if (!all_hex(p, len) || (i == 0 && len != 63) || (i + 1 < npay && len != 63))
+			return false;
+		total += len;
+	}
+	return total >= 116 && total % 2 == 0;
+}
+
+static void tuns_query(fp_acc_t *a, const dns_name_t *n, unsigned npay)
+{
+	unsigned len0, len1;
+	const uint8_t *l0 = dns_name_label(n, 0, &len0);
+	if (n->nlabels < 3)
+		return;
+	/* a poll: d<N>.u. */
+	const uint8_t *l1 = dns_name_label(n, 1, &len1);
+	if (len0 >= 2 && ascii_lower(l0[0]) == 'd' && all_digits(l0 + 1, len0 - 1) &&
+	    ascii_label_eq(l1, len1, "u")) {
+		a->tuns_q++;
+		return;
+	}
+	/* data: base32 labels, then "t" (the last payload label, or the first
+	 * of the base when the zone is t.<domain>) */
+	for (unsigned j = npay - 1; j <= npay && (int)j + 1 < (int)n->nlabels; j++) {
+		unsigned lj;
+		const uint8_t *pj = dns_name_label(n, j, &lj);
+		if (j == 0 || !ascii_label_eq(pj, lj, "t"))
+			continue;
+		unsigned tot = 0;
+		for (unsigned i = 0; i < j; i++) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(n, i, &len);
+			if (!all_b32_upper9(p, len))
+				return;
+			tot += len;
+		}
+		if (tot >= 16)
+			a->tuns_q++;
+		return;
+	}
+}
+
+static void stager_query(fp_acc_t *a, const dns_name_t *n, unsigned npay)
+{
+	/* <prefix><N>: letters, '-' or '_', then up to six digits */
+	unsigned len0, i = 0;
+	const uint8_t *l0 = dns_name_label(n, 0, &len0);
+	if (npay > 2)
+		return;
+	while (i < len0 && ((ascii_lower(l0[i]) >= 'a' && ascii_lower(l0[i]) <= 'z') ||
+			    l0[i] == '-' || l0[i] == '_'))
+		i++;
+	if (i == 0 || i == len0 || len0 - i > 6 || !all_digits(l0 + i, len0 - i))
+		return;
+	uint32_t idx = 0;
+	for (unsigned j = i; j < len0; j++)
+		idx = idx * 10 + (uint32_t)(l0[j] - '0');
+	a->stager_q++;
+	if (idx > a->stager_max)
+		a->stager_max = idx;
+}
+
 static void dnscat_session(fp_acc_t *a, uint16_t s)
 {
 	unsigned min = 0;
@@ -43,7 +352,7 @@ static void dnscat_session(fp_acc_t *a, uint16_t s)
 	a->dnscat_sess_n[min]++;
 }
 
-void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
+void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode, uint16_t qtype)
 {
 	unsigned len0;
 	if (npay == 0 || n->nlabels == 0)
@@ -142,6 +451,34 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode)
 		if (hex)
 			a->cs_hits++;
 	}
+	/* any short letter prefix, then only hex labels, the last two (nonce,
+	 * beacon id) of 6 to 10 characters */
+	if (npay >= 3 && len0 >= 1 && len0 <= 8) {
+		bool shape = true;
+		for (unsigned i = 0; i < len0 && shape; i++)
+			shape = ascii_lower(l0[i]) >= 'a' && ascii_lower(l0[i]) <= 'z';
+		for (unsigned i = 1; i < npay && i < n->nlabels && shape; i++) {
+			unsigned len;
+			const uint8_t *p = dns_name_label(n, i, &len);
+			shape = all_hex(p, len) && (i + 2 < npay || (len >= 6 && len <= 10));
+		}
+		if (shape)
+			a->cs_shape++;
+	}
+	if (prefix_mode)
+		return;
+	if (sliver_query(n, npay))
+		a->sliver_pb++;
+	if (godoh_query(n, npay))
+		a->godoh_q++;
+	if (qtype == DNS_TYPE_TXT && chashell_query(n, npay))
+		a->chashell_q++;
+	if (dnsteal_label(l0, len0))
+		a->dnsteal_q++;
+	if (qtype == DNS_TYPE_CNAME)
+		tuns_query(a, n, npay);
+	if (qtype == DNS_TYPE_AAAA)
+		stager_query(a, n, npay);
 }
 
 void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
@@ -160,6 +497,37 @@ void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 	if (len >= 4 && len <= 32 &&
 	    (!memcmp(p, "VACK", 4) || !memcmp(p, "VNAK", 4) || !memcmp(p, "VFUL", 4)))
 		a->iodine_ack++;
+	if (type == DNS_TYPE_TXT) {
+		/* godoh's status strings; chashell's hex-framed answers */
+		if ((len == 10 && !memcmp(p, "v=B2B3FE1C", 10)) ||
+		    (len >= 10 && (!memcmp(p, "v=A9F466E8", 10) || !memcmp(p, "v=D31CFAA4", 10))))
+			a->godoh_txt++;
+		if (len >= 80 && all_hex(p, (unsigned)len))
+			a->chashell_ans++;
+	} else if (type == DNS_TYPE_CNAME && rdlen >= 2) {
+		/* TUNS: zero.u.<domain>, length<N>.t.<domain> */
+		unsigned l = rdata[0];
+		if (l < 64 && l + 1u <= rdlen) {
+			const uint8_t *q = rdata + 1;
+			if (ascii_label_eq(q, l, "zero") ||
+			    (l > 6 && ascii_label_eq(q, 6, "length") && all_digits(q + 6, l - 6)))
+				a->tuns_ans++;
+		}
+	} else if (type == DNS_TYPE_A && rdlen == 4) {
+		a->a_ans++;
+		if (!rdata[0] && !rdata[1] && !rdata[2])
+			a->a_zero++;
+	} else if (type == DNS_TYPE_AAAA && rdlen == 16) {
+		/* not global unicast (2000::/3), NAT64 (64:ff9b::/96), mapped
+		 * v4, ULA (fc00::/7) or link-local (fe80::/10) */
+		static const uint8_t nat64[4] = {0, 0x64, 0xff, 0x9b};
+		static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		uint8_t b0 = rdata[0];
+		a->aaaa_ans++;
+		if ((b0 & 0xe0) != 0x20 && (b0 & 0xfe) != 0xfc && !(b0 == 0xfe && (rdata[1] & 0xc0) == 0x80) &&
+		    memcmp(rdata, nat64, 4) && memcmp(rdata, mapped, 12))
+			a->stager_ans++;
+	}
 }
 
 bool fp_iodine_raw(const uint8_t *p, size_t len)
@@ -195,9 +563,25 @@ void fp_merge(fp_acc_t *d, const fp_acc_t *s)
 	}
 	d->dns2tcp_marker += s->dns2tcp_marker;
 	d->cs_hits += s->cs_hits;
+	d->cs_shape += s->cs_shape;
+	d->a_ans += s->a_ans;
+	d->a_zero += s->a_zero;
 	d->dnsexf_init += s->dnsexf_init;
 	d->dnsexf_chunk += s->dnsexf_chunk;
 	d->sods_hits += s->sods_hits;
+	d->sliver_pb += s->sliver_pb;
+	d->godoh_q += s->godoh_q;
+	d->godoh_txt += s->godoh_txt;
+	d->chashell_q += s->chashell_q;
+	d->chashell_ans += s->chashell_ans;
+	d->dnsteal_q += s->dnsteal_q;
+	d->tuns_q += s->tuns_q;
+	d->tuns_ans += s->tuns_ans;
+	d->stager_q += s->stager_q;
+	if (s->stager_max > d->stager_max)
+		d->stager_max = s->stager_max;
+	d->stager_ans += s->stager_ans;
+	d->aaaa_ans += s->aaaa_ans;
 	d->queries += s->queries;
 }
 
@@ -264,6 +648,59 @@ const char *fp_tool(const fp_acc_t *a, double *strength, char *why, size_t whyle
 			 "%u queries with Cobalt Strike DNS beacon prefixes (api., cdn., www6., "
 			 "post.) before hex labels", a->cs_hits);
 		return "cobaltstrike";
+	}
+	if (a->cs_shape >= 5 && a->a_zero >= 5 && 2 * a->a_zero >= a->a_ans) {
+		*strength = 0.7;
+		snprintf(why, whylen,
+			 "%u queries shaped like Cobalt Strike DNS beacon data (<prefix>.<hex "
+			 "labels>.<nonce>.<beacon id>) and %u of %u A answers in 0.0.0.0/24 (beacon "
+			 "check-in replies)", a->cs_shape, a->a_zero, a->a_ans);
+		return "cobaltstrike";
+	}
+	if (a->sliver_pb >= 4 && a->sliver_pb * 2 >= a->queries) {
+		*strength = 0.9;
+		snprintf(why, whylen,
+			 "%u of %u payloads decode (Sliver's base32 alphabet or base58) to Sliver "
+			 "DNSMessage protobufs", a->sliver_pb, a->queries);
+		return "sliver";
+	}
+	if (a->godoh_q >= 2 || a->godoh_txt >= 3 || (a->godoh_q && a->godoh_txt)) {
+		*strength = a->godoh_q && a->godoh_txt ? 1.0 : 0.9;
+		snprintf(why, whylen,
+			 "%u godoh stream queries (ident.be|ef|ca.seq.crc32.proto.len labels), %u "
+			 "godoh TXT status answers (v=B2B3FE1C, v=A9F466E8, v=D31CFAA4)",
+			 a->godoh_q, a->godoh_txt);
+		return "godoh";
+	}
+	if (a->chashell_q >= 5 && a->chashell_q * 10 >= a->queries * 8 && a->chashell_ans >= 3) {
+		*strength = 0.8;
+		snprintf(why, whylen,
+			 "%u TXT queries and %u TXT answers carry chashell's framing (hex of a "
+			 "24-byte nonce and a secretbox, 63-character labels)",
+			 a->chashell_q, a->chashell_ans);
+		return "chashell";
+	}
+	if (a->dnsteal_q >= 3 && a->dnsteal_q * 2 >= a->queries) {
+		*strength = 0.9;
+		snprintf(why, whylen,
+			 "%u queries with dnsteal's base64 labels ending in '-'", a->dnsteal_q);
+		return "dnsteal";
+	}
+	if (a->tuns_q >= 5 && a->tuns_ans >= 1 && a->tuns_q * 2 >= a->queries) {
+		*strength = 0.9;
+		snprintf(why, whylen,
+			 "%u TUNS CNAME queries (upper-case base32 under t., polls d<N>.u.), %u "
+			 "TUNS CNAME answers (zero., length<N>.)", a->tuns_q, a->tuns_ans);
+		return "tuns";
+	}
+	if (a->stager_q >= 8 && a->stager_max < 2 * a->stager_q && a->stager_ans * 2 >= a->stager_q &&
+	    a->stager_q * 2 >= a->queries) {
+		*strength = 0.8;
+		snprintf(why, whylen,
+			 "%u AAAA look-ups of numbered names (<prefix>0..%u) answered with %u "
+			 "addresses outside global unicast: a DNSStager payload",
+			 a->stager_q, a->stager_max, a->stager_ans);
+		return "dnsstager";
 	}
 	return NULL;
 }

@@ -15,10 +15,29 @@
  *             base64 data.
  *  cobaltstrike  DNS beacon data queries with the documented default
  *             prefixes "api.", "cdn.", "www6.", "post." followed by hex
- *             labels and the beacon id.
+ *             labels and the beacon id; with other (malleable) prefixes,
+ *             <letters>.<hex labels>.<hex nonce>.<hex beacon id> names
+ *             beside A answers in 0.0.0.0/24 (idle, or the mode of the
+ *             next task) for half of the A answers or more.
  *  dnsexfiltrator  "init." + base32 of "filename|chunks", then numbered
  *             base64url chunks.
  *  sods       "id-NNNN.up" / "id-NNNN.down" session labels.
+ *  sliver     Sliver DNS C2: every payload is one protobuf DNSMessage
+ *             (fields 1-5 varints: type 0..9, id, start, stop, size; 6
+ *             bytes: data; in field order) in Sliver's base32 alphabet
+ *             "ab1c2d3e4f5g6h7j8k9m0npqrtuvwxyz" or, through resolvers that
+ *             keep case, in base58, cut into 63-character labels.
+ *  godoh      ident(4 hex).type(be/ef/ca).seq.crc32.proto.len labels before
+ *             the hex data labels; polls answered with TXT "v=B2B3FE1C"
+ *             (no command), "v=A9F466E8" (command), "v=D31CFAA4" (error).
+ *  chashell   TXT queries whose payload is hex of a 24-byte nonce and a
+ *             NaCl secretbox (at least 58 bytes: 63-character first label),
+ *             answered with hex of the same framing.
+ *  dnsteal    base64 ('+' sent as '*') in labels that each end in '-'.
+ *  tuns       CNAME-only: upper-case base32 ('9' padding) under "t.",
+ *             polls "d<N>.u."; answers CNAME "zero.u.", "length<N>.t.".
+ *  dnsstager  AAAA look-ups of <prefix><N> with dense N, answered with
+ *             addresses outside 2000::/3 (XOR-encoded shellcode).
  */
 #ifndef DNSTS_FINGERPRINT_H
 #define DNSTS_FINGERPRINT_H
@@ -38,14 +57,27 @@ typedef struct fp_acc {
 	uint32_t dnscat_sess_n[FP_SESSIONS];
 	uint32_t dns2tcp_marker;
 	uint32_t cs_hits;
+	uint32_t cs_shape, a_ans, a_zero;   /* malleable-prefix names; A answers, those in 0.0.0.0/24 */
 	uint32_t dnsexf_init, dnsexf_chunk;
 	uint32_t sods_hits;
+	uint32_t sliver_pb;                 /* payloads that are a DNSMessage */
+	uint32_t godoh_q, godoh_txt;
+	uint32_t chashell_q, chashell_ans;
+	uint32_t dnsteal_q;
+	uint32_t tuns_q, tuns_ans;
+	uint32_t stager_q, stager_max, stager_ans; /* stager_ans: AAAA answers outside global unicast */
+	uint32_t aaaa_ans;                  /* all AAAA answers */
 	uint32_t queries;  /* payload-bearing queries seen */
 } fp_acc_t;
 
-/* A query: labels [0, npay) of n are the payload, the rest the base.
- * prefix_mode: the payload is right of a fixed first label ("dnscat."). */
-void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode);
+/* A query of type qtype: labels [0, npay) of n are the payload, the rest
+ * the base.  prefix_mode: the payload is right of a fixed first label
+ * ("dnscat."). */
+void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode, uint16_t qtype);
+
+/* Sliver's DNSMessage check on payload text (dots removed): true when it
+ * decodes (Sliver base32, else base58) to a well-formed message. */
+bool fp_sliver_message(const uint8_t *p, size_t len);
 
 /* One answer record's RDATA. */
 void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen);

@@ -101,6 +101,28 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		E = fmax(E, 0.8);
 	if (mixed >= 0.5 && base_mixed < 0.2 && avg_len >= 12)
 		E = fmax(E, 0.7); /* mixed case payloads under a fixed-case base: base64 */
+	/* short encoded payloads (8-16 characters) escape the length weight;
+	 * hundreds of distinct ones in one encoding, mostly from one client,
+	 * are data cut into many queries */
+	uint64_t top_payq = 0;
+	for (uint32_t i = 0; i < g->nclients; i++)
+		if (g->clients[i].payload_queries > top_payq)
+			top_payq = g->clients[i].payload_queries;
+	bool short_spread = (enc == FEAT_ENC_HEX || enc == FEAT_ENC_BASE32 ||
+			     enc == FEAT_ENC_BASE32HEX) && share >= 0.9 && avg_len >= 8 &&
+			    avg_len < 16 && uniq >= 500 && unlike >= 0.4 &&
+			    2 * top_payq >= g->payload_queries;
+	if (short_spread)
+		E = fmax(E, 0.7);
+	/* long payloads that look like words (dictionary encodings score as
+	 * host names letter by letter) but are never the same twice and
+	 * compress poorly: hundreds of them, mostly from one client, are
+	 * text too varied for host names */
+	bool varied_text = !short_spread && E < 0.7 && avg_len >= 30 && uniq >= 200 &&
+			   ratio >= 0.4 && 2 * top_payq >= g->payload_queries &&
+			   g->payload_queries <= 2 * uniq;
+	if (varied_text)
+		E = 0.7;
 	double s_payload = 45.0 * E;
 
 	/* volume family: decoded bytes of unique payloads */
@@ -111,10 +133,18 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	/* record types */
 	double s_records = 10.0 * data_share * clamp01(E / 0.3 + (ans_bytes > 256));
 
-	/* answers: unique data coming back */
-	double in_b = ans_decoded;
+	/* answers: unique data coming back; and AAAA answers that are not
+	 * addresses one could route (outside 2000::/3, NAT64, ULA, link-local:
+	 * fingerprint.c), at least 16 and half of all AAAA answers: payload
+	 * carried in the address records, 16 bytes each */
+	double aaaa_b = g->fp.stager_ans >= 16 && 2 * (uint64_t)g->fp.stager_ans >= g->fp.aaaa_ans
+				? 16.0 * g->fp.stager_ans : 0;
+	double in_b = ans_decoded + aaaa_b;
 	double A = in_b > 128 ? clamp01(log2(in_b / 128.0) / 6.0) : 0;
-	A *= clamp01((resp_ent - 2.5) / 2.5);
+	double ent_f = clamp01((resp_ent - 2.5) / 2.5);
+	if (aaaa_b > 0) /* the address bytes weigh as random */
+		ent_f = (ans_decoded * ent_f + aaaa_b) / in_b;
+	A *= ent_f;
 	double s_answers = 15.0 * A * clamp01(E / 0.3 + data_share);
 
 	double score = s_payload + s_volume + s_records + s_answers;
@@ -122,6 +152,12 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	/* too little evidence */
 	if (uniq < 5 && g->q_answers == 0)
 		score *= uniq / 5.0;
+	/* a fixed set of names asked again and again (a poller, an
+	 * identifier looked up on a schedule) carries no new data */
+	bool polled = uniq > 0 && uniq <= 64 && (double)g->payload_queries >= 20.0 * uniq &&
+		      !short_spread;
+	if (polled)
+		score *= 0.6;
 	/* many clients, each with little: a service, not a tunnel */
 	if (g->nclients >= 20 && g->payload_queries) {
 		uint64_t maxc = 0;
@@ -172,6 +208,15 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		if (mixed >= 0.5 && base_mixed < 0.2)
 			ret |= add_reason(o, "%.0f%% of payloads mix upper and lower case while the domain itself does not (base64, not 0x20 randomisation)",
 					  mixed * 100);
+		if (short_spread)
+			ret |= add_reason(o, "%.0f unique short %s payloads (%.0f characters on average), %.0f%% of them from one client: data cut into many queries",
+					  uniq, ename, avg_len, 100.0 * (double)top_payq / (double)g->payload_queries);
+		if (varied_text)
+			ret |= add_reason(o, "%.0f unique payloads of %.0f characters, %.0f%% of them from one client, that compress poorly (ratio %.2f): text too varied for host names (a word or other low-entropy encoding)",
+					  uniq, avg_len, 100.0 * (double)top_payq / (double)g->payload_queries, ratio);
+		if (polled)
+			ret |= add_reason(o, "only %.0f unique payloads, each asked %.0f times on average: a fixed set of names polled, not new data (score lowered)",
+					  uniq, (double)g->payload_queries / uniq);
 		if (max_len >= 50)
 			ret |= add_reason(o, "payloads up to %llu characters long", (unsigned long long)max_len);
 	}
@@ -190,6 +235,9 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		ret |= add_reason(o, "%s of record data returned in %llu answers (entropy %.1f bits per byte)",
 				  hb2, (unsigned long long)g->resp_data, resp_ent);
 	}
+	if (aaaa_b > 0)
+		ret |= add_reason(o, "answer-side payload: %u AAAA answers (%.0f bytes) are not routable addresses",
+				  g->fp.stager_ans, aaaa_b);
 	if (g->q_answers)
 		ret |= add_reason(o, "%llu queries carry %llu bytes of answer records inside the query",
 				  (unsigned long long)g->q_answers, (unsigned long long)g->q_answer_bytes);

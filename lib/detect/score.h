@@ -10,11 +10,17 @@
  *   volume    up to 30: decoded bytes carried by unique payloads (64 B -> 0,
  *             4 KiB -> full), scaled down when payloads look like names;
  *   records   up to 10: share of TXT/NULL/CNAME/MX/KEY/private queries;
- *   answers   up to 15: unique high-entropy data coming back;
+ *   answers   up to 15: unique high-entropy data coming back, and AAAA
+ *             answers that are not routable addresses (16 bytes each);
+ * short payloads (8-15 characters) weigh as encoded when 500 or more
+ * distinct ones share hex or base32 and one client sent half of them,
+ * and so do long ones (30+) that look like words when 200 or more
+ * distinct ones, rarely repeated, compress poorly (dictionary encodings);
  * then a protocol fingerprint (fingerprint.h) raises the score to at least
  * 60 + 35 x strength, records carried inside queries to at least 65, and
- * too little evidence (under 5 unique payloads without a fingerprint)
- * scales it down.
+ * too little evidence (under 5 unique payloads without a fingerprint) or a
+ * fixed set of names polled (at most 64 asked 20 times each) scales it
+ * down.
  */
 #ifndef DNSTS_SCORE_H
 #define DNSTS_SCORE_H

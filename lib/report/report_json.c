@@ -383,6 +383,18 @@ static const char *tool_hint(const char *tool)
 				 "injected process: scan process memory for the beacon and look "
 				 "for its DNS beacon configuration"},
 		{"sods", "sods runs as its sdt client process"},
+		{"sliver", "a Sliver implant runs as its generated executable (or injected "
+			   "shellcode) holding the DNS C2 parent domain in its configuration"},
+		{"godoh", "godoh runs as its Go binary started with the agent command and "
+			  "the domain"},
+		{"chashell", "chashell runs as its Go client binary, built with the target "
+			     "domain and key inside"},
+		{"dnsteal", "dnsteal's client is a shell loop of gzip, base64 and dig (or "
+			    "nslookup) naming the file it sends: look in the shell history"},
+		{"tuns", "TUNS runs as a Ruby client process that brings up a tun "
+			 "interface"},
+		{"dnsstager", "a DNSStager loader resolves its payload and runs it in "
+			      "memory: look for the process that made the look-ups"},
 	};
 	if (!tool)
 		return NULL;
