@@ -113,7 +113,8 @@ cp "$td/demo-tunnel.pcap" "$dup/t/x.pcap"
 cp "$td/demo-tunnel.pcap" "$dup/t/z.pcap"
 cp "$td/linktype-raw.pcap" "$dup/t/y.pcap"
 tar -C "$dup/t" -cf "$dup/c.tar" x.pcap y.pcap z.pcap
-fnd() { jq -S '[.findings[] | del(.inputs)]' "$1"; }
+# frames name inputs and their frame numbers: per input, as inputs are
+fnd() { jq -S '[.findings[] | del(.inputs, .frames)]' "$1"; }
 "$bin" --no-progress --all --min-score 0 "$td/demo-tunnel.pcap" "$td/linktype-raw.pcap" > "$tmp/dup-ref.json" 2>/dev/null
 for j in 1 2; do
 	"$bin" --no-progress -j $j --all --min-score 0 "$dup/c.tar" "$dup/b.pcap" "$dup/a.pcap.gz" \

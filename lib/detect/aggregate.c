@@ -93,6 +93,7 @@ void agg_release(agg_t *g)
 {
 	detail_free(g->d);
 	free(g->clients);
+	free(g->pv.frames);
 }
 
 void agg_clear(agg_t *g)
@@ -103,7 +104,8 @@ void agg_clear(agg_t *g)
 
 size_t agg_heap_bytes(const agg_t *g)
 {
-	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
+	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t)) +
+		   pivots_heap_bytes(&g->pv);
 	if (g->d)
 		n += sizeof(*g->d) + payset_heap_bytes(&g->d->ps) + kmv_heap_bytes(&g->d->rs);
 	return n;
@@ -465,6 +467,8 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		ipset_add(dst->responders, &dst->nresponders, &s->responders[i]);
 	for (unsigned i = 0; i < s->ninputs; i++)
 		input_add(dst, s->inputs[i] + input_offset);
+	if (pivots_merge(&dst->pv, &s->pv, input_offset) < 0)
+		ret = -1;
 	dst->clients_dropped += s->clients_dropped;
 	for (uint32_t i = 0; i < s->nclients; i++) {
 		const agg_client_t *sc = &s->clients[i];

@@ -32,6 +32,7 @@
 #include "fingerprint.h"
 #include "kmv.h"
 #include "payset.h"
+#include "pivots.h"
 #include "pkt.h"
 
 enum agg_qt {
@@ -100,6 +101,7 @@ typedef struct agg {
 	uint64_t q_answers, q_answer_bytes;  /* answer records carried inside queries */
 	fp_acc_t fp;
 	uint64_t clients_dropped;
+	pivots_t pv;                       /* frames per input (pivots.h) */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign

@@ -657,6 +657,11 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		c->qi.rec = qi.rec; /* the record it found or earned (no sweep since) */
 	if (!e)
 		return;
+	if (ev->span && ev->span->n) {
+		size_t mark = domtab_mark(e);
+		pivots_add(&e->g.pv, ev->input_id, ev->span);
+		domtab_account(&d->dom, e, mark);
+	}
 	if (q && !e->g.earned && msg_datalike(&qi, m, port))
 		e->g.earned = true;
 	if (qi.why) {

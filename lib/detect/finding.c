@@ -40,6 +40,12 @@ static int add_reason(finding_t *f, const char *text)
 	return 0;
 }
 
+static int cmp_frames(const void *a, const void *b)
+{
+	const pivot_frames_t *x = a, *y = b;
+	return (x->input > y->input) - (x->input < y->input);
+}
+
 finding_t *finding_new(const struct agg *g, const char *key, const char *registered,
 		       const char *allow_reason, struct score_out *so,
 		       const struct placement *pl)
@@ -135,6 +141,14 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		f->ninputs = g->ninputs;
 		qsort(f->input_ids, f->ninputs, sizeof(*f->input_ids), cmp_u32);
 	}
+	if (g->pv.nframes) {
+		f->frames = calloc(g->pv.nframes, sizeof(*f->frames));
+		if (!f->frames)
+			goto fail;
+		memcpy(f->frames, g->pv.frames, g->pv.nframes * sizeof(*f->frames));
+		f->nframes = g->pv.nframes;
+		qsort(f->frames, f->nframes, sizeof(*f->frames), cmp_frames);
+	}
 	if (so->nreasons) {
 		f->reasons = calloc(so->nreasons, sizeof(char *));
 		if (!f->reasons)
@@ -218,6 +232,7 @@ void finding_free(finding_t *f)
 	free(f->clients);
 	free(f->resolvers);
 	free(f->input_ids);
+	free(f->frames);
 	for (size_t i = 0; i < f->nreasons; i++)
 		free(f->reasons[i]);
 	free(f->reasons);

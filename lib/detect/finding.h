@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pivots.h"
 #include "pkt.h"
 
 typedef struct finding_client {
@@ -52,6 +53,7 @@ typedef struct finding {
 	finding_client_t *clients; size_t nclients;
 	ip_addr_t *resolvers; size_t nresolvers;
 	uint32_t *input_ids; size_t ninputs;
+	pivot_frames_t *frames; size_t nframes;   /* per input, by input id */
 	char **reasons; size_t nreasons;          /* sentences */
 	char **false_positive_hints; size_t nhints; /* when borderline */
 	finding_feature_t *features; size_t nfeatures;

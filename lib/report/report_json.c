@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filters.h"
 #include "fmt.h"
 #include "jsonw.h"
 
@@ -521,6 +522,37 @@ static json_t *decoded_json(const finding_t *f)
 	return o;
 }
 
+/* frames: per input, the frames that carried the finding's messages. */
+static json_t *frames_json(const report_ctx_t *c, const finding_t *f)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < f->nframes; i++) {
+		const pivot_frames_t *p = &f->frames[i];
+		if (p->input >= c->ninputs)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "input", jtext(c->inputs[p->input].path));
+		json_object_set_new(o, "first", u64_json(p->first));
+		json_object_set_new(o, "last", u64_json(p->last));
+		json_object_set_new(o, "count", u64_json(p->count));
+		json_object_set_new(o, "dns_frames", u64_json(p->shown));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *filters_json(const finding_t *f)
+{
+	char buf[8192];
+	json_t *o = json_object();
+	json_object_set_new(o, "wireshark",
+			    filter_wireshark(f->domain ? f->domain : "", buf, sizeof buf)
+				    ? json_string(buf) : json_null());
+	json_object_set_new(o, "bpf", filter_bpf(f, buf, sizeof buf) ? json_string(buf)
+								     : json_null());
+	return o;
+}
+
 static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 {
 	json_t *o = json_object();
@@ -579,6 +611,8 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		if (f->input_ids[i] < c->ninputs)
 			json_array_append_new(ins, jtext(c->inputs[f->input_ids[i]].path));
 	json_object_set_new(o, "inputs", ins);
+	json_object_set_new(o, "frames", frames_json(c, f));
+	json_object_set_new(o, "filters", filters_json(f));
 
 	json_t *ev = json_object();
 	json_object_set_new(ev, "reasons", names_json(f->reasons, f->nreasons));

@@ -1,0 +1,93 @@
+/*
+ * pivots.c - see pivots.h.
+ */
+#include "pivots.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static pivot_frames_t *entry(pivots_t *p, uint32_t input)
+{
+	/* the current input is nearly always the last entry */
+	for (uint32_t i = p->nframes; i-- > 0;)
+		if (p->frames[i].input == input)
+			return &p->frames[i];
+	if (p->nframes == p->cframes) {
+		uint32_t nc = p->cframes ? p->cframes * 2 : 1;
+		pivot_frames_t *nf = realloc(p->frames, nc * sizeof *nf);
+		if (!nf)
+			return NULL;
+		p->frames = nf;
+		p->cframes = nc;
+	}
+	pivot_frames_t *e = &p->frames[p->nframes++];
+	memset(e, 0, sizeof *e);
+	e->input = input;
+	return e;
+}
+
+int pivots_add(pivots_t *p, uint32_t input, const frame_span_t *span)
+{
+	if (!span || !span->n)
+		return 0;
+	pivot_frames_t *e = entry(p, input);
+	if (!e)
+		return -1;
+	uint64_t n = span->n;
+	if (e->count == 0) {
+		e->first = span->first;
+		e->last = span->last;
+	} else {
+		/* a frame shared with the message before (a TCP segment that
+		 * ended it and starts this one) counts once */
+		if (span->first == e->last || span->last == e->last)
+			n--;
+		if (span->first < e->first)
+			e->first = span->first;
+		if (span->last > e->last)
+			e->last = span->last;
+	}
+	e->count += n;
+	if (span->last != e->last_shown) {
+		e->shown++;
+		e->last_shown = span->last;
+	}
+	return 0;
+}
+
+int pivots_merge(pivots_t *dst, const pivots_t *src, uint32_t input_offset)
+{
+	for (uint32_t i = 0; i < src->nframes; i++) {
+		const pivot_frames_t *s = &src->frames[i];
+		pivot_frames_t *e = entry(dst, s->input + input_offset);
+		if (!e)
+			return -1;
+		if (e->count == 0) {
+			uint32_t in = e->input;
+			*e = *s;
+			e->input = in;
+			continue;
+		}
+		/* two domains folded into one, of the same input */
+		if (s->first < e->first)
+			e->first = s->first;
+		if (s->last > e->last)
+			e->last = s->last;
+		e->count += s->count;
+		e->shown += s->shown;
+		if (s->last_shown > e->last_shown)
+			e->last_shown = s->last_shown;
+	}
+	return 0;
+}
+
+void pivots_clear(pivots_t *p)
+{
+	free(p->frames);
+	memset(p, 0, sizeof *p);
+}
+
+size_t pivots_heap_bytes(const pivots_t *p)
+{
+	return p->cframes * sizeof *p->frames;
+}
