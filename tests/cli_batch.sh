@@ -161,7 +161,7 @@ for pair in "rotated-1 span-copies" "tcp-coalesced span-copies-tcp"; do
 		'[ "$(jq -S ".stats | del(.packets, .bytes, .duplicate_packets)" "$tmp/$span.json")" = "$(jq -S ".stats | del(.packets, .bytes, .duplicate_packets)" "$tmp/$orig.json")" ] &&
 		 jq -e ".stats.duplicate_packets * 2 == .stats.packets" "$tmp/$span.json" >/dev/null'
 	check "$span: the DNS log of $orig" \
-		'[ "$("$bin" --messages "$td/$span.pcap" | jq -c "del(.input)")" = "$("$bin" --messages "$td/$orig.pcap" | jq -c "del(.input)")" ]'
+		'[ "$("$bin" --messages "$td/$span.pcap" | jq -c "del(.input, .frame, .query_frame)")" = "$("$bin" --messages "$td/$orig.pcap" | jq -c "del(.input, .frame, .query_frame)")" ]'
 done
 
 # standard input, compressed

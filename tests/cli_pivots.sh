@@ -4,7 +4,9 @@
 # frames[].dns_frames frames, all within [first, last]; frames[].count
 # counts every frame that carried its messages (IP fragments and TCP
 # segments), checked on captures whose frames are known; the filter stays
-# a literal for a zone name holding filter and regex syntax.
+# a literal for a zone name holding filter and regex syntax.  --messages:
+# frame, community_id, query_frame and rtt of every message agree with
+# tshark's frame.number, communityid, dns.response_to and dns.time.
 # Exit 0 pass, 1 failure, 77 skip (no tshark or python3).
 set -u
 bin=$1 src=$2 corpus=${3:-}
@@ -57,6 +59,27 @@ for name, (first, last, count, shown) in known.items():
     sel = tshark(src + "/" + name, f["filters"]["wireshark"])
     ok = len(sel) == shown
     print("%s: %s filter selects %d frames, want %d" % ("ok" if ok else "FAIL", name, len(sel), shown))
+    fail |= not ok
+# the DNS log's pivots, message by message, against tshark
+for cap in sys.argv[2:4] + [src + "/tcp-split-message.pcap", src + "/ipv4-frag-inorder.pcap"]:
+    p = subprocess.run(["tshark", "--enable-protocol", "communityid", "-r", cap, "-Y", "dns",
+                        "-T", "fields", "-e", "frame.number", "-e", "communityid",
+                        "-e", "dns.response_to", "-e", "dns.time"], capture_output=True, text=True)
+    want = []
+    for line in p.stdout.splitlines():
+        f = line.split("\t")
+        want.append((int(f[0]), f[1], int(f[2]) if f[2] else None,
+                     round(float(f[3]), 6) if f[3] else None))
+    p = subprocess.run([binp, "--messages", cap], capture_output=True, text=True)
+    got = []
+    for line in p.stdout.splitlines():
+        m = json.loads(line)
+        got.append((m["frame"], m["community_id"], m.get("query_frame"),
+                    round(m["rtt"], 6) if "rtt" in m else None))
+    bad = [(g, w) for g, w in zip(got, want) if g != w]
+    ok = len(got) == len(want) and not bad and want
+    print("%s: %s: %d messages, frame/community_id/query_frame/rtt as tshark%s" % (
+        "ok" if ok else "FAIL", cap.split("/")[-1], len(got), "" if ok else " %r" % bad[:3]))
     fail |= not ok
 sys.exit(fail)
 PY

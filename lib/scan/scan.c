@@ -229,6 +229,7 @@ static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *ms
 		s->st.dns_queries++;
 	if (s->log)
 		dnslog_write(s->log, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport, l4->proto,
+			     l4->span.last,
 			     &m, s->inputs[s->cur_input].path);
 	if (s->det && usable) {
 		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
