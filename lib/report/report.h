@@ -77,6 +77,7 @@ typedef struct report_ctx {
 	finding_t *const *fs;
 	size_t n;
 	double min_score;
+	bool per_file;   /* findings of inputs kept apart: --text names the input */
 } report_ctx_t;
 
 /* Writers; each returns 0, or -1 on a write or allocation failure. */

@@ -738,6 +738,39 @@ static const char *human(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* The first reason is cut to this many characters in --text. */
+#define REPORT_TEXT_WHY 72
+
+/* The busiest client of f ("-": none). */
+static void top_client(const finding_t *f, char *ip, size_t len)
+{
+	snprintf(ip, len, "-");
+	if (!f->nclients)
+		return;
+	size_t best = 0;
+	for (size_t k = 1; k < f->nclients; k++)
+		if (f->clients[k].queries > f->clients[best].queries)
+			best = k;
+	ip_addr_str(&f->clients[best].ip, ip, len);
+}
+
+/* The input of a finding of an input kept apart ("-": none or several). */
+static const char *finding_input(const report_ctx_t *c, const finding_t *f)
+{
+	if (f->ninputs != 1 || f->input_ids[0] >= c->ninputs)
+		return "-";
+	return c->inputs[f->input_ids[0]].path;
+}
+
+/* Cut s to at most w characters, ending in "..." when cut. */
+static void shorten(char *s, size_t w)
+{
+	if (w >= 4 && strlen(s) > w) {
+		s[w - 3] = '\0';
+		strcat(s, "...");
+	}
+}
+
 int report_write_text(const report_ctx_t *c, FILE *out)
 {
 	const dnsts_stats_t *st = c->stats;
@@ -764,43 +797,64 @@ int report_write_text(const report_ctx_t *c, FILE *out)
 		fprintf(out, "no DNS tunnel found (min score %.0f)\n", c->min_score);
 		return ferror(out) ? -1 : 0;
 	}
-	int w = 6, wt = 4;
+	int w = 6, wt = 4, wc = 10, wi = 5;
+	/* with inputs kept apart, the input of each finding */
+	bool show_input = c->per_file && c->ninputs > 1;
 	for (size_t i = 0; i < c->n; i++) {
-		int l = (int)strlen(report_escape_name(c->fs[i]->domain, esc, sizeof esc));
+		const finding_t *f = c->fs[i];
+		int l = (int)strlen(report_escape_name(f->domain, esc, sizeof esc));
 		if (l > w)
 			w = l;
-		if (c->fs[i]->tool && (int)strlen(c->fs[i]->tool) > wt)
-			wt = (int)strlen(c->fs[i]->tool);
+		if (f->tool && (int)strlen(f->tool) > wt)
+			wt = (int)strlen(f->tool);
+		char ip[64];
+		top_client(f, ip, sizeof ip);
+		if ((int)strlen(ip) > wc)
+			wc = (int)strlen(ip);
+		if (show_input) {
+			l = (int)strlen(report_escape_name(finding_input(c, f), esc, sizeof esc));
+			if (l > wi)
+				wi = l;
+		}
 	}
 	if (w > 60)
 		w = 60;
 	if (wt > 16)
 		wt = 16;
-	fprintf(out, "\n%5s %4s  %-*s  %-*s %7s %8s %8s  %s\n", "SCORE", "RISK", w, "DOMAIN", wt,
-		"TOOL", "CLIENTS", "OUT", "IN", "TOP CLIENT");
+	if (wi > 40)
+		wi = 40;
+	fprintf(out, "\n%5s %4s  %-*s  %-*s %7s %8s %8s  %-*s", "SCORE", "RISK", w, "DOMAIN", wt,
+		"TOOL", "CLIENTS", "OUT", "IN", wc, "TOP CLIENT");
+	if (show_input)
+		fprintf(out, "  %-*s", wi, "INPUT");
+	fprintf(out, "  %s\n", "WHY");
 	for (size_t i = 0; i < c->n; i++) {
 		const finding_t *f = c->fs[i];
-		char ip[64] = "-";
-		if (f->nclients) {
-			/* the busiest client */
-			size_t best = 0;
-			for (size_t k = 1; k < f->nclients; k++)
-				if (f->clients[k].queries > f->clients[best].queries)
-					best = k;
-			ip_addr_str(&f->clients[best].ip, ip, sizeof ip);
-		}
+		char ip[64];
+		top_client(f, ip, sizeof ip);
 		report_escape_name(f->domain, esc, sizeof esc);
-		if ((int)strlen(esc) > w) {
-			esc[w - 3] = '\0';
-			strcat(esc, "...");
-		}
-		const char *tag = f->allowlisted ? "(allowlisted)"
-				  : !report_is_reported(f, c->min_score) ? "(below min score)"
+		shorten(esc, (size_t)w);
+		const char *tag = f->allowlisted ? "(allowlisted) "
+				  : !report_is_reported(f, c->min_score) ? "(below min score) "
 				  : "";
-		fprintf(out, "%5ld %4d  %-*s  %-*.*s %7zu %8s %8s  %s%s%s\n", lround(f->score),
+		fprintf(out, "%5ld %4d  %-*s  %-*.*s %7zu %8s %8s  %-*s", lround(f->score),
 			f->risk_score, w, esc, wt, wt, f->tool ? f->tool : "-", f->nclients,
-			human(f->bytes_out, b1, sizeof b1), human(f->bytes_in, b2, sizeof b2), ip,
-			*tag ? "  " : "", tag);
+			human(f->bytes_out, b1, sizeof b1), human(f->bytes_in, b2, sizeof b2), wc, ip);
+		if (show_input) {
+			/* the end of a path tells inputs apart: keep that */
+			report_escape_name(finding_input(c, f), esc, sizeof esc);
+			size_t el = strlen(esc);
+			const char *e = esc;
+			if (el > (size_t)wi) {
+				e = esc + el - (size_t)wi + 3;
+				fprintf(out, "  ...%-*s", wi - 3, e);
+			} else {
+				fprintf(out, "  %-*s", wi, e);
+			}
+		}
+		report_escape_name(f->nreasons ? f->reasons[0] : "-", esc, sizeof esc);
+		shorten(esc, REPORT_TEXT_WHY);
+		fprintf(out, "  %s%s\n", tag, esc);
 	}
 	return ferror(out) ? -1 : 0;
 }

@@ -27,6 +27,7 @@ static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, size_t *nreported)
 		.fs = f->fs,
 		.n = f->n,
 		.min_score = s->opt.min_score,
+		.per_file = f->n > f->nown, /* inputs kept apart (--per-file) */
 	};
 	if (nreported)
 		*nreported = f->nreported;
