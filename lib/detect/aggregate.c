@@ -94,6 +94,7 @@ void agg_release(agg_t *g)
 	detail_free(g->d);
 	free(g->clients);
 	free(g->pv.frames);
+	free(g->tl);
 }
 
 void agg_clear(agg_t *g)
@@ -105,7 +106,7 @@ void agg_clear(agg_t *g)
 size_t agg_heap_bytes(const agg_t *g)
 {
 	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t)) +
-		   pivots_heap_bytes(&g->pv);
+		   pivots_heap_bytes(&g->pv) + (g->tl ? sizeof(*g->tl) : 0);
 	if (g->d)
 		n += sizeof(*g->d) + payset_heap_bytes(&g->d->ps) + kmv_heap_bytes(&g->d->rs);
 	return n;
@@ -270,11 +271,21 @@ static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 		*last = ts;
 }
 
+/* Weights on the timeline (allocated with the first message; without
+ * memory, the timeline stays empty). */
+static void tl_add(agg_t *g, uint64_t ts_ns, uint32_t queries, uint64_t out, uint64_t in)
+{
+	if (!g->tl && !(g->tl = calloc(1, sizeof(*g->tl))))
+		return;
+	timeline_add(g->tl, ts_ns, queries, out, in);
+}
+
 void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
 {
 	g->queries++;
 	g->qtype[agg_qt_index(qtype)]++;
 	times(&g->first_ns, &g->last_ns, ts_ns);
+	tl_add(g, ts_ns, 1, 0, 0);
 }
 
 void agg_count_response(agg_t *g, uint16_t rcode, uint64_t ts_ns)
@@ -338,6 +349,8 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	}
 	if (!tl)
 		return 0;
+	if (g->tl)
+		timeline_add(g->tl, q->ts_ns, 0, tl, 0);
 	g->payload_queries++;
 	if (c) {
 		c->payload_queries++;
@@ -391,6 +404,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 {
 	agg_count_response(g, r->rcode, r->ts_ns);
+	tl_add(g, r->ts_ns, 0, r->decoded, r->addr_bytes);
 	resolver_add(g, r->resolver);
 	ipset_add(g->responders, &g->nresponders, r->resolver);
 	input_add(g, r->input_id);
@@ -469,6 +483,12 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		input_add(dst, s->inputs[i] + input_offset);
 	if (pivots_merge(&dst->pv, &s->pv, input_offset) < 0)
 		ret = -1;
+	if (s->tl && s->tl->nq) {
+		if (!dst->tl && !(dst->tl = calloc(1, sizeof(*dst->tl))))
+			ret = -1;
+		else
+			timeline_merge(dst->tl, s->tl);
+	}
 	dst->clients_dropped += s->clients_dropped;
 	for (uint32_t i = 0; i < s->nclients; i++) {
 		const agg_client_t *sc = &s->clients[i];

@@ -34,6 +34,7 @@
 #include "payset.h"
 #include "pivots.h"
 #include "pkt.h"
+#include "timeline.h"
 
 enum agg_qt {
 	AQ_A, AQ_AAAA, AQ_TXT, AQ_NULL, AQ_CNAME, AQ_MX, AQ_KEY, AQ_SRV, AQ_PRIVATE,
@@ -102,6 +103,8 @@ typedef struct agg {
 	fp_acc_t fp;
 	uint64_t clients_dropped;
 	pivots_t pv;                       /* frames per input (pivots.h) */
+	timeline_t *tl;                    /* activity over time (timeline.h);
+	                                      with the first message */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign

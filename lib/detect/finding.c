@@ -141,6 +141,16 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		f->ninputs = g->ninputs;
 		qsort(f->input_ids, f->ninputs, sizeof(*f->input_ids), cmp_u32);
 	}
+	if (g->tl && g->tl->nq) {
+		timeline_row_t rows[TL_N];
+		size_t n = timeline_spread(g->tl, f->queries, f->bytes_out, f->bytes_in,
+					   &f->timeline_bucket_s, rows);
+		f->timeline = calloc(n ? n : 1, sizeof(*f->timeline));
+		if (!f->timeline)
+			goto fail;
+		memcpy(f->timeline, rows, n * sizeof(*rows));
+		f->ntimeline = n;
+	}
 	if (g->pv.nframes) {
 		f->frames = calloc(g->pv.nframes, sizeof(*f->frames));
 		if (!f->frames)
@@ -171,6 +181,18 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			 "host %s sent its queries straight to %s, which is not a resolver of this "
 			 "network",
 			 ip, srv);
+		if (add_reason(f, text) < 0)
+			goto fail;
+	}
+	if (g->tl && timeline_rhythm(g->tl, f->first_ns, f->last_ns, f->queries,
+				     &f->beacon_period_s, &f->beacon_jitter)) {
+		char text[256];
+		f->beacon = true;
+		snprintf(text, sizeof text,
+			 "queries came at a steady rhythm, as a beacon polls: one every %.3g s on "
+			 "average, the count per %llu-second interval varying by %.0f%%",
+			 f->beacon_period_s, (unsigned long long)f->timeline_bucket_s,
+			 f->beacon_jitter * 100);
 		if (add_reason(f, text) < 0)
 			goto fail;
 	}
@@ -233,6 +255,7 @@ void finding_free(finding_t *f)
 	free(f->resolvers);
 	free(f->input_ids);
 	free(f->frames);
+	free(f->timeline);
 	for (size_t i = 0; i < f->nreasons; i++)
 		free(f->reasons[i]);
 	free(f->reasons);

@@ -12,6 +12,7 @@
 
 #include "pivots.h"
 #include "pkt.h"
+#include "timeline.h"
 
 typedef struct finding_client {
 	ip_addr_t ip;
@@ -54,6 +55,11 @@ typedef struct finding {
 	ip_addr_t *resolvers; size_t nresolvers;
 	uint32_t *input_ids; size_t ninputs;
 	pivot_frames_t *frames; size_t nframes;   /* per input, by input id */
+	/* activity over time: rows add up to queries, bytes_out, bytes_in */
+	uint64_t timeline_bucket_s;
+	timeline_row_t *timeline; size_t ntimeline;
+	bool beacon;               /* a steady rhythm (timeline_rhythm) */
+	double beacon_period_s, beacon_jitter;
 	char **reasons; size_t nreasons;          /* sentences */
 	char **false_positive_hints; size_t nhints; /* when borderline */
 	finding_feature_t *features; size_t nfeatures;

@@ -541,6 +541,33 @@ static json_t *frames_json(const report_ctx_t *c, const finding_t *f)
 	return a;
 }
 
+/* timeline: bucket width and [start, queries, bytes_out, bytes_in] rows */
+static json_t *timeline_json(const finding_t *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "bucket_seconds", u64_json(f->timeline_bucket_s));
+	json_t *a = json_array();
+	for (size_t i = 0; i < f->ntimeline; i++) {
+		const timeline_row_t *r = &f->timeline[i];
+		json_t *row = json_array();
+		json_array_append_new(row, ts_json(r->start_s * 1000000000ull));
+		json_array_append_new(row, u64_json(r->queries));
+		json_array_append_new(row, u64_json(r->bytes_out));
+		json_array_append_new(row, u64_json(r->bytes_in));
+		json_array_append_new(a, row);
+	}
+	json_object_set_new(o, "buckets", a);
+	if (f->beacon) {
+		json_t *b = json_object();
+		json_object_set_new(b, "period_seconds", json_real(round(f->beacon_period_s * 1000) / 1000));
+		json_object_set_new(b, "jitter", json_real(round(f->beacon_jitter * 1000) / 1000));
+		json_object_set_new(o, "beacon", b);
+	} else {
+		json_object_set_new(o, "beacon", json_null());
+	}
+	return o;
+}
+
 static json_t *filters_json(const finding_t *f)
 {
 	char buf[8192];
@@ -613,6 +640,7 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 	json_object_set_new(o, "inputs", ins);
 	json_object_set_new(o, "frames", frames_json(c, f));
 	json_object_set_new(o, "filters", filters_json(f));
+	json_object_set_new(o, "timeline", timeline_json(f));
 
 	json_t *ev = json_object();
 	json_object_set_new(ev, "reasons", names_json(f->reasons, f->nreasons));
