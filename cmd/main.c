@@ -32,7 +32,7 @@ enum {
 enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET,
+	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_HTML,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -54,6 +54,7 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, 'j'},
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
+	{"html", required_argument, NULL, OPT_HTML},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -82,6 +83,7 @@ static void usage(FILE *out)
 		"  -o, --output FILE          write the report to FILE instead of standard output\n"
 		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
 		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
+		"      --html FILE            also write the report as one self-contained HTML page\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
@@ -451,7 +453,7 @@ static int batch_run(batch_t *b)
 	return trouble ? 1 : 0;
 }
 
-/* Write --rpz / --stix output; 0 or -1 with the error on standard error. */
+/* Write --rpz / --stix / --html output; 0 or -1 with the error on standard error. */
 static int write_artefact(dnsts_scanner_t *s, const char *path,
 			  int (*fn)(dnsts_scanner_t *, FILE *))
 {
@@ -479,7 +481,7 @@ int main(int argc, char **argv)
 	size_t nresolvers = 0, nhome_nets = 0;
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
-	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
+	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *html_path = NULL;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -557,6 +559,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STIX:
 			stix_path = optarg;
+			break;
+		case OPT_HTML:
+			html_path = optarg;
 			break;
 		case 'o':
 			out_path = optarg;
@@ -664,6 +669,8 @@ int main(int argc, char **argv)
 		if (rpz_path && write_artefact(s, rpz_path, dnsts_report_rpz) != 0)
 			status = EXIT_TROUBLE;
 		if (stix_path && write_artefact(s, stix_path, dnsts_report_stix) != 0)
+			status = EXIT_TROUBLE;
+		if (html_path && write_artefact(s, html_path, dnsts_report_html) != 0)
 			status = EXIT_TROUBLE;
 	}
 	dnsts_scanner_free(s);

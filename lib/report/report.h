@@ -84,6 +84,8 @@ typedef struct report_ctx {
 int report_write_json(const report_ctx_t *c, FILE *out);   /* the document */
 int report_write_ndjson(const report_ctx_t *c, FILE *out); /* findings + summary */
 int report_write_text(const report_ctx_t *c, FILE *out);
+/* One self-contained HTML page (report_html.c); 0 or -1. */
+int report_write_html(const report_ctx_t *c, FILE *out);
 int report_write_input_line(const dnsts_input_t *in, FILE *out);
 
 /*

@@ -12,6 +12,7 @@
  * this a key would silently go missing.
  */
 #include "report.h"
+#include "report_doc.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -727,7 +728,7 @@ int report_write_ndjson(const report_ctx_t *c, FILE *out)
 	return dump_line(o, out);
 }
 
-int report_write_json(const report_ctx_t *c, FILE *out)
+json_t *report_json_doc(const report_ctx_t *c)
 {
 	json_t *doc = json_object();
 	json_object_set_new(doc, "tool", tool_json());
@@ -740,6 +741,12 @@ int report_write_json(const report_ctx_t *c, FILE *out)
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(fa, finding_json(c, c->fs[i]));
 	json_object_set_new(doc, "findings", fa);
+	return doc;
+}
+
+int report_write_json(const report_ctx_t *c, FILE *out)
+{
+	json_t *doc = report_json_doc(c);
 	int rc = 0;
 	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0 ||
 	    fputc('\n', out) == EOF)

@@ -79,3 +79,14 @@ int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out)
 		return DNSTS_EINVAL;
 	return report_write_input_line(&s->inputs[i], out) == 0 ? DNSTS_OK : DNSTS_EIO;
 }
+
+int dnsts_report_html(dnsts_scanner_t *s, FILE *out)
+{
+	report_ctx_t c;
+	int rc = build_ctx(s, &c, NULL);
+	if (rc != DNSTS_OK)
+		return rc;
+	if (report_write_html(&c, out) != 0 || fflush(out) != 0 || ferror(out))
+		return DNSTS_EIO;
+	return DNSTS_OK;
+}

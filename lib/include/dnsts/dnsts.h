@@ -289,6 +289,11 @@ DNSTS_API int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out);
  * DNSTS_ENOMEM. */
 DNSTS_API int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
 
+/* Write the report as one self-contained HTML page (no script, no fetch):
+ * the same findings as dnsts_report_write.  Returns DNSTS_OK, DNSTS_EIO or
+ * DNSTS_ENOMEM. */
+DNSTS_API int dnsts_report_html(dnsts_scanner_t *s, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif
