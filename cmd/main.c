@@ -32,7 +32,7 @@ enum {
 enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_HTML,
+	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_HTML, OPT_EXTRACT,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
 	{"html", required_argument, NULL, OPT_HTML},
+	{"extract", required_argument, NULL, OPT_EXTRACT},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -84,6 +85,7 @@ static void usage(FILE *out)
 		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
 		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
 		"      --html FILE            also write the report as one self-contained HTML page\n"
+		"      --extract DIR          also write one capture per finding with its frames\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
@@ -481,7 +483,8 @@ int main(int argc, char **argv)
 	size_t nresolvers = 0, nhome_nets = 0;
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
-	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *html_path = NULL;
+	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *html_path = NULL,
+		   *extract_dir = NULL;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -562,6 +565,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_HTML:
 			html_path = optarg;
+			break;
+		case OPT_EXTRACT:
+			extract_dir = optarg;
 			break;
 		case 'o':
 			out_path = optarg;
@@ -672,6 +678,11 @@ int main(int argc, char **argv)
 			status = EXIT_TROUBLE;
 		if (html_path && write_artefact(s, html_path, dnsts_report_html) != 0)
 			status = EXIT_TROUBLE;
+		char xerr[512];
+		if (extract_dir && dnsts_extract(s, extract_dir, xerr, sizeof xerr) != DNSTS_OK) {
+			fprintf(stderr, PROG ": %s\n", xerr[0] ? xerr : "--extract failed");
+			status = EXIT_TROUBLE;
+		}
 	}
 	dnsts_scanner_free(s);
 
