@@ -4,14 +4,15 @@
 # frames[].dns_frames frames, all within [first, last]; frames[].count
 # counts every frame that carried its messages (IP fragments and TCP
 # segments), checked on captures whose frames are known; the filter stays
-# a literal for a zone name holding filter and regex syntax.  --messages:
+# a literal for a zone name holding filter and regex syntax (hostile-names:
+# markup, quotes, "/", "..", NUL) and selects its frames.  --messages:
 # frame, community_id, query_frame and rtt of every message agree with
 # tshark's frame.number, communityid, dns.response_to and dns.time.
 # Exit 0 pass, 1 failure, 77 skip (no tshark or python3).
 set -u
 bin=$1 src=$2 corpus=${3:-}
 command -v tshark >/dev/null && command -v python3 >/dev/null || exit 77
-caps=("$src/testdata/pcap/demo-tunnel.pcap")
+caps=("$src/testdata/pcap/demo-tunnel.pcap" "$src/testdata/pcap/hostile-names.pcap")
 for c in dmachard__sods.pcap elisa__dnscat2.pcap jrmdev__dnscap.pcap; do
 	[ -f "$corpus/public/tunnel/$c" ] && caps+=("$corpus/public/tunnel/$c")
 done
@@ -47,7 +48,7 @@ known = {
     "tcp-split-message.pcap": (4, 9, 5, 2),     # query; answer in 4 segments
     "tcp-coalesced.pcap": (4, 6, 2, 2),         # 3 queries in one segment, 3 answers in one
 }
-src = sys.argv[2].rsplit("/", 1)[0]
+src = sys.argv[2].rsplit("/", 1)[0]  # testdata/pcap
 for name, (first, last, count, shown) in known.items():
     d = scan("--all", "--min-score", "0", src + "/" + name)
     fr = [x for f in d["findings"] for x in f["frames"]]
@@ -61,7 +62,7 @@ for name, (first, last, count, shown) in known.items():
     print("%s: %s filter selects %d frames, want %d" % ("ok" if ok else "FAIL", name, len(sel), shown))
     fail |= not ok
 # the DNS log's pivots, message by message, against tshark
-for cap in sys.argv[2:4] + [src + "/tcp-split-message.pcap", src + "/ipv4-frag-inorder.pcap"]:
+for cap in sys.argv[2:3] + sys.argv[4:5] + [src + "/tcp-split-message.pcap", src + "/ipv4-frag-inorder.pcap"]:
     p = subprocess.run(["tshark", "--enable-protocol", "communityid", "-r", cap, "-Y", "dns",
                         "-T", "fields", "-e", "frame.number", "-e", "communityid",
                         "-e", "dns.response_to", "-e", "dns.time"], capture_output=True, text=True)

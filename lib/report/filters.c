@@ -52,17 +52,40 @@ size_t filter_wireshark(const char *zone, char *out, size_t outlen)
 	/* "(^|\.)" as a filter string literal: the backslash doubled */
 	puts_(&o, "dns.qry.name matches \"(^|\\\\.)");
 	for (const unsigned char *z = (const unsigned char *)zone; *z; z++) {
-		if (alnum(*z) || *z == '-') {
-			put(&o, (const char *)z, 1);
-		} else if (*z >= 0x20 && *z < 0x7f) {
+		unsigned c = *z;
+		bool raw_bsl = false; /* a byte Wireshark shows as \DDD */
+		if (c == '\\' && z[1] >= '0' && z[1] <= '9' && z[2] >= '0' && z[2] <= '9' &&
+		    z[3] >= '0' && z[3] <= '9') {
+			/* the zone is in presentation form: \DDD is one byte, which
+			 * Wireshark shows as itself when printable */
+			unsigned v = (unsigned)(z[1] - '0') * 100 + (unsigned)(z[2] - '0') * 10 +
+				     (unsigned)(z[3] - '0');
+			if (v >= 0x20 && v < 0x7f) {
+				c = v;
+				z += 3;
+			} else {
+				raw_bsl = true;
+			}
+		} else if (c == '\\' && z[1]) {
+			c = *++z; /* \c: the character c */
+		}
+		if (raw_bsl) {
+			/* a literal backslash: escaped for the regex (\\), each
+			 * backslash doubled for the filter's string literal */
+			puts_(&o, "\\\\\\\\");
+		} else if (alnum((unsigned char)c) || c == '-') {
+			char ch = (char)c;
+			put(&o, &ch, 1);
+		} else if (c >= 0x20 && c < 0x7f) {
 			/* a regex escape (\c), the backslash doubled for the
 			 * literal; '"' and '\' escaped once more */
+			char ch = (char)c;
 			puts_(&o, "\\\\");
-			if (*z == '"' || *z == '\\')
+			if (c == '"' || c == '\\')
 				puts_(&o, "\\");
-			put(&o, (const char *)z, 1);
+			put(&o, &ch, 1);
 		} else {
-			char x[6] = {'\\', '\\', 'x', hexd[*z >> 4], hexd[*z & 15], 0};
+			char x[6] = {'\\', '\\', 'x', hexd[c >> 4], hexd[c & 15], 0};
 			puts_(&o, x);
 		}
 	}
