@@ -93,7 +93,7 @@ void agg_release(agg_t *g)
 {
 	detail_free(g->d);
 	free(g->clients);
-	free(g->pv.frames);
+	free(g->pv.more);
 	free(g->tl);
 }
 
@@ -280,11 +280,17 @@ static void tl_add(agg_t *g, uint64_t ts_ns, uint32_t queries, uint64_t out, uin
 	timeline_add(g->tl, ts_ns, queries, out, in);
 }
 
-void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
+/* A query counted, without its timeline weight. */
+static void count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
 {
 	g->queries++;
 	g->qtype[agg_qt_index(qtype)]++;
 	times(&g->first_ns, &g->last_ns, ts_ns);
+}
+
+void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
+{
+	count_query(g, qtype, ts_ns);
 	tl_add(g, ts_ns, 1, 0, 0);
 }
 
@@ -311,7 +317,7 @@ void agg_add_query_answers(agg_t *g, uint64_t bytes)
 
 int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 {
-	agg_count_query(g, q->qtype, q->ts_ns);
+	count_query(g, q->qtype, q->ts_ns); /* the timeline below, with its payload */
 	resolver_add(g, q->resolver);
 	input_add(g, q->input_id);
 	if (q->base_mixed)
@@ -325,8 +331,10 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	/* payload text, dots removed */
 	unsigned first = q->prefix_mode ? 1 : 0;
 	unsigned last = q->prefix_mode ? q->nlabels : q->npay;
-	if (last <= first)
+	if (last <= first) {
+		tl_add(g, q->ts_ns, 1, 0, 0);
 		return 0;
+	}
 	uint8_t text[DNS_MAX_NAME + 1], folded[DNS_MAX_NAME + 1];
 	size_t tl = 0;
 	feat_labels_t fl;
@@ -347,10 +355,9 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 			tl++;
 		}
 	}
+	tl_add(g, q->ts_ns, 1, tl, 0);
 	if (!tl)
 		return 0;
-	if (g->tl)
-		timeline_add(g->tl, q->ts_ns, 0, tl, 0);
 	g->payload_queries++;
 	if (c) {
 		c->payload_queries++;

@@ -155,7 +155,8 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		f->frames = calloc(g->pv.nframes, sizeof(*f->frames));
 		if (!f->frames)
 			goto fail;
-		memcpy(f->frames, g->pv.frames, g->pv.nframes * sizeof(*f->frames));
+		for (uint32_t i = 0; i < g->pv.nframes; i++)
+			f->frames[i] = *pivots_at(&g->pv, i);
 		f->nframes = g->pv.nframes;
 		qsort(f->frames, f->nframes, sizeof(*f->frames), cmp_frames);
 	}

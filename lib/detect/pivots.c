@@ -8,19 +8,27 @@
 
 static pivot_frames_t *entry(pivots_t *p, uint32_t input)
 {
+	if (p->nframes && p->first.input == input)
+		return &p->first;
 	/* the current input is nearly always the last entry */
-	for (uint32_t i = p->nframes; i-- > 0;)
-		if (p->frames[i].input == input)
-			return &p->frames[i];
-	if (p->nframes == p->cframes) {
-		uint32_t nc = p->cframes ? p->cframes * 2 : 1;
-		pivot_frames_t *nf = realloc(p->frames, nc * sizeof *nf);
-		if (!nf)
-			return NULL;
-		p->frames = nf;
-		p->cframes = nc;
+	for (uint32_t i = p->nframes; i-- > 1;)
+		if (p->more[i - 1].input == input)
+			return &p->more[i - 1];
+	pivot_frames_t *e;
+	if (!p->nframes) {
+		e = &p->first;
+	} else {
+		if (p->nframes - 1 == p->cmore) {
+			uint32_t nc = p->cmore ? p->cmore * 2 : 1;
+			pivot_frames_t *nm = realloc(p->more, nc * sizeof *nm);
+			if (!nm)
+				return NULL;
+			p->more = nm;
+			p->cmore = nc;
+		}
+		e = &p->more[p->nframes - 1];
 	}
-	pivot_frames_t *e = &p->frames[p->nframes++];
+	p->nframes++;
 	memset(e, 0, sizeof *e);
 	e->input = input;
 	return e;
@@ -58,7 +66,7 @@ int pivots_add(pivots_t *p, uint32_t input, const frame_span_t *span)
 int pivots_merge(pivots_t *dst, const pivots_t *src, uint32_t input_offset)
 {
 	for (uint32_t i = 0; i < src->nframes; i++) {
-		const pivot_frames_t *s = &src->frames[i];
+		const pivot_frames_t *s = pivots_at(src, i);
 		pivot_frames_t *e = entry(dst, s->input + input_offset);
 		if (!e)
 			return -1;
@@ -83,11 +91,6 @@ int pivots_merge(pivots_t *dst, const pivots_t *src, uint32_t input_offset)
 
 void pivots_clear(pivots_t *p)
 {
-	free(p->frames);
+	free(p->more);
 	memset(p, 0, sizeof *p);
-}
-
-size_t pivots_heap_bytes(const pivots_t *p)
-{
-	return p->cframes * sizeof *p->frames;
 }

@@ -31,9 +31,17 @@ typedef struct pivot_frames {
 } pivot_frames_t;
 
 typedef struct pivots {
-	pivot_frames_t *frames;  /* per input, in the order first seen */
-	uint32_t nframes, cframes;
+	pivot_frames_t first;    /* the first input's entry: most domains are
+	                            seen in one input, and need no allocation */
+	pivot_frames_t *more;    /* the other inputs', in the order first seen */
+	uint32_t nframes, cmore; /* nframes: entries, first included */
 } pivots_t;
+
+/* Entry i (< nframes). */
+static inline const pivot_frames_t *pivots_at(const pivots_t *p, uint32_t i)
+{
+	return i ? &p->more[i - 1] : &p->first;
+}
 
 /* A message of input input carried by span (n == 0: nothing counted).
  * -1 when out of memory (not counted). */
@@ -43,6 +51,9 @@ int pivots_add(pivots_t *p, uint32_t input, const frame_span_t *span);
 int pivots_merge(pivots_t *dst, const pivots_t *src, uint32_t input_offset);
 
 void pivots_clear(pivots_t *p);
-size_t pivots_heap_bytes(const pivots_t *p);
+static inline size_t pivots_heap_bytes(const pivots_t *p)
+{
+	return p->cmore * sizeof *p->more;
+}
 
 #endif
