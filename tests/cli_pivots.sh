@@ -7,7 +7,8 @@
 # a literal for a zone name holding filter and regex syntax (hostile-names:
 # markup, quotes, "/", "..", NUL) and selects its frames.  --messages:
 # frame, community_id, query_frame and rtt of every message agree with
-# tshark's frame.number, communityid, dns.response_to and dns.time.
+# tshark's frame.number, communityid, dns.response_to and dns.time; a
+# finding's clients[].community_id is that of its first query's flow.
 # Exit 0 pass, 1 failure, 77 skip (no tshark or python3).
 set -u
 bin=$1 src=$2 corpus=${3:-}
@@ -82,6 +83,22 @@ for cap in sys.argv[2:3] + sys.argv[4:5] + [src + "/tcp-split-message.pcap", src
     print("%s: %s: %d messages, frame/community_id/query_frame/rtt as tshark%s" % (
         "ok" if ok else "FAIL", cap.split("/")[-1], len(got), "" if ok else " %r" % bad[:3]))
     fail |= not ok
+# each client's community_id: the flow of its first query under the zone
+for cap in sys.argv[2:3] + sys.argv[4:5]:
+    d = scan(cap)
+    p = subprocess.run([binp, "--messages", cap], capture_output=True, text=True)
+    msgs = [json.loads(l) for l in p.stdout.splitlines()]
+    for f in d["findings"]:
+        z = f["domain"].lower()
+        for c in f["clients"]:
+            qs = [m for m in msgs if not m["qr"] and m["src"] == c["ip"] and m["qname"] and
+                  (m["qname"].lower() == z or m["qname"].lower().endswith("." + z))]
+            first = min(qs, key=lambda m: m["ts"]) if qs else None
+            ok = first is not None and first["community_id"] == c["community_id"] and \
+                first["ts"] == c["first_seen"]
+            print("%s: %s %s client %s: community_id %s of its first query" % (
+                "ok" if ok else "FAIL", cap.split("/")[-1], f["domain"], c["ip"], c["community_id"]))
+            fail |= not ok
 sys.exit(fail)
 PY
 exit 0

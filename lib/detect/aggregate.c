@@ -263,6 +263,32 @@ static void input_add(agg_t *g, uint32_t id)
 		g->inputs[g->ninputs++] = id;
 }
 
+/* c's first flow := x's when x's first query came earlier (at the same
+ * time: the smaller flow), so that it does not depend on the order of the
+ * queries.  Before c->first_ns takes x's. */
+static void first_flow(agg_client_t *c, const agg_client_t *x)
+{
+	if (!x->first_ns || !x->flow_server.v)
+		return;
+	if (c->first_ns && c->flow_server.v) {
+		if (x->first_ns > c->first_ns)
+			return;
+		if (x->first_ns == c->first_ns) {
+			int d = ip_addr_cmp(&x->flow_server, &c->flow_server);
+			if (!d)
+				d = x->flow_sport != c->flow_sport ? (x->flow_sport < c->flow_sport ? -1 : 1)
+				    : x->flow_dport != c->flow_dport ? (x->flow_dport < c->flow_dport ? -1 : 1)
+				    : (x->flow_transport > c->flow_transport) - (x->flow_transport < c->flow_transport);
+			if (d >= 0)
+				return;
+		}
+	}
+	c->flow_server = x->flow_server;
+	c->flow_sport = x->flow_sport;
+	c->flow_dport = x->flow_dport;
+	c->flow_transport = x->flow_transport;
+}
+
 static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 {
 	if (!*first || ts < *first)
@@ -325,6 +351,12 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	agg_client_t *c = client_get(g, q->client, max_clients);
 	if (c) {
 		c->queries++;
+		if (q->resolver) {
+			agg_client_t f = {.first_ns = q->ts_ns, .flow_transport = q->transport,
+					  .flow_sport = q->sport, .flow_dport = q->dport,
+					  .flow_server = *q->resolver};
+			first_flow(c, &f);
+		}
 		times(&c->first_ns, &c->last_ns, q->ts_ns);
 		client_server(c, q->resolver, false);
 	}
@@ -507,6 +539,7 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		c->payload_chars += sc->payload_chars;
 		c->answer_decoded += sc->answer_decoded;
 		client_server(c, &sc->server, sc->many_servers);
+		first_flow(c, sc);
 		if (sc->first_ns)
 			times(&c->first_ns, &c->last_ns, sc->first_ns);
 		if (sc->last_ns)

@@ -65,6 +65,11 @@ typedef struct agg_client {
 	uint64_t first_ns, last_ns;
 	ip_addr_t server;                        /* the lowest address it sent queries to */
 	bool many_servers;                       /* and it sent queries to others too */
+	/* the flow of its first query (the earliest; at equal times the
+	 * smallest server, ports, transport), for its Community ID */
+	uint8_t flow_transport;
+	uint16_t flow_sport, flow_dport;
+	ip_addr_t flow_server;
 } agg_client_t;
 
 /* One distinct answer (its data hashed). */
@@ -129,6 +134,8 @@ typedef struct agg_query {
 	const ip_addr_t *client, *resolver;
 	uint32_t input_id;
 	agg_fcache_t *fcache;   /* NULL: no cache */
+	uint16_t sport, dport;  /* of the query's flow (0, 0: unknown) */
+	uint8_t transport;      /* 17 UDP, 6 TCP */
 } agg_query_t;
 
 /* One response as detect hands it over. */

@@ -694,6 +694,9 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		aq.ts_ns = ev->ts_ns;
 		aq.client = client;
 		aq.resolver = resolver;
+		aq.sport = ev->sport;
+		aq.dport = ev->dport;
+		aq.transport = ev->transport;
 		aq.input_id = ev->input_id;
 		aq.fcache = d->fc;
 		aq.prefix_mode = qi.prefix_mode;

@@ -119,6 +119,10 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 					   : 0;
 			fc->first_ns = c->first_ns;
 			fc->last_ns = c->last_ns;
+			fc->flow_server = c->flow_server;
+			fc->flow_sport = c->flow_sport;
+			fc->flow_dport = c->flow_dport;
+			fc->flow_transport = c->flow_transport;
 			if (placed && c->server.v && !placement_is_resolver(pl, &c->server) &&
 			    !placement_is_home(pl, &c->server))
 				fc->direct_server = c->server;

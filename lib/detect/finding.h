@@ -24,6 +24,10 @@ typedef struct finding_client {
 	size_t nother;
 	ip_addr_t direct_server;   /* v != 0: it sent its queries straight to this
 	                              server, which is no resolver of the network */
+	/* the flow of its first query (server v == 0: unknown) */
+	ip_addr_t flow_server;
+	uint16_t flow_sport, flow_dport;
+	uint8_t flow_transport;
 } finding_client_t;
 
 typedef struct finding_count {

@@ -396,7 +396,8 @@ static void finding(FILE *o, const json_t *f, size_t rank)
 	fputs("<h4>Clients</h4>\n", o);
 	clients_svg(o, f);
 	fputs("<table>\n<tr><th>client</th><th class=\"n\">queries</th><th class=\"n\">bytes out</th>"
-	      "<th class=\"n\">bytes in</th><th>first seen</th><th>last seen</th></tr>\n",
+	      "<th class=\"n\">bytes in</th><th>first seen</th><th>last seen</th>"
+	      "<th>Community ID (first query)</th></tr>\n",
 	      o);
 	size_t i;
 	const json_t *c;
@@ -409,7 +410,9 @@ static void finding(FILE *o, const json_t *f, size_t rank)
 		esc(o, str(c, "first_seen"));
 		fputs("</td><td>", o);
 		esc(o, str(c, "last_seen"));
-		fputs("</td></tr>\n", o);
+		fputs("</td><td><code>", o);
+		esc_value(o, json_object_get(c, "community_id"));
+		fputs("</code></td></tr>\n", o);
 	}
 	fputs("</table>\n", o);
 	if (json_array_size(json_object_get(f, "resolvers"))) {

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "filters.h"
 #include "fmt.h"
 #include "jsonw.h"
@@ -581,6 +582,17 @@ static json_t *filters_json(const finding_t *f)
 	return o;
 }
 
+/* The Community ID of the flow of a client's first query. */
+static json_t *client_cid_json(const finding_client_t *k)
+{
+	if (!k->flow_server.v || k->flow_server.v != k->ip.v)
+		return json_null();
+	char cid[COMMUNITY_ID_LEN];
+	community_id_v1(0, k->ip.a, k->flow_server.a, k->ip.v == 4 ? 4 : 16, k->flow_transport,
+			k->flow_sport, k->flow_dport, cid);
+	return json_string(cid);
+}
+
 static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 {
 	json_t *o = json_object();
@@ -622,6 +634,7 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		json_object_set_new(co, "bytes_in", u64_json(k->bytes_in));
 		json_object_set_new(co, "first_seen", ts_json(k->first_ns));
 		json_object_set_new(co, "last_seen", ts_json(k->last_ns));
+		json_object_set_new(co, "community_id", client_cid_json(k));
 		if (k->direct_server.v)
 			json_object_set_new(co, "direct_server", ip_json(&k->direct_server));
 		if (k->nother)
