@@ -86,6 +86,26 @@ START_TEST(pieces_equal_whole)
 }
 END_TEST
 
+/* the one-second counters give the timeline of their messages */
+START_TEST(one_second)
+{
+	timeline_one_t o;
+	timeline_t t, u;
+	memset(&o, 0, sizeof o);
+	memset(&t, 0, sizeof t);
+	uint64_t t0 = 1767225600ull * 1000000000ull;
+	for (int i = 0; i < 50; i++) {
+		uint64_t at = t0 + rnd() % 1000000000ull;
+		ck_assert(timeline_one_add(&o, at, 1, (uint64_t)i, 7));
+		timeline_add(&t, at, 1, (uint64_t)i, 7);
+	}
+	ck_assert(!timeline_one_add(&o, t0 + 1000000000ull, 1, 0, 0));
+	ck_assert_uint_eq(o.n, 50);
+	timeline_from_one(&u, &o);
+	ck_assert(memcmp(&t, &u, sizeof t) == 0);
+}
+END_TEST
+
 START_TEST(rhythm)
 {
 	timeline_t t;
@@ -113,6 +133,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("timeline");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, pieces_equal_whole);
+	tcase_add_test(tc, one_second);
 	tcase_add_test(tc, rhythm);
 	suite_add_tcase(s, tc);
 	return s;

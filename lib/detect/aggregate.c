@@ -297,13 +297,37 @@ static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 		*last = ts;
 }
 
-/* Weights on the timeline (allocated with the first message; without
- * memory, the timeline stays empty). */
+/* g's timeline_t, made from its one-second counters (NULL: no memory; the
+ * counters stay). */
+static timeline_t *tl_get(agg_t *g)
+{
+	if (g->tl)
+		return g->tl;
+	timeline_t *t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	timeline_from_one(t, &g->tl1);
+	memset(&g->tl1, 0, sizeof(g->tl1));
+	return g->tl = t;
+}
+
+/* Weights on the timeline: in the one-second counters while every message
+ * falls in one second, then in a timeline_t. */
 static void tl_add(agg_t *g, uint64_t ts_ns, uint32_t queries, uint64_t out, uint64_t in)
 {
-	if (!g->tl && !(g->tl = calloc(1, sizeof(*g->tl))))
+	if (!g->tl && timeline_one_add(&g->tl1, ts_ns, queries, out, in))
 		return;
-	timeline_add(g->tl, ts_ns, queries, out, in);
+	timeline_t *t = tl_get(g);
+	if (t)
+		timeline_add(t, ts_ns, queries, out, in);
+}
+
+const timeline_t *agg_timeline(const agg_t *g, timeline_t *tmp)
+{
+	if (g->tl)
+		return g->tl;
+	timeline_from_one(tmp, &g->tl1);
+	return tmp;
 }
 
 /* A query counted, without its timeline weight. */
@@ -522,11 +546,22 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		input_add(dst, s->inputs[i] + input_offset);
 	if (pivots_merge(&dst->pv, &s->pv, input_offset) < 0)
 		ret = -1;
-	if (s->tl && s->tl->nq) {
-		if (!dst->tl && !(dst->tl = calloc(1, sizeof(*dst->tl))))
+	if (!s->tl && s->tl1.n && !dst->tl &&
+	    (!dst->tl1.n || dst->tl1.sec == s->tl1.sec)) {
+		/* both within one second: the counters add up */
+		timeline_one_t *o = &dst->tl1;
+		o->sec = s->tl1.sec;
+		o->n = o->n + s->tl1.n < o->n ? UINT32_MAX : o->n + s->tl1.n;
+		o->q = o->q + s->tl1.q < o->q ? UINT32_MAX : o->q + s->tl1.q;
+		o->out = o->out + s->tl1.out < o->out ? UINT32_MAX : o->out + s->tl1.out;
+		o->in = o->in + s->tl1.in < o->in ? UINT32_MAX : o->in + s->tl1.in;
+	} else if (s->tl || s->tl1.n) {
+		timeline_t tmp;
+		timeline_t *t = tl_get(dst);
+		if (!t)
 			ret = -1;
 		else
-			timeline_merge(dst->tl, s->tl);
+			timeline_merge(t, agg_timeline(s, &tmp));
 	}
 	dst->clients_dropped += s->clients_dropped;
 	for (uint32_t i = 0; i < s->nclients; i++) {

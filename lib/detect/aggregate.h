@@ -108,8 +108,9 @@ typedef struct agg {
 	fp_acc_t fp;
 	uint64_t clients_dropped;
 	pivots_t pv;                       /* frames per input (pivots.h) */
-	timeline_t *tl;                    /* activity over time (timeline.h);
-	                                      with the first message */
+	timeline_t *tl;                    /* activity over time (timeline.h), once
+	                                      messages fall in two seconds; */
+	timeline_one_t tl1;                /* before: their second's counters */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign
@@ -153,6 +154,8 @@ typedef struct agg_response {
 
 void agg_init(agg_t *g);
 void agg_clear(agg_t *g);   /* free what agg_init/agg_add_* allocated */
+/* g's timeline into *tmp when it has none of its own: the one to read. */
+const timeline_t *agg_timeline(const agg_t *g, timeline_t *tmp);
 void agg_release(agg_t *g); /* the same, leaving g as it is (to be reused) */
 size_t agg_heap_bytes(const agg_t *g); /* what agg_add_* allocated */
 

@@ -145,9 +145,11 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		f->ninputs = g->ninputs;
 		qsort(f->input_ids, f->ninputs, sizeof(*f->input_ids), cmp_u32);
 	}
-	if (g->tl && g->tl->nq) {
+	timeline_t tl_tmp;
+	const timeline_t *tl = agg_timeline(g, &tl_tmp);
+	if (tl->nq) {
 		timeline_row_t rows[TL_N];
-		size_t n = timeline_spread(g->tl, f->queries, f->bytes_out, f->bytes_in,
+		size_t n = timeline_spread(tl, f->queries, f->bytes_out, f->bytes_in,
 					   &f->timeline_bucket_s, rows);
 		f->timeline = calloc(n ? n : 1, sizeof(*f->timeline));
 		if (!f->timeline)
@@ -189,7 +191,7 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		if (add_reason(f, text) < 0)
 			goto fail;
 	}
-	if (g->tl && timeline_rhythm(g->tl, f->first_ns, f->last_ns, f->queries,
+	if (timeline_rhythm(tl, f->first_ns, f->last_ns, f->queries,
 				     &f->beacon_period_s, &f->beacon_jitter)) {
 		char text[256];
 		f->beacon = true;

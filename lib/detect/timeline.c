@@ -93,6 +93,32 @@ void timeline_add(timeline_t *t, uint64_t ts_ns, uint32_t queries, uint64_t out,
 	t->nq = sat_add(t->nq, 1);
 }
 
+bool timeline_one_add(timeline_one_t *o, uint64_t ts_ns, uint32_t queries, uint64_t out,
+		      uint64_t in)
+{
+	uint64_t s = ts_ns / 1000000000u;
+	if (o->n && o->sec != s)
+		return false;
+	o->sec = s;
+	o->n = sat_add(o->n, 1);
+	o->q = sat_add(o->q, queries);
+	o->out = sat_add(o->out, out);
+	o->in = sat_add(o->in, in);
+	return true;
+}
+
+void timeline_from_one(timeline_t *t, const timeline_one_t *o)
+{
+	memset(t, 0, sizeof *t);
+	if (!o->n)
+		return;
+	t->nq = o->n;
+	t->lo = t->hi = o->sec;
+	t->q[0] = o->q;
+	t->out[0] = o->out;
+	t->in[0] = o->in;
+}
+
 void timeline_merge(timeline_t *dst, const timeline_t *src)
 {
 	if (!src->nq)

@@ -33,6 +33,24 @@ typedef struct timeline {
 	uint32_t in[TL_N];       /* payload bytes of answers */
 } timeline_t;
 
+/*
+ * A timeline while all its messages fall in one second: a few counters,
+ * kept in the aggregate itself, so that the many domains seen in one
+ * exchange need no timeline_t.  timeline_one_add takes a message of the
+ * same second (or the first) and returns false for another second: the
+ * caller then moves to a timeline_t (timeline_from_one) and adds it there.
+ */
+typedef struct timeline_one {
+	uint64_t sec;            /* the second (valid when n > 0) */
+	uint32_t n;              /* messages */
+	uint32_t q, out, in;
+} timeline_one_t;
+
+bool timeline_one_add(timeline_one_t *o, uint64_t ts_ns, uint32_t queries, uint64_t out,
+		      uint64_t in);
+/* t := the timeline of o (empty when o is). */
+void timeline_from_one(timeline_t *t, const timeline_one_t *o);
+
 /* Add weights (queries, out, in) at ts_ns. */
 void timeline_add(timeline_t *t, uint64_t ts_ns, uint32_t queries, uint64_t out, uint64_t in);
 
