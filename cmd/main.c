@@ -32,7 +32,7 @@ enum {
 enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_CARVE,
+	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_CARVE, OPT_HTML, OPT_EXTRACT,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -55,6 +55,8 @@ static const struct option long_opts[] = {
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
 	{"carve", required_argument, NULL, OPT_CARVE},
+	{"html", required_argument, NULL, OPT_HTML},
+	{"extract", required_argument, NULL, OPT_EXTRACT},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -85,6 +87,8 @@ static void usage(FILE *out)
 		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
 		"      --carve DIR            decode what each reported tunnel carried into files\n"
 		"                             under DIR (a second pass; never executed)\n"
+		"      --html FILE            also write the report as one self-contained HTML page\n"
+		"      --extract DIR          also write one capture per finding with its frames\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
@@ -454,7 +458,7 @@ static int batch_run(batch_t *b)
 	return trouble ? 1 : 0;
 }
 
-/* Write --rpz / --stix output; 0 or -1 with the error on standard error. */
+/* Write --rpz / --stix / --html output; 0 or -1 with the error on standard error. */
 static int write_artefact(dnsts_scanner_t *s, const char *path,
 			  int (*fn)(dnsts_scanner_t *, FILE *))
 {
@@ -482,7 +486,8 @@ int main(int argc, char **argv)
 	size_t nresolvers = 0, nhome_nets = 0;
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
-	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *carve_dir = NULL;
+	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *carve_dir = NULL,
+		   *html_path = NULL, *extract_dir = NULL;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -563,6 +568,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CARVE:
 			carve_dir = optarg;
+			break;
+		case OPT_HTML:
+			html_path = optarg;
+			break;
+		case OPT_EXTRACT:
+			extract_dir = optarg;
 			break;
 		case 'o':
 			out_path = optarg;
@@ -699,6 +710,13 @@ int main(int argc, char **argv)
 			status = EXIT_TROUBLE;
 		if (stix_path && write_artefact(s, stix_path, dnsts_report_stix) != 0)
 			status = EXIT_TROUBLE;
+		if (html_path && write_artefact(s, html_path, dnsts_report_html) != 0)
+			status = EXIT_TROUBLE;
+		char xerr[512];
+		if (extract_dir && dnsts_extract(s, extract_dir, xerr, sizeof xerr) != DNSTS_OK) {
+			fprintf(stderr, PROG ": %s\n", xerr[0] ? xerr : "--extract failed");
+			status = EXIT_TROUBLE;
+		}
 	}
 	dnsts_scanner_free(s);
 

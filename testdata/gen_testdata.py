@@ -1322,6 +1322,36 @@ def gen_span():
                    desc="%s with every packet twice, the copy 1-40 us after it (a SPAN port's copies), counted once (duplicate_packets); %s" % (src, what))
 
 
+def gen_hostile():
+    """Zone names an attacker chose to break what is made from them: a
+    label with HTML/script markup and quotes, and labels with path
+    separators, dot-dot and a NUL byte.  Each zone carries hex payloads
+    in TXT exchanges, so it scores as a tunnel."""
+    rng = random.Random(9191)
+    zones = [[b"t", b'"><script>alert(1)</script><img src=x onerror=alert(2)>', b"com"],
+             [b"t", b"../../tmp/pwn", b"com"],
+             [b"t", b"a/b\x00c", b"net"]]
+    recs, qid = [], 0x7700
+    for z in zones:
+        for i in range(40):
+            pay = bytes(rng.randrange(256) for _ in range(24)).hex().encode()
+            qn = name([pay[:40], pay[40:]] + z)
+            q = header(qid, 0x0100, 1, 0) + question(qn, "TXT")
+            data = bytes(rng.randrange(256) for _ in range(48)).hex().encode()
+            r = (header(qid, 0x8180, 1, 1) + question(qn, "TXT") +
+                 rr(ptr(12), "TXT", txt(data)))
+            sport = 42000 + i
+            t = len(recs) * 0.5
+            recs.append((T0 + t, bytes(eth(udp4(sport, 53, q, ipid=qid)))))
+            recs.append((T0 + t + 0.02, swap_mac(bytes(eth(udp4(53, sport, r, src=SRV4,
+                                                                   dst=CLI4, ipid=qid + 1))))))
+            qid += 2
+    write_pcap("hostile-names.pcap", LINKTYPE["ETHERNET"], recs, want=len(recs),
+               desc="two tunnels under zone names an attacker chose: a label with HTML/script "
+                    "markup and quotes, and labels with '/', '..' and a NUL byte (file names "
+                    "made from them and the HTML report must stay inert)")
+
+
 # --------------------------------------------------------------------------
 
 TSHARK_OPTS = ["-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
@@ -1435,6 +1465,7 @@ def main():
     gen_many_clients()
     gen_span()
     gen_carve()
+    gen_hostile()
 
     lines = ["# testdata/pcap",
              "",

@@ -84,11 +84,11 @@ static inline void tb_exchange(detector_t *d, const ip_addr_t *cli, const ip_add
 {
 	tb_msg_t m;
 	dns_msg_t msg;
-	dns_event_t ev = {ts, cli, srv, 40000, 53, 17, 0};
+	dns_event_t ev = {ts, cli, srv, 40000, 53, 17, 0, NULL};
 	tb_build(&m, 0x1234, 0, DNS_RCODE_NOERROR, qname, qtype, 0, NULL, 0);
 	if (dns_msg_parse(&msg, m.b, m.n) == 0)
 		detector_add_msg(d, &ev, &msg);
-	dns_event_t er = {ts + 1000000, srv, cli, 53, 40000, 17, 0};
+	dns_event_t er = {ts + 1000000, srv, cli, 53, 40000, 17, 0, NULL};
 	tb_build(&m, 0x1234, 1, rcode, qname, qtype, atype, rdata, rdlen);
 	if (dns_msg_parse(&msg, m.b, m.n) == 0)
 		detector_add_msg(d, &er, &msg);

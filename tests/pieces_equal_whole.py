@@ -6,7 +6,8 @@ packet boundaries into consecutive pieces in several ways (2, 3 and 8 equal
 pieces, and pieces of random sizes), scan each set of pieces as one batch
 (arguments in order and reversed, -j 1 and -j 2), scan it beside an
 identical copy, and compare the findings of `--all --min-score 0`: every
-key of every finding except those that name inputs or frames.
+key of every finding except those that name inputs or frames; of the frames
+(numbered per input), their counts summed over the inputs.
 
 A cut may split a TCP stream or an IP datagram; that is the documented
 exception, so captures with DNS over TCP or IP fragments are compared only
@@ -48,7 +49,11 @@ def strip(obj):
 def findings(doc):
     out = {}
     for f in doc.get("findings", []):
-        out[f["domain"]] = strip(f)
+        g = strip(f)
+        # frames are numbered per input, but their counts add up over pieces
+        g["frames_total"] = [sum(x["count"] for x in f.get("frames", [])),
+                             sum(x["dns_frames"] for x in f.get("frames", []))]
+        out[f["domain"]] = g
     return out
 
 

@@ -14,7 +14,7 @@ static void feed(detector_t *d, const ip_addr_t *src, const ip_addr_t *dst, int 
 	static const uint8_t A[4] = {192, 0, 2, 1};
 	tb_msg_t m;
 	dns_msg_t msg;
-	dns_event_t ev = {ts, src, dst, qr ? 53 : 40000, qr ? 40000 : 53, 17, 0};
+	dns_event_t ev = {ts, src, dst, qr ? 53 : 40000, qr ? 40000 : 53, 17, 0, NULL};
 	tb_build(&m, 0x4242, qr, DNS_RCODE_NOERROR, qname, qtype, DNS_TYPE_A, qr ? A : NULL,
 		 qr ? 4 : 0);
 	/* no Check assertion per message: each costs a write to its channel */

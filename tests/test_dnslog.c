@@ -92,7 +92,7 @@ static line_t log_one(const uint8_t *wire, size_t len, const ip_addr_t *src,
 	ck_assert_ptr_nonnull(l);
 	dns_msg_t m;
 	ck_assert_int_eq(dns_msg_parse(&m, wire, len), 0);
-	dnslog_write(l, 1700000000123456789ull, src, 5353, dst, 53, transport, &m, "in\"put.pcap");
+	dnslog_write(l, 1700000000123456789ull, src, 5353, dst, 53, transport, 0, &m, "in\"put.pcap");
 	ck_assert_int_eq(dnslog_flush(l), 0);
 	dnslog_free(l);
 	fclose(f);
@@ -145,6 +145,8 @@ START_TEST(test_line_exact)
 		"\"dst\":\"10.0.0.53\",\"dport\":53,\"transport\":\"udp\",\"id\":4660,\"qr\":false,"
 		"\"opcode\":\"QUERY\",\"rcode\":\"NOERROR\",\"flags\":[\"rd\"],\"qname\":\"a.example\","
 		"\"qtype\":\"A\",\"qclass\":\"IN\",\"answers\":[],\"size\":27,"
+		/* Community ID v1 of 10.0.0.53:53 <-> 192.0.2.1:5353/udp, seed 0 */
+		"\"community_id\":\"1:NTVK6vyo501vt+tCmJn0qp6YUxc=\","
 		"\"input\":\"in\\\"put.pcap\"}\n";
 	ck_assert_str_eq(l.text, want);
 	line_free(&l);
@@ -524,7 +526,7 @@ START_TEST(test_damaged_messages)
 		dns_msg_t msg;
 		if (dns_msg_parse(&msg, m.b, m.n) != 0)
 			continue;
-		dnslog_write(l, (uint64_t)k * 1000000, &s, 1, &s, 53, 17, &msg, "x");
+		dnslog_write(l, (uint64_t)k * 1000000, &s, 1, &s, 53, 17, 0, &msg, "x");
 		lines++;
 	}
 	ck_assert_int_eq(dnslog_flush(l), 0);

@@ -93,6 +93,8 @@ void agg_release(agg_t *g)
 {
 	detail_free(g->d);
 	free(g->clients);
+	free(g->pv.more);
+	free(g->tl);
 }
 
 void agg_clear(agg_t *g)
@@ -103,7 +105,8 @@ void agg_clear(agg_t *g)
 
 size_t agg_heap_bytes(const agg_t *g)
 {
-	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t));
+	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t)) +
+		   pivots_heap_bytes(&g->pv) + (g->tl ? sizeof(*g->tl) : 0);
 	if (g->d)
 		n += sizeof(*g->d) + payset_heap_bytes(&g->d->ps) + kmv_heap_bytes(&g->d->rs);
 	return n;
@@ -267,6 +270,32 @@ static void input_add(agg_t *g, uint32_t id)
 		g->inputs[g->ninputs++] = id;
 }
 
+/* c's first flow := x's when x's first query came earlier (at the same
+ * time: the smaller flow), so that it does not depend on the order of the
+ * queries.  Before c->first_ns takes x's. */
+static void first_flow(agg_client_t *c, const agg_client_t *x)
+{
+	if (!x->first_ns || !x->flow_server.v)
+		return;
+	if (c->first_ns && c->flow_server.v) {
+		if (x->first_ns > c->first_ns)
+			return;
+		if (x->first_ns == c->first_ns) {
+			int d = ip_addr_cmp(&x->flow_server, &c->flow_server);
+			if (!d)
+				d = x->flow_sport != c->flow_sport ? (x->flow_sport < c->flow_sport ? -1 : 1)
+				    : x->flow_dport != c->flow_dport ? (x->flow_dport < c->flow_dport ? -1 : 1)
+				    : (x->flow_transport > c->flow_transport) - (x->flow_transport < c->flow_transport);
+			if (d >= 0)
+				return;
+		}
+	}
+	c->flow_server = x->flow_server;
+	c->flow_sport = x->flow_sport;
+	c->flow_dport = x->flow_dport;
+	c->flow_transport = x->flow_transport;
+}
+
 static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 {
 	if (!*first || ts < *first)
@@ -275,11 +304,51 @@ static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 		*last = ts;
 }
 
-void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
+/* g's timeline_t, made from its one-second counters (NULL: no memory; the
+ * counters stay). */
+static timeline_t *tl_get(agg_t *g)
+{
+	if (g->tl)
+		return g->tl;
+	timeline_t *t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	timeline_from_one(t, &g->tl1);
+	memset(&g->tl1, 0, sizeof(g->tl1));
+	return g->tl = t;
+}
+
+/* Weights on the timeline: in the one-second counters while every message
+ * falls in one second, then in a timeline_t. */
+static void tl_add(agg_t *g, uint64_t ts_ns, uint32_t queries, uint64_t out, uint64_t in)
+{
+	if (!g->tl && timeline_one_add(&g->tl1, ts_ns, queries, out, in))
+		return;
+	timeline_t *t = tl_get(g);
+	if (t)
+		timeline_add(t, ts_ns, queries, out, in);
+}
+
+const timeline_t *agg_timeline(const agg_t *g, timeline_t *tmp)
+{
+	if (g->tl)
+		return g->tl;
+	timeline_from_one(tmp, &g->tl1);
+	return tmp;
+}
+
+/* A query counted, without its timeline weight. */
+static void count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
 {
 	g->queries++;
 	g->qtype[agg_qt_index(qtype)]++;
 	times(&g->first_ns, &g->last_ns, ts_ns);
+}
+
+void agg_count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
+{
+	count_query(g, qtype, ts_ns);
+	tl_add(g, ts_ns, 1, 0, 0);
 }
 
 void agg_count_response(agg_t *g, uint16_t rcode, uint64_t ts_ns)
@@ -305,7 +374,7 @@ void agg_add_query_answers(agg_t *g, uint64_t bytes)
 
 int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 {
-	agg_count_query(g, q->qtype, q->ts_ns);
+	count_query(g, q->qtype, q->ts_ns); /* the timeline below, with its payload */
 	resolver_add(g, q->resolver);
 	input_add(g, q->input_id);
 	if (q->base_mixed)
@@ -318,14 +387,22 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	agg_client_t *c = client_get(g, q->client, max_clients);
 	if (c) {
 		c->queries++;
+		if (q->resolver) {
+			agg_client_t f = {.first_ns = q->ts_ns, .flow_transport = q->transport,
+					  .flow_sport = q->sport, .flow_dport = q->dport,
+					  .flow_server = *q->resolver};
+			first_flow(c, &f);
+		}
 		times(&c->first_ns, &c->last_ns, q->ts_ns);
 		client_server(c, q->resolver, false);
 	}
 	/* payload text, dots removed */
 	unsigned first = q->prefix_mode ? 1 : 0;
 	unsigned last = q->prefix_mode ? q->nlabels : q->npay;
-	if (last <= first)
+	if (last <= first) {
+		tl_add(g, q->ts_ns, 1, 0, 0);
 		return 0;
+	}
 	uint8_t text[DNS_MAX_NAME + 1], folded[DNS_MAX_NAME + 1];
 	size_t tl = 0;
 	feat_labels_t fl;
@@ -346,6 +423,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 			tl++;
 		}
 	}
+	tl_add(g, q->ts_ns, 1, tl, 0);
 	if (!tl)
 		return 0;
 	g->payload_queries++;
@@ -412,6 +490,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 {
 	agg_count_response(g, r->rcode, r->ts_ns);
+	tl_add(g, r->ts_ns, 0, r->decoded, r->addr_bytes);
 	resolver_add(g, r->resolver);
 	ipset_add(g->responders, &g->nresponders, r->resolver);
 	input_add(g, r->input_id);
@@ -491,6 +570,25 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		ipset_add(dst->responders, &dst->nresponders, &s->responders[i]);
 	for (unsigned i = 0; i < s->ninputs; i++)
 		input_add(dst, s->inputs[i] + input_offset);
+	if (pivots_merge(&dst->pv, &s->pv, input_offset) < 0)
+		ret = -1;
+	if (!s->tl && s->tl1.n && !dst->tl &&
+	    (!dst->tl1.n || dst->tl1.sec == s->tl1.sec)) {
+		/* both within one second: the counters add up */
+		timeline_one_t *o = &dst->tl1;
+		o->sec = s->tl1.sec;
+		o->n = o->n + s->tl1.n < o->n ? UINT32_MAX : o->n + s->tl1.n;
+		o->q = o->q + s->tl1.q < o->q ? UINT32_MAX : o->q + s->tl1.q;
+		o->out = o->out + s->tl1.out < o->out ? UINT32_MAX : o->out + s->tl1.out;
+		o->in = o->in + s->tl1.in < o->in ? UINT32_MAX : o->in + s->tl1.in;
+	} else if (s->tl || s->tl1.n) {
+		timeline_t tmp;
+		timeline_t *t = tl_get(dst);
+		if (!t)
+			ret = -1;
+		else
+			timeline_merge(t, agg_timeline(s, &tmp));
+	}
 	dst->clients_dropped += s->clients_dropped;
 	for (uint32_t i = 0; i < s->nclients; i++) {
 		const agg_client_t *sc = &s->clients[i];
@@ -502,6 +600,7 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		c->payload_chars += sc->payload_chars;
 		c->answer_decoded += sc->answer_decoded;
 		client_server(c, &sc->server, sc->many_servers);
+		first_flow(c, sc);
 		if (sc->first_ns)
 			times(&c->first_ns, &c->last_ns, sc->first_ns);
 		if (sc->last_ns)

@@ -32,7 +32,9 @@
 #include "fingerprint.h"
 #include "kmv.h"
 #include "payset.h"
+#include "pivots.h"
 #include "pkt.h"
+#include "timeline.h"
 
 enum agg_qt {
 	AQ_A, AQ_AAAA, AQ_TXT, AQ_NULL, AQ_CNAME, AQ_MX, AQ_KEY, AQ_SRV, AQ_PRIVATE,
@@ -63,6 +65,11 @@ typedef struct agg_client {
 	uint64_t first_ns, last_ns;
 	ip_addr_t server;                        /* the lowest address it sent queries to */
 	bool many_servers;                       /* and it sent queries to others too */
+	/* the flow of its first query (the earliest; at equal times the
+	 * smallest server, ports, transport), for its Community ID */
+	uint8_t flow_transport;
+	uint16_t flow_sport, flow_dport;
+	ip_addr_t flow_server;
 } agg_client_t;
 
 /* One distinct answer (its data hashed). */
@@ -106,6 +113,10 @@ typedef struct agg {
 	/* queries asked with a search suffix dropped (suffixes.h), and the
 	 * smallest hash of such a suffix (0: none) */
 	uint64_t suffixed_queries, suffix_h;
+	pivots_t pv;                       /* frames per input (pivots.h) */
+	timeline_t *tl;                    /* activity over time (timeline.h), once
+	                                      messages fall in two seconds; */
+	timeline_one_t tl1;                /* before: their second's counters */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign
@@ -139,6 +150,8 @@ typedef struct agg_query {
 	const ip_addr_t *client, *resolver;
 	uint32_t input_id;
 	agg_fcache_t *fcache;   /* NULL: no cache */
+	uint16_t sport, dport;  /* of the query's flow (0, 0: unknown) */
+	uint8_t transport;      /* 17 UDP, 6 TCP */
 } agg_query_t;
 
 /* One response as detect hands it over. */
@@ -156,6 +169,8 @@ typedef struct agg_response {
 
 void agg_init(agg_t *g);
 void agg_clear(agg_t *g);   /* free what agg_init/agg_add_* allocated */
+/* g's timeline into *tmp when it has none of its own: the one to read. */
+const timeline_t *agg_timeline(const agg_t *g, timeline_t *tmp);
 void agg_release(agg_t *g); /* the same, leaving g as it is (to be reused) */
 size_t agg_heap_bytes(const agg_t *g); /* what agg_add_* allocated */
 

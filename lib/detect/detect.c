@@ -678,12 +678,22 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		c->qi.rec = qi.rec; /* the record it found or earned (no sweep since) */
 	if (!e)
 		return;
+	if (ev->span && ev->span->n) {
+		/* the table's byte count follows the pivots' array (it grows
+		 * only with a new input) */
+		uint32_t cap = e->g.pv.cmore;
+		pivots_add(&e->g.pv, ev->input_id, ev->span);
+		if (e->g.pv.cmore != cap)
+			d->dom.bytes += (e->g.pv.cmore - cap) * sizeof(*e->g.pv.more);
+	}
 	if (q && !e->g.earned && msg_datalike(&qi, m, port))
 		e->g.earned = true;
 	if (qi.why) {
 		e->allow_reason = qi.why;
 		if (q) {
+			size_t mark = domtab_mark(e); /* its first message: a timeline */
 			agg_add_allowlisted_query(&e->g, m->qtype, ev->ts_ns);
+			domtab_account(&d->dom, e, mark);
 		} else {
 			agg_response_t r = {.client = client, .resolver = resolver, .ts_ns = ev->ts_ns,
 					    .rcode = m->rcode, .input_id = ev->input_id,
@@ -705,6 +715,9 @@ void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 		aq.ts_ns = ev->ts_ns;
 		aq.client = client;
 		aq.resolver = resolver;
+		aq.sport = ev->sport;
+		aq.dport = ev->dport;
+		aq.transport = ev->transport;
 		aq.input_id = ev->input_id;
 		aq.fcache = d->fc;
 		aq.prefix_mode = qi.prefix_mode;

@@ -27,6 +27,7 @@ typedef struct dns_event {
 	uint16_t sport, dport;
 	uint8_t transport;       /* 17 UDP, 6 TCP */
 	uint32_t input_id;       /* index of the input in the scanner */
+	const frame_span_t *span; /* the frames that carried it (NULL: unknown) */
 } dns_event_t;
 
 typedef struct detector detector_t;

@@ -39,6 +39,12 @@ int finding_add_reason(finding_t *f, const char *text)
 	return 0;
 }
 
+static int cmp_frames(const void *a, const void *b)
+{
+	const pivot_frames_t *x = a, *y = b;
+	return (x->input > y->input) - (x->input < y->input);
+}
+
 finding_t *finding_new(const struct agg *g, const char *key, const char *registered,
 		       const char *allow_reason, struct score_out *so,
 		       const struct placement *pl)
@@ -115,6 +121,10 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 					   : 0;
 			fc->first_ns = c->first_ns;
 			fc->last_ns = c->last_ns;
+			fc->flow_server = c->flow_server;
+			fc->flow_sport = c->flow_sport;
+			fc->flow_dport = c->flow_dport;
+			fc->flow_transport = c->flow_transport;
 			if (placed && c->server.v && !placement_is_resolver(pl, &c->server) &&
 			    !placement_is_home(pl, &c->server))
 				fc->direct_server = c->server;
@@ -136,6 +146,27 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 		memcpy(f->input_ids, g->inputs, g->ninputs * sizeof(*f->input_ids));
 		f->ninputs = g->ninputs;
 		qsort(f->input_ids, f->ninputs, sizeof(*f->input_ids), cmp_u32);
+	}
+	timeline_t tl_tmp;
+	const timeline_t *tl = agg_timeline(g, &tl_tmp);
+	if (tl->nq) {
+		timeline_row_t rows[TL_N];
+		size_t n = timeline_spread(tl, f->queries, f->bytes_out, f->bytes_in,
+					   &f->timeline_bucket_s, rows);
+		f->timeline = calloc(n ? n : 1, sizeof(*f->timeline));
+		if (!f->timeline)
+			goto fail;
+		memcpy(f->timeline, rows, n * sizeof(*rows));
+		f->ntimeline = n;
+	}
+	if (g->pv.nframes) {
+		f->frames = calloc(g->pv.nframes, sizeof(*f->frames));
+		if (!f->frames)
+			goto fail;
+		for (uint32_t i = 0; i < g->pv.nframes; i++)
+			f->frames[i] = *pivots_at(&g->pv, i);
+		f->nframes = g->pv.nframes;
+		qsort(f->frames, f->nframes, sizeof(*f->frames), cmp_frames);
 	}
 	if (so->nreasons) {
 		f->reasons = calloc(so->nreasons, sizeof(char *));
@@ -168,6 +199,18 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			 "%llu of the queries were asked by a resolver with no client query for the "
 			 "same name in the capture (its clients there are not captured)",
 			 (unsigned long long)f->upstream_only);
+		if (finding_add_reason(f, text) < 0)
+			goto fail;
+	}
+	if (timeline_rhythm(tl, f->first_ns, f->last_ns, f->queries,
+				     &f->beacon_period_s, &f->beacon_jitter)) {
+		char text[256];
+		f->beacon = true;
+		snprintf(text, sizeof text,
+			 "queries came at a steady rhythm, as a beacon polls: one every %.3g s on "
+			 "average, the count per %llu-second interval varying by %.0f%%",
+			 f->beacon_period_s, (unsigned long long)f->timeline_bucket_s,
+			 f->beacon_jitter * 100);
 		if (finding_add_reason(f, text) < 0)
 			goto fail;
 	}
@@ -229,6 +272,8 @@ void finding_free(finding_t *f)
 	free(f->clients);
 	free(f->resolvers);
 	free(f->input_ids);
+	free(f->frames);
+	free(f->timeline);
 	for (size_t i = 0; i < f->nreasons; i++)
 		free(f->reasons[i]);
 	free(f->reasons);

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pivots.h"
 #include "pkt.h"
+#include "timeline.h"
 
 typedef struct finding_client {
 	ip_addr_t ip;
@@ -22,6 +24,10 @@ typedef struct finding_client {
 	size_t nother;
 	ip_addr_t direct_server;   /* v != 0: it sent its queries straight to this
 	                              server, which is no resolver of the network */
+	/* the flow of its first query (server v == 0: unknown) */
+	ip_addr_t flow_server;
+	uint16_t flow_sport, flow_dport;
+	uint8_t flow_transport;
 } finding_client_t;
 
 typedef struct finding_count {
@@ -55,6 +61,12 @@ typedef struct finding {
 	finding_client_t *clients; size_t nclients;
 	ip_addr_t *resolvers; size_t nresolvers;
 	uint32_t *input_ids; size_t ninputs;
+	pivot_frames_t *frames; size_t nframes;   /* per input, by input id */
+	/* activity over time: rows add up to queries, bytes_out, bytes_in */
+	uint64_t timeline_bucket_s;
+	timeline_row_t *timeline; size_t ntimeline;
+	bool beacon;               /* a steady rhythm (timeline_rhythm) */
+	double beacon_period_s, beacon_jitter;
 	char **reasons; size_t nreasons;          /* sentences */
 	char **false_positive_hints; size_t nhints; /* when borderline */
 	finding_feature_t *features; size_t nfeatures;

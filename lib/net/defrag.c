@@ -216,6 +216,7 @@ static struct tracker *tracker_new(defrag_t *d, const ip_frag_t *f, const uint8_
 	t->meta.dst = f->dst;
 	t->meta.id = f->id;
 	t->meta.proto = f->proto;
+	t->meta.span = (frame_span_t){0, 0, 0};
 
 	size_t b = hash & (d->nbuckets - 1);
 	t->hnext = d->buckets[b];
@@ -391,6 +392,8 @@ int defrag_add(defrag_t *d, uint64_t ts_ns, const ip_frag_t *f, const uint8_t **
 		return drop(d);
 	}
 
+	/* every fragment of the datagram carried it, copies included */
+	frame_span_add(&t->meta.span, &f->span);
 	bool all, any;
 	coverage_test(t, off, end, &all, &any);
 	if (any)

@@ -27,6 +27,38 @@ enum tcp_flag {
 	TCPF_PSH = 0x08, TCPF_ACK = 0x10,
 };
 
+/*
+ * The frames (records of the input, numbered from 1 as Wireshark numbers
+ * them) that carried a packet or message: a plain packet is its own frame;
+ * a datagram reassembled from IP fragments spans its fragments' frames; a
+ * DNS message over TCP spans the segments that held its bytes.  n counts
+ * them (each once); 0 when not known.
+ */
+typedef struct frame_span {
+	uint64_t first, last;
+	uint32_t n;
+} frame_span_t;
+
+/* s := s u x, a frame already last in s (the same segment feeding the
+ * same message twice) counted once. */
+static inline void frame_span_add(frame_span_t *s, const frame_span_t *x)
+{
+	if (!x->n)
+		return;
+	if (!s->n) {
+		*s = *x;
+		return;
+	}
+	uint32_t n = x->n;
+	if (x->first == s->last || x->last == s->last)
+		n--;
+	if (x->first < s->first)
+		s->first = x->first;
+	if (x->last > s->last)
+		s->last = x->last;
+	s->n += n;
+}
+
 /* A UDP datagram or TCP segment, innermost after any encapsulation. */
 typedef struct l4_pkt {
 	uint64_t ts_ns;          /* packet timestamp, ns since the epoch */
@@ -39,6 +71,8 @@ typedef struct l4_pkt {
 	uint32_t paylen;         /* payload bytes present */
 	uint32_t paylen_wire;    /* payload bytes the headers announce (>= paylen
 	                            when the capture's snaplen cut the packet) */
+	frame_span_t span;       /* the frames that carried it (set by the scanner,
+	                            tcp_reasm for a message over TCP) */
 } l4_pkt_t;
 
 /* One IP fragment, for defrag. */
@@ -50,6 +84,8 @@ typedef struct ip_frag {
 	bool more;               /* more fragments follow */
 	const uint8_t *data;     /* fragment payload (borrowed) */
 	uint32_t len;
+	frame_span_t span;       /* a fragment's frames; a reassembled datagram's
+	                            (defrag_add's done): all of its fragments' */
 } ip_frag_t;
 
 #endif

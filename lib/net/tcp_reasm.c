@@ -83,6 +83,7 @@
 struct ooo_seg {
 	uint32_t seq, len;
 	uint8_t *data;
+	frame_span_t span;       /* the frames of the segment */
 };
 
 struct half {
@@ -92,6 +93,7 @@ struct half {
 	bool closed;             /* FIN processed: no more data */
 	uint32_t skip;           /* bytes of an over-cap message still to drop */
 	uint8_t *buf;            /* start of the message being assembled */
+	frame_span_t span;       /* the frames that held buf's bytes */
 	uint32_t buflen, bufcap;
 	struct ooo_seg *ooo;     /* TCP_MAX_OOO entries once needed, by seq */
 	uint32_t nooo;
@@ -214,9 +216,11 @@ static void half_discard(tcp_reasm_t *t, struct half *h)
 
 /* ---- framing ------------------------------------------------------------ */
 
-static void deliver(tcp_reasm_t *t, const l4_pkt_t *tmpl, const uint8_t *msg, uint16_t len)
+static void deliver(tcp_reasm_t *t, const l4_pkt_t *tmpl, const frame_span_t *span,
+		    const uint8_t *msg, uint16_t len)
 {
 	l4_pkt_t m = *tmpl;
+	m.span = *span;
 	m.payload = msg;
 	m.paylen = len;
 	m.paylen_wire = len;
@@ -279,13 +283,14 @@ static void frame(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl, const ui
 				}
 				h->buf[0] = rd_u8(&r);
 				h->buflen = 1;
+				h->span = tmpl->span;
 				return;
 			}
 			uint16_t mlen = rd_u16(&r);
 			if (mlen == 0)
 				continue;
 			if (rd_left(&r) >= mlen) {
-				deliver(t, tmpl, rd_ptr(&r, mlen), mlen);
+				deliver(t, tmpl, &tmpl->span, rd_ptr(&r, mlen), mlen);
 				continue;
 			}
 			rd_seek(&r, mark);
@@ -298,6 +303,7 @@ static void frame(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl, const ui
 			}
 			memcpy(h->buf, rd_ptr(&r, left), left);
 			h->buflen = (uint32_t)left;
+			h->span = tmpl->span;
 			return;
 		}
 
@@ -306,6 +312,7 @@ static void frame(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl, const ui
 			if (left == 0)
 				return;
 			h->buf[h->buflen++] = rd_u8(&r);
+			frame_span_add(&h->span, &tmpl->span);
 			continue;
 		}
 		uint32_t mlen = (uint32_t)h->buf[0] << 8 | h->buf[1];
@@ -327,10 +334,12 @@ static void frame(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl, const ui
 				take = (uint32_t)left;
 			memcpy(h->buf + h->buflen, rd_ptr(&r, take), take);
 			h->buflen += take;
+			if (take)
+				frame_span_add(&h->span, &tmpl->span);
 		}
 		if (h->buflen < need)
 			return;
-		deliver(t, tmpl, h->buf + 2, (uint16_t)mlen);
+		deliver(t, tmpl, &h->span, h->buf + 2, (uint16_t)mlen);
 		memmove(h->buf, h->buf + need, h->buflen - need);
 		h->buflen -= need;
 		if (h->buflen == 0 && h->bufcap > TCP_KEEP_BUF)
@@ -352,6 +361,10 @@ static void feed(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl, const uin
 			t->stats.skipped_bytes += n;
 			return;
 		}
+		if (h->buflen == 0)
+			h->span = tmpl->span;
+		else if (take)
+			frame_span_add(&h->span, &tmpl->span);
 		memcpy(h->buf + h->buflen, p, take);
 		h->buflen += take;
 		p += take;
@@ -381,8 +394,11 @@ static void drain(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl)
 		uint32_t old = (uint32_t)-(int64_t)off;
 		if (old)
 			t->stats.retransmitted++;
-		if (old < o.len)
-			feed(t, h, tmpl, o.data + old, o.len - old);
+		if (old < o.len) {
+			l4_pkt_t ot = *tmpl;
+			ot.span = o.span;
+			feed(t, h, &ot, o.data + old, o.len - old);
+		}
 		free(o.data);
 	}
 }
@@ -409,7 +425,7 @@ static void gap_resync(tcp_reasm_t *t, struct half *h, const l4_pkt_t *tmpl)
 enum hold_result { HOLD_OK, HOLD_DUP, HOLD_FULL, HOLD_TOTAL };
 
 static enum hold_result hold(tcp_reasm_t *t, struct half *h, uint32_t seq, const uint8_t *p,
-			     uint32_t n)
+			     uint32_t n, const frame_span_t *span)
 {
 	int32_t off = (int32_t)(seq - h->next_seq);
 	uint32_t i = 0;
@@ -436,6 +452,7 @@ static enum hold_result hold(tcp_reasm_t *t, struct half *h, uint32_t seq, const
 	h->ooo[i].seq = seq;
 	h->ooo[i].len = n;
 	h->ooo[i].data = copy;
+	h->ooo[i].span = *span;
 	h->nooo++;
 	h->ooo_bytes += n;
 	t->held += n;
@@ -472,7 +489,7 @@ static void data(tcp_reasm_t *t, struct half *h, const l4_pkt_t *seg, uint32_t s
 		}
 		enum hold_result hr = HOLD_FULL;
 		if ((uint32_t)off < TCP_WINDOW)
-			hr = hold(t, h, seq, p, n);
+			hr = hold(t, h, seq, p, n, &seg->span);
 		switch (hr) {
 		case HOLD_OK:
 			return;

@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "dns_rdata.h"
+#include "dnspair.h"
 #include "fmt.h"
 #include "jsonw.h"
 #include "mix.h"
@@ -62,6 +64,7 @@ struct dnslog {
 	uint64_t ts_sec;           /* second whose text is cached in ts_text */
 	char ts_text[40];          /* "\"2026-03-01T12:00:00." */
 	size_t ts_len;
+	dnspair_t *pairs;          /* pending queries (NULL: out of memory) */
 	char *input_copy;          /* input whose JSON text is cached */
 	char *input_json;          /* ",\"input\":\"...\"}\n" */
 	size_t input_json_len;
@@ -78,6 +81,7 @@ dnslog_t *dnslog_new(FILE *out)
 		return NULL;
 	l->out = out;
 	l->ts_sec = UINT64_MAX;
+	l->pairs = dnspair_new();
 	jsonw_init(&l->w);
 	jsonw_init(&l->sec);
 	return l;
@@ -91,6 +95,7 @@ void dnslog_free(dnslog_t *l)
 	jsonw_free(&l->sec);
 	free(l->input_copy);
 	free(l->input_json);
+	dnspair_free(l->pairs);
 	free(l);
 }
 
@@ -614,14 +619,60 @@ static const struct {
 
 /* header part, question included: 2 addresses, mnemonics, flags, a name */
 #define HEAD_MAX (NAME_JSON_MAX + 512)
-/* edns, anomalies and size */
-#define TAIL_MAX 512
+/* edns, anomalies, size and the pivots */
+#define TAIL_MAX 768
+
+/* ,"frame":N,"community_id":"1:...", and for a paired response
+ * ,"query_frame":N,"rtt":S.UUUUUU */
+static char *put_pivots(dnslog_t *l, char *p, uint64_t ts_ns, const ip_addr_t *src,
+			uint16_t sport, const ip_addr_t *dst, uint16_t dport, uint8_t transport,
+			uint64_t frame, const dns_msg_t *m)
+{
+	if (frame) {
+		p = LIT(p, ",\"frame\":");
+		p = fmt_u64(p, frame);
+	}
+	if (src->v == dst->v && (src->v == 4 || src->v == 6)) {
+		char cid[COMMUNITY_ID_LEN];
+		size_t n = community_id_v1(0, src->a, dst->a, src->v == 4 ? 4 : 16, transport, sport,
+					   dport, cid);
+		p = LIT(p, ",\"community_id\":\"");
+		memcpy(p, cid, n);
+		p += n;
+		*p++ = '"';
+	}
+	if (!l->pairs || !frame)
+		return p;
+	if (!m->qr) {
+		dnspair_query(l->pairs, src, sport, dst, dport, transport, m->id, ts_ns, frame);
+		return p;
+	}
+	uint64_t qts, qframe;
+	if (!dnspair_response(l->pairs, src, sport, dst, dport, transport, m->id, ts_ns, &qts,
+			      &qframe))
+		return p;
+	uint64_t us = (ts_ns - qts + 500) / 1000;
+	p = LIT(p, ",\"query_frame\":");
+	p = fmt_u64(p, qframe);
+	p = LIT(p, ",\"rtt\":");
+	p = fmt_u64(p, us / 1000000);
+	unsigned frac = (unsigned)(us % 1000000);
+	*p++ = '.';
+	memcpy(p, fmt_digits2 + 2 * (frac / 10000), 2);
+	memcpy(p + 2, fmt_digits2 + 2 * (frac / 100 % 100), 2);
+	memcpy(p + 4, fmt_digits2 + 2 * (frac % 100), 2);
+	return p + 6;
+}
 
 void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sport,
-		  const ip_addr_t *dst, uint16_t dport, uint8_t transport, dns_msg_t *m,
-		  const char *input)
+		  const ip_addr_t *dst, uint16_t dport, uint8_t transport, uint64_t frame,
+		  dns_msg_t *m, const char *input)
 {
 	jsonw_t *w = &l->w;
+
+	/* frame numbers restart with each input: so do the pairs */
+	if (l->pairs && (!l->input_copy || strcmp(l->input_copy, input) != 0))
+		dnspair_reset(l->pairs);
 
 	l->qn_len = m->has_question ? (size_t)(put_name(l->qn, &m->qname) - l->qn) : 0;
 	write_records(l, m);
@@ -688,6 +739,7 @@ void dnslog_write(dnslog_t *l, uint64_t ts_ns, const ip_addr_t *src, uint16_t sp
 	}
 	p = LIT(p, ",\"size\":");
 	p = fmt_u32(p, m->len);
+	p = put_pivots(l, p, ts_ns, src, sport, dst, dport, transport, frame, m);
 	memcpy(p, l->input_json, l->input_json_len);
 	p += l->input_json_len;
 	jsonw_commit(w, p);

@@ -82,12 +82,15 @@ typedef struct report_ctx {
 	/* optional: adds keys to each finding's JSON object (--carve) */
 	void (*finding_extra)(void *ud, const finding_t *f, struct json_t *o);
 	void *extra_ud;
+	bool per_file;   /* findings of inputs kept apart: --text names the input */
 } report_ctx_t;
 
 /* Writers; each returns 0, or -1 on a write or allocation failure. */
 int report_write_json(const report_ctx_t *c, FILE *out);   /* the document */
 int report_write_ndjson(const report_ctx_t *c, FILE *out); /* findings + summary */
 int report_write_text(const report_ctx_t *c, FILE *out);
+/* One self-contained HTML page (report_html.c); 0 or -1. */
+int report_write_html(const report_ctx_t *c, FILE *out);
 int report_write_input_line(const dnsts_input_t *in, FILE *out);
 
 /*

@@ -12,12 +12,15 @@
  * this a key would silently go missing.
  */
 #include "report.h"
+#include "report_doc.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_id.h"
+#include "filters.h"
 #include "fmt.h"
 #include "jsonw.h"
 
@@ -533,6 +536,75 @@ static json_t *decoded_json(const finding_t *f)
 	return o;
 }
 
+/* frames: per input, the frames that carried the finding's messages. */
+static json_t *frames_json(const report_ctx_t *c, const finding_t *f)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < f->nframes; i++) {
+		const pivot_frames_t *p = &f->frames[i];
+		if (p->input >= c->ninputs)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "input", jtext(c->inputs[p->input].path));
+		json_object_set_new(o, "first", u64_json(p->first));
+		json_object_set_new(o, "last", u64_json(p->last));
+		json_object_set_new(o, "count", u64_json(p->count));
+		json_object_set_new(o, "dns_frames", u64_json(p->shown));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* timeline: bucket width and [start, queries, bytes_out, bytes_in] rows */
+static json_t *timeline_json(const finding_t *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "bucket_seconds", u64_json(f->timeline_bucket_s));
+	json_t *a = json_array();
+	for (size_t i = 0; i < f->ntimeline; i++) {
+		const timeline_row_t *r = &f->timeline[i];
+		json_t *row = json_array();
+		json_array_append_new(row, ts_json(r->start_s * 1000000000ull));
+		json_array_append_new(row, u64_json(r->queries));
+		json_array_append_new(row, u64_json(r->bytes_out));
+		json_array_append_new(row, u64_json(r->bytes_in));
+		json_array_append_new(a, row);
+	}
+	json_object_set_new(o, "buckets", a);
+	if (f->beacon) {
+		json_t *b = json_object();
+		json_object_set_new(b, "period_seconds", json_real(round(f->beacon_period_s * 1000) / 1000));
+		json_object_set_new(b, "jitter", json_real(round(f->beacon_jitter * 1000) / 1000));
+		json_object_set_new(o, "beacon", b);
+	} else {
+		json_object_set_new(o, "beacon", json_null());
+	}
+	return o;
+}
+
+static json_t *filters_json(const finding_t *f)
+{
+	char buf[8192];
+	json_t *o = json_object();
+	json_object_set_new(o, "wireshark",
+			    filter_wireshark(f->domain ? f->domain : "", buf, sizeof buf)
+				    ? json_string(buf) : json_null());
+	json_object_set_new(o, "bpf", filter_bpf(f, buf, sizeof buf) ? json_string(buf)
+								     : json_null());
+	return o;
+}
+
+/* The Community ID of the flow of a client's first query. */
+static json_t *client_cid_json(const finding_client_t *k)
+{
+	if (!k->flow_server.v || k->flow_server.v != k->ip.v)
+		return json_null();
+	char cid[COMMUNITY_ID_LEN];
+	community_id_v1(0, k->ip.a, k->flow_server.a, k->ip.v == 4 ? 4 : 16, k->flow_transport,
+			k->flow_sport, k->flow_dport, cid);
+	return json_string(cid);
+}
+
 static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 {
 	json_t *o = json_object();
@@ -574,6 +646,7 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		json_object_set_new(co, "bytes_in", u64_json(k->bytes_in));
 		json_object_set_new(co, "first_seen", ts_json(k->first_ns));
 		json_object_set_new(co, "last_seen", ts_json(k->last_ns));
+		json_object_set_new(co, "community_id", client_cid_json(k));
 		if (k->direct_server.v)
 			json_object_set_new(co, "direct_server", ip_json(&k->direct_server));
 		if (k->nother)
@@ -593,6 +666,9 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		if (f->input_ids[i] < c->ninputs)
 			json_array_append_new(ins, jtext(c->inputs[f->input_ids[i]].path));
 	json_object_set_new(o, "inputs", ins);
+	json_object_set_new(o, "frames", frames_json(c, f));
+	json_object_set_new(o, "filters", filters_json(f));
+	json_object_set_new(o, "timeline", timeline_json(f));
 
 	json_t *ev = json_object();
 	json_object_set_new(ev, "reasons", names_json(f->reasons, f->nreasons));
@@ -681,7 +757,7 @@ int report_write_ndjson(const report_ctx_t *c, FILE *out)
 	return dump_line(o, out);
 }
 
-int report_write_json(const report_ctx_t *c, FILE *out)
+json_t *report_json_doc(const report_ctx_t *c)
 {
 	json_t *doc = json_object();
 	json_object_set_new(doc, "tool", tool_json());
@@ -694,6 +770,12 @@ int report_write_json(const report_ctx_t *c, FILE *out)
 	for (size_t i = 0; i < c->n; i++)
 		json_array_append_new(fa, finding_json(c, c->fs[i]));
 	json_object_set_new(doc, "findings", fa);
+	return doc;
+}
+
+int report_write_json(const report_ctx_t *c, FILE *out)
+{
+	json_t *doc = report_json_doc(c);
 	int rc = 0;
 	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0 ||
 	    fputc('\n', out) == EOF)
@@ -718,6 +800,39 @@ static const char *human(uint64_t v, char *buf, size_t len)
 	}
 	snprintf(buf, len, d < 10 ? "%.1f%c" : "%.0f%c", d, units[u]);
 	return buf;
+}
+
+/* The first reason is cut to this many characters in --text. */
+#define REPORT_TEXT_WHY 72
+
+/* The busiest client of f ("-": none). */
+static void top_client(const finding_t *f, char *ip, size_t len)
+{
+	snprintf(ip, len, "-");
+	if (!f->nclients)
+		return;
+	size_t best = 0;
+	for (size_t k = 1; k < f->nclients; k++)
+		if (f->clients[k].queries > f->clients[best].queries)
+			best = k;
+	ip_addr_str(&f->clients[best].ip, ip, len);
+}
+
+/* The input of a finding of an input kept apart ("-": none or several). */
+static const char *finding_input(const report_ctx_t *c, const finding_t *f)
+{
+	if (f->ninputs != 1 || f->input_ids[0] >= c->ninputs)
+		return "-";
+	return c->inputs[f->input_ids[0]].path;
+}
+
+/* Cut s to at most w characters, ending in "..." when cut. */
+static void shorten(char *s, size_t w)
+{
+	if (w >= 4 && strlen(s) > w) {
+		s[w - 3] = '\0';
+		strcat(s, "...");
+	}
 }
 
 int report_write_text(const report_ctx_t *c, FILE *out)
@@ -746,43 +861,64 @@ int report_write_text(const report_ctx_t *c, FILE *out)
 		fprintf(out, "no DNS tunnel found (min score %.0f)\n", c->min_score);
 		return ferror(out) ? -1 : 0;
 	}
-	int w = 6, wt = 4;
+	int w = 6, wt = 4, wc = 10, wi = 5;
+	/* with inputs kept apart, the input of each finding */
+	bool show_input = c->per_file && c->ninputs > 1;
 	for (size_t i = 0; i < c->n; i++) {
-		int l = (int)strlen(report_escape_name(c->fs[i]->domain, esc, sizeof esc));
+		const finding_t *f = c->fs[i];
+		int l = (int)strlen(report_escape_name(f->domain, esc, sizeof esc));
 		if (l > w)
 			w = l;
-		if (c->fs[i]->tool && (int)strlen(c->fs[i]->tool) > wt)
-			wt = (int)strlen(c->fs[i]->tool);
+		if (f->tool && (int)strlen(f->tool) > wt)
+			wt = (int)strlen(f->tool);
+		char ip[64];
+		top_client(f, ip, sizeof ip);
+		if ((int)strlen(ip) > wc)
+			wc = (int)strlen(ip);
+		if (show_input) {
+			l = (int)strlen(report_escape_name(finding_input(c, f), esc, sizeof esc));
+			if (l > wi)
+				wi = l;
+		}
 	}
 	if (w > 60)
 		w = 60;
 	if (wt > 16)
 		wt = 16;
-	fprintf(out, "\n%5s %4s  %-*s  %-*s %7s %8s %8s  %s\n", "SCORE", "RISK", w, "DOMAIN", wt,
-		"TOOL", "CLIENTS", "OUT", "IN", "TOP CLIENT");
+	if (wi > 40)
+		wi = 40;
+	fprintf(out, "\n%5s %4s  %-*s  %-*s %7s %8s %8s  %-*s", "SCORE", "RISK", w, "DOMAIN", wt,
+		"TOOL", "CLIENTS", "OUT", "IN", wc, "TOP CLIENT");
+	if (show_input)
+		fprintf(out, "  %-*s", wi, "INPUT");
+	fprintf(out, "  %s\n", "WHY");
 	for (size_t i = 0; i < c->n; i++) {
 		const finding_t *f = c->fs[i];
-		char ip[64] = "-";
-		if (f->nclients) {
-			/* the busiest client */
-			size_t best = 0;
-			for (size_t k = 1; k < f->nclients; k++)
-				if (f->clients[k].queries > f->clients[best].queries)
-					best = k;
-			ip_addr_str(&f->clients[best].ip, ip, sizeof ip);
-		}
+		char ip[64];
+		top_client(f, ip, sizeof ip);
 		report_escape_name(f->domain, esc, sizeof esc);
-		if ((int)strlen(esc) > w) {
-			esc[w - 3] = '\0';
-			strcat(esc, "...");
-		}
-		const char *tag = f->allowlisted ? "(allowlisted)"
-				  : !report_is_reported(f, c->min_score) ? "(below min score)"
+		shorten(esc, (size_t)w);
+		const char *tag = f->allowlisted ? "(allowlisted) "
+				  : !report_is_reported(f, c->min_score) ? "(below min score) "
 				  : "";
-		fprintf(out, "%5ld %4d  %-*s  %-*.*s %7zu %8s %8s  %s%s%s\n", lround(f->score),
+		fprintf(out, "%5ld %4d  %-*s  %-*.*s %7zu %8s %8s  %-*s", lround(f->score),
 			f->risk_score, w, esc, wt, wt, f->tool ? f->tool : "-", f->nclients,
-			human(f->bytes_out, b1, sizeof b1), human(f->bytes_in, b2, sizeof b2), ip,
-			*tag ? "  " : "", tag);
+			human(f->bytes_out, b1, sizeof b1), human(f->bytes_in, b2, sizeof b2), wc, ip);
+		if (show_input) {
+			/* the end of a path tells inputs apart: keep that */
+			report_escape_name(finding_input(c, f), esc, sizeof esc);
+			size_t el = strlen(esc);
+			const char *e = esc;
+			if (el > (size_t)wi) {
+				e = esc + el - (size_t)wi + 3;
+				fprintf(out, "  ...%-*s", wi - 3, e);
+			} else {
+				fprintf(out, "  %-*s", wi, e);
+			}
+		}
+		report_escape_name(f->nreasons ? f->reasons[0] : "-", esc, sizeof esc);
+		shorten(esc, REPORT_TEXT_WHY);
+		fprintf(out, "  %s%s\n", tag, esc);
 	}
 	return ferror(out) ? -1 : 0;
 }

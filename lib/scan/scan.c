@@ -211,7 +211,7 @@ static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t 
 			s->st.nondns_on_dns_port++;
 			if (s->det) {
 				dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport,
-						  l4->proto, input};
+						  l4->proto, input, &l4->span};
 				detector_add_nondns(s->det, &ev, msg, len);
 			}
 			return;
@@ -231,13 +231,13 @@ static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t 
 		s->st.dns_queries++;
 	if (s->log)
 		dnslog_write(s->log, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport, l4->proto,
-			     m, s->inputs[input].path);
+			     l4->span.last, m, s->inputs[input].path);
 	if (s->carve_to && usable)
 		carver_msg(s->carve_to, l4->ts_ns, &l4->src, l4->sport, &l4->dst, l4->dport,
 			   l4->proto, m);
 	if (s->det && usable) {
 		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
-				  input};
+				  input, &l4->span};
 		detector_add_msg(s->det, &ev, m);
 	}
 }
@@ -381,15 +381,18 @@ static void handle_l4(dnsts_scanner_t *s, const l4_pkt_t *l4, bool first)
 	}
 }
 
-static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p)
+/* Frame number frame of the current input (counted from 1). */
+static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p, uint64_t frame)
 {
 	decode_out_t d;
 	enum decode_result r = decode_packet(p->linktype, p->ts_ns, p->data, p->caplen, &d);
 	bool first = true;
+	frame_span_t span = {frame, frame, 1};
 
 	for (int round = 0; round < MAX_DECAP_ROUNDS; round++) {
 		switch (r) {
 		case DECODE_L4:
+			d.l4.span = span;
 			handle_l4(s, &d.l4, first);
 			return;
 		case DECODE_FRAGMENT: {
@@ -399,9 +402,11 @@ static void process_packet(dnsts_scanner_t *s, const cap_packet_t *p)
 			const uint8_t *buf;
 			uint32_t len;
 			ip_frag_t done;
+			d.frag.span = span;
 			if (defrag_add(s->defrag, p->ts_ns, &d.frag, &buf, &len, &done) != 1)
 				return;
 			s->st.reassembled_datagrams++;
+			span = done.span;
 			r = decode_transport(done.proto, &done.src, &done.dst, p->ts_ns, buf, len, &d);
 			continue;
 		}
@@ -511,7 +516,7 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 			s->st.filtered_packets++;
 			continue;
 		}
-		process_packet(s, &p);
+		process_packet(s, &p, in->packets);
 	}
 	handoff_stop(s->ho);
 	s->ho = NULL;

@@ -39,6 +39,7 @@ static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, size_t *nreported)
 		.min_score = s->opt.min_score,
 		.finding_extra = s->carved ? add_carved : NULL,
 		.extra_ud = s->carved,
+		.per_file = f->n > f->nown, /* inputs kept apart (--per-file) */
 	};
 	if (nreported)
 		*nreported = f->nreported;
@@ -89,4 +90,15 @@ int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out)
 	if (i >= s->ninputs)
 		return DNSTS_EINVAL;
 	return report_write_input_line(&s->inputs[i], out) == 0 ? DNSTS_OK : DNSTS_EIO;
+}
+
+int dnsts_report_html(dnsts_scanner_t *s, FILE *out)
+{
+	report_ctx_t c;
+	int rc = build_ctx(s, &c, NULL);
+	if (rc != DNSTS_OK)
+		return rc;
+	if (report_write_html(&c, out) != 0 || fflush(out) != 0 || ferror(out))
+		return DNSTS_EIO;
+	return DNSTS_OK;
 }

@@ -310,6 +310,18 @@ DNSTS_API int dnsts_report_stix(dnsts_scanner_t *s, FILE *out);
 DNSTS_API int dnsts_carve(dnsts_scanner_t *s, const char *dir, const char *const *paths,
 			  size_t n, char *errbuf, size_t errlen);
 
+/* Write the report as one self-contained HTML page (no script, no fetch):
+ * the same findings as dnsts_report_write.  Returns DNSTS_OK, DNSTS_EIO or
+ * DNSTS_ENOMEM. */
+DNSTS_API int dnsts_report_html(dnsts_scanner_t *s, FILE *out);
+
+/* Write one capture per reported finding into directory dir (created when
+ * missing) holding every frame that carried its messages, read again from
+ * the inputs (which must still be there; standard input cannot be).  Files
+ * are named from the zone, made safe, and never overwrite or follow a link.
+ * Returns DNSTS_OK, DNSTS_EIO (errbuf says what) or DNSTS_ENOMEM. */
+DNSTS_API int dnsts_extract(dnsts_scanner_t *s, const char *dir, char *errbuf, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
