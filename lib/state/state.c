@@ -950,11 +950,10 @@ bad:
 	return DNSTS_EFORMAT;
 }
 
-int state_parse(const uint8_t *buf, size_t len, const dnsts_options_t *opt, detector_t *det,
-		state_data_t *out, char *err, size_t errlen)
+static int parse(const uint8_t *buf, size_t len, const dnsts_options_t *opt, detector_t *det,
+		 state_data_t *out, char *err, size_t errlen)
 {
 	rd_t r;
-	memset(out, 0, sizeof *out);
 	rd_init(&r, buf, len);
 	const uint8_t *m = rd_ptr(&r, STATE_MAGIC_LEN);
 	if (!m || memcmp(m, STATE_MAGIC, STATE_MAGIC_LEN) != 0) {
@@ -1040,6 +1039,14 @@ int state_parse(const uint8_t *buf, size_t len, const dnsts_options_t *opt, dete
 		     rd_left(&r));
 		rc = DNSTS_EFORMAT;
 	}
+	return rc;
+}
+
+int state_parse(const uint8_t *buf, size_t len, const dnsts_options_t *opt, detector_t *det,
+		state_data_t *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	int rc = parse(buf, len, opt, det, out, err, errlen);
 	if (rc != DNSTS_OK)
 		state_data_free(out);
 	return rc;
