@@ -9,4 +9,4 @@ apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends \
 	libpcap-dev libjansson-dev check libpsl-dev publicsuffix libarchive-dev \
 	libclang-rt-14-dev valgrind \
 	tshark python3 python3-scapy python3-jsonschema jq bind9-utils \
-	gzip bzip2 xz-utils zstd zip >/dev/null
+	gzip bzip2 xz-utils zstd zip python3-distributed >/dev/null
