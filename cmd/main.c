@@ -33,6 +33,7 @@ enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
 	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_CARVE, OPT_HTML, OPT_EXTRACT,
+	OPT_SAVE_STATE,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -57,6 +58,7 @@ static const struct option long_opts[] = {
 	{"carve", required_argument, NULL, OPT_CARVE},
 	{"html", required_argument, NULL, OPT_HTML},
 	{"extract", required_argument, NULL, OPT_EXTRACT},
+	{"save-state", required_argument, NULL, OPT_SAVE_STATE},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -89,6 +91,8 @@ static void usage(FILE *out)
 		"                             under DIR (a second pass; never executed)\n"
 		"      --html FILE            also write the report as one self-contained HTML page\n"
 		"      --extract DIR          also write one capture per finding with its frames\n"
+		"      --save-state FILE      write the scan's mergeable state to FILE instead of a\n"
+		"                             report; state files are inputs too (merged exactly)\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
@@ -487,7 +491,7 @@ int main(int argc, char **argv)
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
 	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *carve_dir = NULL,
-		   *html_path = NULL, *extract_dir = NULL;
+		   *html_path = NULL, *extract_dir = NULL, *state_path = NULL;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -575,6 +579,9 @@ int main(int argc, char **argv)
 		case OPT_EXTRACT:
 			extract_dir = optarg;
 			break;
+		case OPT_SAVE_STATE:
+			state_path = optarg;
+			break;
 		case 'o':
 			out_path = optarg;
 			break;
@@ -602,6 +609,10 @@ int main(int argc, char **argv)
 		die_usage("%s", "no input given (use - for standard input)");
 	if (carve_dir && messages)
 		die_usage("%s", "--carve and --messages do not go together");
+	if (state_path && (messages || per_file || out_path || rpz_path || stix_path))
+		die_usage("--save-state writes no report: not with %s",
+			  messages ? "--messages" : per_file ? "--per-file" : out_path ? "--output"
+				  : rpz_path ? "--rpz" : "--stix");
 
 	FILE *out = stdout;
 	if (out_path) {
@@ -658,7 +669,8 @@ int main(int argc, char **argv)
 	}
 	batch_t b = {
 		.paths = inputs.paths, .n = inputs.n, .opt = &opt, .jobs = jobs,
-		.window = (size_t)jobs, .result = s, .per_file = per_file, .dedup = inputs.n > 1,
+		.window = (size_t)jobs, .result = s, .per_file = per_file,
+		.dedup = inputs.n > 1 || state_path, /* a state is compared when merged */
 		.ndjson_out = fmt == DNSTS_REPORT_NDJSON && !messages ? out : NULL,
 		.progress = progress != 0, .min_score = opt.min_score,
 	};
@@ -698,7 +710,17 @@ int main(int argc, char **argv)
 
 	int status = trouble ? EXIT_TROUBLE : EXIT_CLEAN;
 	bool write_failed = false;
-	if (messages) {
+	if (state_path) {
+		FILE *sf = fopen(state_path, "wb");
+		if (!sf || dnsts_scanner_save_state(s, sf, err, sizeof err) != DNSTS_OK) {
+			fprintf(stderr, PROG ": %s: %s\n", state_path, sf ? err : strerror(errno));
+			status = EXIT_TROUBLE;
+		}
+		if (sf && fclose(sf) != 0 && status != EXIT_TROUBLE) {
+			fprintf(stderr, PROG ": %s: %s\n", state_path, strerror(errno));
+			status = EXIT_TROUBLE;
+		}
+	} else if (messages) {
 		write_failed = dnsts_scanner_log_error(s) != 0;
 	} else {
 		size_t nf = 0;

@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 
-LAYERS = ["util", "input", "net", "dns", "detect", "report", "scan"]
+LAYERS = ["util", "input", "net", "dns", "detect", "report", "state", "scan"]
 
 
 def symbols(obj):

@@ -31,7 +31,7 @@ export DNSTS_FUZZ_TIMEOUT=${DNSTS_FUZZ_TIMEOUT:-120}
 if [ "$fuzz_secs" -gt 0 ]; then
 	CC=clang cmake -S . -B build-fuzz -DDNSTS_BUILD_FUZZ=ON -DDNSTS_BUILD_TESTS=OFF >/dev/null
 	cmake --build build-fuzz -j "$jobs" >/dev/null
-	for t in dns_wire decode tcp_reasm defrag pcap; do
+	for t in dns_wire decode tcp_reasm defrag pcap state; do
 		echo "fuzz smoke: $t for $fuzz_secs s"
 		DNSTS_FUZZ_NOBUILD=1 bash tests/fuzz/run.sh "$t" "$fuzz_secs" build-fuzz >/dev/null ||
 			{ tail -n 60 "build-fuzz/fuzz/$t.log"; exit 1; }

@@ -213,6 +213,41 @@ void detector_free(detector_t *d)
 	free(d);
 }
 
+void detector_parts(detector_t *d, detector_parts_t *out)
+{
+	out->dom = &d->dom;
+	out->keys = &d->keys;
+	out->raw = &d->raw;
+	out->sfx = &d->sfx;
+	out->allowlisted_queries = &d->allowlisted_queries;
+	out->max_clients = d->max_clients;
+}
+
+uint64_t detector_key_hash(const detector_t *d, const uint8_t *wire, size_t len)
+{
+	return siphash(d->key, wire, len);
+}
+
+/* Reasons read from state files, kept for the process: records are merged
+ * from detector to detector with their reason pointers (the allowlist's
+ * own reasons are static strings too). */
+static char *interned[DETECTOR_MAX_REASONS];
+static size_t ninterned;
+static pthread_mutex_t intern_mu = PTHREAD_MUTEX_INITIALIZER;
+
+const char *detector_intern(const char *s)
+{
+	const char *r = NULL;
+	pthread_mutex_lock(&intern_mu);
+	for (size_t i = 0; i < ninterned && !r; i++)
+		if (strcmp(interned[i], s) == 0)
+			r = interned[i];
+	if (!r && ninterned < DETECTOR_MAX_REASONS && (interned[ninterned] = strdup(s)))
+		r = interned[ninterned++];
+	pthread_mutex_unlock(&intern_mu);
+	return r;
+}
+
 /* Could this label be part of a zone's name rather than data: a short
  * host name label (letters, at most two digits, inner hyphens, one case),
  * not a run of hex digits?  Session ids ("id-1605", "a3f9c2e1") and data

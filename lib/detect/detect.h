@@ -67,4 +67,34 @@ int detector_findings(detector_t *d, double min_score, bool all, finding_t ***ou
 void detector_stats(const detector_t *d, uint64_t *allowlisted_queries, uint64_t *base_domains,
 		    uint64_t *tracked_domains, uint64_t *evicted_domains, uint64_t *evicted_clients);
 
+/*
+ * What a state file (lib/state) carries of a detector: the parts that
+ * detector_merge() reads, to write them out and to read them into a new
+ * detector.  The scan-time caches (the question name cache, the payload
+ * sets of domains without a record) are not among them.
+ */
+struct domtab;
+struct distinct;
+struct rawpairs;
+struct suffixes;
+typedef struct detector_parts {
+	struct domtab *dom;
+	struct distinct *keys;
+	struct rawpairs *raw;
+	struct suffixes *sfx;      /* evidence for search suffixes */
+	uint64_t *allowlisted_queries;
+	size_t max_clients;
+} detector_parts_t;
+void detector_parts(detector_t *d, detector_parts_t *out);
+
+/* The keyed hash of a base key in wire form (length octets, lowercase, no
+ * root label), as this detector computes it (never 0 for a parent). */
+uint64_t detector_key_hash(const detector_t *d, const uint8_t *wire, size_t len);
+
+/* A copy of s that lives as long as the process (an allowlist reason read
+ * from a state file), one per text; NULL when out of memory or past
+ * DETECTOR_MAX_REASONS texts. */
+#define DETECTOR_MAX_REASONS 256
+const char *detector_intern(const char *s);
+
 #endif

@@ -6,11 +6,15 @@
 #include <string.h>
 
 #include "distinct.h"
+#include "siphash.h"
 
 int distinct_init(distinct_t *dc)
 {
 	memset(dc, 0, sizeof(*dc));
 	dc->hll = calloc((size_t)1 << DISTINCT_HLL_P, 1);
+	uint8_t key[16];
+	siphash_random_key(key);
+	memcpy(&dc->seed, key, sizeof(dc->seed));
 	dc->cap = 1024;
 	dc->set = calloc(dc->cap, sizeof(*dc->set));
 	if (!dc->set)
@@ -41,7 +45,7 @@ static bool set_grow(distinct_t *dc)
 		return false;
 	for (size_t j = 0; j < dc->cap; j++)
 		if (dc->set[j])
-			ns[distinct_slot(ns, ncap, dc->set[j])] = dc->set[j];
+			ns[distinct_slot(ns, ncap, dc->seed, dc->set[j])] = dc->set[j];
 	free(dc->set);
 	dc->set = ns;
 	dc->cap = ncap;
@@ -74,7 +78,7 @@ void distinct_merge(distinct_t *dst, const distinct_t *src)
 		uint64_t h = src->set[i];
 		if (!h)
 			continue;
-		size_t j = distinct_slot(dst->set, dst->cap, h);
+		size_t j = distinct_slot(dst->set, dst->cap, dst->seed, h);
 		if (!dst->set[j])
 			distinct_insert(dst, j, h);
 	}

@@ -28,6 +28,8 @@ typedef struct walk {
 	uint8_t sniff[SNIFF_LEN];
 	size_t nsniff, sniff_pos;
 	struct archive *ar;
+	uint8_t head[SNIFF_LEN]; /* first bytes of the current archive entry */
+	size_t nhead, head_pos;
 	char err[256];           /* decompression error of the current stream */
 } walk_t;
 
@@ -46,6 +48,8 @@ bool source_magic_known(const unsigned char *b, size_t n)
 	if (n >= 3 && memcmp(b, "BZh", 3) == 0)
 		return true;
 	if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0)
+		return true;
+	if (n >= SNIFF_LEN && memcmp(b, SOURCE_STATE_MAGIC, SNIFF_LEN) == 0)
 		return true;
 	if (n < 4)
 		return false;
@@ -94,6 +98,14 @@ static ssize_t replay_read(void *c, char *buf, size_t size)
 static ssize_t archive_cookie_read(void *c, char *buf, size_t size)
 {
 	walk_t *w = c;
+	if (w->head_pos < w->nhead) {
+		size_t k = w->nhead - w->head_pos;
+		if (k > size)
+			k = size;
+		memcpy(buf, w->head + w->head_pos, k);
+		w->head_pos += k;
+		return (ssize_t)k;
+	}
 	la_ssize_t n = archive_read_data(w->ar, buf, size);
 	if (n < 0) {
 		const char *e = archive_error_string(w->ar);
@@ -176,7 +188,19 @@ static int walk_archive(walk_t *w, const char *path, source_fn fn, void *ud, siz
 			break;
 		}
 		w->err[0] = 0;
-		source_stream_t st = {fp, name, archive_filter_count(w->ar) > 1 || !raw, !raw, w};
+		/* the entry's first bytes, replayed in front of the rest: a state
+		 * file is told from a capture by them */
+		w->nhead = w->head_pos = 0;
+		while (w->nhead < SNIFF_LEN) {
+			la_ssize_t k = archive_read_data(w->ar, w->head + w->nhead, SNIFF_LEN - w->nhead);
+			if (k <= 0)
+				break;
+			w->nhead += (size_t)k;
+		}
+		bool state = w->nhead == SNIFF_LEN &&
+			     memcmp(w->head, SOURCE_STATE_MAGIC, SNIFF_LEN) == 0;
+		source_stream_t st = {fp, name, archive_filter_count(w->ar) > 1 || !raw, !raw, state,
+				      w};
 		(*nstreams)++;
 		int stop = fn(ud, &st);
 		fclose(fp);
@@ -223,7 +247,7 @@ int source_walk(const char *path, source_fn fn, void *ud, size_t *nstreams, char
 			snprintf(errbuf, errlen, "out of memory");
 			rc = DNSTS_ENOMEM;
 		} else {
-			source_stream_t st = {fp, path, false, false, &w};
+			source_stream_t st = {fp, path, false, false, false, &w};
 			(*nstreams)++;
 			fn(ud, &st);
 			if (fp != w.raw)

@@ -24,6 +24,7 @@ typedef struct source_stream {
 	const char *name;
 	bool compressed;
 	bool member;        /* a member of an archive (tar, zip) */
+	bool state;         /* starts with a state file's magic (lib/state) */
 	void *priv;
 } source_stream_t;
 
@@ -40,7 +41,11 @@ const char *source_stream_error(const source_stream_t *st);
 int source_walk(const char *path, source_fn fn, void *ud, size_t *nstreams, char *errbuf,
 		size_t errlen);
 
-/* Do these first bytes start a capture, a compressed file or an archive? */
+/* The first bytes of a state file (lib/state/state.h: STATE_MAGIC). */
+#define SOURCE_STATE_MAGIC "\x89" "DNSTS\r\n"
+
+/* Do these first bytes start a capture, a state file, a compressed file or
+ * an archive? */
 bool source_magic_known(const unsigned char *b, size_t n);
 
 #endif

@@ -28,6 +28,7 @@
 #include "report.h"
 #include "scan_internal.h"
 #include "source.h"
+#include "state.h"
 #include "tcp_reasm.h"
 
 #define MAX_DECAP_ROUNDS 4  /* fragment -> reassembled -> fragment ... */
@@ -608,9 +609,84 @@ int dnsts_scan_stream(dnsts_scanner_t *s, FILE *fp, const char *name, bool compr
 	return rc;
 }
 
+static int merge_plain(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
+
+/* A part of s to come (see input_target); DNSTS_ENOMEM. */
+static int add_part(dnsts_scanner_t *s, dnsts_scanner_t *p)
+{
+	if (s->nparts == s->cparts) {
+		size_t nc = s->cparts ? s->cparts * 2 : 4;
+		dnsts_scanner_t **np = realloc(s->parts, nc * sizeof *np);
+		if (!np)
+			return DNSTS_ENOMEM;
+		s->parts = np;
+		s->cparts = nc;
+	}
+	s->parts[s->nparts++] = p;
+	return DNSTS_OK;
+}
+
+/*
+ * A state file (lib/state): its inputs, counters and detector become a
+ * scanner of their own, as if its captures had been scanned into it.  With
+ * inputs scanned once, that is a part of s, compared with the inputs before
+ * it when folded (a state of one input that copies an earlier input adds
+ * only its summary); else it is merged into s at once.  A state that
+ * cannot be read is an input with an error.
+ */
+static int scan_state(dnsts_scanner_t *s, source_stream_t *st)
+{
+	char err[512] = "out of memory";
+	state_data_t sd = {0};
+	int rc = DNSTS_ENOMEM;
+	dnsts_scanner_t *p = s->det ? dnsts_scanner_new(&s->opt, err, sizeof err) : NULL;
+	if (!s->det) {
+		snprintf(err, sizeof err, "a state file has no DNS messages to log");
+		rc = DNSTS_EINVAL;
+	} else if (p) {
+		rc = state_read(st->fp, &s->opt, p->det, &sd, err, sizeof err);
+		if (rc == DNSTS_OK && inputs_reserve(p, sd.ninputs) < 0)
+			rc = DNSTS_ENOMEM;
+	}
+	if (rc < 0) {
+		state_data_free(&sd);
+		dnsts_scanner_free(p);
+		bool track;
+		dnsts_scanner_t *t = input_target(s, s->dedup, &track);
+		dnsts_input_t *in = t ? new_input(t, st->name) : NULL;
+		if (!in)
+			return DNSTS_ENOMEM;
+		in->error = strdup(err);
+		input_done(s, t);
+		return rc;
+	}
+	for (size_t i = 0; i < sd.ninputs; i++) {
+		p->inputs[i] = sd.inputs[i].in;
+		p->ids[i].id = sd.inputs[i].id;
+		p->ids[i].valid = sd.inputs[i].id_valid;
+	}
+	p->ninputs = sd.ninputs;
+	free(sd.inputs); /* the strings now belong to p */
+	p->merged = sd.st;
+	p->merged_any = true;
+	if (s->dedup)
+		rc = add_part(s, p);
+	else
+		rc = merge_plain(s, p, false);
+	if (!s->dedup || rc < 0)
+		dnsts_scanner_free(p);
+	return rc;
+}
+
 static int on_stream(void *ud, source_stream_t *st)
 {
 	dnsts_scanner_t *s = ud;
+	if (st->state) {
+		int rc = scan_state(s, st);
+		if (rc < 0 && s->walk_rc == 0)
+			s->walk_rc = rc;
+		return rc == DNSTS_ENOMEM;
+	}
 	bool track;
 	dnsts_scanner_t *t = input_target(s, s->dedup || st->member, &track);
 	dnsts_input_t *in = t ? new_input(t, st->name) : NULL;
@@ -835,8 +911,6 @@ static int take_copy(dnsts_scanner_t *s, dnsts_scanner_t *p, const char *orig)
 	return DNSTS_OK;
 }
 
-static int merge_plain(dnsts_scanner_t *dst, dnsts_scanner_t *src, bool keep_apart);
-
 int scan_fold(dnsts_scanner_t *s, dnsts_scanner_t *ref)
 {
 	int rc = DNSTS_OK;
@@ -1053,6 +1127,32 @@ void dnsts_strings_free(char **v, size_t n)
 bool dnsts_magic_known(const unsigned char *b, size_t n)
 {
 	return source_magic_known(b, n);
+}
+
+int dnsts_scanner_save_state(dnsts_scanner_t *s, FILE *f, char *err, size_t errlen)
+{
+	int rc = scan_fold(s, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	if (s->nkept) {
+		snprintf(err, errlen, "no state of inputs aggregated separately (--per-file)");
+		return DNSTS_EINVAL;
+	}
+	state_input_t *in = calloc(s->ninputs ? s->ninputs : 1, sizeof *in);
+	if (!in) {
+		snprintf(err, errlen, "out of memory");
+		return DNSTS_ENOMEM;
+	}
+	for (size_t i = 0; i < s->ninputs; i++) {
+		in[i].in = s->inputs[i];
+		in[i].id = s->ids[i].id;
+		in[i].id_valid = s->ids[i].valid;
+	}
+	rc = state_write(f, &s->opt, in, s->ninputs, stats_gather(s), s->det, err, errlen);
+	free(in);
+	return rc;
 }
 
 int dnsts_scanner_add_failed_input(dnsts_scanner_t *s, const char *path, const char *reason)

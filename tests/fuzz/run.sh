@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run one libFuzzer target for a given time on its seed corpus.
 #   tests/fuzz/run.sh TARGET SECONDS [BUILD_DIR] [extra libFuzzer flags...]
-# TARGET is dns_wire, decode, tcp_reasm, defrag or pcap.  BUILD_DIR (default
+# TARGET is dns_wire, decode, tcp_reasm, defrag, pcap or state.  BUILD_DIR (default
 # build-fuzz) is configured and built first with clang and
 # -DDNSTS_BUILD_FUZZ=ON.  New inputs go to BUILD_DIR/fuzz/corpus-TARGET (the
 # committed seeds are never written to); crashes go to BUILD_DIR/fuzz/

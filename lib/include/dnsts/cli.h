@@ -37,6 +37,14 @@ void dnsts_scanner_count_skipped(dnsts_scanner_t *s, uint64_t n);
  */
 void dnsts_scanner_dedup_inputs(dnsts_scanner_t *s, bool on);
 
+/*
+ * Write s's mergeable state (lib/state, doc/STATE-FORMAT.md) to f: its input
+ * summaries, counters and aggregates, to be read back as an input by a scan
+ * made with the same options.  DNSTS_OK, or an error with a reason in err
+ * (DNS-log mode and --per-file have no state).
+ */
+int dnsts_scanner_save_state(dnsts_scanner_t *s, FILE *f, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
