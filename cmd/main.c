@@ -86,7 +86,8 @@ static void usage(FILE *out)
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
 		"      --per-file             aggregate each input separately\n"
-		"      --allowlist FILE       extra domains never reported (one per line, # comments)\n"
+		"      --allowlist FILE       extra domains never reported (one name per line,\n"
+		"                             # comments; *.NAME means NAME; checked up front)\n"
 		"      --no-default-allowlist do not apply the built-in allowlist\n"
 		"Reading:\n"
 		"      --filter EXPR          BPF filter applied while reading\n"
@@ -104,7 +105,10 @@ static void usage(FILE *out)
 		"  -V, --version              show the version and exit\n"
 		"\n"
 		"Exit status: 0 nothing found, 1 at least one finding, 2 usage error or an\n"
-		"input could not be read.  See dnstunnel-scan(1).\n",
+		"input could not be read.  Options that cannot be honoured (--messages with\n"
+		"--rpz, --stix, --text, --all or --per-file; --text with --ndjson; a bad\n"
+		"filter, allowlist line or output path) are refused before any input is read.\n"
+		"See dnstunnel-scan(1).\n",
 		DNSTS_DEFAULT_MIN_SCORE);
 }
 
@@ -143,6 +147,103 @@ static bool has_port(const dnsts_options_t *opt, uint16_t port)
 		if (opt->ports[i] == port)
 			return true;
 	return false;
+}
+
+/* ---- refusals: what makes the run pointless fails before any input is read */
+
+/* One line on standard error and exit status 2. */
+__attribute__((format(printf, 1, 2), noreturn))
+static void refuse(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_TROUBLE);
+}
+
+/* The directory part of path ("." when it has none) into buf. */
+static const char *dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Can the option's output file be written?  Refuses (exit 2, one line)
+ * when path is empty, names a directory, or is a file that cannot be
+ * written, or when it does not exist and its directory is missing or not
+ * writable.  Nothing is created: a refused run leaves no file behind.
+ */
+static void check_output_path(const char *opt, const char *path)
+{
+	struct stat st;
+	char dir[PATH_MAX];
+	if (!*path)
+		refuse("%s: an empty file name", opt);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			refuse("%s %s: is a directory", opt, path);
+		if (access(path, W_OK) != 0)
+			refuse("%s %s: %s", opt, path, strerror(errno));
+		return;
+	}
+	if (errno != ENOENT)
+		refuse("%s %s: %s", opt, path, strerror(errno));
+	const char *d = dir_of(path, dir, sizeof dir);
+	if (stat(d, &st) != 0)
+		refuse("%s %s: directory %s: %s", opt, path, d, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		refuse("%s %s: %s is not a directory", opt, path, d);
+	if (access(d, W_OK | X_OK) != 0)
+		refuse("%s %s: directory %s: %s", opt, path, d, strerror(errno));
+}
+
+/* The same for an output directory: an existing writable directory, or
+ * one that can be made (its parent exists and is writable).  For the
+ * options that write directories. */
+__attribute__((unused))
+static void check_output_dir(const char *opt, const char *dir)
+{
+	struct stat st;
+	char parent[PATH_MAX];
+	if (!*dir)
+		refuse("%s: an empty directory name", opt);
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			refuse("%s %s: not a directory", opt, dir);
+		if (access(dir, W_OK | X_OK) != 0)
+			refuse("%s %s: %s", opt, dir, strerror(errno));
+		return;
+	}
+	if (errno != ENOENT)
+		refuse("%s %s: %s", opt, dir, strerror(errno));
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	char trimmed[PATH_MAX];
+	snprintf(trimmed, sizeof trimmed, "%.*s", (int)n, dir);
+	const char *p = dir_of(trimmed, parent, sizeof parent);
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || access(p, W_OK | X_OK) != 0)
+		refuse("%s %s: cannot be created in %s", opt, dir, p);
+}
+
+/* Two options must not write the same file. */
+static void check_distinct_outputs(const char *const *opts, const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (paths[i] && paths[k] && strcmp(paths[i], paths[k]) == 0)
+				refuse("%s and %s name the same file %s", opts[i], opts[k], paths[i]);
 }
 
 /* ---- inputs ------------------------------------------------------------ */
@@ -480,6 +581,9 @@ int main(int argc, char **argv)
 	int jobs = 0, progress = -1;
 	size_t nuser_ports = 0;
 	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL;
+	const char *mode_opt = NULL; /* --ndjson or --text: one output form */
+	const char **reads = calloc((size_t)argc, sizeof *reads); /* -r INPUT */
+	size_t nreads = 0;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -495,10 +599,12 @@ int main(int argc, char **argv)
 			printf(PROG " %s\n", dnsts_version());
 			return EXIT_CLEAN;
 		case OPT_NDJSON:
-			fmt = DNSTS_REPORT_NDJSON;
-			break;
 		case OPT_TEXT:
-			fmt = DNSTS_REPORT_TEXT;
+			if (mode_opt && strcmp(mode_opt, argv[optind - 1]) != 0)
+				refuse("%s and %s cannot be combined: choose one output form", mode_opt,
+				       argv[optind - 1]);
+			mode_opt = c == OPT_TEXT ? "--text" : "--ndjson";
+			fmt = c == OPT_TEXT ? DNSTS_REPORT_TEXT : DNSTS_REPORT_NDJSON;
 			break;
 		case OPT_MESSAGES:
 			messages = true;
@@ -562,10 +668,11 @@ int main(int argc, char **argv)
 			out_path = optarg;
 			break;
 		case 'r':
-			if (expand_input(&inputs, optarg) < 0) {
+			if (!reads) {
 				fprintf(stderr, PROG ": out of memory\n");
 				return EXIT_TROUBLE;
 			}
+			reads[nreads++] = optarg; /* expanded once everything is checked */
 			break;
 		case OPT_PROGRESS:
 			progress = 1;
@@ -581,20 +688,63 @@ int main(int argc, char **argv)
 			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc && inputs.n == 0 && !inputs.error)
+	if (optind >= argc && nreads == 0)
 		die_usage("%s", "no input given (use - for standard input)");
+
+	/* ---- refusals: nothing below reads an input before these pass ---- */
+	if (messages) {
+		const char *clash = rpz_path ? "--rpz" : stix_path ? "--stix"
+				    : fmt == DNSTS_REPORT_TEXT ? "--text" : opt.report_all ? "--all"
+				    : per_file ? "--per-file" : NULL;
+		if (clash)
+			refuse("--messages cannot be combined with %s: the DNS log has no findings",
+			       clash);
+	}
+	{
+		const char *names[] = {"-o", "--rpz", "--stix"};
+		const char *paths[] = {out_path, rpz_path, stix_path};
+		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+			if (paths[i])
+				check_output_path(names[i], paths[i]);
+		check_distinct_outputs(names, paths, sizeof paths / sizeof paths[0]);
+	}
+
+	/* The scanner checks the filter and the allowlist file: refused here,
+	 * once, before any input is opened and before -o FILE is created.  The
+	 * DNS log's scanner needs the output, so a scanner without it checks
+	 * first. */
+	opt.resolvers = resolvers;
+	opt.nresolvers = nresolvers;
+	opt.home_nets = home_nets;
+	opt.nhome_nets = nhome_nets;
+	char err[512];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	if (s && messages) {
+		dnsts_scanner_free(s);
+		s = NULL;
+	} else if (!s) {
+		refuse("%s", err);
+	}
 
 	FILE *out = stdout;
 	if (out_path) {
 		out = fopen(out_path, "w");
-		if (!out) {
-			fprintf(stderr, PROG ": %s: %s\n", out_path, strerror(errno));
+		if (!out)
+			refuse("%s: %s", out_path, strerror(errno));
+	}
+	if (messages) {
+		opt.messages_out = out;
+		s = dnsts_scanner_new(&opt, err, sizeof err);
+		if (!s)
+			refuse("%s", err);
+	}
+
+	for (size_t i = 0; i < nreads; i++)
+		if (expand_input(&inputs, reads[i]) < 0) {
+			fprintf(stderr, PROG ": out of memory\n");
 			return EXIT_TROUBLE;
 		}
-	}
-	if (messages)
-		opt.messages_out = out;
-
+	free(reads);
 	for (int i = optind; i < argc; i++)
 		if (expand_input(&inputs, argv[i]) < 0) {
 			fprintf(stderr, PROG ": out of memory\n");
@@ -614,22 +764,6 @@ int main(int argc, char **argv)
 	if (progress < 0)
 		progress = isatty(STDERR_FILENO);
 
-	opt.resolvers = resolvers;
-	opt.nresolvers = nresolvers;
-	opt.home_nets = home_nets;
-	opt.nhome_nets = nhome_nets;
-	char err[512];
-	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
-	if (!s) {
-		fprintf(stderr, PROG ": %s\n", err);
-		for (size_t i = 0; i < inputs.n; i++)
-			free(inputs.paths[i]);
-		free(inputs.paths);
-		for (size_t i = 0; i < inputs.nfailed; i++)
-			free(inputs.failed[i]);
-		free(inputs.failed);
-		return EXIT_TROUBLE;
-	}
 	batch_t b = {
 		.paths = inputs.paths, .n = inputs.n, .opt = &opt, .jobs = jobs,
 		.window = (size_t)jobs, .result = s, .per_file = per_file, .dedup = inputs.n > 1,

@@ -490,6 +490,20 @@ static int compile_bpf(const char *expr, int lt, struct bpf_program *out,
 	return r;
 }
 
+int capture_filter_check(const char *expr, char *msg, size_t msglen)
+{
+	static const int lts[] = {1, 101, 113, 0};
+	char other[256];
+	for (size_t i = 0; i < sizeof lts / sizeof lts[0]; i++) {
+		struct bpf_program prog;
+		if (compile_bpf(expr, lts[i], &prog, i ? other : msg, i ? sizeof other : msglen) == 0) {
+			pcap_freecode(&prog);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Does the filter accept this packet?  Link types it cannot be compiled for
  * count as rejected (with a warning). */
 static bool bpf_accepts(capture_t *c, const cap_packet_t *pkt)

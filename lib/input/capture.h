@@ -50,6 +50,11 @@ typedef struct capture capture_t;
 int capture_open(capture_t **out, const char *path, FILE *fp, const char *bpf,
 		 char *errbuf, size_t errlen);
 
+/* Does the BPF filter compile for at least one common link type (Ethernet,
+ * raw IP, Linux cooked, BSD loopback)?  0, or -1 with libpcap's message for
+ * Ethernet in msg.  Lets a bad filter be refused before any input is read. */
+int capture_filter_check(const char *expr, char *msg, size_t msglen);
+
 /*
  * Next packet.  Returns 1 with *pkt filled, 0 at a clean end of file, or a
  * negative dnsts_err when the file is damaged: DNSTS_ETRUNC (truncated

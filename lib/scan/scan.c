@@ -123,6 +123,13 @@ dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, siz
 		snprintf(errbuf, errlen, "invalid options");
 		return NULL;
 	}
+	if (opt->bpf_filter) {
+		char msg[256];
+		if (capture_filter_check(opt->bpf_filter, msg, sizeof msg) != 0) {
+			snprintf(errbuf, errlen, "bad filter '%s': %s", opt->bpf_filter, msg);
+			return NULL;
+		}
+	}
 	dnsts_scanner_t *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(errbuf, errlen, "out of memory");
