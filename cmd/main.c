@@ -32,7 +32,7 @@ enum {
 enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET,
+	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_TLP, OPT_STIX_CLIENTS,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -54,6 +54,8 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, 'j'},
 	{"rpz", required_argument, NULL, OPT_RPZ},
 	{"stix", required_argument, NULL, OPT_STIX},
+	{"tlp", required_argument, NULL, OPT_TLP},
+	{"stix-clients", no_argument, NULL, OPT_STIX_CLIENTS},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -81,7 +83,11 @@ static void usage(FILE *out)
 		"  -r, --read INPUT           an input, as if given as an argument (repeatable)\n"
 		"  -o, --output FILE          write the report to FILE instead of standard output\n"
 		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
-		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
+		"      --stix FILE            also write a STIX 2.1 bundle: per domain an indicator\n"
+		"                             and a sighting of the traffic\n"
+		"      --tlp LEVEL            its TLP 2.0 marking: clear, green, amber (default),\n"
+		"                             amber+strict or red\n"
+		"      --stix-clients         name the client addresses in it (default: not)\n"
 		"Detection:\n"
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
@@ -552,6 +558,15 @@ static int batch_run(batch_t *b)
 	return trouble ? 1 : 0;
 }
 
+/* --stix: the marking and whether client addresses go in */
+static const char *stix_tlp;
+static bool stix_clients;
+
+static int write_stix(dnsts_scanner_t *s, FILE *f)
+{
+	return dnsts_report_stix_marked(s, f, stix_tlp, stix_clients);
+}
+
 /* Write --rpz / --stix output; 0 or -1 with the error on standard error. */
 static int write_artefact(dnsts_scanner_t *s, const char *path,
 			  int (*fn)(dnsts_scanner_t *, FILE *))
@@ -597,6 +612,7 @@ int main(int argc, char **argv)
 			return EXIT_CLEAN;
 		case 'V':
 			printf(PROG " %s\n", dnsts_version());
+			dnsts_print_library_versions(stdout);
 			return EXIT_CLEAN;
 		case OPT_NDJSON:
 		case OPT_TEXT:
@@ -664,6 +680,15 @@ int main(int argc, char **argv)
 		case OPT_STIX:
 			stix_path = optarg;
 			break;
+		case OPT_TLP:
+			if (!dnsts_tlp_known(optarg))
+				refuse("--tlp must be clear, green, amber, amber+strict or red, not '%s'",
+				       optarg);
+			stix_tlp = optarg;
+			break;
+		case OPT_STIX_CLIENTS:
+			stix_clients = true;
+			break;
 		case 'o':
 			out_path = optarg;
 			break;
@@ -700,6 +725,9 @@ int main(int argc, char **argv)
 			refuse("--messages cannot be combined with %s: the DNS log has no findings",
 			       clash);
 	}
+	if ((stix_tlp || stix_clients) && !stix_path)
+		refuse("%s is about the STIX bundle: give --stix FILE too",
+		       stix_tlp ? "--tlp" : "--stix-clients");
 	{
 		const char *names[] = {"-o", "--rpz", "--stix"};
 		const char *paths[] = {out_path, rpz_path, stix_path};
@@ -764,6 +792,13 @@ int main(int argc, char **argv)
 	if (progress < 0)
 		progress = isatty(STDERR_FILENO);
 
+	if (dnsts_scanner_set_invocation(s, argc, argv, per_file, jobs,
+					 messages ? "messages"
+					 : fmt == DNSTS_REPORT_TEXT ? "text"
+					 : fmt == DNSTS_REPORT_NDJSON ? "ndjson" : "json") != DNSTS_OK) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_TROUBLE;
+	}
 	batch_t b = {
 		.paths = inputs.paths, .n = inputs.n, .opt = &opt, .jobs = jobs,
 		.window = (size_t)jobs, .result = s, .per_file = per_file, .dedup = inputs.n > 1,
@@ -797,7 +832,7 @@ int main(int argc, char **argv)
 			status = EXIT_FINDINGS;
 		if (rpz_path && write_artefact(s, rpz_path, dnsts_report_rpz) != 0)
 			status = EXIT_TROUBLE;
-		if (stix_path && write_artefact(s, stix_path, dnsts_report_stix) != 0)
+		if (stix_path && write_artefact(s, stix_path, write_stix) != 0)
 			status = EXIT_TROUBLE;
 	}
 	dnsts_scanner_free(s);
