@@ -384,6 +384,8 @@ typedef struct batch {
 	size_t next, merged;
 	int failed;              /* a scanner could not be created */
 	char err[512];
+	uint64_t bytes, total_bytes; /* for the progress line */
+	double t0;
 } batch_t;
 
 static void *worker(void *arg)
@@ -434,8 +436,12 @@ static void show_progress(const batch_t *b, uint64_t bytes, uint64_t total_bytes
 	fprintf(stderr, "\r" PROG ": %zu/%zu files, %.1f", b->merged, b->n, mb);
 	if (total_bytes)
 		fprintf(stderr, "/%.1f", (double)total_bytes / 1e6);
-	fprintf(stderr, " MB, %.1f MB/s, %zu suspicious domain%s so far\033[K%s",
-		dt > 0 ? mb / dt : 0.0, nfound, nfound == 1 ? "" : "s", last ? "\n" : "");
+	fprintf(stderr, " MB, %.1f MB/s", dt > 0 ? mb / dt : 0.0);
+	if (!last)
+		fprintf(stderr, ", %zu suspicious domain%s so far", nfound, nfound == 1 ? "" : "s");
+	else if (nfound != SIZE_MAX)
+		fprintf(stderr, ", %zu finding%s reported", nfound, nfound == 1 ? "" : "s");
+	fprintf(stderr, "\033[K%s", last ? "\n" : "");
 	fflush(stderr);
 }
 
@@ -542,10 +548,14 @@ static int batch_run(batch_t *b)
 		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 		if (b->progress && (mono_now() - shown > 0.25 || i + 1 == b->n)) {
-			show_progress(b, bytes, total_bytes, nfound, t0, i + 1 == b->n);
+			/* the last line waits for the report's own count */
+			show_progress(b, bytes, total_bytes, nfound, t0, false);
 			shown = mono_now();
 		}
 	}
+	b->bytes = bytes;
+	b->total_bytes = total_bytes;
+	b->t0 = t0;
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	for (size_t k = 0; k < nfound; k++)
@@ -824,12 +834,16 @@ int main(int argc, char **argv)
 	bool write_failed = false;
 	if (messages) {
 		write_failed = dnsts_scanner_log_error(s) != 0;
+		if (b.progress)
+			show_progress(&b, b.bytes, b.total_bytes, SIZE_MAX, b.t0, true);
 	} else {
 		size_t nf = 0;
 		if (dnsts_report_write(s, out, fmt, &nf) != DNSTS_OK)
 			write_failed = true;
 		if (!trouble && nf > 0)
 			status = EXIT_FINDINGS;
+		if (b.progress) /* what the report reports, not the inputs' sum */
+			show_progress(&b, b.bytes, b.total_bytes, nf, b.t0, true);
 		if (rpz_path && write_artefact(s, rpz_path, dnsts_report_rpz) != 0)
 			status = EXIT_TROUBLE;
 		if (stix_path && write_artefact(s, stix_path, write_stix) != 0)

@@ -83,5 +83,14 @@ fi
 [ "$(jq -r .tool.libpcap "$T/s.json")" = "$(sed -n 's/^libpcap: //p' "$T/v")" ] &&
 	ok "--version and tool agree" || bad "--version and tool differ"
 
+# --progress: its last line gives the report's own number of findings
+"$BIN" --progress "$TD"/rotated-[123].pcap "$TD/demo-tunnel.pcap" >"$T/p.json" 2>"$T/p.err"
+want=$(jq '[.findings[] | select(.allowlisted | not)] | length' "$T/p.json")
+last=$(tr '\r' '\n' <"$T/p.err" | grep -a . | tail -n 1)
+case "$last" in
+*"4/4 files"*", $want findings reported"*) ok "--progress ends with the report's count: $(printf '%s' "$last" | tr -d '\033')" ;;
+*) bad "--progress last line '$last', report has $want findings" ;;
+esac
+
 [ "$fails" -eq 0 ] && echo "all provenance checks passed"
 [ "$fails" -eq 0 ]
