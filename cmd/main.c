@@ -619,10 +619,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			usage(stdout);
+			free(reads);
 			return EXIT_CLEAN;
 		case 'V':
 			printf(PROG " %s\n", dnsts_version());
 			dnsts_print_library_versions(stdout);
+			free(reads);
 			return EXIT_CLEAN;
 		case OPT_NDJSON:
 		case OPT_TEXT:

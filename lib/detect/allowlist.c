@@ -339,7 +339,7 @@ int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen)
 			break;
 		}
 		if ((why = entry_problem(s)) != NULL) {
-			snprintf(bad, sizeof bad, "%s", s);
+			snprintf(bad, sizeof bad, "%.60s", s); /* cut: it is quoted in a message */
 			break;
 		}
 		if (s[0] == '*')

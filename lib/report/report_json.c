@@ -18,6 +18,7 @@
 #include <libpsl.h>
 #include <math.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,9 +620,21 @@ const char *report_libpcap_version(void)
 	return pcap_lib_version();
 }
 
+/* archive_version_details() rebuilds its text at each call and leaks the
+ * previous one: asked once, kept here. */
+static char archive_version_text[256];
+static pthread_once_t archive_version_once = PTHREAD_ONCE_INIT;
+
+static void archive_version_init(void)
+{
+	snprintf(archive_version_text, sizeof archive_version_text, "%s",
+		 archive_version_details());
+}
+
 const char *report_libarchive_version(void)
 {
-	return archive_version_details();
+	pthread_once(&archive_version_once, archive_version_init);
+	return archive_version_text;
 }
 
 const char *report_psl_version(char *buf, size_t len)
