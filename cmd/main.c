@@ -33,7 +33,7 @@ enum {
 	OPT_NDJSON = 256, OPT_MESSAGES, OPT_MIN_SCORE, OPT_ALL, OPT_PER_FILE, OPT_ALLOWLIST,
 	OPT_NO_DEFAULT_ALLOWLIST, OPT_FILTER, OPT_PORT, OPT_RPZ, OPT_STIX, OPT_PROGRESS,
 	OPT_NO_PROGRESS, OPT_TEXT, OPT_RESOLVER, OPT_HOME_NET, OPT_CARVE, OPT_HTML, OPT_EXTRACT,
-	OPT_SAVE_STATE,
+	OPT_SAVE_STATE, OPT_TLP, OPT_STIX_CLIENTS,
 };
 
 /* --resolver and --home-net, repeatable */
@@ -59,6 +59,8 @@ static const struct option long_opts[] = {
 	{"html", required_argument, NULL, OPT_HTML},
 	{"extract", required_argument, NULL, OPT_EXTRACT},
 	{"save-state", required_argument, NULL, OPT_SAVE_STATE},
+	{"tlp", required_argument, NULL, OPT_TLP},
+	{"stix-clients", no_argument, NULL, OPT_STIX_CLIENTS},
 	{"output", required_argument, NULL, 'o'},
 	{"read", required_argument, NULL, 'r'},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
@@ -86,7 +88,11 @@ static void usage(FILE *out)
 		"  -r, --read INPUT           an input, as if given as an argument (repeatable)\n"
 		"  -o, --output FILE          write the report to FILE instead of standard output\n"
 		"      --rpz FILE             also write a Response Policy Zone blocking the findings\n"
-		"      --stix FILE            also write a STIX 2.1 bundle with one indicator each\n"
+		"      --stix FILE            also write a STIX 2.1 bundle: per domain an indicator\n"
+		"                             and a sighting of the traffic\n"
+		"      --tlp LEVEL            its TLP 2.0 marking: clear, green, amber (default),\n"
+		"                             amber+strict or red\n"
+		"      --stix-clients         name the client addresses in it (default: not)\n"
 		"      --carve DIR            decode what each reported tunnel carried into files\n"
 		"                             under DIR (a second pass; never executed)\n"
 		"      --html FILE            also write the report as one self-contained HTML page\n"
@@ -97,7 +103,8 @@ static void usage(FILE *out)
 		"      --min-score N          report findings with score >= N (0-100; default %.0f)\n"
 		"      --all                  report every tracked base domain (man page: MEMORY)\n"
 		"      --per-file             aggregate each input separately\n"
-		"      --allowlist FILE       extra domains never reported (one per line, # comments)\n"
+		"      --allowlist FILE       extra domains never reported (one name per line,\n"
+		"                             # comments; *.NAME means NAME; checked up front)\n"
 		"      --no-default-allowlist do not apply the built-in allowlist\n"
 		"Reading:\n"
 		"      --filter EXPR          BPF filter applied while reading\n"
@@ -115,7 +122,10 @@ static void usage(FILE *out)
 		"  -V, --version              show the version and exit\n"
 		"\n"
 		"Exit status: 0 nothing found, 1 at least one finding, 2 usage error or an\n"
-		"input could not be read.  See dnstunnel-scan(1).\n",
+		"input could not be read.  Options that cannot be honoured (--messages with\n"
+		"--rpz, --stix, --text, --all or --per-file; --text with --ndjson; a bad\n"
+		"filter, allowlist line or output path) are refused before any input is read.\n"
+		"See dnstunnel-scan(1).\n",
 		DNSTS_DEFAULT_MIN_SCORE);
 }
 
@@ -154,6 +164,103 @@ static bool has_port(const dnsts_options_t *opt, uint16_t port)
 		if (opt->ports[i] == port)
 			return true;
 	return false;
+}
+
+/* ---- refusals: what makes the run pointless fails before any input is read */
+
+/* One line on standard error and exit status 2. */
+__attribute__((format(printf, 1, 2), noreturn))
+static void refuse(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_TROUBLE);
+}
+
+/* The directory part of path ("." when it has none) into buf. */
+static const char *dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Can the option's output file be written?  Refuses (exit 2, one line)
+ * when path is empty, names a directory, or is a file that cannot be
+ * written, or when it does not exist and its directory is missing or not
+ * writable.  Nothing is created: a refused run leaves no file behind.
+ */
+static void check_output_path(const char *opt, const char *path)
+{
+	struct stat st;
+	char dir[PATH_MAX];
+	if (!*path)
+		refuse("%s: an empty file name", opt);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			refuse("%s %s: is a directory", opt, path);
+		if (access(path, W_OK) != 0)
+			refuse("%s %s: %s", opt, path, strerror(errno));
+		return;
+	}
+	if (errno != ENOENT)
+		refuse("%s %s: %s", opt, path, strerror(errno));
+	const char *d = dir_of(path, dir, sizeof dir);
+	if (stat(d, &st) != 0)
+		refuse("%s %s: directory %s: %s", opt, path, d, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		refuse("%s %s: %s is not a directory", opt, path, d);
+	if (access(d, W_OK | X_OK) != 0)
+		refuse("%s %s: directory %s: %s", opt, path, d, strerror(errno));
+}
+
+/* The same for an output directory: an existing writable directory, or
+ * one that can be made (its parent exists and is writable).  For the
+ * options that write directories. */
+__attribute__((unused))
+static void check_output_dir(const char *opt, const char *dir)
+{
+	struct stat st;
+	char parent[PATH_MAX];
+	if (!*dir)
+		refuse("%s: an empty directory name", opt);
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			refuse("%s %s: not a directory", opt, dir);
+		if (access(dir, W_OK | X_OK) != 0)
+			refuse("%s %s: %s", opt, dir, strerror(errno));
+		return;
+	}
+	if (errno != ENOENT)
+		refuse("%s %s: %s", opt, dir, strerror(errno));
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	char trimmed[PATH_MAX];
+	snprintf(trimmed, sizeof trimmed, "%.*s", (int)n, dir);
+	const char *p = dir_of(trimmed, parent, sizeof parent);
+	if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode) || access(p, W_OK | X_OK) != 0)
+		refuse("%s %s: cannot be created in %s", opt, dir, p);
+}
+
+/* Two options must not write the same file. */
+static void check_distinct_outputs(const char *const *opts, const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (paths[i] && paths[k] && strcmp(paths[i], paths[k]) == 0)
+				refuse("%s and %s name the same file %s", opts[i], opts[k], paths[i]);
 }
 
 /* ---- inputs ------------------------------------------------------------ */
@@ -288,6 +395,8 @@ typedef struct batch {
 	size_t next, merged;
 	int failed;              /* a scanner could not be created */
 	char err[512];
+	uint64_t bytes, total_bytes; /* for the progress line */
+	double t0;
 } batch_t;
 
 static void *worker(void *arg)
@@ -338,8 +447,12 @@ static void show_progress(const batch_t *b, uint64_t bytes, uint64_t total_bytes
 	fprintf(stderr, "\r" PROG ": %zu/%zu files, %.1f", b->merged, b->n, mb);
 	if (total_bytes)
 		fprintf(stderr, "/%.1f", (double)total_bytes / 1e6);
-	fprintf(stderr, " MB, %.1f MB/s, %zu suspicious domain%s so far\033[K%s",
-		dt > 0 ? mb / dt : 0.0, nfound, nfound == 1 ? "" : "s", last ? "\n" : "");
+	fprintf(stderr, " MB, %.1f MB/s", dt > 0 ? mb / dt : 0.0);
+	if (!last)
+		fprintf(stderr, ", %zu suspicious domain%s so far", nfound, nfound == 1 ? "" : "s");
+	else if (nfound != SIZE_MAX)
+		fprintf(stderr, ", %zu finding%s reported", nfound, nfound == 1 ? "" : "s");
+	fprintf(stderr, "\033[K%s", last ? "\n" : "");
 	fflush(stderr);
 }
 
@@ -446,10 +559,14 @@ static int batch_run(batch_t *b)
 		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 		if (b->progress && (mono_now() - shown > 0.25 || i + 1 == b->n)) {
-			show_progress(b, bytes, total_bytes, nfound, t0, i + 1 == b->n);
+			/* the last line waits for the report's own count */
+			show_progress(b, bytes, total_bytes, nfound, t0, false);
 			shown = mono_now();
 		}
 	}
+	b->bytes = bytes;
+	b->total_bytes = total_bytes;
+	b->t0 = t0;
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	for (size_t k = 0; k < nfound; k++)
@@ -460,6 +577,15 @@ static int batch_run(batch_t *b)
 	pthread_mutex_destroy(&b->mu);
 	pthread_cond_destroy(&b->cv);
 	return trouble ? 1 : 0;
+}
+
+/* --stix: the marking and whether client addresses go in */
+static const char *stix_tlp;
+static bool stix_clients;
+
+static int write_stix(dnsts_scanner_t *s, FILE *f)
+{
+	return dnsts_report_stix_marked(s, f, stix_tlp, stix_clients);
 }
 
 /* Write --rpz / --stix / --html output; 0 or -1 with the error on standard error. */
@@ -492,6 +618,9 @@ int main(int argc, char **argv)
 	size_t nuser_ports = 0;
 	const char *out_path = NULL, *rpz_path = NULL, *stix_path = NULL, *carve_dir = NULL,
 		   *html_path = NULL, *extract_dir = NULL, *state_path = NULL;
+	const char *mode_opt = NULL; /* --ndjson or --text: one output form */
+	const char **reads = calloc((size_t)argc, sizeof *reads); /* -r INPUT */
+	size_t nreads = 0;
 	unsigned long v;
 
 	dnsts_options_init(&opt);
@@ -502,15 +631,20 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			usage(stdout);
+			free(reads);
 			return EXIT_CLEAN;
 		case 'V':
 			printf(PROG " %s\n", dnsts_version());
+			dnsts_print_library_versions(stdout);
+			free(reads);
 			return EXIT_CLEAN;
 		case OPT_NDJSON:
-			fmt = DNSTS_REPORT_NDJSON;
-			break;
 		case OPT_TEXT:
-			fmt = DNSTS_REPORT_TEXT;
+			if (mode_opt && strcmp(mode_opt, argv[optind - 1]) != 0)
+				refuse("%s and %s cannot be combined: choose one output form", mode_opt,
+				       argv[optind - 1]);
+			mode_opt = c == OPT_TEXT ? "--text" : "--ndjson";
+			fmt = c == OPT_TEXT ? DNSTS_REPORT_TEXT : DNSTS_REPORT_NDJSON;
 			break;
 		case OPT_MESSAGES:
 			messages = true;
@@ -582,14 +716,24 @@ int main(int argc, char **argv)
 		case OPT_SAVE_STATE:
 			state_path = optarg;
 			break;
+		case OPT_TLP:
+			if (!dnsts_tlp_known(optarg))
+				refuse("--tlp must be clear, green, amber, amber+strict or red, not '%s'",
+				       optarg);
+			stix_tlp = optarg;
+			break;
+		case OPT_STIX_CLIENTS:
+			stix_clients = true;
+			break;
 		case 'o':
 			out_path = optarg;
 			break;
 		case 'r':
-			if (expand_input(&inputs, optarg) < 0) {
+			if (!reads) {
 				fprintf(stderr, PROG ": out of memory\n");
 				return EXIT_TROUBLE;
 			}
+			reads[nreads++] = optarg; /* expanded once everything is checked */
 			break;
 		case OPT_PROGRESS:
 			progress = 1;
@@ -605,7 +749,7 @@ int main(int argc, char **argv)
 			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc && inputs.n == 0 && !inputs.error)
+	if (optind >= argc && nreads == 0)
 		die_usage("%s", "no input given (use - for standard input)");
 	if (carve_dir && messages)
 		die_usage("%s", "--carve and --messages do not go together");
@@ -614,17 +758,67 @@ int main(int argc, char **argv)
 			  messages ? "--messages" : per_file ? "--per-file" : out_path ? "--output"
 				  : rpz_path ? "--rpz" : "--stix");
 
+	/* ---- refusals: nothing below reads an input before these pass ---- */
+	if (messages) {
+		const char *clash = rpz_path ? "--rpz" : stix_path ? "--stix"
+				    : fmt == DNSTS_REPORT_TEXT ? "--text" : opt.report_all ? "--all"
+				    : per_file ? "--per-file" : NULL;
+		if (clash)
+			refuse("--messages cannot be combined with %s: the DNS log has no findings",
+			       clash);
+	}
+	if ((stix_tlp || stix_clients) && !stix_path)
+		refuse("%s is about the STIX bundle: give --stix FILE too",
+		       stix_tlp ? "--tlp" : "--stix-clients");
+	{
+		const char *names[] = {"-o", "--rpz", "--stix", "--html", "--save-state"};
+		const char *paths[] = {out_path, rpz_path, stix_path, html_path, state_path};
+		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+			if (paths[i])
+				check_output_path(names[i], paths[i]);
+		check_distinct_outputs(names, paths, sizeof paths / sizeof paths[0]);
+		if (carve_dir)
+			check_output_dir("--carve", carve_dir);
+		if (extract_dir)
+			check_output_dir("--extract", extract_dir);
+	}
+
+	/* The scanner checks the filter and the allowlist file: refused here,
+	 * once, before any input is opened and before -o FILE is created.  The
+	 * DNS log's scanner needs the output, so a scanner without it checks
+	 * first. */
+	opt.resolvers = resolvers;
+	opt.nresolvers = nresolvers;
+	opt.home_nets = home_nets;
+	opt.nhome_nets = nhome_nets;
+	char err[512];
+	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
+	if (s && messages) {
+		dnsts_scanner_free(s);
+		s = NULL;
+	} else if (!s) {
+		refuse("%s", err);
+	}
+
 	FILE *out = stdout;
 	if (out_path) {
 		out = fopen(out_path, "w");
-		if (!out) {
-			fprintf(stderr, PROG ": %s: %s\n", out_path, strerror(errno));
+		if (!out)
+			refuse("%s: %s", out_path, strerror(errno));
+	}
+	if (messages) {
+		opt.messages_out = out;
+		s = dnsts_scanner_new(&opt, err, sizeof err);
+		if (!s)
+			refuse("%s", err);
+	}
+
+	for (size_t i = 0; i < nreads; i++)
+		if (expand_input(&inputs, reads[i]) < 0) {
+			fprintf(stderr, PROG ": out of memory\n");
 			return EXIT_TROUBLE;
 		}
-	}
-	if (messages)
-		opt.messages_out = out;
-
+	free(reads);
 	for (int i = optind; i < argc; i++)
 		if (expand_input(&inputs, argv[i]) < 0) {
 			fprintf(stderr, PROG ": out of memory\n");
@@ -651,20 +845,11 @@ int main(int argc, char **argv)
 	if (progress < 0)
 		progress = isatty(STDERR_FILENO);
 
-	opt.resolvers = resolvers;
-	opt.nresolvers = nresolvers;
-	opt.home_nets = home_nets;
-	opt.nhome_nets = nhome_nets;
-	char err[512];
-	dnsts_scanner_t *s = dnsts_scanner_new(&opt, err, sizeof err);
-	if (!s) {
-		fprintf(stderr, PROG ": %s\n", err);
-		for (size_t i = 0; i < inputs.n; i++)
-			free(inputs.paths[i]);
-		free(inputs.paths);
-		for (size_t i = 0; i < inputs.nfailed; i++)
-			free(inputs.failed[i]);
-		free(inputs.failed);
+	if (dnsts_scanner_set_invocation(s, argc, argv, per_file, jobs,
+					 messages ? "messages"
+					 : fmt == DNSTS_REPORT_TEXT ? "text"
+					 : fmt == DNSTS_REPORT_NDJSON ? "ndjson" : "json") != DNSTS_OK) {
+		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_TROUBLE;
 	}
 	batch_t b = {
@@ -722,15 +907,19 @@ int main(int argc, char **argv)
 		}
 	} else if (messages) {
 		write_failed = dnsts_scanner_log_error(s) != 0;
+		if (b.progress)
+			show_progress(&b, b.bytes, b.total_bytes, SIZE_MAX, b.t0, true);
 	} else {
 		size_t nf = 0;
 		if (dnsts_report_write(s, out, fmt, &nf) != DNSTS_OK)
 			write_failed = true;
 		if (!trouble && nf > 0)
 			status = EXIT_FINDINGS;
+		if (b.progress) /* what the report reports, not the inputs' sum */
+			show_progress(&b, b.bytes, b.total_bytes, nf, b.t0, true);
 		if (rpz_path && write_artefact(s, rpz_path, dnsts_report_rpz) != 0)
 			status = EXIT_TROUBLE;
-		if (stix_path && write_artefact(s, stix_path, dnsts_report_stix) != 0)
+		if (stix_path && write_artefact(s, stix_path, write_stix) != 0)
 			status = EXIT_TROUBLE;
 		if (html_path && write_artefact(s, html_path, dnsts_report_html) != 0)
 			status = EXIT_TROUBLE;

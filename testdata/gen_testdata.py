@@ -1289,6 +1289,29 @@ def gen_demo():
                    desc="part %d of 3 of one iodine session from 192.168.1.60 under %s (as a rotating capture would cut it), with a little benign traffic" % (part + 1, IODINE_DOMAIN))
 
 
+# A tunnel under a registered domain whose label holds '.', '/', a space,
+# both quotes, '<', '>', a backslash and non-ASCII bytes (UTF-8 e-acute, and a
+# lone 0xff): the finding, the RPZ owner and the STIX pattern must name
+# exactly these wire bytes.
+ODD_ZONE = [b"../x y\"'<i>\\\xc3\xa9\xff", b"com"]
+
+
+def gen_odd_zone():
+    rng = random.Random(5150)
+    mix = Mix()
+    for i in range(80):
+        payload = b32(bytes(rng.getrandbits(8) for _ in range(40))).lower()
+        labels = [payload[j:j + 50].encode() for j in range(0, len(payload), 50)] + ODD_ZONE
+        qn = name(labels)
+        qid = 0x5100 + i
+        q = header(qid, 0x0100, 1, 0) + question(qn, "TXT")
+        r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + \
+            rr(ptr(12), "TXT", txt(b32(bytes(rng.getrandbits(8) for _ in range(60))).encode()), ttl=0)
+        mix.add(T0 + 5000 + i * 3 + rng.uniform(0, 1), "192.168.1.66", 41000 + i, q, r, rtt=0.02)
+    write_pcap("tunnel-odd-zone.pcap", LINKTYPE["ETHERNET"], mix.sorted(), want=mix.msgs,
+               desc="80 base32 TXT queries (and answers) from 192.168.1.66 under a registered domain whose one label holds '.', '/', a space, both quotes, '<', '>', a backslash, UTF-8 e-acute and a lone 0xff byte, under com")
+
+
 def read_pcap_records(fname):
     """(ts_ns, bytes, origlen) of a little-endian microsecond pcap made here."""
     raw = open(os.path.join(OUT, fname), "rb").read()
@@ -1466,6 +1489,7 @@ def main():
     gen_span()
     gen_carve()
     gen_hostile()
+    gen_odd_zone()
 
     lines = ["# testdata/pcap",
              "",

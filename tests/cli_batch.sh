@@ -69,15 +69,16 @@ check "every readable input counted" \
 check "packets from every input" \
 	'[ "$(jq "[.inputs[].packets] | add" "$out")" = "$(jq .stats.packets "$out")" ]'
 
-# same result whatever -j and the order of the arguments
-norm() { jq -S 'del(.stats) | .' "$1"; }
+# same result whatever -j and the order of the arguments (all but "scan":
+# the time and the command line)
+same() { [ "$(jq -S 'del(.scan)' "$1")" = "$(jq -S 'del(.scan)' "$2")" ]; }
 for j in 1 4; do
 	"$bin" --no-progress -j $j "$case" > "$tmp/j$j.json" 2>/dev/null
-	check "-j $j gives the same report as -j 2" 'cmp -s "$out" "$tmp/j$j.json"'
+	check "-j $j gives the same report as -j 2" 'same "$out" "$tmp/j$j.json"'
 done
 "$bin" --no-progress -j 2 "$case/misc" "$case/host-b" "$case/host-a" > "$tmp/rev.json" 2>/dev/null
 "$bin" --no-progress -j 1 "$case/host-a" "$case/host-b" "$case/misc" > "$tmp/fwd.json" 2>/dev/null
-check "argument order does not matter" 'cmp -s "$tmp/rev.json" "$tmp/fwd.json"'
+check "argument order does not matter" 'same "$tmp/rev.json" "$tmp/fwd.json"'
 
 # --per-file: the rotated parts reported apart
 "$bin" --no-progress --per-file "$case" > "$tmp/pf.json" 2>/dev/null
@@ -124,7 +125,7 @@ for j in 1 2; do
 	check "copies scanned once (-j $j): message counts of the capture" \
 		'[ "$(jq .stats.dns_messages "$tmp/dup$j.json")" = "$(jq .stats.dns_messages "$tmp/dup-ref.json")" ]'
 done
-check "-j 1 and -j 2 agree with copies" 'cmp -s "$tmp/dup1.json" "$tmp/dup2.json"'
+check "-j 1 and -j 2 agree with copies" 'same "$tmp/dup1.json" "$tmp/dup2.json"'
 d=$tmp/dup1.json
 check "the copies name the first (in sorted order)" \
 	'[ "$(jq -r "[.inputs[] | select(.duplicate_of) | (.path | sub(\".*/\"; \"\")) + \"=\" + (.duplicate_of | sub(\".*/\"; \"\"))] | join(\",\")" "$d")" = "a.pcap.gz=a.pcap,b.pcap=a.pcap,c.tar:x.pcap=a.pcap,c.tar:z.pcap=a.pcap" ]'

@@ -3,7 +3,7 @@
 
     report_check.py doc SCHEMA_DIR FILE        the JSON document
     report_check.py ndjson SCHEMA_DIR FILE     an --ndjson stream
-    report_check.py stix STIX_SCHEMA_DIR FILE  a STIX 2.1 bundle ('-' for no schemas)
+    report_check.py stix STIX_SCHEMA_DIR FILE [TLP [clients]]  a STIX 2.1 bundle ('-' for no schemas)
     report_check.py same-set DOC RPZ STIX      RPZ and STIX cover the reported findings
     report_check.py recipe N DOC OUTPUT        what README jq recipe N must print
     report_check.py readme-recipes README      print the README's jq recipes, one a line
@@ -182,7 +182,21 @@ def cmd_ndjson(schema_dir, path):
     check_sorted(findings, path)
 
 
-def cmd_stix(schema_dir, path, quiet=False):
+TLP_IDS = {
+    "clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "green": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "amber": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "amber+strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+TLP_EXT = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+
+
+def cmd_stix(schema_dir, path, quiet=False, tlp="amber", clients="no-clients"):
+    """A bundle of: the TLP 2.0 marking `tlp` marking every other object but
+    the identity; one identity; per domain an indicator, a domain-name, an
+    observed-data and a sighting of the indicator pointing at it; client
+    addresses (ipv4-addr/ipv6-addr, or in any text) only with 'clients'."""
     bundle = json.loads(load_bytes_json(path))
     if bundle.get("type") != "bundle" or not str(bundle.get("id", "")).startswith("bundle--"):
         fail(f"{path}: not a bundle")
@@ -194,29 +208,46 @@ def cmd_stix(schema_dir, path, quiet=False):
     identities = [o for o in objs if o.get("type") == "identity"]
     if len(identities) != 1:
         fail(f"{path}: expected one identity")
+    markings = [o for o in objs if o.get("type") == "marking-definition"]
+    if len(markings) != 1 or markings[0]["id"] != TLP_IDS[tlp] or \
+            markings[0].get("extensions", {}).get(TLP_EXT, {}).get("tlp_2_0") != tlp:
+        fail(f"{path}: want one TLP 2.0 marking {tlp}, got {markings}")
+    sdo = ["type", "spec_version", "id", "created", "modified"]
     required = {
-        "identity": ["type", "spec_version", "id", "created", "modified", "name"],
-        "indicator": ["type", "spec_version", "id", "created", "modified", "pattern",
-                      "pattern_type", "valid_from", "name", "description", "indicator_types",
-                      "labels", "kill_chain_phases", "external_references", "created_by_ref"],
+        "identity": sdo + ["name"],
+        "marking-definition": ["type", "spec_version", "id", "created", "name", "extensions"],
+        "indicator": sdo + ["pattern", "pattern_type", "valid_from", "name", "description",
+                            "indicator_types", "labels", "kill_chain_phases",
+                            "external_references", "created_by_ref"],
+        "observed-data": sdo + ["first_observed", "last_observed", "number_observed", "object_refs"],
+        "sighting": sdo + ["first_seen", "last_seen", "count", "sighting_of_ref", "observed_data_refs"],
+        "domain-name": ["type", "spec_version", "id", "value"],
+        "ipv4-addr": ["type", "spec_version", "id", "value"],
+        "ipv6-addr": ["type", "spec_version", "id", "value"],
     }
+    byid = {o.get("id"): o for o in objs}
     domains = set()
     for o in objs:
         t = o.get("type")
         if t not in required:
             fail(f"{path}: unexpected object type {t}")
+        if t in ("ipv4-addr", "ipv6-addr") and clients != "clients":
+            fail(f"{path}: client address {o['value']} without --stix-clients")
         for k in required[t]:
             if k not in o:
                 fail(f"{path}: {o.get('id')}: missing {k}")
-        if not uuid_re.match(o["id"]) or not o["id"].startswith(t + "--"):
+        if t != "marking-definition" and (not uuid_re.match(o["id"]) or not o["id"].startswith(t + "--")):
             fail(f"{path}: id {o['id']} is not a UUIDv5 {t} id")
-        for k in ("created", "modified", "valid_from"):
+        for k in ("created", "modified", "valid_from", "first_seen", "last_seen",
+                  "first_observed", "last_observed"):
             if k in o and not ts_re.match(o[k]):
                 fail(f"{path}: {o['id']}: {k} {o[k]!r}")
-        if o["modified"] < o["created"]:
+        if "modified" in o and o["modified"] < o["created"]:
             fail(f"{path}: {o['id']}: modified before created")
         if o["spec_version"] != "2.1":
             fail(f"{path}: spec_version")
+        if t not in ("identity", "marking-definition") and o.get("object_marking_refs") != [TLP_IDS[tlp]]:
+            fail(f"{path}: {o['id']}: object_marking_refs {o.get('object_marking_refs')}")
         if t == "indicator":
             m = re.match(r"^\[domain-name:value = '((?:[^'\\]|\\.)*)'\]$", o["pattern"])
             if not m or o["pattern_type"] != "stix":
@@ -234,6 +265,22 @@ def cmd_stix(schema_dir, path, quiet=False):
                 fail(f"{path}: external_references {ext}")
             if not o["description"].strip():
                 fail(f"{path}: empty description")
+            if o["valid_from"] != o["created"]:
+                fail(f"{path}: valid_from {o['valid_from']} is not the time of the scan {o['created']}")
+            sg = [x for x in objs if x.get("type") == "sighting" and x.get("sighting_of_ref") == o["id"]]
+            if len(sg) != 1:
+                fail(f"{path}: {len(sg)} sightings of {o['id']}")
+            od = byid.get(sg[0]["observed_data_refs"][0])
+            if not od or od["type"] != "observed-data" or od["number_observed"] != sg[0]["count"] or \
+                    od["first_observed"] != sg[0]["first_seen"] or od["last_observed"] != sg[0]["last_seen"]:
+                fail(f"{path}: sighting {sg[0]['id']} and its observed-data disagree")
+            dn = [byid.get(r) for r in od["object_refs"]]
+            if not any(x and x["type"] == "domain-name" and x["value"] == d for x in dn):
+                fail(f"{path}: observed-data {od['id']} does not name {d}")
+    if clients != "clients":
+        text = json.dumps(bundle)
+        if re.search(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", text):
+            fail(f"{path}: an IPv4 address in the bundle without --stix-clients")
     if schema_dir != "-" and os.path.isdir(schema_dir):
         store = schemas_in(schema_dir)
         base = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/"
@@ -241,9 +288,12 @@ def cmd_stix(schema_dir, path, quiet=False):
         def v_for(rel):
             return make_validator(store[base + rel], store)
 
+        where = {"sighting": "sros/", "marking-definition": "common/", "domain-name": "observables/",
+                 "ipv4-addr": "observables/", "ipv6-addr": "observables/"}
         check(v_for("common/bundle.json"), bundle, f"{path} (bundle.json)")
         for o in objs:
-            check(v_for(f"sdos/{o['type']}.json"), o, f"{path}: {o['id']} ({o['type']}.json)")
+            rel = where.get(o["type"], "sdos/") + o["type"] + ".json"
+            check(v_for(rel), o, f"{path}: {o['id']} ({rel})")
         print(f"stix: {len(objs)} objects valid against the STIX 2.1 schemas")
     else:
         if not quiet:
@@ -335,7 +385,7 @@ def main(argv):
     elif cmd == "ndjson":
         cmd_ndjson(*args)
     elif cmd == "stix":
-        cmd_stix(*args)
+        cmd_stix(args[0], args[1], False, *args[2:])
     elif cmd == "same-set":
         cmd_same_set(*args)
     elif cmd == "recipe":

@@ -37,7 +37,7 @@ START_TEST(sha256_vectors)
 	/* a million 'a', fed in uneven pieces */
 	char *a = malloc(1000000);
 	memset(a, 'a', 1000000);
-	sha256_ctx c;
+	sha256_ctx_t c;
 	sha256_init(&c);
 	for (size_t off = 0, step = 1; off < 1000000; off += step, step = step * 7 % 1000 + 1)
 		sha256_update(&c, a + off, off + step > 1000000 ? 1000000 - off : step);

@@ -164,9 +164,10 @@ START_TEST(table_matches_libpsl)
 }
 END_TEST
 
-/* The text form of labels: lower case, '.', '\\' and bytes outside
- * printable ASCII as \DDD, and never more than the buffer holds (the
- * output is a prefix of the full text, NUL-terminated). */
+/* The text form of labels: lower case, RFC 1035 presentation as the DNS log
+ * writes it ("\." and "\\" for a dot and a backslash inside a label, a
+ * space and bytes outside printable ASCII as \DDD), and never more than the
+ * buffer holds (the output is a prefix of the full text, NUL-terminated). */
 START_TEST(labels_text_form)
 {
 	static const uint8_t wire[] = {3, 'W', 'w', 'W', 4, 'a', '.', 'b', 0x01, 5, 'x', '\\', 0xff,
@@ -180,12 +181,12 @@ START_TEST(labels_text_form)
 	n.loff[1] = 4;
 	n.loff[2] = 9;
 	n.loff[3] = 15;
-	const char *full = "www.a\\046b\\001.x\\092\\255\\032z.com";
+	const char *full = "www.a\\.b\\001.x\\\\\\255\\032z.com";
 	char buf[128];
 	ck_assert_uint_eq(regdomain_labels_str(&n, 0, 4, buf, sizeof(buf)), strlen(full));
 	ck_assert_str_eq(buf, full);
-	ck_assert_uint_eq(regdomain_labels_str(&n, 2, 4, buf, sizeof(buf)), 18);
-	ck_assert_str_eq(buf, "x\\092\\255\\032z.com");
+	ck_assert_uint_eq(regdomain_labels_str(&n, 2, 4, buf, sizeof(buf)), 16);
+	ck_assert_str_eq(buf, "x\\\\\\255\\032z.com");
 	ck_assert_uint_eq(regdomain_labels_str(&n, 3, 3, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "");
 	/* every buffer size: a NUL-terminated text no longer than the buffer
@@ -199,6 +200,11 @@ START_TEST(labels_text_form)
 		ck_assert_int_eq(small[cap], 'Q');
 		for (size_t i = 0; i < l; i++)
 			if (small[i] == '\\') {
+				if (small[i + 1] == '.' || small[i + 1] == '\\') {
+					ck_assert_uint_le(i + 1, l - 1);
+					i++;
+					continue;
+				}
 				ck_assert_uint_le(i + 3, l - 1);
 				ck_assert(small[i + 1] >= '0' && small[i + 1] <= '2');
 			}

@@ -699,8 +699,10 @@ START_TEST(rpz_zone)
 	int rc;
 	char *z = render(artefacts_write_rpz, &c, &rc);
 	ck_assert_int_eq(rc, 0);
-	ck_assert_ptr_nonnull(strstr(z, "$ORIGIN rpz.dnstunnel-scan.\n"));
-	/* serial: the latest last_seen, 1772366900 */
+	/* owner names relative, no $ORIGIN: the file loads as any zone */
+	ck_assert_ptr_null(strstr(z, "$ORIGIN"));
+	ck_assert_ptr_nonnull(strstr(z, "\n@\tIN\tSOA\t"));
+	/* serial without a scan time: the latest last_seen, 1772366900 */
 	ck_assert_ptr_nonnull(strstr(z, "( 1772366900 "));
 	ck_assert_ptr_nonnull(strstr(z, "\nt.cdn-update.net\tIN\tCNAME\t.\n*.t.cdn-update.net\tIN"
 					"\tCNAME\t.\n"));
@@ -721,6 +723,16 @@ START_TEST(rpz_zone)
 		ck_assert_ptr_nonnull(strstr(msg, "OK"));
 	}
 	free(z);
+
+	/* with the time of the scan, the serial is that time, whatever the
+	 * traffic's: an older capture scanned later gets a higher serial */
+	report_run_t run = {.finished_ns = 1800000000ull * SEC + 5};
+	c.run = &run;
+	z = render(artefacts_write_rpz, &c, &rc);
+	ck_assert_ptr_nonnull(strstr(z, "( 1800000000 "));
+	ck_assert_ptr_nonnull(strstr(z, "dnstunnel-scan " DNSTS_VERSION " at 2027-01-15T08:00:00"));
+	free(z);
+	c.run = NULL;
 
 	/* no findings at all: a valid empty zone, serial from the input */
 	c.n = 0;
@@ -774,7 +786,9 @@ START_TEST(stix_bundle)
 	mkf(&lo, "low.example.com", 30, NULL, 1);
 	finding_t *fs[] = {&a.f, &b.f, &lo.f};
 	report_prepare(fs, 3, 60);
-	report_ctx_t c = {.inputs = test_inputs, .ninputs = 1, .fs = fs, .n = 3, .min_score = 60};
+	report_run_t run = {.finished_ns = 1800000000ull * SEC + 250000000ull};
+	report_ctx_t c = {.inputs = test_inputs, .ninputs = 1, .fs = fs, .n = 3, .min_score = 60,
+			  .run = &run};
 	int rc;
 	char *t1 = render(artefacts_write_stix, &c, &rc);
 	ck_assert_int_eq(rc, 0);
@@ -784,14 +798,20 @@ START_TEST(stix_bundle)
 	ck_assert_str_eq(json_string_value(json_object_get(bu, "type")), "bundle");
 	ck_assert(strncmp(json_string_value(json_object_get(bu, "id")), "bundle--", 8) == 0);
 	json_t *objs = json_object_get(bu, "objects");
-	ck_assert_uint_eq(json_array_size(objs), 3); /* identity + 2 indicators */
-	json_t *id = json_array_get(objs, 0);
+	/* the TLP marking, the identity, and per domain an indicator, a
+	 * domain-name, an observed-data and a sighting */
+	ck_assert_uint_eq(json_array_size(objs), 10);
+	json_t *mk = json_array_get(objs, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(mk, "id")),
+			 "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
+	ck_assert_str_eq(json_string_value(json_object_get(mk, "name")), "TLP:AMBER");
+	json_t *id = json_array_get(objs, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(id, "type")), "identity");
 	const char *ident = json_string_value(json_object_get(id, "id"));
 	/* uuid.uuid5(UUID('f5bd1378-ecb8-5e75-923b-36c6864972ec'), 'dnstunnel-scan') */
 	ck_assert_str_eq(ident, "identity--f5b6d9b7-96d1-5836-b194-e457b6429e52");
 	/* indicators sorted by domain: "it's.example" < "t.cdn-update.net" */
-	json_t *i0 = json_array_get(objs, 1), *i1 = json_array_get(objs, 2);
+	json_t *i0 = json_array_get(objs, 2), *i1 = json_array_get(objs, 6);
 	ck_assert_str_eq(json_string_value(json_object_get(i0, "pattern")),
 			 "[domain-name:value = 'it\\'s.example']");
 	ck_assert_str_eq(json_string_value(json_object_get(i1, "pattern")),
@@ -809,16 +829,35 @@ START_TEST(stix_bundle)
 	}
 	ck_assert_str_eq(json_string_value(json_object_get(i1, "spec_version")), "2.1");
 	ck_assert_str_eq(json_string_value(json_object_get(i1, "created_by_ref")), ident);
+	/* valid from the scan, not from the traffic */
 	ck_assert_str_eq(json_string_value(json_object_get(i1, "valid_from")),
-			 "2026-03-01T12:00:00.000Z");
+			 "2027-01-15T08:00:00.250Z");
 	ck_assert_str_eq(json_string_value(json_object_get(i1, "modified")),
+			 "2027-01-15T08:00:00.250Z");
+	/* the sighting: the traffic's times and count, of the indicator */
+	json_t *od = json_array_get(objs, 8), *sg = json_array_get(objs, 9);
+	ck_assert_str_eq(json_string_value(json_object_get(sg, "type")), "sighting");
+	ck_assert_str_eq(json_string_value(json_object_get(sg, "sighting_of_ref")),
+			 json_string_value(json_object_get(i1, "id")));
+	ck_assert_str_eq(json_string_value(json_object_get(sg, "first_seen")),
+			 "2026-03-01T12:00:00.000Z");
+	ck_assert_str_eq(json_string_value(json_object_get(sg, "last_seen")),
 			 "2026-03-01T12:01:30.123Z");
+	ck_assert_int_eq(json_integer_value(json_object_get(sg, "count")), (json_int_t)a.f.queries);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(sg, "observed_data_refs"), 0)),
+			 json_string_value(json_object_get(od, "id")));
+	ck_assert_int_eq(json_integer_value(json_object_get(od, "number_observed")),
+			 (json_int_t)a.f.queries);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(i1, "object_marking_refs"), 0)),
+			 "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(i1, "indicator_types"),
 							  0)),
 			 "malicious-activity");
 	const char *desc = json_string_value(json_object_get(i1, "description"));
 	ck_assert_ptr_nonnull(strstr(desc, "998 of 1000 query names are unique"));
-	ck_assert_ptr_nonnull(strstr(desc, "10.0.0.11"));
+	/* no client address unless asked for */
+	ck_assert_ptr_null(strstr(t1, "10.0.0.11"));
+	ck_assert_ptr_null(strstr(desc, "10.0.0.11"));
 	ck_assert_uint_eq(json_array_size(json_object_get(i1, "kill_chain_phases")), 2);
 	ck_assert_uint_eq(json_array_size(json_object_get(i1, "kill_chain_phases")), 2);
 	ck_assert_uint_eq(json_array_size(json_object_get(i0, "kill_chain_phases")), 1);
@@ -829,6 +868,18 @@ START_TEST(stix_bundle)
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(refs, 0), "url")),
 			 "https://attack.mitre.org/techniques/T1071/004/");
 	json_decref(bu);
+
+	/* asked for: the addresses, as observables too; another TLP level */
+	c.stix_clients = true;
+	c.tlp = "green";
+	char *t4 = render(artefacts_write_stix, &c, &rc);
+	ck_assert_ptr_nonnull(strstr(t4, "10.0.0.11"));
+	ck_assert_ptr_nonnull(strstr(t4, "\"ipv4-addr\""));
+	ck_assert_ptr_nonnull(strstr(t4, "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"));
+	ck_assert_ptr_null(strstr(t4, "marking-definition--55d920b0"));
+	free(t4);
+	c.stix_clients = false;
+	c.tlp = NULL;
 
 	/* another set of findings gives another bundle id */
 	c.n = 1;

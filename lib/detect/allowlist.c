@@ -266,6 +266,40 @@ void allowlist_free(allowlist_t *a)
 	free(a);
 }
 
+/* Is s an allowlist entry: a domain name of host-name labels (letters,
+ * digits, '-', '_'; 1 to 63 each, at most 253 in all, a trailing dot
+ * allowed), optionally "*."-prefixed (meaning the same: a name covers its
+ * subdomains)?  NULL, or why not. */
+static const char *entry_problem(const char *s)
+{
+	if (s[0] == '*' && s[1] == '.')
+		s += 2;
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return "an empty name";
+	if (n > 253)
+		return "longer than 253 characters";
+	size_t lab = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			if (lab == 0)
+				return "an empty label";
+			lab = 0;
+			continue;
+		}
+		if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9') &&
+		    c != '-' && c != '_')
+			return c == '*' ? "a '*' other than a leading '*.'"
+					: "a character other than letters, digits, '-', '_' and '.'";
+		if (++lab > 63)
+			return "a label longer than 63 characters";
+	}
+	return lab ? NULL : "an empty label";
+}
+
 int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen)
 {
 	FILE *fp = fopen(path, "r");
@@ -275,7 +309,16 @@ int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	char line[1024];
+	unsigned long lineno = 0;
+	const char *why = NULL;
+	char bad[64] = "";
 	while (fgets(line, sizeof(line), fp)) {
+		lineno++;
+		size_t ll = strlen(line);
+		if (ll && line[ll - 1] != '\n' && !feof(fp)) {
+			why = "line longer than 1022 characters";
+			break;
+		}
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -285,17 +328,46 @@ int allowlist_load(allowlist_t *a, const char *path, char *err, size_t errlen)
 		char *e = s;
 		while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
 			e++;
+		char *rest = e;
+		while (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')
+			rest++;
 		*e = '\0';
 		if (!*s)
 			continue;
-		if (allowlist_add(a, s, "listed in the --allowlist file") < 0 && errno == ENOMEM) {
+		if (*rest) {
+			why = "more than one name on the line (one name per line, # comments)";
+			break;
+		}
+		if ((why = entry_problem(s)) != NULL) {
+			snprintf(bad, sizeof bad, "%.60s", s); /* cut: it is quoted in a message */
+			break;
+		}
+		if (s[0] == '*')
+			s += 2;
+		if (allowlist_add(a, s, "listed in the --allowlist file") < 0) {
 			fclose(fp);
 			if (err && errlen)
-				snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+				snprintf(err, errlen, "%s:%lu: %s", path, lineno, strerror(ENOMEM));
 			return -1;
 		}
 	}
+	if (!why && ferror(fp))
+		why = "read error";
 	fclose(fp);
+	if (why) {
+		if (err && errlen) {
+			/* the entry as printable ASCII only: it goes to a terminal */
+			for (char *p = bad; *p; p++)
+				if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+					*p = '?';
+			if (*bad)
+				snprintf(err, errlen, "%s:%lu: '%s' is not a domain name: %s", path,
+					 lineno, bad, why);
+			else
+				snprintf(err, errlen, "%s:%lu: %s", path, lineno, why);
+		}
+		return -1;
+	}
 	return 0;
 }
 

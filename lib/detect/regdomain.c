@@ -482,11 +482,14 @@ static const uint8_t PLAIN[256] = {
 };
 
 /* Lowercase text of labels [first, last) into buf (\DDD escapes for bytes
- * outside printable ASCII, '.' and '\\', cut to buflen); starts[], when
+ * outside printable ASCII, a space, and, unless pres, '.' and '\\': the
+ * form libpsl is asked in, where a '.' always ends a label; with pres "\."
+ * and "\\", the RFC 1035 presentation form of the DNS log and the sample
+ * queries), cut to buflen; starts[], when
  * not NULL, receives the offset of each label (relative to first).
  * Returns the length. */
 static size_t labels_text(const dns_name_t *n, unsigned first, unsigned last, char *buf,
-			  size_t buflen, size_t *starts)
+			  size_t buflen, size_t *starts, bool pres)
 {
 	size_t o = 0;
 	if (buflen == 0)
@@ -504,6 +507,9 @@ static size_t labels_text(const dns_name_t *n, unsigned first, unsigned last, ch
 				uint8_t c = PLAIN[p[j]];
 				if (c) {
 					buf[o++] = (char)c;
+				} else if (pres && (p[j] == '.' || p[j] == '\\')) {
+					buf[o++] = '\\';
+					buf[o++] = (char)p[j];
 				} else {
 					c = p[j];
 					buf[o++] = '\\';
@@ -519,6 +525,11 @@ static size_t labels_text(const dns_name_t *n, unsigned first, unsigned last, ch
 			if (c > 0x20 && c < 0x7f && c != '.' && c != '\\') {
 				if (o + 1 < buflen)
 					buf[o++] = (char)c;
+			} else if (pres && (c == '.' || c == '\\')) {
+				if (o + 2 < buflen) {
+					buf[o++] = '\\';
+					buf[o++] = (char)c;
+				}
 			} else if (o + 4 < buflen) {
 				buf[o++] = '\\';
 				buf[o++] = (char)('0' + c / 100);
@@ -541,7 +552,7 @@ size_t regdomain_labels_str(const dns_name_t *n, unsigned first, unsigned last, 
 			buf[0] = '\0';
 		return 0;
 	}
-	return labels_text(n, first, last, buf, buflen, NULL);
+	return labels_text(n, first, last, buf, buflen, NULL, true);
 }
 
 /* Labels of the registered domain of labels [first, last), 0 if none. */
@@ -552,7 +563,7 @@ static unsigned reg_labels(const regdomain_t *r, const dns_name_t *n, unsigned f
 	size_t starts[DNS_MAX_LABELS];
 	if (first >= last)
 		return 0;
-	labels_text(n, first, last, buf, sizeof(buf), starts);
+	labels_text(n, first, last, buf, sizeof(buf), starts, false);
 	const char *rd = psl_registrable_domain(r->psl, buf);
 	if (!rd)
 		return 0;
@@ -578,7 +589,7 @@ static bool label_hostlike(const dns_name_t *n, unsigned i)
 static bool tld_real(const regdomain_t *r, const dns_name_t *n, unsigned i)
 {
 	char buf[4 * 63 + 2];
-	labels_text(n, i, i + 1, buf, sizeof(buf), NULL);
+	labels_text(n, i, i + 1, buf, sizeof(buf), NULL, false);
 	if (!buf[0])
 		return false;
 	return psl_is_public_suffix2(r->psl, buf, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
@@ -594,7 +605,7 @@ static void split_slow(regdomain_t *r, const dns_name_t *n, regdomain_split_t *o
 		return;
 	unsigned first = nl > REG_KEY_LABELS ? nl - REG_KEY_LABELS : 0;
 	char key[DNS_NAME_STRLEN];
-	size_t klen = labels_text(n, first, nl, key, sizeof(key), NULL);
+	size_t klen = labels_text(n, first, nl, key, sizeof(key), NULL, false);
 	uint64_t h = siphash(r->key, key, klen) ^ ((uint64_t)(nl - first) << 56);
 	struct reg_entry *e = &r->cache[h % REG_CACHE];
 	if (e->used && e->h == h) {
@@ -708,7 +719,7 @@ static COLD int ask_ps(regdomain_t *r, const dns_name_t *n, unsigned i, unsigned
 		       const struct rule_ent *e)
 {
 	char buf[DNS_NAME_STRLEN];
-	labels_text(n, i, last, buf, sizeof(buf), NULL);
+	labels_text(n, i, last, buf, sizeof(buf), NULL, false);
 	int ps = psl_is_public_suffix(r->psl, buf) != 0;
 	if (e)
 		r->ans[e->id].is_ps = (int8_t)ps;

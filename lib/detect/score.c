@@ -205,9 +205,12 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		if (unlike >= 0.4)
 			ret |= add_reason(o, "payload labels look unlike hostnames (score %.2f of 1; entropy %.1f bits per character)",
 					  unlike, entropy);
+		/* the encoding is named as the first sentence names it, or not
+		 * at all: never "hex" there and "base64" here */
 		if (mixed >= 0.5 && base_mixed < 0.2)
-			ret |= add_reason(o, "%.0f%% of payloads mix upper and lower case while the domain itself does not (base64, not 0x20 randomisation)",
-					  mixed * 100);
+			ret |= add_reason(o, "%.0f%% of payloads mix upper and lower case while the domain itself does not (%s%s, not 0x20 randomisation)",
+					  mixed * 100, ename ? ename : "encoded data",
+					  ename ? " letters" : "");
 		if (short_spread)
 			ret |= add_reason(o, "%.0f unique short %s payloads (%.0f characters on average), %.0f%% of them from one client: data cut into many queries",
 					  uniq, ename, avg_len, 100.0 * (double)top_payq / (double)g->payload_queries);

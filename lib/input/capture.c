@@ -155,6 +155,9 @@ struct capture {
 	unsigned ntail;
 	uint64_t nhashed;
 
+	/* SHA-256 of every byte read (capture_sha256) */
+	sha256_ctx_t sha;
+
 	int err;            /* sticky error, 0 if none */
 	char errmsg[256];
 	char warnmsg[256];
@@ -387,10 +390,13 @@ static int fill(capture_t *c, size_t n)
 			if (got == 0 && ferror(c->fp))
 				return fail(c, DNSTS_EIO, "read error: %s", strerror(errno));
 		}
-		if (got == 0)
+		if (got == 0) {
 			c->eof = true;
-		else if (c->track)
-			content_update(c, c->buf + c->end, got);
+		} else {
+			sha256_update(&c->sha, c->buf + c->end, got);
+			if (c->track)
+				content_update(c, c->buf + c->end, got);
+		}
 		c->end += got;
 	}
 	return 0;
@@ -488,6 +494,20 @@ static int compile_bpf(const char *expr, int lt, struct bpf_program *out,
 		snprintf(msg, msglen, "%s", pcap_geterr(p));
 	pcap_close(p);
 	return r;
+}
+
+int capture_filter_check(const char *expr, char *msg, size_t msglen)
+{
+	static const int lts[] = {1, 101, 113, 0};
+	char other[256];
+	for (size_t i = 0; i < sizeof lts / sizeof lts[0]; i++) {
+		struct bpf_program prog;
+		if (compile_bpf(expr, lts[i], &prog, i ? other : msg, i ? sizeof other : msglen) == 0) {
+			pcap_freecode(&prog);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* Does the filter accept this packet?  Link types it cannot be compiled for
@@ -935,6 +955,7 @@ int capture_open(capture_t **out, const char *path, FILE *fp, const char *bpf,
 	}
 	c->cap = BUF_INIT;
 	c->fd = -1;
+	sha256_init(&c->sha);
 	if (fp) {
 		c->fp = fp;
 	} else if (strcmp(path, "-") == 0) {
@@ -1027,6 +1048,33 @@ bool capture_content_id(const capture_t *c, cap_content_id_t *id)
 	id->h[1] = mix_fmix64(b + c->nhashed * MIX_GOLDEN);
 	id->len = c->nhashed;
 	return true;
+}
+
+int capture_sha256(capture_t *c, uint8_t out[SHA256_LEN])
+{
+	/* the rest of the stream, past where reading stopped */
+	while (!c->eof) {
+		size_t got;
+		if (c->fd >= 0) {
+			ssize_t k = read(c->fd, c->buf, c->cap);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return -1;
+			got = (size_t)k;
+		} else {
+			got = fread(c->buf, 1, c->cap, c->fp);
+			if (got == 0 && ferror(c->fp))
+				return -1;
+		}
+		if (got == 0)
+			c->eof = true;
+		else
+			sha256_update(&c->sha, c->buf, got);
+	}
+	c->start = c->end = 0;
+	sha256_final(&c->sha, out);
+	return 0;
 }
 
 const char *capture_error(const capture_t *c)

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sha256.h"
+
 typedef struct cap_packet {
 	uint64_t ts_ns;        /* timestamp, ns since the epoch */
 	int linktype;          /* LINKTYPE_* of this packet's interface */
@@ -49,6 +51,11 @@ typedef struct capture capture_t;
  */
 int capture_open(capture_t **out, const char *path, FILE *fp, const char *bpf,
 		 char *errbuf, size_t errlen);
+
+/* Does the BPF filter compile for at least one common link type (Ethernet,
+ * raw IP, Linux cooked, BSD loopback)?  0, or -1 with libpcap's message for
+ * Ethernet in msg.  Lets a bad filter be refused before any input is read. */
+int capture_filter_check(const char *expr, char *msg, size_t msglen);
 
 /*
  * Next packet.  Returns 1 with *pkt filled, 0 at a clean end of file, or a
@@ -89,6 +96,14 @@ typedef struct cap_content_id {
 } cap_content_id_t;
 
 int capture_track_content(capture_t *c);
+
+/*
+ * SHA-256 of the whole stream: of every byte read, and of the rest of the
+ * stream, which this reads (a capture that stopped at damage is still
+ * hashed to its end).  Call once, after the last capture_next: nothing can
+ * be read from c afterwards.  0, or -1 when reading the rest failed.
+ */
+int capture_sha256(capture_t *c, uint8_t out[SHA256_LEN]);
 bool capture_content_id(const capture_t *c, cap_content_id_t *id);
 
 void capture_close(capture_t *c);

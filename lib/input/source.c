@@ -31,7 +31,13 @@ typedef struct walk {
 	uint8_t head[SNIFF_LEN]; /* first bytes of the current archive entry */
 	size_t nhead, head_pos;
 	char err[256];           /* decompression error of the current stream */
+	FILE *feed;              /* what libarchive reads, through feed_read */
+	uint8_t *fbuf;
+	bool feed_err;
+	sha256_ctx_t sha;        /* of the bytes fed to libarchive */
 } walk_t;
+
+#define FEED_BUF (128 * 1024)
 
 bool source_magic_known(const unsigned char *b, size_t n)
 {
@@ -116,6 +122,56 @@ static ssize_t archive_cookie_read(void *c, char *buf, size_t size)
 	return n;
 }
 
+/* libarchive's input: the stored bytes, hashed on the way */
+static la_ssize_t feed_read(struct archive *a, void *ud, const void **buf)
+{
+	walk_t *w = ud;
+	size_t n = fread(w->fbuf, 1, FEED_BUF, w->feed);
+	if (n == 0 && ferror(w->feed)) {
+		w->feed_err = true;
+		archive_set_error(a, EIO, "read error");
+		return -1;
+	}
+	sha256_update(&w->sha, w->fbuf, n);
+	*buf = w->fbuf;
+	return (la_ssize_t)n;
+}
+
+bool source_stream_sha256(source_stream_t *st, uint8_t out[SHA256_LEN])
+{
+	walk_t *w = st->priv;
+	if (w && !w->ar && !w->is_stdin && st->fp == w->raw) {
+		/* a plain file the capture reader could not hash: read it again */
+		sha256_ctx_t c;
+		uint8_t buf[16384];
+		size_t n;
+		if (fseek(w->raw, 0, SEEK_SET) != 0)
+			return false;
+		sha256_init(&c);
+		while ((n = fread(buf, 1, sizeof buf, w->raw)) > 0)
+			sha256_update(&c, buf, n);
+		if (ferror(w->raw))
+			return false;
+		sha256_final(&c, out);
+		return true;
+	}
+	if (!w || !w->ar || st->member)
+		return false; /* archive members: the capture reader's digest */
+	char tmp[16384];
+	while (archive_read_data(w->ar, tmp, sizeof tmp) > 0)
+		;
+	for (;;) {
+		size_t n = fread(w->fbuf, 1, FEED_BUF, w->feed);
+		if (n == 0)
+			break;
+		sha256_update(&w->sha, w->fbuf, n);
+	}
+	if (w->feed_err || ferror(w->feed))
+		return false;
+	sha256_final(&w->sha, out);
+	return true;
+}
+
 static int cookie_close(void *c)
 {
 	(void)c;
@@ -154,7 +210,13 @@ static int walk_archive(walk_t *w, const char *path, source_fn fn, void *ud, siz
 	} else {
 		feed = replay_stream(w);
 	}
-	if (!feed || archive_read_open_FILE(w->ar, feed) != ARCHIVE_OK) {
+	w->feed = feed;
+	w->feed_err = false;
+	sha256_init(&w->sha);
+	if (feed && !w->fbuf)
+		w->fbuf = malloc(FEED_BUF);
+	if (!feed || !w->fbuf ||
+	    archive_read_open(w->ar, w, NULL, feed_read, NULL) != ARCHIVE_OK) {
 		const char *e = archive_error_string(w->ar);
 		snprintf(errbuf, errlen, "cannot read: %s", e ? e : "unrecognised data");
 		rc = DNSTS_EFORMAT;
@@ -210,6 +272,8 @@ static int walk_archive(walk_t *w, const char *path, source_fn fn, void *ud, siz
 out:
 	archive_read_free(w->ar);
 	w->ar = NULL;
+	free(w->fbuf);
+	w->fbuf = NULL;
 	if (feed && feed != w->raw)
 		fclose(feed);
 	return rc;

@@ -10,7 +10,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "sha256.h"
 
 /*
  * Called once per capture stream found at the path: the path itself for a
@@ -31,6 +34,18 @@ typedef struct source_stream {
 typedef int (*source_fn)(void *ud, source_stream_t *st);
 
 const char *source_stream_error(const source_stream_t *st);
+
+/*
+ * For a stream read through libarchive that is not an archive member (a
+ * compressed capture, or a file that is no capture): the SHA-256 of the
+ * file as stored, which this reads to the end (call it after the capture
+ * reader stopped, before returning from the callback).
+ * For a plain file (not standard input): its SHA-256, read again from the
+ * start (for a file the capture reader could not open as a capture).
+ * false for the other streams, whose stored bytes are the ones the capture
+ * reader reads (capture_sha256), or when reading failed.
+ */
+bool source_stream_sha256(source_stream_t *st, uint8_t out[SHA256_LEN]);
 
 /*
  * Walk path ("-" for standard input).  Returns 0, or a negative dnsts_err

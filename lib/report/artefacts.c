@@ -23,6 +23,7 @@ const unsigned char artefacts_stix_ns[16] = {0xf5, 0xbd, 0x13, 0x78, 0xec, 0xb8,
 typedef struct entry {
 	const finding_t *f; /* the highest-scoring finding of the domain */
 	uint64_t first_ns, last_ns;
+	uint64_t queries;   /* over the findings that name the domain */
 	bool exfil;
 } entry_t;
 
@@ -53,6 +54,7 @@ static entry_t *collect(const report_ctx_t *c, size_t *n)
 		e[k].first_ns = f->first_ns;
 		e[k].last_ns = f->last_ns;
 		e[k].exfil = f->exfil;
+		e[k].queries = f->queries;
 		k++;
 	}
 	if (k > 1)
@@ -65,6 +67,7 @@ static entry_t *collect(const report_ctx_t *c, size_t *n)
 			if (e[i].last_ns > e[o - 1].last_ns)
 				e[o - 1].last_ns = e[i].last_ns;
 			e[o - 1].exfil |= e[i].exfil;
+			e[o - 1].queries += e[i].queries;
 			continue;
 		}
 		e[o++] = e[i];
@@ -138,47 +141,59 @@ static int zone_name(const char *s, char *buf, size_t buflen, size_t *nlabels)
 	return (int)octets;
 }
 
+/* The time of the scan, else the latest time seen in the traffic, in
+ * seconds (at least 1). */
+static uint64_t scan_seconds(const report_ctx_t *c, const entry_t *e, size_t n)
+{
+	uint64_t t = c->run ? c->run->finished_ns : 0;
+	if (!t) {
+		for (size_t i = 0; i < n; i++)
+			if (e[i].last_ns > t)
+				t = e[i].last_ns;
+		for (size_t i = 0; !n && i < c->ninputs; i++)
+			if (c->inputs[i].packets && c->inputs[i].last_ns > t)
+				t = c->inputs[i].last_ns;
+	}
+	t /= 1000000000u;
+	return t ? t : 1;
+}
+
 int artefacts_write_rpz(const report_ctx_t *c, FILE *out)
 {
 	size_t n = 0;
 	entry_t *e = collect(c, &n);
 	if (!e)
 		return -1;
-	uint64_t last = 0;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].last_ns > last)
-			last = e[i].last_ns;
-	if (!n)
-		for (size_t i = 0; i < c->ninputs; i++)
-			if (c->inputs[i].packets && c->inputs[i].last_ns > last)
-				last = c->inputs[i].last_ns;
-	uint64_t serial = last / 1000000000u;
-	if (serial == 0)
-		serial = 1;
+	/* seconds since the epoch: grows from scan to scan (RFC 1982 serial
+	 * arithmetic holds it until 2106) */
+	uint64_t serial = scan_seconds(c, e, n);
 	if (serial > UINT32_MAX)
 		serial = UINT32_MAX;
-	char ts[40], ts2[40];
+	char ts[40], ts2[40], now[40];
 
-	fprintf(out, "; Response Policy Zone written by dnstunnel-scan %s\n", DNSTS_VERSION);
-	fprintf(out, "; %zu domain%s reported as DNS tunnels (score >= %.0f); each name and its\n"
-		     "; subdomains answer NXDOMAIN.  BIND: response-policy { zone \"%.*s\"; };\n",
-		n, n == 1 ? "" : "s", c->min_score, (int)strlen(ARTEFACTS_RPZ_ORIGIN) - 1,
-		ARTEFACTS_RPZ_ORIGIN);
-	fprintf(out, "$TTL 300\n$ORIGIN %s\n", ARTEFACTS_RPZ_ORIGIN);
+	fprintf(out, "; Response Policy Zone written by dnstunnel-scan %s at %s\n", DNSTS_VERSION,
+		ts_rfc3339(serial * 1000000000u, now, sizeof now));
+	fprintf(out,
+		"; %zu domain%s reported as DNS tunnels (score >= %.0f); each name and its\n"
+		"; subdomains answer NXDOMAIN.  Owner names are relative: the file loads as\n"
+		"; any policy zone, e.g. named-checkzone rpz.example.org FILE and in BIND\n"
+		"; response-policy { zone \"rpz.example.org\"; };  To $INCLUDE the entries\n"
+		"; into an existing policy zone, leave out the SOA and NS lines.\n",
+		n, n == 1 ? "" : "s", c->min_score);
+	fprintf(out, "$TTL 300\n");
 	fprintf(out, "@\tIN\tSOA\tlocalhost. hostmaster.localhost. ( %llu 3600 600 604800 300 )\n",
 		(unsigned long long)serial);
 	fprintf(out, "@\tIN\tNS\tlocalhost.\n");
-	/* octets of the origin without dots, and its label count */
-	const size_t origin_octets = strlen(ARTEFACTS_RPZ_ORIGIN) - 2, origin_labels = 2;
 	for (size_t i = 0; i < n; i++) {
 		const finding_t *f = e[i].f;
 		char name[256 * 4 + 1], cmt[512], tool[64];
 		size_t nl;
 		int oct = zone_name(f->domain, name, sizeof name, &nl);
 		report_escape_name(f->domain, cmt, sizeof cmt);
-		/* wire length of "*.<name>.<origin>": octets + one length byte per
+		/* wire length of "*.<name>." under a zone name of up to
+		 * ARTEFACTS_RPZ_ZONE_ROOM octets: octets + one length byte per
 		 * label + the root */
-		size_t wire = oct < 0 ? 0 : (size_t)oct + 1 + origin_octets + nl + 1 + origin_labels + 1;
+		size_t wire = oct < 0 ? 0 : 2 + (size_t)oct + nl + ARTEFACTS_RPZ_ZONE_ROOM + 1;
 		if (oct < 0 || wire > 255) {
 			fprintf(out, "; not blockable as an RPZ owner name: %s\n", cmt);
 			continue;
@@ -242,7 +257,79 @@ static void sb_add(sbuf_t *b, const char *s)
 	b->buf[b->len] = '\0';
 }
 
-static json_t *indicator(const entry_t *e, json_t *identity_id)
+/* TLP 2.0 marking definitions (FIRST TLP 2.0 as the STIX extension
+ * extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d defines
+ * them; ids and dates as published). */
+static const struct tlp {
+	const char *level, *name, *id;
+} tlps[] = {
+	{"clear", "TLP:CLEAR", "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"},
+	{"green", "TLP:GREEN", "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"},
+	{"amber", "TLP:AMBER", "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"},
+	{"amber+strict", "TLP:AMBER+STRICT",
+	 "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"},
+	{"red", "TLP:RED", "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"},
+};
+
+bool artefacts_tlp_known(const char *level)
+{
+	for (size_t i = 0; i < sizeof tlps / sizeof tlps[0]; i++)
+		if (strcmp(tlps[i].level, level) == 0)
+			return true;
+	return false;
+}
+
+static const struct tlp *tlp_of(const char *level)
+{
+	for (size_t i = 0; level && i < sizeof tlps / sizeof tlps[0]; i++)
+		if (strcmp(tlps[i].level, level) == 0)
+			return &tlps[i];
+	return &tlps[2]; /* amber */
+}
+
+static json_t *tlp_marking(const struct tlp *t)
+{
+	json_t *ext = json_pack("{s:{s:s,s:s}}", "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d",
+				"extension_type", "property-extension", "tlp_2_0", t->level);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "type", "marking-definition", "spec_version",
+			 "2.1", "id", t->id, "created", "2022-10-01T00:00:00.000Z", "name", t->name,
+			 "extensions", ext);
+}
+
+/* STIX count and number_observed: 1 to 999999999. */
+static json_t *stix_count(uint64_t n)
+{
+	return json_integer(n < 1 ? 1 : n > 999999999 ? 999999999 : (json_int_t)n);
+}
+
+/* Deterministic id of a cyber-observable: UUIDv5 of its id-contributing
+ * property, {"value":"..."}, in the namespace STIX 2.1 fixes for them. */
+static json_t *sco(const char *type, const char *value)
+{
+	static const unsigned char sco_ns[16] = {0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c,
+						 0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7};
+	json_t *v = json_pack("{s:s}", "value", value);
+	char *canon = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	char u[37], id[96];
+	uuid5(sco_ns, canon ? canon : "", canon ? strlen(canon) : 0, u);
+	free(canon);
+	json_decref(v);
+	snprintf(id, sizeof id, "%s--%s", type, u);
+	return json_pack("{s:s,s:s,s:s,s:s}", "type", type, "spec_version", "2.1", "id", id,
+			 "value", value);
+}
+
+/* An id of this kind for the domain over this time span. */
+static json_t *span_id(const char *type, const char *dom, const entry_t *e)
+{
+	char key[1200];
+	int n = snprintf(key, sizeof key, "%s %s %llu %llu", type, dom,
+			 (unsigned long long)e->first_ns, (unsigned long long)e->last_ns);
+	return stix_id(type, key, n < 0 ? 0 : (size_t)n >= sizeof key ? sizeof key - 1 : (size_t)n);
+}
+
+static json_t *indicator(const entry_t *e, json_t *identity_id, json_t *marks, json_t *now,
+			 bool with_clients)
 {
 	const finding_t *f = e->f;
 	char dom[256 * 4 + 1], num[96], ip[64];
@@ -252,9 +339,8 @@ static json_t *indicator(const entry_t *e, json_t *identity_id)
 	json_object_set_new(o, "spec_version", json_string("2.1"));
 	json_object_set_new(o, "id", stix_id("indicator", dom, strlen(dom)));
 	json_object_set_new(o, "created_by_ref", json_incref(identity_id));
-	json_object_set_new(o, "created", stix_ts(e->first_ns));
-	json_object_set_new(o, "modified",
-			    stix_ts(e->last_ns > e->first_ns ? e->last_ns : e->first_ns));
+	json_object_set_new(o, "created", json_incref(now));
+	json_object_set_new(o, "modified", json_incref(now));
 	sbuf_t name = {.len = 0};
 	sb_add(&name, "DNS tunnel domain ");
 	sb_add(&name, dom);
@@ -290,7 +376,7 @@ static json_t *indicator(const entry_t *e, json_t *identity_id)
 			 (unsigned long long)f->queries, (unsigned long long)f->bytes_out,
 			 (unsigned long long)f->bytes_in);
 		sb_add(d, num);
-		if (f->nclients) {
+		if (f->nclients && with_clients) {
 			sb_add(d, "; clients:");
 			for (size_t i = 0; i < f->nclients && i < 16; i++) {
 				sb_add(d, i ? ", " : " ");
@@ -298,6 +384,10 @@ static json_t *indicator(const entry_t *e, json_t *identity_id)
 			}
 			if (f->nclients > 16)
 				sb_add(d, ", ...");
+		} else if (f->nclients) {
+			snprintf(num, sizeof num, "; %zu client%s", f->nclients,
+				 f->nclients == 1 ? "" : "s");
+			sb_add(d, num);
 		}
 		sb_add(d, ".");
 		json_object_set_new(o, "description", json_string(d->buf));
@@ -326,7 +416,8 @@ static json_t *indicator(const entry_t *e, json_t *identity_id)
 	}
 	json_object_set_new(o, "pattern_type", json_string("stix"));
 	json_object_set_new(o, "pattern_version", json_string("2.1"));
-	json_object_set_new(o, "valid_from", stix_ts(e->first_ns));
+	/* valid from the scan that found it, not from the traffic */
+	json_object_set_new(o, "valid_from", json_incref(now));
 	json_t *kc = json_array();
 	json_array_append_new(kc, json_pack("{s:s,s:s}", "kill_chain_name", "mitre-attack",
 					    "phase_name", "command-and-control"));
@@ -348,7 +439,59 @@ static json_t *indicator(const entry_t *e, json_t *identity_id)
 	if (e->exfil)
 		json_array_append_new(refs, ext_ref("T1048.003"));
 	json_object_set_new(o, "external_references", refs);
+	json_object_set_new(o, "object_marking_refs", json_incref(marks));
 	return o;
+}
+
+/* The traffic behind an indicator: the domain (and with with_clients the
+ * client addresses) as observables, an observed-data over the traffic's
+ * span, and a sighting of the indicator that points at it.  Appended to
+ * objs. */
+static void sighting(const entry_t *e, const char *ind_id, json_t *identity_id, json_t *marks,
+		     json_t *now, bool with_clients, json_t *objs)
+{
+	const finding_t *f = e->f;
+	char dom[256 * 4 + 1], ip[64];
+	report_escape_name(f->domain, dom, sizeof dom);
+	json_t *refs = json_array();
+	json_t *dn = sco("domain-name", dom);
+	json_array_append(refs, json_object_get(dn, "id"));
+	json_object_set_new(dn, "object_marking_refs", json_incref(marks));
+	json_array_append_new(objs, dn);
+	for (size_t i = 0; with_clients && i < f->nclients; i++) {
+		ip_addr_str(&f->clients[i].ip, ip, sizeof ip);
+		json_t *a = sco(strchr(ip, ':') ? "ipv6-addr" : "ipv4-addr", ip);
+		json_array_append(refs, json_object_get(a, "id"));
+		json_object_set_new(a, "object_marking_refs", json_incref(marks));
+		json_array_append_new(objs, a);
+	}
+	json_t *od = json_object();
+	json_object_set_new(od, "type", json_string("observed-data"));
+	json_object_set_new(od, "spec_version", json_string("2.1"));
+	json_object_set_new(od, "id", span_id("observed-data", dom, e));
+	json_object_set_new(od, "created_by_ref", json_incref(identity_id));
+	json_object_set_new(od, "created", json_incref(now));
+	json_object_set_new(od, "modified", json_incref(now));
+	json_object_set_new(od, "first_observed", stix_ts(e->first_ns));
+	json_object_set_new(od, "last_observed", stix_ts(e->last_ns));
+	json_object_set_new(od, "number_observed", stix_count(e->queries));
+	json_object_set_new(od, "object_refs", refs);
+	json_object_set_new(od, "object_marking_refs", json_incref(marks));
+	json_t *sg = json_object();
+	json_object_set_new(sg, "type", json_string("sighting"));
+	json_object_set_new(sg, "spec_version", json_string("2.1"));
+	json_object_set_new(sg, "id", span_id("sighting", dom, e));
+	json_object_set_new(sg, "created_by_ref", json_incref(identity_id));
+	json_object_set_new(sg, "created", json_incref(now));
+	json_object_set_new(sg, "modified", json_incref(now));
+	json_object_set_new(sg, "first_seen", stix_ts(e->first_ns));
+	json_object_set_new(sg, "last_seen", stix_ts(e->last_ns));
+	json_object_set_new(sg, "count", stix_count(e->queries));
+	json_object_set_new(sg, "sighting_of_ref", json_string(ind_id));
+	json_object_set_new(sg, "observed_data_refs", json_pack("[O]", json_object_get(od, "id")));
+	json_object_set_new(sg, "object_marking_refs", json_incref(marks));
+	json_array_append_new(objs, od);
+	json_array_append_new(objs, sg);
 }
 
 int artefacts_write_stix(const report_ctx_t *c, FILE *out)
@@ -357,13 +500,18 @@ int artefacts_write_stix(const report_ctx_t *c, FILE *out)
 	entry_t *e = collect(c, &n);
 	if (!e)
 		return -1;
+	const struct tlp *tlp = tlp_of(c->tlp);
+	json_t *now = stix_ts(scan_seconds(c, e, n) * 1000000000u +
+			      (c->run ? c->run->finished_ns % 1000000000u : 0));
+	json_t *marks = json_pack("[s]", tlp->id);
 	json_t *ident_id = stix_id("identity", "dnstunnel-scan", strlen("dnstunnel-scan"));
 	json_t *objs = json_array();
+	json_array_append_new(objs, tlp_marking(tlp));
 	json_t *ident = json_object();
 	json_object_set_new(ident, "type", json_string("identity"));
 	json_object_set_new(ident, "spec_version", json_string("2.1"));
 	json_object_set_new(ident, "id", json_incref(ident_id));
-	/* fixed, so that the same input gives the same bundle */
+	/* fixed: the tool is the same identity in every bundle */
 	json_object_set_new(ident, "created", json_string("2026-01-01T00:00:00.000Z"));
 	json_object_set_new(ident, "modified", json_string("2026-01-01T00:00:00.000Z"));
 	json_object_set_new(ident, "name", json_string("dnstunnel-scan"));
@@ -376,7 +524,7 @@ int artefacts_write_stix(const report_ctx_t *c, FILE *out)
 	sha1_ctx_t h;
 	sha1_init(&h);
 	for (size_t i = 0; i < n; i++) {
-		json_t *ind = indicator(&e[i], ident_id);
+		json_t *ind = indicator(&e[i], ident_id, marks, now, c->stix_clients);
 		const char *id = json_string_value(json_object_get(ind, "id"));
 		const char *mod = json_string_value(json_object_get(ind, "modified"));
 		if (id && mod) {
@@ -384,6 +532,8 @@ int artefacts_write_stix(const report_ctx_t *c, FILE *out)
 			sha1_update(&h, mod, strlen(mod) + 1);
 		}
 		json_array_append_new(objs, ind);
+		if (id)
+			sighting(&e[i], id, ident_id, marks, now, c->stix_clients, objs);
 	}
 	uint8_t dig[SHA1_LEN];
 	sha1_final(&h, dig);
@@ -397,6 +547,8 @@ int artefacts_write_stix(const report_ctx_t *c, FILE *out)
 		rc = -1;
 	json_decref(bundle);
 	json_decref(ident_id);
+	json_decref(marks);
+	json_decref(now);
 	free(e);
 	return rc;
 }

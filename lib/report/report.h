@@ -72,6 +72,18 @@ size_t report_prepare(finding_t **fs, size_t n, double min_score);
 struct json_t;
 
 /* What a report is made of.  fs must have gone through report_prepare. */
+/* How the scan was run (the report's "scan" object), and the time of the
+ * scan that the STIX bundle and the RPZ zone are dated by. */
+typedef struct report_run {
+	uint64_t started_ns, finished_ns; /* wall clock, ns since the epoch */
+	char *const *argv;                /* NULL: not known (library use) */
+	size_t argc;
+	const dnsts_options_t *opt;       /* effective options, or NULL */
+	bool per_file;
+	int jobs;                         /* 0: not known */
+	const char *format;               /* "json", "ndjson", "text", or NULL */
+} report_run_t;
+
 typedef struct report_ctx {
 	const dnsts_input_t *inputs;
 	size_t ninputs;
@@ -83,7 +95,16 @@ typedef struct report_ctx {
 	void (*finding_extra)(void *ud, const finding_t *f, struct json_t *o);
 	void *extra_ud;
 	bool per_file;   /* findings of inputs kept apart: --text names the input */
+	const report_run_t *run;          /* NULL: no "scan" object */
+	const char *tlp;                  /* STIX marking: TLP 2.0 level, NULL: amber */
+	bool stix_clients;                /* client addresses in the STIX bundle */
 } report_ctx_t;
+
+/* Versions of the libraries in use, as one line each ("libpcap version
+ * 1.10.5", "libarchive 3.7.4 ...", "libpsl 0.21.2, list ..."). */
+const char *report_libpcap_version(void);
+const char *report_libarchive_version(void);
+const char *report_psl_version(char *buf, size_t len);
 
 /* Writers; each returns 0, or -1 on a write or allocation failure. */
 int report_write_json(const report_ctx_t *c, FILE *out);   /* the document */

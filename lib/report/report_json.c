@@ -14,8 +14,13 @@
 #include "report.h"
 #include "report_doc.h"
 
+#include <archive.h>
 #include <jansson.h>
+#include <libpsl.h>
 #include <math.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,6 +285,7 @@ static json_t *input_json(const dnsts_input_t *in)
 	json_object_set_new(o, "last_seen", in->packets ? ts_json(in->last_ns) : json_null());
 	json_object_set_new(o, "error", jtext(in->error));
 	json_object_set_new(o, "duplicate_of", jtext(in->duplicate_of));
+	json_object_set_new(o, "sha256", in->sha256[0] ? json_string(in->sha256) : json_null());
 	if (in->warning)
 		json_object_set_new(o, "warning", jtext(in->warning));
 	return o;
@@ -701,9 +707,83 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 	return o;
 }
 
+const char *report_libpcap_version(void)
+{
+	return pcap_lib_version();
+}
+
+/* archive_version_details() rebuilds its text at each call and leaks the
+ * previous one: asked once, kept here. */
+static char archive_version_text[256];
+static pthread_once_t archive_version_once = PTHREAD_ONCE_INIT;
+
+static void archive_version_init(void)
+{
+	snprintf(archive_version_text, sizeof archive_version_text, "%s",
+		 archive_version_details());
+}
+
+const char *report_libarchive_version(void)
+{
+	pthread_once(&archive_version_once, archive_version_init);
+	return archive_version_text;
+}
+
+const char *report_psl_version(char *buf, size_t len)
+{
+	time_t t = psl_builtin_file_time();
+	struct tm tm;
+	char day[16] = "unknown date";
+	if (t > 0 && gmtime_r(&t, &tm))
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	snprintf(buf, len, "libpsl %s, built-in list of %s", psl_get_version(), day);
+	return buf;
+}
+
 static json_t *tool_json(void)
 {
-	return json_pack("{s:s,s:s}", "name", "dnstunnel-scan", "version", DNSTS_VERSION);
+	char psl[128];
+	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", "dnstunnel-scan", "version",
+			 DNSTS_VERSION, "libpcap", report_libpcap_version(), "libarchive",
+			 report_libarchive_version(), "psl", report_psl_version(psl, sizeof psl));
+}
+
+static json_t *strings_json(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; v && i < n; i++)
+		json_array_append_new(a, jtext(v[i]));
+	return a;
+}
+
+/* The "scan" object: when, how invoked, with which effective options. */
+static json_t *scan_json(const report_run_t *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "started", r->started_ns ? ts_json(r->started_ns) : json_null());
+	json_object_set_new(o, "finished", r->finished_ns ? ts_json(r->finished_ns) : json_null());
+	json_object_set_new(o, "argv", r->argv ? strings_json((const char *const *)r->argv, r->argc)
+					       : json_null());
+	json_t *op = json_object();
+	const dnsts_options_t *opt = r->opt;
+	if (opt) {
+		json_object_set_new(op, "min_score", json_integer((json_int_t)lround(opt->min_score)));
+		json_object_set_new(op, "all", json_boolean(opt->report_all));
+		json_object_set_new(op, "per_file", json_boolean(r->per_file));
+		json_object_set_new(op, "default_allowlist", json_boolean(opt->default_allowlist));
+		json_object_set_new(op, "allowlist", jtext(opt->allowlist_file));
+		json_object_set_new(op, "filter", jtext(opt->bpf_filter));
+		json_t *ports = json_array();
+		for (size_t i = 0; i < opt->nports; i++)
+			json_array_append_new(ports, json_integer(opt->ports[i]));
+		json_object_set_new(op, "ports", ports);
+		json_object_set_new(op, "resolvers", strings_json(opt->resolvers, opt->nresolvers));
+		json_object_set_new(op, "home_nets", strings_json(opt->home_nets, opt->nhome_nets));
+	}
+	json_object_set_new(op, "jobs", r->jobs ? json_integer(r->jobs) : json_null());
+	json_object_set_new(op, "format", r->format ? json_string(r->format) : json_null());
+	json_object_set_new(o, "options", op);
+	return o;
 }
 
 /* ---- writers ----------------------------------------------------------- */
@@ -754,6 +834,8 @@ int report_write_ndjson(const report_ctx_t *c, FILE *out)
 	json_object_set_new(o, "failed_inputs", u64_json(nerr));
 	json_object_set_new(o, "stats", stats_json(c->stats));
 	json_object_set_new(o, "findings", u64_json(count_reported(c)));
+	if (c->run)
+		json_object_set_new(o, "scan", scan_json(c->run));
 	return dump_line(o, out);
 }
 
@@ -761,6 +843,8 @@ json_t *report_json_doc(const report_ctx_t *c)
 {
 	json_t *doc = json_object();
 	json_object_set_new(doc, "tool", tool_json());
+	if (c->run)
+		json_object_set_new(doc, "scan", scan_json(c->run));
 	json_t *ins = json_array();
 	for (size_t i = 0; i < c->ninputs; i++)
 		json_array_append_new(ins, input_json(&c->inputs[i]));

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
@@ -100,6 +101,50 @@ static int new_stages(dnsts_scanner_t *s, defrag_t **df, tcp_reasm_t **tcp)
 	return DNSTS_OK;
 }
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int dnsts_scanner_set_invocation(dnsts_scanner_t *s, int argc, char *const argv[],
+				 bool per_file, int jobs, const char *format)
+{
+	char **v = calloc(argc > 0 ? (size_t)argc : 1, sizeof *v);
+	char *f = format ? strdup(format) : NULL;
+	if (!v || (format && !f)) {
+		free(v);
+		free(f);
+		return DNSTS_ENOMEM;
+	}
+	for (int i = 0; i < argc; i++)
+		if (!(v[i] = strdup(argv[i] ? argv[i] : ""))) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			free(f);
+			return DNSTS_ENOMEM;
+		}
+	for (size_t i = 0; i < s->argc; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	free(s->format);
+	s->argv = v;
+	s->argc = (size_t)(argc > 0 ? argc : 0);
+	s->per_file = per_file;
+	s->jobs = jobs;
+	s->format = f;
+	return DNSTS_OK;
+}
+
+uint64_t scan_finished_ns(dnsts_scanner_t *s)
+{
+	if (!s->finished_ns)
+		s->finished_ns = wall_ns();
+	return s->finished_ns;
+}
+
 dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, size_t errlen)
 {
 	dnsts_options_t o;
@@ -124,12 +169,20 @@ dnsts_scanner_t *dnsts_scanner_new(const dnsts_options_t *opt, char *errbuf, siz
 		snprintf(errbuf, errlen, "invalid options");
 		return NULL;
 	}
+	if (opt->bpf_filter) {
+		char msg[256];
+		if (capture_filter_check(opt->bpf_filter, msg, sizeof msg) != 0) {
+			snprintf(errbuf, errlen, "bad filter '%s': %s", opt->bpf_filter, msg);
+			return NULL;
+		}
+	}
 	dnsts_scanner_t *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(errbuf, errlen, "out of memory");
 		return NULL;
 	}
 	s->opt = *opt;
+	s->started_ns = wall_ns();
 	s->opt.bpf_filter = s->bpf = xstrdup(opt->bpf_filter);
 	s->opt.allowlist_file = s->allowlist = xstrdup(opt->allowlist_file);
 	for (size_t i = 0; i < opt->nports; i++)
@@ -175,6 +228,10 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 	}
 	free(s->inputs);
 	free(s->ids);
+	for (size_t i = 0; i < s->argc; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	free(s->format);
 	for (size_t i = 0; i < s->nparts; i++)
 		dnsts_scanner_free(s->parts[i]);
 	free(s->parts);
@@ -472,6 +529,16 @@ static void note_linktype(dnsts_input_t *in, int lt)
 		in->linktypes[in->nlinktypes++] = lt;
 }
 
+static void hex_digest(dnsts_input_t *in, const uint8_t dig[SHA256_LEN])
+{
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < SHA256_LEN; i++) {
+		in->sha256[2 * i] = hx[dig[i] >> 4];
+		in->sha256[2 * i + 1] = hx[dig[i] & 15];
+	}
+	in->sha256[2 * SHA256_LEN] = '\0';
+}
+
 static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const char *name,
 			bool track)
 {
@@ -552,6 +619,9 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 			warn_dns_other_ports(s, w, sizeof w, off);
 		in->warning = strdup(w);
 	}
+	uint8_t dig[SHA256_LEN];
+	if (capture_sha256(c, dig) == 0)
+		hex_digest(in, dig);
 	capture_close(c);
 	return rc < 0 ? rc : DNSTS_OK;
 }
@@ -696,6 +766,14 @@ static int on_stream(void *ud, source_stream_t *st)
 	}
 	in->compressed = st->compressed;
 	int rc = scan_capture(t, in, st->fp, st->name, track);
+	uint8_t dig[SHA256_LEN];
+	if (st->compressed && !st->member) {
+		in->sha256[0] = '\0'; /* the decompressed bytes' digest is not the file's */
+		if (source_stream_sha256(st, dig))
+			hex_digest(in, dig);
+	} else if (!in->sha256[0] && !st->member && source_stream_sha256(st, dig)) {
+		hex_digest(in, dig); /* not a capture: the file is still identified */
+	}
 	const char *derr = source_stream_error(st);
 	if (derr) {
 		/* the capture reader saw a short read; the real cause is here */

@@ -76,6 +76,13 @@ struct dnsts_scanner {
 	scan_findings_t *findings;   /* scored findings, built on first request */
 	carver_t *carve_to;          /* borrowed: the --carve pass hands messages here */
 	carver_t *carved;            /* owned: what dnsts_carve wrote, for the report */
+	/* how the scan was run (dnsts_scanner_set_invocation), for "scan" */
+	uint64_t started_ns, finished_ns; /* finished: set by the first report */
+	char **argv;
+	size_t argc;
+	bool per_file;
+	int jobs;
+	char *format;
 };
 
 /*
@@ -95,6 +102,10 @@ struct scan_findings {
 /* The scanner's scored findings (see scan_findings_t): DNSTS_OK and *out
  * set, or DNSTS_ENOMEM. */
 int scan_findings(dnsts_scanner_t *s, const scan_findings_t **out);
+
+/* The time of the scan that the report, the RPZ zone and the STIX bundle
+ * share: set when first asked (the first of them written). */
+uint64_t scan_finished_ns(dnsts_scanner_t *s);
 
 /* Fold s's parts into it (see above): each part whose input has the
  * content of an earlier one, of ref (all before s's) or of s, adds only

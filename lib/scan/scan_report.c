@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include <dnsts/cli.h>
 #include <dnsts/dnsts.h>
 
 #include "artefacts.h"
@@ -24,13 +25,25 @@ static void add_carved(void *ud, const finding_t *f, json_t *o)
 		json_object_set_new(o, "carved", c);
 }
 
-static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, size_t *nreported)
+static int build_ctx(dnsts_scanner_t *s, report_ctx_t *c, report_run_t *run,
+		     size_t *nreported)
 {
 	const scan_findings_t *f;
 	int rc = scan_findings(s, &f);
 	if (rc != DNSTS_OK)
 		return rc;
+	*run = (report_run_t){
+		.started_ns = s->started_ns,
+		.finished_ns = scan_finished_ns(s),
+		.argv = s->argv,
+		.argc = s->argc,
+		.opt = &s->opt,
+		.per_file = s->per_file,
+		.jobs = s->jobs,
+		.format = s->format,
+	};
 	*c = (report_ctx_t){
+		.run = run,
 		.inputs = s->inputs,
 		.ninputs = s->ninputs,
 		.stats = dnsts_scanner_stats(s),
@@ -50,8 +63,9 @@ int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format f
 		       size_t *nfindings)
 {
 	report_ctx_t c;
+	report_run_t run;
 	size_t nrep = 0;
-	int rc = build_ctx(s, &c, &nrep);
+	int rc = build_ctx(s, &c, &run, &nrep);
 	if (nfindings)
 		*nfindings = rc == DNSTS_OK ? nrep : 0;
 	if (rc != DNSTS_OK)
@@ -70,19 +84,42 @@ int dnsts_report_write(dnsts_scanner_t *s, FILE *out, enum dnsts_report_format f
 int dnsts_report_rpz(dnsts_scanner_t *s, FILE *out)
 {
 	report_ctx_t c;
-	int rc = build_ctx(s, &c, NULL);
+	report_run_t run;
+	int rc = build_ctx(s, &c, &run, NULL);
 	if (rc != DNSTS_OK)
 		return rc;
 	return artefacts_write_rpz(&c, out) == 0 ? DNSTS_OK : DNSTS_EIO;
 }
 
-int dnsts_report_stix(dnsts_scanner_t *s, FILE *out)
+int dnsts_report_stix_marked(dnsts_scanner_t *s, FILE *out, const char *tlp, bool clients)
 {
 	report_ctx_t c;
-	int rc = build_ctx(s, &c, NULL);
+	report_run_t run;
+	if (tlp && !artefacts_tlp_known(tlp))
+		return DNSTS_EINVAL;
+	int rc = build_ctx(s, &c, &run, NULL);
 	if (rc != DNSTS_OK)
 		return rc;
+	c.tlp = tlp;
+	c.stix_clients = clients;
 	return artefacts_write_stix(&c, out) == 0 ? DNSTS_OK : DNSTS_EIO;
+}
+
+int dnsts_report_stix(dnsts_scanner_t *s, FILE *out)
+{
+	return dnsts_report_stix_marked(s, out, NULL, false);
+}
+
+bool dnsts_tlp_known(const char *level)
+{
+	return artefacts_tlp_known(level);
+}
+
+void dnsts_print_library_versions(FILE *out)
+{
+	char psl[128];
+	fprintf(out, "libpcap: %s\nlibarchive: %s\npsl: %s\n", report_libpcap_version(),
+		report_libarchive_version(), report_psl_version(psl, sizeof psl));
 }
 
 int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out)
@@ -95,7 +132,8 @@ int dnsts_report_input_line(const dnsts_scanner_t *s, size_t i, FILE *out)
 int dnsts_report_html(dnsts_scanner_t *s, FILE *out)
 {
 	report_ctx_t c;
-	int rc = build_ctx(s, &c, NULL);
+	report_run_t run;
+	int rc = build_ctx(s, &c, &run, NULL);
 	if (rc != DNSTS_OK)
 		return rc;
 	if (report_write_html(&c, out) != 0 || fflush(out) != 0 || ferror(out))

@@ -667,7 +667,7 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 	return r->err || !hashes_ok(rs) ? -1 : 0;
 }
 
-/* A base key in presentation form (labels of letters and \DDD escapes)
+/* A base key in presentation form (labels of letters, \X and \DDD escapes)
  * to its wire form; its length, or 0 when it is not one. */
 static size_t key_to_wire(const char *k, size_t kl, uint8_t *wire, size_t max,
 			  size_t *label_at, unsigned *nlabels)
@@ -683,7 +683,11 @@ static size_t key_to_wire(const char *k, size_t kl, uint8_t *wire, size_t max,
 		unsigned len = 0;
 		while (i < kl && k[i] != '.') {
 			unsigned c = (unsigned char)k[i];
-			if (c == '\\') {
+			if (c == '\\' && i + 1 < kl &&
+			    ((unsigned char)k[i + 1] < '0' || (unsigned char)k[i + 1] > '9')) {
+				c = (unsigned char)k[i + 1]; /* \X: X itself ("\." "\\") */
+				i += 2;
+			} else if (c == '\\') {
 				if (i + 3 >= kl)
 					return 0;
 				unsigned d0 = (unsigned char)k[i + 1] - '0', d1 = (unsigned char)k[i + 2] - '0',
@@ -956,6 +960,7 @@ static void put_inputs(wb_t *w, const state_input_t *in, size_t n)
 		put_u64(w, in[i].id.h[0]);
 		put_u64(w, in[i].id.h[1]);
 		put_u64(w, in[i].id.len);
+		put_bytes(w, x->sha256, 64); /* hex digest; empty: all NUL */
 	}
 }
 
@@ -979,7 +984,7 @@ void state_data_free(state_data_t *d)
 static int get_inputs(rd_t *r, state_data_t *out)
 {
 	uint32_t n = rd_u32_le(r);
-	if (n == 0 || !fits(r, n, 4 + 3 + 32 + 12 + 25))
+	if (n == 0 || !fits(r, n, 4 + 3 + 32 + 12 + 25 + 64))
 		return -1;
 	out->inputs = calloc(n, sizeof *out->inputs);
 	if (!out->inputs)
@@ -1010,8 +1015,17 @@ static int get_inputs(rd_t *r, state_data_t *out)
 		s->id.h[0] = get_u64(r);
 		s->id.h[1] = get_u64(r);
 		s->id.len = get_u64(r);
+		rd_bytes(r, x->sha256, 64);
+		x->sha256[64] = 0;
 		if (r->err || v > 1)
 			return -1;
+		/* 64 hex digits, or none */
+		for (size_t k = 0; k < 64; k++) {
+			char ch = x->sha256[k];
+			if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')) &&
+			    !(ch == 0 && x->sha256[0] == 0))
+				return -1;
+		}
 	}
 	return rd_left(r) ? -1 : 0;
 }

@@ -45,6 +45,24 @@ void dnsts_scanner_dedup_inputs(dnsts_scanner_t *s, bool on);
  */
 int dnsts_scanner_save_state(dnsts_scanner_t *s, FILE *f, char *err, size_t errlen);
 
+/*
+ * How the scan was run, for the report's "scan" object: the command line
+ * (copied), whether inputs are aggregated apart, the number of workers and
+ * the output form ("json", "ndjson", "text").  DNSTS_OK or DNSTS_ENOMEM.
+ */
+int dnsts_scanner_set_invocation(dnsts_scanner_t *s, int argc, char *const argv[],
+				 bool per_file, int jobs, const char *format);
+
+/* The STIX bundle (dnsts_report_stix) marked with the TLP 2.0 level tlp
+ * (NULL: amber) and, with clients, naming the client addresses.
+ * DNSTS_EINVAL for an unknown level (dnsts_tlp_known). */
+int dnsts_report_stix_marked(dnsts_scanner_t *s, FILE *out, const char *tlp, bool clients);
+bool dnsts_tlp_known(const char *level);
+
+/* The versions of the libraries in use, one "name: version" line each
+ * (libpcap, libarchive with its compressors, libpsl and its list). */
+void dnsts_print_library_versions(FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -201,6 +201,9 @@ typedef struct dnsts_input {
 	char *warning;         /* NULL, or a non-fatal problem */
 	char *duplicate_of;    /* NULL, or the path of an earlier input with the
 				* same content (then this one is not analysed) */
+	char sha256[65];       /* SHA-256 of the input as stored (an archive
+				* member: of its bytes), lower-case hex; "" when
+				* it could not be read to its end */
 } dnsts_input_t;
 
 /* A new scanner (free with dnsts_scanner_free), or NULL on allocation
