@@ -15,21 +15,16 @@
 
 #include <stdint.h>
 
-#include "dns_wire.h"
 #include "pkt.h"
 
 #define HANDOFF_BATCHES 4
 #define HANDOFF_BYTES (512u * 1024u)
-#define HANDOFF_RECS 2048u
+#define HANDOFF_RECS 4096u
 
 /* One message as handed over; its bytes are kept in the batch. */
 typedef struct ho_rec {
 	l4_pkt_t l4;         /* payload and paylen point into the batch */
 	uint32_t input;
-	/* for the caller: the message parsed on the reading thread (so that
-	 * the two threads share the work more evenly), and the parse result */
-	dns_msg_t m;
-	int parse_rc;
 } ho_rec_t;
 
 /* Called on the consumer thread for each message, in order. */
@@ -40,8 +35,7 @@ typedef struct handoff handoff_t;
 /* Start the consumer thread; NULL when it cannot be started (no memory,
  * no thread): the caller then handles messages itself. */
 handoff_t *handoff_start(ho_fn fn, void *ud);
-/* Hand over one message (copied; len at most HANDOFF_BYTES): its record,
- * whose m and parse_rc the caller fills before the next call.  */
+/* Hand over one message (copied; len at most HANDOFF_BYTES): its record. */
 ho_rec_t *handoff_put(handoff_t *h, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len,
 		      uint32_t input);
 /* Hand over what is pending and wait until the consumer has handled

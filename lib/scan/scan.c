@@ -303,14 +303,15 @@ static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t 
 /* A message on the consumer thread of a pipelined scan (handoff.h). */
 static void on_handoff(void *ud, ho_rec_t *r)
 {
-	handle_parsed(ud, &r->l4, r->l4.payload, r->l4.paylen, r->input, &r->m, r->parse_rc);
+	dns_msg_t m;
+	int rc = dns_msg_parse(&m, r->l4.payload, r->l4.paylen);
+	handle_parsed(ud, &r->l4, r->l4.payload, r->l4.paylen, r->input, &m, rc);
 }
 
 static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
 {
 	if (s->ho) {
-		ho_rec_t *r = handoff_put(s->ho, l4, msg, len, s->cur_input);
-		r->parse_rc = dns_msg_parse(&r->m, r->l4.payload, r->l4.paylen);
+		handoff_put(s->ho, l4, msg, len, s->cur_input);
 		return;
 	}
 	dns_msg_t m;
