@@ -196,6 +196,7 @@ carve_buf_t *carve_file(carve_out_t *o, const char *name, const char *decoding)
 	return &f->data;
 }
 
+__attribute__((format(printf, 4, 0)))
 static void add_text(char ***v, size_t *n, size_t *dropped, const char *fmt, va_list ap)
 {
 	if (*n == CARVE_MAX_NOTES) {
