@@ -833,6 +833,21 @@ int main(int argc, char **argv)
 	 * (inputs, and the merge of aggregates) does not depend on it. */
 	qsort(inputs.paths, inputs.n, sizeof *inputs.paths, cmp_str);
 
+	/* states made with different options cannot be merged: refused
+	 * before reading, naming both (a compressed state is checked by
+	 * itself when read, against this scan's options) */
+	for (size_t i = 0, ref = SIZE_MAX; i < inputs.n; i++) {
+		if (!dnsts_is_state_file(inputs.paths[i]))
+			continue;
+		char why[4096];
+		if (ref == SIZE_MAX)
+			ref = i;
+		else if (dnsts_states_differ(inputs.paths[ref], inputs.paths[i], why, sizeof why))
+			refuse("%s and %s were made with other %s: states merge only when made "
+			       "with the same options",
+			       inputs.paths[ref], inputs.paths[i], why);
+	}
+
 	if (jobs == 0) {
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;

@@ -149,6 +149,9 @@ def refusals(binary, t, leaves, pieces):
     msg = r.stderr.decode()
     if r.returncode != 2 or other not in msg or "ports" not in msg:
         errs.append("--port state merged: exit %d, %r" % (r.returncode, msg))
+    # two states made differently: refused before reading, naming both
+    if leaves[0] not in msg or len(msg.strip().splitlines()) != 1 or r.stdout:
+        errs.append("--port state: both inputs not named in one line: %r" % msg)
     return errs
 
 

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dnsts/cli.h>
+
 #include "aggregate.h"
 #include "distinct.h"
 #include "dns_const.h"
@@ -1272,4 +1274,66 @@ int state_read(FILE *f, const dnsts_options_t *opt, detector_t *det, state_data_
 	int rc = state_parse(buf, n, opt, det, out, err, errlen);
 	free(buf);
 	return rc;
+}
+
+/* The provenance values of an uncompressed state file at path (its first
+ * section, checksum verified): 0, -1 when path is not one. */
+static int prov_of_file(const char *path, char v[PROV_N][1024])
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	uint8_t head[STATE_MAGIC_LEN + 8 + 24];
+	int rc = -1;
+	uint8_t *body = NULL;
+	if (fread(head, 1, sizeof head, f) != sizeof head ||
+	    memcmp(head, STATE_MAGIC, STATE_MAGIC_LEN) != 0)
+		goto out;
+	rd_t r;
+	rd_init(&r, head + STATE_MAGIC_LEN, sizeof head - STATE_MAGIC_LEN);
+	uint32_t ver = rd_u32_le(&r), nsec = rd_u32_le(&r);
+	uint32_t tag = rd_u32_le(&r), resv = rd_u32_le(&r);
+	uint64_t blen = get_u64(&r), sum = get_u64(&r);
+	if (r.err || ver != STATE_VERSION || nsec != SEC_N || tag != SEC_PROV || resv ||
+	    blen > 64 * 1024 || !(body = malloc(blen ? (size_t)blen : 1)) ||
+	    fread(body, 1, (size_t)blen, f) != blen || siphash(zero_key, body, (size_t)blen) != sum)
+		goto out;
+	rd_init(&r, body, (size_t)blen);
+	if (rd_u32_le(&r) != PROV_N || r.err)
+		goto out;
+	for (size_t i = 0; i < PROV_N; i++) {
+		char *name = NULL, *val = NULL;
+		int ok = get_str(&r, &name, 256) == 0 && get_str(&r, &val, 1023) == 0 && name &&
+			 val && strcmp(name, prov_names[i]) == 0;
+		if (ok)
+			snprintf(v[i], 1024, "%s", val);
+		free(name);
+		free(val);
+		if (!ok)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(body);
+	fclose(f);
+	return rc;
+}
+
+int dnsts_states_differ(const char *a, const char *b, char *why, size_t len)
+{
+	static char va[PROV_N][1024], vb[PROV_N][1024];
+	if (prov_of_file(a, va) < 0 || prov_of_file(b, vb) < 0)
+		return 0;
+	for (size_t i = 0; i < PROV_N; i++)
+		if (strcmp(va[i], vb[i]) != 0) {
+			snprintf(why, len, "%s (%s: %s; %s: %s)", prov_names[i], a, va[i], b, vb[i]);
+			return 1;
+		}
+	return 0;
+}
+
+int dnsts_is_state_file(const char *path)
+{
+	static char v[PROV_N][1024];
+	return prov_of_file(path, v) == 0;
 }
