@@ -834,8 +834,8 @@ int main(int argc, char **argv)
 	qsort(inputs.paths, inputs.n, sizeof *inputs.paths, cmp_str);
 
 	/* states made with different options cannot be merged: refused
-	 * before reading, naming both (a compressed state is checked by
-	 * itself when read, against this scan's options) */
+	 * before reading, naming both (a state that is not an archive's first
+	 * member is checked when read, against this scan's options) */
 	for (size_t i = 0, ref = SIZE_MAX; i < inputs.n; i++) {
 		if (!dnsts_is_state_file(inputs.paths[i]))
 			continue;

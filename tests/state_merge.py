@@ -152,6 +152,14 @@ def refusals(binary, t, leaves, pieces):
     # two states made differently: refused before reading, naming both
     if leaves[0] not in msg or len(msg.strip().splitlines()) != 1 or r.stdout:
         errs.append("--port state: both inputs not named in one line: %r" % msg)
+    # the same with the other state compressed
+    import gzip
+    with open(other, "rb") as f, gzip.open(other + ".gz", "wb") as g:
+        g.write(f.read())
+    r = run(binary, [leaves[0], other + ".gz"], check=False)
+    msg = r.stderr.decode()
+    if r.returncode != 2 or other + ".gz" not in msg or leaves[0] not in msg or r.stdout:
+        errs.append("--port state (gzip): exit %d, %r" % (r.returncode, msg))
     return errs
 
 

@@ -24,6 +24,7 @@
 #include "rd.h"
 #include "sha1.h"
 #include "siphash.h"
+#include "source.h"
 #include "state.h"
 #include "suffixes.h"
 
@@ -1276,13 +1277,10 @@ int state_read(FILE *f, const dnsts_options_t *opt, detector_t *det, state_data_
 	return rc;
 }
 
-/* The provenance values of an uncompressed state file at path (its first
- * section, checksum verified): 0, -1 when path is not one. */
-static int prov_of_file(const char *path, char v[PROV_N][1024])
+/* The provenance values of the state file read from f (its first section,
+ * checksum verified): 0, -1 when it is not one. */
+static int prov_of_stream(FILE *f, char v[PROV_N][1024])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
 	uint8_t head[STATE_MAGIC_LEN + 8 + 24];
 	int rc = -1;
 	uint8_t *body = NULL;
@@ -1315,8 +1313,36 @@ static int prov_of_file(const char *path, char v[PROV_N][1024])
 	rc = 0;
 out:
 	free(body);
-	fclose(f);
 	return rc;
+}
+
+typedef struct prov_walk {
+	char (*v)[1024];
+	int found;
+} prov_walk_t;
+
+/* The first stream of a path: its provenance when it is a state; stop
+ * either way (an archive's later members are not decompressed for this). */
+static int prov_stream(void *ud, source_stream_t *st)
+{
+	prov_walk_t *w = ud;
+	if (st->state)
+		w->found = prov_of_stream(st->fp, w->v) == 0;
+	return 1;
+}
+
+/* The provenance of the state file at path, compressed or as an archive's
+ * first member: 0, -1 when it is none.  Standard input is not
+ * looked at (it can be read once only). */
+static int prov_of_file(const char *path, char v[PROV_N][1024])
+{
+	if (!strcmp(path, "-"))
+		return -1;
+	prov_walk_t w = {v, 0};
+	char err[256];
+	size_t n = 0;
+	(void)source_walk(path, prov_stream, &w, &n, err, sizeof err);
+	return w.found ? 0 : -1;
 }
 
 int dnsts_states_differ(const char *a, const char *b, char *why, size_t len)

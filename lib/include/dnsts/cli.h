@@ -45,12 +45,12 @@ void dnsts_scanner_dedup_inputs(dnsts_scanner_t *s, bool on);
  */
 int dnsts_scanner_save_state(dnsts_scanner_t *s, FILE *f, char *err, size_t errlen);
 
-/* Were the uncompressed state files a and b made with different options?
- * 1 with the first difference in why ("ports (a: ...; b: ...)"); 0 when
- * they were made alike, or either is not an uncompressed state file (its
- * own reading then decides).  Not thread-safe. */
+/* Were the state files a and b (compressed or not, or an archive's first
+ * member) made with different options?  1 with the first difference in why
+ * ("ports (a: ...; b: ...)"); 0 when they were made alike, or either is no
+ * state file (its own reading then decides).  Not thread-safe. */
 int dnsts_states_differ(const char *a, const char *b, char *why, size_t len);
-/* Is path an uncompressed state file (its options section readable)? */
+/* Is path a state file (compressed or not; its options section readable)? */
 int dnsts_is_state_file(const char *path);
 
 /*
