@@ -962,21 +962,41 @@ static bool is_resolver(const void *pl, const ip_addr_t *ip)
  * for a forwarding resolver (place_forwarders). */
 #define DET_FWD_MIN 5
 
+#define DET_LEGS_CLIENTS (DET_DEFAULT_MAX_CLIENTS * 4)
+
 typedef struct legs {
 	const agg_t *g;
-	uint32_t h[DET_DEFAULT_MAX_CLIENTS * 4];
-	uint32_t earlier[DET_DEFAULT_MAX_CLIENTS * 4], later[DET_DEFAULT_MAX_CLIENTS * 4];
+	/* the clients' host hashes and indexes, sorted (by hash, then index) */
+	struct leg_key {
+		uint32_t h, i;
+	} key[DET_LEGS_CLIENTS];
+	uint32_t earlier[DET_LEGS_CLIENTS], later[DET_LEGS_CLIENTS];
 	uint32_t n;
 	bool *fwd;               /* second pass: the forwarders found */
 	placement_t *pl;
 } legs_t;
 
+static int cmp_leg_key(const void *a, const void *b)
+{
+	const struct leg_key *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The index of the first client of host hash h, or -1 (a binary search:
+ * this runs twice per paired payload, for every domain). */
 static long legs_find(const legs_t *l, uint32_t h)
 {
-	for (uint32_t i = 0; i < l->n; i++)
-		if (l->h[i] == h)
-			return i;
-	return -1;
+	uint32_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->key[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->n && l->key[lo].h == h ? (long)l->key[lo].i : -1;
 }
 
 static void legs_count(void *ctx, uint32_t e, uint32_t lh)
@@ -1019,14 +1039,14 @@ static void place_forwarders(const detector_t *d, placement_t *pl)
 			continue;
 		l->g = g;
 		l->pl = pl;
-		l->n = g->nclients < sizeof(l->h) / sizeof(l->h[0]) ? g->nclients
-								     : (uint32_t)(sizeof(l->h) / sizeof(l->h[0]));
+		l->n = g->nclients < DET_LEGS_CLIENTS ? g->nclients : DET_LEGS_CLIENTS;
 		for (uint32_t i = 0; i < l->n; i++) {
-			l->h[i] = agg_host_hash(&g->clients[i].ip);
+			l->key[i] = (struct leg_key){agg_host_hash(&g->clients[i].ip), i};
 			l->earlier[i] = l->later[i] = 0;
 		}
+		qsort(l->key, l->n, sizeof(l->key[0]), cmp_leg_key);
 		payset_leg_pairs(&g->d->ps, AGG_LEG_WINDOW_NS, legs_count, l);
-		bool fwd[sizeof(l->h) / sizeof(l->h[0])], any = false;
+		bool fwd[DET_LEGS_CLIENTS], any = false;
 		for (uint32_t i = 0; i < l->n; i++) {
 			fwd[i] = l->later[i] >= DET_FWD_MIN && l->later[i] >= 4 * l->earlier[i];
 			if (fwd[i]) {

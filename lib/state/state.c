@@ -350,6 +350,25 @@ static int get_text(rd_t *r, ps_text_t *t)
 	X((g)->q_answer_bytes) X((g)->clients_dropped) X((g)->suffixed_queries)          \
 	X((g)->suffix_h)
 
+/* An address set of an aggregate: u8 n (at most AGG_MAX_RESOLVERS), n ips. */
+static void put_ips(wb_t *w, const ip_addr_t *v, uint8_t n)
+{
+	put_u8(w, n);
+	for (unsigned i = 0; i < n; i++)
+		put_ip(w, &v[i]);
+}
+
+static int get_ips(rd_t *r, ip_addr_t *v, uint8_t *n)
+{
+	*n = rd_u8(r);
+	if (*n > AGG_MAX_RESOLVERS)
+		return -1;
+	for (unsigned i = 0; i < *n; i++)
+		if (get_ip(r, &v[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static void put_agg(wb_t *w, const agg_t *g)
 {
 #define PUT(f) put_u64(w, f);
@@ -361,12 +380,8 @@ static void put_agg(wb_t *w, const agg_t *g)
 		put_u64(w, g->rcode[i]);
 	put_u8(w, g->earned);
 	put_fp(w, &g->fp);
-	put_u8(w, g->nresolvers);
-	for (unsigned i = 0; i < g->nresolvers; i++)
-		put_ip(w, &g->resolvers[i]);
-	put_u8(w, g->nresponders);
-	for (unsigned i = 0; i < g->nresponders; i++)
-		put_ip(w, &g->responders[i]);
+	put_ips(w, g->resolvers, g->nresolvers);
+	put_ips(w, g->responders, g->nresponders);
 	put_u8(w, g->ninputs);
 	for (unsigned i = 0; i < g->ninputs; i++)
 		put_u32(w, g->inputs[i]);
@@ -506,18 +521,9 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		g->rcode[i] = get_u64(r);
 	g->earned = rd_u8(r) != 0;
 	get_fp(r, &g->fp);
-	g->nresolvers = rd_u8(r);
-	if (g->nresolvers > AGG_MAX_RESOLVERS)
+	if (get_ips(r, g->resolvers, &g->nresolvers) < 0 ||
+	    get_ips(r, g->responders, &g->nresponders) < 0)
 		return -1;
-	for (unsigned i = 0; i < g->nresolvers; i++)
-		if (get_ip(r, &g->resolvers[i]) < 0)
-			return -1;
-	g->nresponders = rd_u8(r);
-	if (g->nresponders > AGG_MAX_RESOLVERS)
-		return -1;
-	for (unsigned i = 0; i < g->nresponders; i++)
-		if (get_ip(r, &g->responders[i]) < 0)
-			return -1;
 	g->ninputs = rd_u8(r);
 	if (g->ninputs > AGG_MAX_INPUTS)
 		return -1;
