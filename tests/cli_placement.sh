@@ -64,6 +64,19 @@ check "lab: both sides of the resolver among the resolvers" \
 check "lab: no quarantine of the resolver" \
 	'[.findings[].mitigations[] | select(.action == "quarantine") | .target] == ["10.53.0.2"]' "$out"
 
+# a real dns2tcp session through unbound (testdata/lab/resolver-dns2tcp.sh),
+# beside a host that only looks up ordinary names through the same resolver
+l=$src/testdata/lab/resolver-dns2tcp.pcap
+out=$("$bin" --no-progress "$l")
+check "lab dns2tcp: found and named" "[$i | .tool] == [\"dns2tcp\"]" "$out"
+check "lab dns2tcp: the only client is the dns2tcp host" "[$i | .clients[].ip] == [\"10.53.0.2\"]" "$out"
+check "lab dns2tcp: its 291 queries, each exchange once (549 upstream not again)" \
+	"[$i | .queries, .clients[0].queries] == [291, 291]" "$out"
+check "lab dns2tcp: the host with ordinary look-ups is nobody's client" \
+	'[.findings[].clients[].ip] | index("10.53.0.3") == null' "$out"
+check "lab dns2tcp: no quarantine of the resolver" \
+	'[.findings[].mitigations[] | select(.action == "quarantine") | .target] == ["10.53.0.2"]' "$out"
+
 # only the client leg: the resolver is not recognised by itself ...
 leg="not host 203.0.113.53"
 out=$("$bin" --no-progress --filter "$leg" "$cap")
