@@ -486,26 +486,22 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
  * key's hashes, its payload's signature and its record, if any; the key is
  * counted among the distinct ones.  split: the name's split when the
  * caller made it already, else NULL. */
-static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
-		     const regdomain_split_t *split)
+/* The labels of name n's base key as split sp maps them (qinfo_t up to
+ * its key: the allowlist, the zone, the payload's signature); false when
+ * the name is allowlisted to be ignored. */
+static bool key_of_split(detector_t *d, const dns_name_t *n, uint16_t port,
+			 const regdomain_split_t *spp, qinfo_t *qi)
 {
-	uint8_t key[DET_KEYBUF];
-	size_t klen;
-	bool mixed;
-	regdomain_split_t sp;
+	regdomain_split_t sp = *spp;
 	memset(qi, 0, sizeof(*qi));
 	qi->pbit = 0xff;
-	if (split)
-		sp = *split;
-	else
-		regdomain_split(d->rd, n, &sp);
 	qi->nlabels = (uint8_t)sp.nlabels;
 	qi->dropped = (uint8_t)sp.dropped;
 	int mf;
 	qi->why = allowlist_match_n(d->al, n, sp.nlabels, port, &mf);
 	if (qi->why) {
 		if (mf < 0)
-			return true;
+			return false;
 		qi->kfirst = (uint8_t)mf;
 		qi->klast = (uint8_t)sp.nlabels;
 	} else {
@@ -543,6 +539,31 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 			qi->zone_labels = (uint8_t)(sp.reg_first - kf);
 			payload_sig(d->fc, n, 0, kf, qi);
 		}
+	}
+	return true;
+}
+
+static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
+		     const regdomain_split_t *split)
+{
+	uint8_t key[DET_KEYBUF];
+	size_t klen;
+	bool mixed;
+	regdomain_split_t sp, in;
+	if (split)
+		sp = *split;
+	else
+		regdomain_split(d->rd, n, &sp);
+	if (!key_of_split(d, n, port, &sp, qi))
+		return true;
+	/* data in front of a registered domain that is preceded by another
+	 * one ("<data>.tunnel.net.corp.example.com"): the inner one, the
+	 * trailing labels dropped as a search suffix, which make_finding()
+	 * keeps dropped only with evidence (else fold_unproven_suffixes()) */
+	if (qi->datalike && !qi->why && regdomain_inner(d->rd, n, &sp, &in)) {
+		qinfo_t iq;
+		if (key_of_split(d, n, port, &in, &iq) && !iq.why && iq.datalike)
+			*qi = iq;
 	}
 	uint64_t dh;
 	klen = key_wire(n, qi->kfirst, qi->klast, key, &mixed, &dh);
@@ -888,6 +909,96 @@ static void fold_small_zones(detector_t *d)
 	domtab_release_folded(&d->dom);
 }
 
+/* Is there evidence that the search suffix sx (the smallest of record
+ * g's) is one: its payloads asked with and without it (*retried), or the
+ * suffix behind unrelated registered domains, or under a private name? */
+static bool suffix_evidence(const sfx_ent_t *sx, const agg_t *g, bool *retried)
+{
+	*retried = sx && g->d && payset_both_forms(&g->d->ps);
+	return sx && (*retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
+}
+
+/*
+ * A record whose every query had trailing labels dropped that are
+ * themselves under a real TLD (regdomain_inner: "<data>.tunnel.net" +
+ * "corp.example.com"), without evidence that they are a search suffix
+ * (suffix_evidence), was a zone of the full name after all (an
+ * attacker's "<data>.update.com.name.tld"): its counts go to the key the
+ * full name has (its registered domain, with a zone label as classify()
+ * takes it), as one finding with the full names' other queries.  Decided
+ * on the final counts and the final evidence, so the same whatever the
+ * order of the messages.  Before fold_small_zones().
+ */
+static void fold_unproven_suffixes(detector_t *d)
+{
+	dom_t *e;
+	size_t nfold = 0;
+	DOMTAB_FOR_EACH(&d->dom, e) {
+		e->fold = false;
+		if (!e->g.suffix_h || e->allow_reason || e->g.suffixed_queries != e->g.queries)
+			continue;
+		const sfx_ent_t *sx = suffixes_find(&d->sfx, e->g.suffix_h);
+		bool retried;
+		if (!sx || suffix_evidence(sx, &e->g, &retried))
+			continue;
+		e->fold = true;
+		nfold++;
+	}
+	if (!nfold)
+		return;
+	DOMTAB_FOR_EACH(&d->dom, e) {
+		if (!e->fold)
+			continue;
+		e->fold = false;
+		const sfx_ent_t *sx = suffixes_find(&d->sfx, e->g.suffix_h);
+		char full[DNS_NAME_STRLEN * 2];
+		dns_name_t n;
+		regdomain_split_t sp;
+		if (!sx || snprintf(full, sizeof(full), "%s.%s", dom_key(e), sx->text) >=
+				   (int)sizeof(full) ||
+		    !regdomain_name_of_str(full, &n))
+			continue;
+		regdomain_split(d->rd, &n, &sp);
+		if (!sp.real_tld || sp.dropped || sp.reg_first < 2 || sp.reg_first >= n.nlabels)
+			continue; /* a suffix under no real TLD: make_finding() */
+		unsigned kf = sp.reg_first, zl;
+		const uint8_t *zp = dns_name_label(&n, kf - 1, &zl);
+		if (label_zonelike(zp, zl))
+			kf--;
+		uint8_t wk[DET_KEYBUF];
+		bool mx;
+		uint64_t dh;
+		size_t wl = key_wire(&n, kf, n.nlabels, wk, &mx, &dh);
+		char key[DNS_NAME_STRLEN];
+		size_t kl = regdomain_labels_str(&n, kf, n.nlabels, key, sizeof(key));
+		if (!wl || !kl || kl >= sizeof(key))
+			continue;
+		uint64_t h = siphash(d->key, wk, wl);
+		uint32_t gen = d->dom.gen;
+		dom_t *p = domtab_get(&d->dom, h ? h : 1, key, kl);
+		if (!p || d->dom.gen != gen || p == e)
+			continue; /* out of memory, or a sweep ran */
+		if (kf < sp.reg_first) {
+			p->zone_labels = (uint8_t)(sp.reg_first - kf);
+			wl = key_wire(&n, sp.reg_first, n.nlabels, wk, &mx, &dh);
+			p->parent_h = siphash(d->key, wk, wl);
+			if (!p->parent_h)
+				p->parent_h = 1;
+		}
+		e->fold = true;
+		p->fold = false;
+		/* the suffix goes with the labels it was: the full name's key
+		 * keeps only its own queries' suffix */
+		uint64_t sh = p->g.suffix_h, sq = p->g.suffixed_queries;
+		size_t mark = domtab_mark(p);
+		agg_merge(&p->g, &e->g, 0, d->max_clients);
+		domtab_account(&d->dom, p, mark);
+		p->g.suffix_h = sh;
+		p->g.suffixed_queries = sq;
+	}
+	domtab_release_folded(&d->dom);
+}
+
 /* A client seen under a domain that scores as suspicious. */
 typedef struct sus {
 	ip_addr_t ip;
@@ -1201,8 +1312,8 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, const agg_t 
 	char full[DNS_NAME_STRLEN * 2], freg[DNS_NAME_STRLEN * 2];
 	const char *key = dom_key(e), *reg = key_parent(key, e->zone_labels);
 	const sfx_ent_t *sx = g->suffix_h ? suffixes_find(&d->sfx, g->suffix_h) : NULL;
-	bool retried = sx && g->d && payset_both_forms(&g->d->ps);
-	bool evidence = sx && (retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
+	bool retried;
+	bool evidence = suffix_evidence(sx, g, &retried);
 	if (sx && !evidence && g->suffixed_queries == g->queries) {
 		snprintf(full, sizeof(full), "%s.%s", key, sx->text);
 		/* under the implicit rule: the last two labels */
@@ -1238,6 +1349,7 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, const agg_t 
 
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
+	fold_unproven_suffixes(d);
 	fold_small_zones(d);
 	placement_t *pl = place_hosts(d);
 	if (!pl)
