@@ -1176,6 +1176,11 @@ def gen_search_suffix():
             qid = 0x6000 + i
             r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
             mix.add(T0 + 30.0 + i * 15, "192.168.1.45", 48000 + i, query(qid, qn, "TXT"), r)
+        # other hosts look up the real update.com: its names are its own
+        for k in range(20):
+            qn = ("www.update.com", "mail.update.com")[k % 2]
+            r = header(0x7000 + k, 0x8180, 1, 1) + question(qn, "A") + rr(ptr(12), "A", ip4("198.51.100.9"), ttl=300)
+            mix.add(T0 + 40.0 + k * 37, "192.168.1.%d" % (20 + k % 2), 32000 + k, query(0x7000 + k, qn, "A"), r)
 
     def k8s(mix, rng):
         # a pod's resolver library tries each search suffix of a
@@ -1203,7 +1208,7 @@ def gen_search_suffix():
     one("search-suffix-registered.pcap",
         "base32 exfiltration (60 TXT queries) from 192.168.1.44 under t.reg-lab.net, each payload NXDOMAIN'd and asked again with the search suffix corp.suffix-lab.com, itself under a registered domain; 9 other hosts look up 80 ordinary names under that suffix; benign lookups", registered)
     one("search-suffix-chosen-real.pcap",
-        "base32 exfiltration (60 TXT queries) from 192.168.1.45 under update.com.x-lab.net, an attacker's zone under a real TLD whose labels read like a registered domain; benign lookups", chosen_real)
+        "base32 exfiltration (60 TXT queries) from 192.168.1.45 under update.com.x-lab.net, an attacker's zone under a real TLD whose labels read like a registered domain; two other hosts look up www and mail.update.com; benign lookups", chosen_real)
 
 
 def gen_spread():
