@@ -1171,8 +1171,9 @@ def gen_search_suffix():
     def chosen_real(mix, rng):
         # the attacker's zone under a real TLD, with labels that read like
         # a registered domain and its TLD: nothing shows a search suffix
+        # (three of them, so the trailing labels follow unrelated names)
         for i, c in enumerate(chunks(rng, 60)):
-            qn = "%s.update.com.x-lab.net" % c
+            qn = "%s.%s.com.x-lab.net" % (c, ("update", "sync-cdn", "edge-files")[i % 3])
             qid = 0x6000 + i
             r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
             mix.add(T0 + 30.0 + i * 15, "192.168.1.45", 48000 + i, query(qid, qn, "TXT"), r)
@@ -1208,7 +1209,7 @@ def gen_search_suffix():
     one("search-suffix-registered.pcap",
         "base32 exfiltration (60 TXT queries) from 192.168.1.44 under t.reg-lab.net, each payload NXDOMAIN'd and asked again with the search suffix corp.suffix-lab.com, itself under a registered domain; 9 other hosts look up 80 ordinary names under that suffix; benign lookups", registered)
     one("search-suffix-chosen-real.pcap",
-        "base32 exfiltration (60 TXT queries) from 192.168.1.45 under update.com.x-lab.net, an attacker's zone under a real TLD whose labels read like a registered domain; two other hosts look up www and mail.update.com; benign lookups", chosen_real)
+        "base32 exfiltration (60 TXT queries) from 192.168.1.45 under update.com.x-lab.net, sync-cdn.com.x-lab.net and edge-files.com.x-lab.net in turn, an attacker's zone under a real TLD whose labels read like registered domains; two other hosts look up www and mail.update.com; benign lookups", chosen_real)
 
 
 def gen_spread():

@@ -1005,12 +1005,12 @@ static bool zone_of_text(detector_t *d, const char *text, dns_name_t *n, unsigne
  * Records of names whose trailing labels are under a real TLD and follow
  * an inner registered domain (classify: regdomain_inner, the key holding
  * the suffix: "t.reg-lab.net.corp.example.com") go, with evidence that
- * the trailing labels are a search suffix (the same payloads under the
- * inner key without them, the suffix behind unrelated registered domains,
- * a private name), to the inner key ("t.reg-lab.net"), where
- * make_finding() names the suffix; without, to the key the full name has
- * (an attacker's "<data>.update.com.x-lab.net": com.x-lab.net), where the
- * suffix is no longer one.  Never to the inner key's own names unless the
+ * the trailing labels are a search suffix (some of the same payloads
+ * under the inner key without them: a resolver library's retries), to
+ * the inner key ("t.reg-lab.net"), where make_finding() names the suffix;
+ * without, to the key the full name has (an attacker's
+ * "<data>.update.com.x-lab.net", also beside "<data>.sync.com.x-lab.net":
+ * com.x-lab.net), where the suffix is no longer one.  Never to the inner key's own names unless the
  * evidence holds.  Decided on the final counts and evidence, so the same
  * whatever the order of the messages.  Before fold_small_zones().
  */
@@ -1047,17 +1047,16 @@ static void settle_registered_suffixes(detector_t *d)
 		unsigned ifirst, ireg;
 		if (!zone_of_text(d, inner, &in, &ifirst, &ireg))
 			continue;
-		bool evidence = sfx_is_search_suffix(sx) || sfx_is_private(sx);
-		if (!evidence) {
-			/* retries: the inner key's own names carry its payloads */
-			uint8_t wk[DET_KEYBUF];
-			bool mx;
-			uint64_t dh;
-			size_t wl = key_wire(&in, 0, in.nlabels, wk, &mx, &dh);
-			uint64_t h = siphash(d->key, wk, wl);
-			const dom_t *b = domtab_find(&d->dom, h ? h : 1, inner, il);
-			evidence = b && payloads_meet(&e->g, &b->g);
-		}
+		/* retries: the inner key's own names carry its payloads.  Only
+		 * they: a registered suffix behind unrelated names may be the
+		 * zone of one attacker (or a service) that put them there */
+		uint8_t wk[DET_KEYBUF];
+		bool mx;
+		uint64_t dh;
+		size_t wl = key_wire(&in, 0, in.nlabels, wk, &mx, &dh);
+		uint64_t h = siphash(d->key, wk, wl);
+		const dom_t *b = domtab_find(&d->dom, h ? h : 1, inner, il);
+		bool evidence = b && payloads_meet(&e->g, &b->g);
 		dom_t *p = evidence ? record_of_labels(d, &in, 0, ireg)
 				    : record_of_labels(d, &n, first, reg_first);
 		if (!p || p == e || p->fold)
