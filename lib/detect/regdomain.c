@@ -850,6 +850,17 @@ void regdomain_split_psl(regdomain_t *r, const dns_name_t *n, regdomain_split_t 
 static bool inner_tld(regdomain_t *r, const dns_name_t *n, unsigned t, unsigned *k)
 {
 	*k = 0;
+	/* a top-level label is 2 to 24 letters, digits and hyphens (IDNA
+	 * ones included): data labels stop here, before any hashing */
+	unsigned len;
+	const uint8_t *p = dns_name_label(n, t, &len);
+	if (len < 2 || len > 24)
+		return false;
+	for (unsigned i = 0; i < len; i++) {
+		int c = ascii_lower(p[i]);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
 	if (r->tab) {
 		uint64_t th;
 		const struct rule_ent *te;
