@@ -1153,6 +1153,36 @@ def gen_search_suffix():
             r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
             mix.add(T0 + 30.0 + i * 15, "192.168.1.42", 46000 + i, query(qid, qn, "TXT"), r)
 
+    def registered(mix, rng):
+        # the site's search suffix is a registered domain of its own: each
+        # NXDOMAIN'd payload asked again with it; other hosts look up
+        # ordinary names under the suffix
+        sfx = "corp.suffix-lab.com"
+        for i, c in enumerate(chunks(rng, 60)):
+            ts = T0 + 30 + i * 15
+            for k, qn in enumerate(("%s.t.reg-lab.net" % c, "%s.t.reg-lab.net.%s" % (c, sfx))):
+                qid = 0x6000 + 2 * i + k
+                mix.add(ts + k * 0.05, "192.168.1.44", 47000 + 2 * i + k, query(qid, qn, "TXT"), nx(qid, qn))
+        for k in range(80):
+            qn = "%s.%s" % (["wiki", "jira", "git", "mail", "vpn", "build01", "nas"][k % 7], sfx)
+            r = header(0x7000 + k, 0x8180, 1, 1) + question(qn, "A") + rr(ptr(12), "A", ip4("198.51.100.%d" % (1 + k % 7)), ttl=300)
+            mix.add(T0 + 35.0 + k * 11, "192.168.1.%d" % (60 + k % 9), 31000 + k, query(0x7000 + k, qn, "A"), r)
+
+    def chosen_real(mix, rng):
+        # the attacker's zone under a real TLD, with labels that read like
+        # a registered domain and its TLD: nothing shows a search suffix
+        # (three of them, so the trailing labels follow unrelated names)
+        for i, c in enumerate(chunks(rng, 60)):
+            qn = "%s.%s.com.x-lab.net" % (c, ("update", "sync-cdn", "edge-files")[i % 3])
+            qid = 0x6000 + i
+            r = header(qid, 0x8180, 1, 1) + question(qn, "TXT") + rr(ptr(12), "TXT", txt(b"ok"), ttl=0)
+            mix.add(T0 + 30.0 + i * 15, "192.168.1.45", 48000 + i, query(qid, qn, "TXT"), r)
+        # other hosts look up the real update.com: its names are its own
+        for k in range(20):
+            qn = ("www.update.com", "mail.update.com")[k % 2]
+            r = header(0x7000 + k, 0x8180, 1, 1) + question(qn, "A") + rr(ptr(12), "A", ip4("198.51.100.9"), ttl=300)
+            mix.add(T0 + 40.0 + k * 37, "192.168.1.%d" % (20 + k % 2), 32000 + k, query(0x7000 + k, qn, "A"), r)
+
     def k8s(mix, rng):
         # a pod's resolver library tries each search suffix of a
         # Kubernetes ndots:5 search list, then the name as it is; other
@@ -1176,6 +1206,10 @@ def gen_search_suffix():
         "base32 exfiltration (60 payloads) from 192.168.1.43 under x.k8s-exfil.com, each NXDOMAIN'd with the four suffixes of a Kubernetes search list (default.svc.cluster.local ... us-west-2.compute.internal) and then as it is: 300 A queries; 7 other hosts look up services under svc.cluster.local; benign lookups", k8s)
     one("search-suffix-chosen.pcap",
         "base32 exfiltration (60 TXT queries) from 192.168.1.42 under update.com.x-lab.lab, an attacker's zone under a made-up TLD whose labels read like a registered domain; benign lookups", chosen)
+    one("search-suffix-registered.pcap",
+        "base32 exfiltration (60 TXT queries) from 192.168.1.44 under t.reg-lab.net, each payload NXDOMAIN'd and asked again with the search suffix corp.suffix-lab.com, itself under a registered domain; 9 other hosts look up 80 ordinary names under that suffix; benign lookups", registered)
+    one("search-suffix-chosen-real.pcap",
+        "base32 exfiltration (60 TXT queries) from 192.168.1.45 under update.com.x-lab.net, sync-cdn.com.x-lab.net and edge-files.com.x-lab.net in turn, an attacker's zone under a real TLD whose labels read like registered domains; two other hosts look up www and mail.update.com; benign lookups", chosen_real)
 
 
 def gen_spread():

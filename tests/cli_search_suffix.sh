@@ -47,12 +47,33 @@ else
 	echo "FAIL: chosen labels: RPZ entries:"; grep -v '^[;$@ ]' "$tmp/rpz"
 	fail=1
 fi
+out=$("$bin" --no-progress "$d/search-suffix-registered.pcap")
+check "registered suffix: one finding, the zone without the suffix" \
+	'[.findings[] | .domain] == ["t.reg-lab.net"]' "$out"
+check "registered suffix: both forms counted there, payloads once" \
+	'[.findings[0] | .queries, .unique_subdomains] == [120, 60]' "$out"
+check "registered suffix: a reason names the suffix and the retries" \
+	'[.findings[0].evidence.reasons[] | select(test("^60 queries carried a search suffix \\(such as corp.suffix-lab.com\\), which was dropped: the same payloads were also asked without it"))] | length == 1' "$out"
+check "registered suffix: other hosts' look-ups under it do not join it" \
+	'[.findings[0].clients[].ip] == ["192.168.1.44"]' "$out"
+out=$("$bin" --no-progress "$d/search-suffix-chosen-real.pcap")
+check "chosen labels under a real TLD: one finding under the attacker's domain" \
+	'[.findings[] | [.domain, .registered_domain, .queries]] == [["com.x-lab.net", "x-lab.net", 60]]' "$out"
+check "chosen labels under a real TLD: no search-suffix sentence" \
+	'[.findings[0].evidence.reasons[] | select(test("search suffix"))] == []' "$out"
 # the evidence is order-free: the same with the capture cut in pieces
 out1=$("$bin" --no-progress "$d/search-suffix-across.pcap" | jq -c '[.findings[] | del(.inputs, .frames, .filters)]')
 if command -v editcap >/dev/null; then
 	editcap -c 40 "$d/search-suffix-across.pcap" "$tmp/piece.pcap" >/dev/null
 	out2=$("$bin" --no-progress -j 2 "$tmp"/piece*.pcap | jq -c '[.findings[] | del(.inputs, .frames, .filters)]')
 	[ "$out1" = "$out2" ] && echo "ok: across: pieces give the whole's finding" || { echo "FAIL: pieces differ"; fail=1; }
+	for f in registered chosen-real; do
+		rm -f "$tmp"/piece*
+		out1=$("$bin" --no-progress "$d/search-suffix-$f.pcap" | jq -c '[.findings[] | del(.inputs, .frames, .filters)]')
+		editcap -c 40 "$d/search-suffix-$f.pcap" "$tmp/piece.pcap" >/dev/null
+		out2=$("$bin" --no-progress -j 2 "$tmp"/piece*.pcap | jq -c '[.findings[] | del(.inputs, .frames, .filters)]')
+		[ "$out1" = "$out2" ] && echo "ok: $f: pieces give the whole's finding" || { echo "FAIL: $f: pieces differ"; fail=1; }
+	done
 fi
 [ $fail -eq 0 ] && echo "search suffix: all checks passed"
 exit $fail

@@ -420,6 +420,101 @@ START_TEST(dnsstager_aaaa)
 END_TEST
 
 
+/* A payload in A answers of numbered names (four bytes a record): answer-
+ * side credit and a score of 60 or more, no tool named; never for host
+ * lists in one network, public hosts spread over many networks, a
+ * sinkhole, DNSBL answers, or too few names. */
+START_TEST(a_payload)
+{
+	enum { PAYLOAD, ONE_NET, PUBLIC, SINKHOLE, DNSBL, FEW, NCASES };
+	for (int c = 0; c < NCASES; c++) {
+		detector_t *d = mkdet();
+		ip_addr_t cli = tb_ip4(10, 0, 8, 9), srv = tb_ip4(10, 0, 8, 1);
+		uint32_t seed = 23;
+		char name[128];
+		int names = c == FEW ? 12 : 60;
+		for (int i = 0; i < names; i++) {
+			uint8_t rd[4];
+			for (int j = 0; j < 4; j++) {
+				seed = seed * 1103515245u + 12345u;
+				rd[j] = (uint8_t)(seed >> 16);
+			}
+			if (c == ONE_NET)
+				rd[0] = 10;
+			else if (c == PUBLIC)
+				rd[0] = (uint8_t)(1 + rd[0] % 126);
+			else if (c == SINKHOLE)
+				memset(rd, 0, 4);
+			else if (c == DNSBL)
+				rd[0] = 127, rd[1] = 0, rd[2] = 0, rd[3] = (uint8_t)(2 + i % 10);
+			snprintf(name, sizeof name, "node%d.stage.example.net", i);
+			tb_exchange(d, &cli, &srv, (uint64_t)i * 1000000, name, 1, 0, 1, rd, 4);
+		}
+		finding_t **fs;
+		size_t n;
+		ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), 0);
+		const finding_t *f = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(fs[i]->domain, "stage.example.net") || !strcmp(fs[i]->domain, "example.net"))
+				f = fs[i];
+		ck_assert_ptr_nonnull(f);
+		bool said = false;
+		for (size_t r = 0; r < f->nreasons; r++)
+			said |= strstr(f->reasons[r], "answer-side payload: 60 A answers (240 bytes)") != NULL;
+		ck_assert_msg(said == (c == PAYLOAD), "case %d", c);
+		ck_assert_ptr_null(f->tool);
+		if (c == PAYLOAD)
+			ck_assert_double_ge(f->score, 60);
+		else
+			ck_assert_double_lt(f->score, 40);
+		findings_free(fs, n);
+		detector_free(d);
+	}
+}
+END_TEST
+
+/* The evidence merges exactly: two halves give the whole's answer. */
+START_TEST(a_payload_merges)
+{
+	fp_acc_t whole, half[2];
+	memset(&whole, 0, sizeof whole);
+	memset(half, 0, sizeof half);
+	uint32_t seed = 5;
+	for (int i = 0; i < 40; i++) {
+		char text[32];
+		snprintf(text, sizeof text, "n%d.stage.example.net", i);
+		dns_name_t nm;
+		uint8_t wire[64];
+		size_t w = 0, pos = 0;
+		for (const char *p = text; *p;) {
+			size_t l = strcspn(p, ".");
+			wire[w++] = (uint8_t)l;
+			memcpy(wire + w, p, l);
+			w += l;
+			p += l + (p[l] == '.');
+		}
+		wire[w++] = 0;
+		ck_assert_int_eq(dns_name_read(wire, w, &pos, &nm), 0);
+		uint8_t rd[4];
+		for (int j = 0; j < 4; j++) {
+			seed = seed * 1103515245u + 12345u;
+			rd[j] = (uint8_t)(seed >> 16);
+		}
+		for (int k = 0; k < 2; k++) {
+			fp_acc_t *a = k ? &half[i < 10 ? 1 : 0] : &whole;
+			fp_query(a, &nm, 1, false, 1);
+			fp_answer(a, 1, rd, 4);
+		}
+	}
+	unsigned o1, o2, o3;
+	ck_assert_uint_eq(fp_a_payload(&half[1], &o3), 0); /* 10 names: too few alone */
+	fp_merge(&half[0], &half[1]);
+	ck_assert_uint_eq(fp_a_payload(&whole, &o1), 40);
+	ck_assert_uint_eq(fp_a_payload(&half[0], &o2), 40);
+	ck_assert_uint_eq(o1, o2);
+}
+END_TEST
+
 /* arbitrary names (any byte, any label length, any split between payload
  * and base) and arbitrary answer RDATA: every check stays inside its bytes
  * (run under AddressSanitizer) and names no tool for noise */
@@ -525,6 +620,8 @@ static Suite *fingerprint_suite(void)
 	tcase_add_test(tc, dnsteal_labels);
 	tcase_add_test(tc, tuns_cname);
 	tcase_add_test(tc, dnsstager_aaaa);
+	tcase_add_test(tc, a_payload);
+	tcase_add_test(tc, a_payload_merges);
 	tcase_add_test(tc, random_names_bounded);
 	tcase_add_test(tc, cobaltstrike_malleable);
 	suite_add_tcase(s, tc);

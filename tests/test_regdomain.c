@@ -317,6 +317,51 @@ START_TEST(tld_case)
 }
 END_TEST
 
+/* Whether regdomain_inner() finds an inner registered domain in name
+ * (want: its text, "" for none), and how many labels it drops. */
+static void expect_inner(regdomain_t *r, const char *name, const char *want, unsigned drop)
+{
+	dns_name_t n;
+	regdomain_split_t sp, in;
+	ck_assert(regdomain_name_of_str(name, &n));
+	regdomain_split(r, &n, &sp);
+	bool got = regdomain_inner(r, &n, &sp, &in);
+	ck_assert_msg(got == (want[0] != 0), "%s: inner %d", name, got);
+	if (!got)
+		return;
+	char buf[DNS_NAME_STRLEN];
+	regdomain_labels_str(&n, in.reg_first, in.nlabels, buf, sizeof(buf));
+	ck_assert_msg(!strcmp(buf, want), "%s: got '%s', want '%s'", name, buf, want);
+	ck_assert_uint_eq(in.dropped, drop);
+	ck_assert_uint_eq(in.nlabels + in.dropped, n.nlabels);
+	ck_assert(in.real_tld);
+}
+
+START_TEST(inner_registered)
+{
+	regdomain_t *r = regdomain_new();
+	/* a search suffix that is a registered domain of its own */
+	expect_inner(r, "mfrgg4dfmzrw63ln.t.reg-lab.net.corp.suffix-lab.com", "reg-lab.net", 3);
+	expect_inner(r, "mfrgg4dfmzrw63ln.reg-lab.net.example.com", "reg-lab.net", 2);
+	expect_inner(r, "p.a.example.co.uk.corp.example.com", "example.co.uk", 3);
+	/* labels that read like one in an attacker's zone: found here, kept
+	 * only with evidence by the detector */
+	expect_inner(r, "mfrgg4dfmzrw63ln.update.com.x-lab.net", "update.com", 2);
+	/* a data label in front of a TLD-like label is no domain */
+	expect_inner(r, "mfrgg4dfmzrw63lnn5yha4.com.evil.net", "", 0);
+	expect_inner(r, "aaaah7wqa.=auth.dk.tunnel.net", "", 0);
+	/* none left of the registered domain, or too deep */
+	expect_inner(r, "a.b.example.com", "", 0);
+	expect_inner(r, "www.example.com", "", 0);
+	expect_inner(r, "p.x.example.com.a.b.c.example.org", "", 0);
+	/* the name's own split dropped a suffix already */
+	expect_inner(r, "p.tunnel.example.com.corp.local", "", 0);
+	ck_assert(!regdomain_name_of_str("a\\.b.com", &(dns_name_t){0}));
+	ck_assert(!regdomain_name_of_str("a..com", &(dns_name_t){0}));
+	regdomain_free(r);
+}
+END_TEST
+
 static Suite *regdomain_suite(void)
 {
 	Suite *s = suite_create("regdomain");
@@ -327,6 +372,7 @@ static Suite *regdomain_suite(void)
 	tcase_add_test(tc, labels_text_form);
 	tcase_add_test(tc, label_octets);
 	tcase_add_test(tc, tld_case);
+	tcase_add_test(tc, inner_registered);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

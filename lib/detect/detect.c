@@ -496,33 +496,22 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	}
 }
 
-/* What question name n on port maps to (qinfo_t) by the name alone: its
- * base key (the allowlisted name, the registered domain, or a dnscat2-style
- * tag), the key's hashes and its payload's signature.  Only the namer's
- * fixed configuration and its own caches are used, so this may run on
- * another thread (det_namer_t).  split: the name's split when the caller
- * made it already, else NULL.  qi->h is 0 when the name maps to nothing to
- * aggregate. */
-static void classify_name(const namer_t *nm, const dns_name_t *n, uint16_t port, qinfo_t *qi,
-			  const regdomain_split_t *split)
+/* The labels of name n's base key as split sp maps them (qinfo_t up to
+ * its key: the allowlist, the zone, the payload's signature); false when
+ * the name is allowlisted to be ignored. */
+static bool key_of_split(const namer_t *nm, const dns_name_t *n, uint16_t port,
+			 const regdomain_split_t *spp, qinfo_t *qi)
 {
-	uint8_t key[DET_KEYBUF];
-	size_t klen;
-	bool mixed;
-	regdomain_split_t sp;
+	regdomain_split_t sp = *spp;
 	memset(qi, 0, sizeof(*qi));
 	qi->pbit = 0xff;
-	if (split)
-		sp = *split;
-	else
-		regdomain_split(nm->rd, n, &sp);
 	qi->nlabels = (uint8_t)sp.nlabels;
 	qi->dropped = (uint8_t)sp.dropped;
 	int mf;
 	qi->why = allowlist_match_n(nm->al, n, sp.nlabels, port, &mf);
 	if (qi->why) {
 		if (mf < 0)
-			return;
+			return false;
 		qi->kfirst = (uint8_t)mf;
 		qi->klast = (uint8_t)sp.nlabels;
 	} else {
@@ -559,6 +548,43 @@ static void classify_name(const namer_t *nm, const dns_name_t *n, uint16_t port,
 			qi->klast = (uint8_t)sp.nlabels;
 			qi->zone_labels = (uint8_t)(sp.reg_first - kf);
 			payload_sig(nm->fc, n, 0, kf, qi);
+		}
+	}
+	return true;
+}
+
+/* What question name n on port maps to (qinfo_t) by the name alone: its
+ * base key (the allowlisted name, the registered domain, or a dnscat2-style
+ * tag), the key's hashes and its payload's signature.  Only the namer's
+ * fixed configuration and its own caches are used, so this may run on
+ * another thread (det_namer_t).  split: the name's split when the caller
+ * made it already, else NULL.  qi->h is 0 when the name maps to nothing to
+ * aggregate. */
+static void classify_name(const namer_t *nm, const dns_name_t *n, uint16_t port, qinfo_t *qi,
+			  const regdomain_split_t *split)
+{
+	uint8_t key[DET_KEYBUF];
+	size_t klen;
+	bool mixed;
+	regdomain_split_t sp, in;
+	if (split)
+		sp = *split;
+	else
+		regdomain_split(nm->rd, n, &sp);
+	if (!key_of_split(nm, n, port, &sp, qi))
+		return;
+	/* data in front of a registered domain that is preceded by another
+	 * one ("<data>.tunnel.net.corp.example.com"): the payload is what is
+	 * left of the inner one, and the trailing labels may be a search
+	 * suffix; the key keeps them (a record apart from the inner zone's
+	 * own names and from the outer one's) until the evidence decides
+	 * (settle_registered_suffixes) */
+	if (qi->datalike && !qi->why && regdomain_inner(nm->rd, n, &sp, &in)) {
+		qinfo_t iq;
+		if (key_of_split(nm, n, port, &in, &iq) && !iq.why && iq.datalike) {
+			*qi = iq;
+			qi->klast = n->nlabels;
+			qi->zone_labels = 0;
 		}
 	}
 	uint64_t dh;
@@ -970,6 +996,167 @@ static void fold_small_zones(detector_t *d)
 	domtab_release_folded(&d->dom);
 }
 
+/* Is there evidence that the search suffix sx (the smallest of record
+ * g's) is one: its payloads asked with and without it (*retried), or the
+ * suffix behind unrelated registered domains, or under a private name? */
+static bool suffix_evidence(const sfx_ent_t *sx, const agg_t *g, bool *retried)
+{
+	*retried = sx && g->d && payset_both_forms(&g->d->ps);
+	return sx && (*retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
+}
+
+/* Does a payload of a also show in b (kept payloads; order-free as the
+ * sketches are)? */
+static bool payloads_meet(const agg_t *a, const agg_t *b)
+{
+	if (!a->d || !b->d)
+		return false;
+	const payset_t *x = &a->d->ps, *y = &b->d->ps;
+	for (uint32_t i = 0; i < payset_n(x); i++)
+		if (payset_find(y, payset_at(x, i)->h))
+			return true;
+	return false;
+}
+
+/* Does record e's key end in ".<text of sx>"?  *inner_len: the length of
+ * the key in front of it. */
+static bool key_has_suffix(const dom_t *e, const sfx_ent_t *sx, size_t *inner_len)
+{
+	if (!sx)
+		return false;
+	size_t kl = e->klen, sl = strlen(sx->text);
+	if (kl <= sl + 1 || dom_key(e)[kl - sl - 1] != '.' || memcmp(dom_key(e) + kl - sl, sx->text, sl))
+		return false;
+	*inner_len = kl - sl - 1;
+	return true;
+}
+
+/* The record of the key made of labels [first, n) of name n (its zone
+ * labels: reg_first - first), added when new; NULL when there is none or
+ * a sweep ran. */
+static dom_t *record_of_labels(detector_t *d, const dns_name_t *n, unsigned first,
+			       unsigned reg_first)
+{
+	uint8_t wk[DET_KEYBUF];
+	bool mx;
+	uint64_t dh;
+	char key[DNS_NAME_STRLEN];
+	size_t wl = key_wire(n, first, n->nlabels, wk, &mx, &dh);
+	size_t kl = regdomain_labels_str(n, first, n->nlabels, key, sizeof(key));
+	if (!wl || !kl || kl >= sizeof(key))
+		return NULL;
+	uint64_t h = siphash(d->key, wk, wl);
+	uint32_t gen = d->dom.gen;
+	dom_t *p = domtab_get(&d->dom, h ? h : 1, key, kl);
+	if (!p || d->dom.gen != gen)
+		return NULL;
+	if (first < reg_first && !p->zone_labels) {
+		p->zone_labels = (uint8_t)(reg_first - first);
+		wl = key_wire(n, reg_first, n->nlabels, wk, &mx, &dh);
+		p->parent_h = siphash(d->key, wk, wl);
+		if (!p->parent_h)
+			p->parent_h = 1;
+	}
+	return p;
+}
+
+/* The key that classify() gives the names of text (its registered
+ * domain, with a zone label in front when it reads as one), into n and
+ * *first, *reg_first; false when text is no such name. */
+static bool zone_of_text(detector_t *d, const char *text, dns_name_t *n, unsigned *first,
+			 unsigned *reg_first)
+{
+	regdomain_split_t sp;
+	if (!regdomain_name_of_str(text, n))
+		return false;
+	regdomain_split(d->rd, n, &sp);
+	if (!sp.real_tld || sp.dropped || sp.reg_first >= n->nlabels)
+		return false;
+	*reg_first = sp.reg_first;
+	*first = sp.reg_first;
+	if (*first >= 1) {
+		unsigned zl;
+		const uint8_t *zp = dns_name_label(n, *first - 1, &zl);
+		if (label_zonelike(zp, zl))
+			(*first)--;
+	}
+	return true;
+}
+
+/*
+ * Records of names whose trailing labels are under a real TLD and follow
+ * an inner registered domain (classify: regdomain_inner, the key holding
+ * the suffix: "t.reg-lab.net.corp.example.com") go, with evidence that
+ * the trailing labels are a search suffix (some of the same payloads
+ * under the inner key without them: a resolver library's retries), to
+ * the inner key ("t.reg-lab.net"), where make_finding() names the suffix;
+ * without, to the key the full name has (an attacker's
+ * "<data>.update.com.x-lab.net", also beside "<data>.sync.com.x-lab.net":
+ * com.x-lab.net), where the suffix is no longer one.  Never to the inner key's own names unless the
+ * evidence holds.  Decided on the final counts and evidence, so the same
+ * whatever the order of the messages.  Before fold_small_zones().
+ */
+static void settle_registered_suffixes(detector_t *d)
+{
+	dom_t *e;
+	size_t nfold = 0;
+	DOMTAB_FOR_EACH(&d->dom, e) {
+		size_t il;
+		e->fold = !e->allow_reason && e->g.suffix_h &&
+			  e->g.suffixed_queries == e->g.queries &&
+			  key_has_suffix(e, suffixes_find(&d->sfx, e->g.suffix_h), &il);
+		nfold += e->fold;
+	}
+	if (!nfold)
+		return;
+	DOMTAB_FOR_EACH(&d->dom, e) {
+		if (!e->fold)
+			continue;
+		e->fold = false;
+		const sfx_ent_t *sx = suffixes_find(&d->sfx, e->g.suffix_h);
+		size_t il;
+		char inner[DNS_NAME_STRLEN];
+		dns_name_t n;
+		unsigned first, reg_first;
+		if (!key_has_suffix(e, sx, &il) || il >= sizeof(inner))
+			continue;
+		memcpy(inner, dom_key(e), il);
+		inner[il] = '\0';
+		/* the full name's own key, and whether its suffix is real */
+		if (!zone_of_text(d, dom_key(e), &n, &first, &reg_first))
+			continue;
+		dns_name_t in;
+		unsigned ifirst, ireg;
+		if (!zone_of_text(d, inner, &in, &ifirst, &ireg))
+			continue;
+		/* retries: the inner key's own names carry its payloads.  Only
+		 * they: a registered suffix behind unrelated names may be the
+		 * zone of one attacker (or a service) that put them there */
+		uint8_t wk[DET_KEYBUF];
+		bool mx;
+		uint64_t dh;
+		size_t wl = key_wire(&in, 0, in.nlabels, wk, &mx, &dh);
+		uint64_t h = siphash(d->key, wk, wl);
+		const dom_t *b = domtab_find(&d->dom, h ? h : 1, inner, il);
+		bool evidence = b && payloads_meet(&e->g, &b->g);
+		dom_t *p = evidence ? record_of_labels(d, &in, 0, ireg)
+				    : record_of_labels(d, &n, first, reg_first);
+		if (!p || p == e || p->fold)
+			continue; /* out of memory, a sweep ran, or itself to go */
+		e->fold = true;
+		uint64_t sh = p->g.suffix_h, sq = p->g.suffixed_queries;
+		size_t mark = domtab_mark(p);
+		agg_merge(&p->g, &e->g, 0, d->max_clients);
+		domtab_account(&d->dom, p, mark);
+		if (!evidence) {
+			/* the labels were the zone's: no suffix there */
+			p->g.suffix_h = sh;
+			p->g.suffixed_queries = sq;
+		}
+	}
+	domtab_release_folded(&d->dom);
+}
+
 /* A client seen under a domain that scores as suspicious. */
 typedef struct sus {
 	ip_addr_t ip;
@@ -1283,8 +1470,11 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, const agg_t 
 	char full[DNS_NAME_STRLEN * 2], freg[DNS_NAME_STRLEN * 2];
 	const char *key = dom_key(e), *reg = key_parent(key, e->zone_labels);
 	const sfx_ent_t *sx = g->suffix_h ? suffixes_find(&d->sfx, g->suffix_h) : NULL;
-	bool retried = sx && g->d && payset_both_forms(&g->d->ps);
-	bool evidence = sx && (retried || sfx_is_search_suffix(sx) || sfx_is_private(sx));
+	size_t il;
+	if (key_has_suffix(e, sx, &il))
+		sx = NULL; /* a suffix kept in the key (settle_registered_suffixes) */
+	bool retried;
+	bool evidence = suffix_evidence(sx, g, &retried);
 	if (sx && !evidence && g->suffixed_queries == g->queries) {
 		snprintf(full, sizeof(full), "%s.%s", key, sx->text);
 		/* under the implicit rule: the last two labels */
@@ -1320,6 +1510,7 @@ static finding_t *make_finding(const detector_t *d, const dom_t *e, const agg_t 
 
 int detector_findings(detector_t *d, double min_score, bool all, finding_t ***out, size_t *n)
 {
+	settle_registered_suffixes(d);
 	fold_small_zones(d);
 	placement_t *pl = place_hosts(d);
 	if (!pl)

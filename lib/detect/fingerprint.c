@@ -316,24 +316,39 @@ static void tuns_query(fp_acc_t *a, const dns_name_t *n, unsigned npay)
 	}
 }
 
-static void stager_query(fp_acc_t *a, const dns_name_t *n, unsigned npay)
+/* A name numbered as a stager numbers them, <prefix><N> (letters, '-' or
+ * '_', then up to six digits) in front of the zone: N into *idx. */
+static bool stager_name(const dns_name_t *n, unsigned npay, uint32_t *idx)
 {
-	/* <prefix><N>: letters, '-' or '_', then up to six digits */
 	unsigned len0, i = 0;
 	const uint8_t *l0 = dns_name_label(n, 0, &len0);
 	if (npay > 2)
-		return;
+		return false;
 	while (i < len0 && ((ascii_lower(l0[i]) >= 'a' && ascii_lower(l0[i]) <= 'z') ||
 			    l0[i] == '-' || l0[i] == '_'))
 		i++;
 	if (i == 0 || i == len0 || len0 - i > 6 || !all_digits(l0 + i, len0 - i))
-		return;
-	uint32_t idx = 0;
+		return false;
+	*idx = 0;
 	for (unsigned j = i; j < len0; j++)
-		idx = idx * 10 + (uint32_t)(l0[j] - '0');
-	a->stager_q++;
-	if (idx > a->stager_max)
-		a->stager_max = idx;
+		*idx = *idx * 10 + (uint32_t)(l0[j] - '0');
+	return true;
+}
+
+static void stager_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, uint16_t qtype)
+{
+	uint32_t idx;
+	if (!stager_name(n, npay, &idx))
+		return;
+	if (qtype == DNS_TYPE_AAAA) {
+		a->stager_q++;
+		if (idx > a->stager_max)
+			a->stager_max = idx;
+	} else {
+		a->stager_a_q++;
+		if (idx > a->stager_a_max)
+			a->stager_a_max = idx;
+	}
 }
 
 static void dnscat_session(fp_acc_t *a, uint16_t s)
@@ -477,8 +492,8 @@ void fp_query(fp_acc_t *a, const dns_name_t *n, unsigned npay, bool prefix_mode,
 		a->dnsteal_q++;
 	if (qtype == DNS_TYPE_CNAME)
 		tuns_query(a, n, npay);
-	if (qtype == DNS_TYPE_AAAA)
-		stager_query(a, n, npay);
+	if (qtype == DNS_TYPE_AAAA || qtype == DNS_TYPE_A)
+		stager_query(a, n, npay, qtype);
 }
 
 void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
@@ -517,6 +532,7 @@ void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen)
 		a->a_ans++;
 		if (!rdata[0] && !rdata[1] && !rdata[2])
 			a->a_zero++;
+		a->a_oct[rdata[0] >> 6] |= 1ull << (rdata[0] & 63);
 	} else if (type == DNS_TYPE_AAAA && rdlen == 16) {
 		/* not global unicast (2000::/3), NAT64 (64:ff9b::/96), mapped
 		 * v4, ULA (fc00::/7) or link-local (fe80::/10) */
@@ -582,7 +598,31 @@ void fp_merge(fp_acc_t *d, const fp_acc_t *s)
 		d->stager_max = s->stager_max;
 	d->stager_ans += s->stager_ans;
 	d->aaaa_ans += s->aaaa_ans;
+	d->stager_a_q += s->stager_a_q;
+	if (s->stager_a_max > d->stager_a_max)
+		d->stager_a_max = s->stager_a_max;
+	for (unsigned i = 0; i < 4; i++)
+		d->a_oct[i] |= s->a_oct[i];
 	d->queries += s->queries;
+}
+
+uint32_t fp_a_payload(const fp_acc_t *a, unsigned *oct)
+{
+	/* first octets 0, 127 and 224-255 as a[0..3] words' bits */
+	static const uint64_t reserved[4] = {1, 1ull << 63, 0, 0xffffffff00000000ull};
+	unsigned distinct = 0;
+	bool odd = false;
+	for (unsigned i = 0; i < 4; i++) {
+		distinct += (unsigned)__builtin_popcountll(a->a_oct[i]);
+		odd |= (a->a_oct[i] & reserved[i]) != 0;
+	}
+	*oct = distinct;
+	uint32_t need = a->a_ans / 8 < 64 ? a->a_ans / 8 : 64;
+	if (a->stager_a_q < 16 || a->stager_a_max >= 2 * a->stager_a_q ||
+	    2 * a->stager_a_q < a->queries || a->a_ans < 16 || a->a_ans > 2 * a->stager_a_q ||
+	    distinct < 16 || distinct < need || !odd)
+		return 0;
+	return a->a_ans;
 }
 
 const char *fp_tool(const fp_acc_t *a, double *strength, char *why, size_t whylen)

@@ -67,6 +67,10 @@ typedef struct fp_acc {
 	uint32_t tuns_q, tuns_ans;
 	uint32_t stager_q, stager_max, stager_ans; /* stager_ans: AAAA answers outside global unicast */
 	uint32_t aaaa_ans;                  /* all AAAA answers */
+	/* A look-ups of <prefix><N> names (the stager's numbering) and the
+	 * largest N; the first octets of A answers, a bit each */
+	uint32_t stager_a_q, stager_a_max;
+	uint64_t a_oct[4];
 	uint32_t queries;  /* payload-bearing queries seen */
 } fp_acc_t;
 
@@ -86,6 +90,17 @@ void fp_answer(fp_acc_t *a, uint16_t type, const uint8_t *rdata, size_t rdlen);
 bool fp_iodine_raw(const uint8_t *p, size_t len);
 
 void fp_merge(fp_acc_t *dst, const fp_acc_t *src);
+
+/* Payload in A answers: 16 or more A look-ups of names numbered densely
+ * (<prefix>0..N, N below twice their count), half of the payload-bearing
+ * queries or more, answered with at most two addresses per look-up, whose
+ * first octets are spread (16 distinct or more, and one for every 8
+ * answers up to 64) and reach ranges no host address is in (0/8, 127/8,
+ * 224/3): four bytes of data per record, not a list of hosts (which keep
+ * to routable prefixes), a sinkhole (one address) or a DNSBL (127/8
+ * only).  Returns the number of A answers, 0 when not; *oct the distinct
+ * first octets. */
+uint32_t fp_a_payload(const fp_acc_t *a, unsigned *oct);
 
 /* The tool, or NULL.  *strength (0..1) says how protocol-specific the
  * evidence is; why receives a sentence naming the markers. */

@@ -845,6 +845,94 @@ void regdomain_split_psl(regdomain_t *r, const dns_name_t *n, regdomain_split_t 
 	split_slow(r, n, out);
 }
 
+/* Is label t of n a top-level label of the list, and if so, the labels of
+ * the registered domain of labels [0, t] (0: none) in *k. */
+static bool inner_tld(regdomain_t *r, const dns_name_t *n, unsigned t, unsigned *k)
+{
+	*k = 0;
+	/* a top-level label is 2 to 24 letters, digits and hyphens (IDNA
+	 * ones included): data labels stop here, before any hashing */
+	unsigned len;
+	const uint8_t *p = dns_name_label(n, t, &len);
+	if (len < 2 || len > 24)
+		return false;
+	for (unsigned i = 0; i < len; i++) {
+		int c = ascii_lower(p[i]);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	if (r->tab) {
+		uint64_t th;
+		const struct rule_ent *te;
+		int real = tld_fast(r, n, t, &th, &te);
+		if (!real)
+			return false;
+		if (real > 0) {
+			int ps = ps_walk(r, n, t + 1, th, te);
+			if (ps >= 0) {
+				*k = (unsigned)ps < t + 1 ? (unsigned)ps + 1 : 0;
+				return true;
+			}
+		}
+	}
+	if (!tld_real(r, n, t))
+		return false;
+	*k = reg_labels(r, n, 0, t + 1);
+	return true;
+}
+
+bool regdomain_inner(regdomain_t *r, const dns_name_t *n, const regdomain_split_t *sp,
+		     regdomain_split_t *out)
+{
+	unsigned nl = n->nlabels;
+	if (!sp->real_tld || sp->dropped || sp->nlabels != nl || sp->reg_first >= nl)
+		return false;
+	/* label t: a real TLD left of the registered domain, so that what
+	 * is dropped holds the whole registered domain */
+	for (unsigned t = sp->reg_first; t-- > 1;) {
+		unsigned drop = nl - 1 - t, k;
+		if (drop > REG_MAX_DROP)
+			break;
+		if (!inner_tld(r, n, t, &k))
+			continue;
+		if (k && k < t + 1 && label_hostlike(n, t + 1 - k)) {
+			memset(out, 0, sizeof(*out));
+			out->nlabels = t + 1;
+			out->dropped = drop;
+			out->reg_first = t + 1 - k;
+			out->real_tld = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool regdomain_name_of_str(const char *text, dns_name_t *n)
+{
+	memset(n, 0, sizeof(*n));
+	size_t o = 0;
+	const char *s = text;
+	while (*s) {
+		const char *dot = strchr(s, '.');
+		size_t len = dot ? (size_t)(dot - s) : strlen(s);
+		if (len == 0 || len > 63 || o + len + 2 > DNS_MAX_NAME || n->nlabels >= DNS_MAX_LABELS ||
+		    memchr(s, '\\', len))
+			return false;
+		n->loff[n->nlabels++] = (uint8_t)o;
+		n->wire[o++] = (uint8_t)len;
+		memcpy(n->wire + o, s, len);
+		o += len;
+		s += len;
+		if (*s == '.' && !*++s)
+			return false;
+	}
+	if (!n->nlabels)
+		return false;
+	n->wire[o++] = 0;
+	n->len = (uint16_t)o;
+	return true;
+}
+
 size_t regdomain_of_str(regdomain_t *r, const char *name, char *buf, size_t buflen)
 {
 	dns_name_t n;

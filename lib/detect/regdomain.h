@@ -40,6 +40,22 @@ void regdomain_split(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out
  * the fast path against it. */
 void regdomain_split_psl(regdomain_t *r, const dns_name_t *n, regdomain_split_t *out);
 
+/* A name under a real TLD whose registered domain is itself preceded by a
+ * real TLD and a host-name label ("<data>.tunnel.net.corp.example.com":
+ * registered domain "example.com", inner "tunnel.net"): the split of the
+ * name with its trailing labels dropped, at most REG_MAX_DROP of them and
+ * the whole registered domain among them, into out.  sp: the name's own
+ * split (regdomain_split).  Such trailing labels may be a resolver's
+ * search suffix that is itself a registered domain, or labels of the
+ * zone (an attacker's "<data>.com.name.tld"): the caller decides from
+ * evidence (suffixes.h).  False when there is no such split. */
+bool regdomain_inner(regdomain_t *r, const dns_name_t *n, const regdomain_split_t *sp,
+		     regdomain_split_t *out);
+
+/* A name from its presentation form without escapes ("a.example.com",
+ * no trailing dot); false when it is not one. */
+bool regdomain_name_of_str(const char *text, dns_name_t *n);
+
 /* Convenience for text names ("a.b.example.co.uk"): writes the registered
  * domain, lowercased, to buf; returns its length, 0 when there is none. */
 size_t regdomain_of_str(regdomain_t *r, const char *name, char *buf, size_t buflen);

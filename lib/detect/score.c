@@ -139,11 +139,16 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	 * carried in the address records, 16 bytes each */
 	double aaaa_b = g->fp.stager_ans >= 16 && 2 * (uint64_t)g->fp.stager_ans >= g->fp.aaaa_ans
 				? 16.0 * g->fp.stager_ans : 0;
-	double in_b = ans_decoded + aaaa_b;
+	/* and A answers to numbered names that are no host addresses
+	 * (fp_a_payload): 4 bytes each */
+	unsigned a_oct = 0;
+	uint32_t a_pay = fp_a_payload(&g->fp, &a_oct);
+	double a_b = 4.0 * a_pay;
+	double in_b = ans_decoded + aaaa_b + a_b;
 	double A = in_b > 128 ? clamp01(log2(in_b / 128.0) / 6.0) : 0;
 	double ent_f = clamp01((resp_ent - 2.5) / 2.5);
-	if (aaaa_b > 0) /* the address bytes weigh as random */
-		ent_f = (ans_decoded * ent_f + aaaa_b) / in_b;
+	if (aaaa_b + a_b > 0) /* the address bytes weigh as random */
+		ent_f = (ans_decoded * ent_f + aaaa_b + a_b) / in_b;
 	A *= ent_f;
 	double s_answers = 15.0 * A * clamp01(E / 0.3 + data_share);
 
@@ -177,6 +182,10 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 		score = fmax(score, 60.0 + 35.0 * strength);
 	if (raw)
 		score = fmax(score, 70.0);
+	/* a payload delivered in A answers (a stager): no query-side data
+	 * to score, the answers are the channel */
+	if (a_b > 0)
+		score = fmax(score, 60.0 + 20.0 * A);
 	/* answer records inside queries: a data channel in the wrong section */
 	if (g->q_answers >= 3 && g->q_answer_bytes >= 100)
 		score = fmax(score, 65.0 + fmin(20.0, (double)g->q_answers));
@@ -241,6 +250,9 @@ static int score_core(const agg_t *g, const char *domain, uint64_t raw, score_ou
 	if (aaaa_b > 0)
 		ret |= add_reason(o, "answer-side payload: %u AAAA answers (%.0f bytes) are not routable addresses",
 				  g->fp.stager_ans, aaaa_b);
+	if (a_b > 0)
+		ret |= add_reason(o, "answer-side payload: %u A answers (%.0f bytes) to numbered names (<prefix>0..%u) are no host addresses: their first octets take %u values, some in ranges no host is in (0/8, 127/8, 224/3)",
+				  a_pay, a_b, g->fp.stager_a_max, a_oct);
 	if (g->q_answers)
 		ret |= add_reason(o, "%llu queries carry %llu bytes of answer records inside the query",
 				  (unsigned long long)g->q_answers, (unsigned long long)g->q_answer_bytes);

@@ -12,7 +12,10 @@
  * domains is a configured search suffix (this table), and a payload
  * queried both with and without the suffix is a retry (the payload
  * sketch's flags, payset.h).  Without either, the finding is reported
- * under the full name, suffix included.
+ * under the full name, suffix included.  A suffix under a real TLD
+ * (regdomain_inner: "corp.example.com") is dropped only on the second
+ * kind of evidence (detect.c, settle_registered_suffixes): behind
+ * unrelated names it may as well be one attacker's zone.
  *
  * The table keeps the SFX_MAX suffixes with the smallest hashes, each with
  * the SFX_REGS smallest hashes of the registered domains seen in front of

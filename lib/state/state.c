@@ -300,6 +300,10 @@ static void put_fp(wb_t *w, const fp_acc_t *f)
 		put_u16(w, f->dnscat_sess[i]);
 		put_u32(w, f->dnscat_sess_n[i]);
 	}
+	put_u32(w, f->stager_a_q);
+	put_u32(w, f->stager_a_max);
+	for (unsigned i = 0; i < 4; i++)
+		put_u64(w, f->a_oct[i]);
 }
 
 static void get_fp(rd_t *r, fp_acc_t *f)
@@ -317,6 +321,10 @@ static void get_fp(rd_t *r, fp_acc_t *f)
 		f->dnscat_sess[i] = rd_u16_le(r);
 		f->dnscat_sess_n[i] = rd_u32_le(r);
 	}
+	f->stager_a_q = rd_u32_le(r);
+	f->stager_a_max = rd_u32_le(r);
+	for (unsigned i = 0; i < 4; i++)
+		f->a_oct[i] = get_u64(r);
 }
 
 static void put_text(wb_t *w, const ps_text_t *t)
