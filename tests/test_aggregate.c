@@ -117,7 +117,9 @@ START_TEST(exact_below_the_sketch)
 }
 END_TEST
 
-/* Messages of a mixed stream: queries and responses of several clients. */
+/* Messages of a mixed stream: queries and responses of several clients,
+ * 0.37 s apart (the responses of some a second after their query), so
+ * that the clients' timelines span buckets and levels. */
 static void feed(agg_t *g, unsigned from, unsigned to)
 {
 	uint32_t seed = 99;
@@ -128,10 +130,12 @@ static void feed(agg_t *g, unsigned from, unsigned to)
 			continue;
 		snprintf(name, sizeof(name), "%s.t.example.com", h);
 		ip_addr_t cli = tb_ip4(10, 0, 2, (uint8_t)(i % 7));
-		addq(g, name, &cli, 1000 + i, 64);
+		uint64_t ts = 1000 + (uint64_t)i * 370000000ull * (i % 7 + 1);
+		addq(g, name, &cli, ts, 64);
 		if (i % 5 == 0)
-			addq(g, name, &cli, 1000 + i, 64); /* a retransmission */
-		addr(g, &cli, 1000 + i, (uint64_t)(i % 300) * 0x9e3779b97f4a7c15ull + 1, 40 + i % 90);
+			addq(g, name, &cli, ts, 64); /* a retransmission */
+		addr(g, &cli, ts + (i % 3 ? 0 : 1000000000ull),
+		     (uint64_t)(i % 300) * 0x9e3779b97f4a7c15ull + 1, 40 + i % 90);
 	}
 }
 
@@ -163,7 +167,22 @@ static void assert_same_agg(const agg_t *a, const agg_t *b)
 		ck_assert_uint_eq(ca[i]->payload_chars, cb[i]->payload_chars);
 		ck_assert_uint_eq(ca[i]->answer_decoded, cb[i]->answer_decoded);
 		ck_assert_uint_eq(ca[i]->first_ns, cb[i]->first_ns);
+		/* the client's timeline: the same rows */
+		timeline_t ta, tb;
+		timeline_row_t ra[TL_N], rb[TL_N];
+		uint64_t wa, wb;
+		size_t n = timeline_spread(agg_client_timeline(ca[i], &ta), 1000, 2000, 3000, &wa, ra);
+		ck_assert_uint_eq(n, timeline_spread(agg_client_timeline(cb[i], &tb), 1000, 2000, 3000,
+						     &wb, rb));
+		ck_assert_uint_eq(wa, wb);
+		ck_assert_int_eq(memcmp(ra, rb, n * sizeof(ra[0])), 0);
 	}
+	timeline_t ta, tb;
+	const timeline_t *xa = agg_timeline(a, &ta), *xb = agg_timeline(b, &tb);
+	ck_assert_uint_eq(xa->nq, xb->nq);
+	ck_assert_uint_eq(xa->level, xb->level);
+	ck_assert_int_eq(memcmp(xa->q, xb->q, sizeof(xa->q)), 0);
+	ck_assert_int_eq(memcmp(xa->in, xb->in, sizeof(xa->in)), 0);
 	const char *na[8], *nb[8];
 	size_t n = agg_samples(a, na, 8);
 	ck_assert_uint_eq(n, agg_samples(b, nb, 8));
@@ -183,6 +202,7 @@ START_TEST(pieces_merge_to_the_whole)
 	agg_t whole;
 	agg_init(&whole);
 	feed(&whole, 0, N);
+	ck_assert_uint_eq(whole.ctl, 7); /* every client spans seconds */
 	unsigned cuts[][4] = {{0, 1, 2, N}, {0, 700, 701, N}, {0, 100, 1400, N}};
 	for (unsigned c = 0; c < 3; c++) {
 		agg_t p[3], acc;

@@ -70,6 +70,15 @@ typedef struct agg_client {
 	uint8_t flow_transport;
 	uint16_t flow_sport, flow_dport;
 	ip_addr_t flow_server;
+	/* its activity over time (timeline.h): weights 1 per query, the
+	 * query's payload characters, the decoded bytes of an answer to it.
+	 * While all its messages fall in one second, tl is NULL and that
+	 * second (tl_sec) and their number (tl_n) say it all: the weights are
+	 * then queries, payload_chars and answer_decoded; a message of another
+	 * second allocates tl (agg_t.ctl counts them). */
+	uint32_t tl_n;
+	uint64_t tl_sec;
+	timeline_t *tl;
 } agg_client_t;
 
 /* One distinct answer (its data hashed). */
@@ -117,6 +126,7 @@ typedef struct agg {
 	timeline_t *tl;                    /* activity over time (timeline.h), once
 	                                      messages fall in two seconds; */
 	timeline_one_t tl1;                /* before: their second's counters */
+	uint32_t ctl;                      /* clients with a timeline_t of their own */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign
@@ -239,6 +249,9 @@ double agg_suspicion(const agg_t *g);
  */
 uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip_addr_t *ip),
 			  const void *ctx, agg_t *view, agg_client_t *cbuf);
+
+/* c's timeline into *tmp when it has none of its own: the one to read. */
+const timeline_t *agg_client_timeline(const agg_client_t *c, timeline_t *tmp);
 
 /* Clients sorted by address (what a report lists). */
 void agg_clients_sorted(const agg_t *g, const agg_client_t **out);

@@ -28,6 +28,9 @@ typedef struct finding_client {
 	ip_addr_t flow_server;
 	uint16_t flow_sport, flow_dport;
 	uint8_t flow_transport;
+	/* its activity over time: rows add up to its queries, bytes_out, bytes_in */
+	uint64_t timeline_bucket_s;
+	timeline_row_t *timeline; size_t ntimeline;
 } finding_client_t;
 
 typedef struct finding_count {

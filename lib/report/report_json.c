@@ -562,13 +562,13 @@ static json_t *frames_json(const report_ctx_t *c, const finding_t *f)
 }
 
 /* timeline: bucket width and [start, queries, bytes_out, bytes_in] rows */
-static json_t *timeline_json(const finding_t *f)
+static json_t *timeline_rows_json(uint64_t bucket_s, const timeline_row_t *rows, size_t n)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "bucket_seconds", u64_json(f->timeline_bucket_s));
+	json_object_set_new(o, "bucket_seconds", u64_json(bucket_s));
 	json_t *a = json_array();
-	for (size_t i = 0; i < f->ntimeline; i++) {
-		const timeline_row_t *r = &f->timeline[i];
+	for (size_t i = 0; i < n; i++) {
+		const timeline_row_t *r = &rows[i];
 		json_t *row = json_array();
 		json_array_append_new(row, ts_json(r->start_s * 1000000000ull));
 		json_array_append_new(row, u64_json(r->queries));
@@ -577,6 +577,13 @@ static json_t *timeline_json(const finding_t *f)
 		json_array_append_new(a, row);
 	}
 	json_object_set_new(o, "buckets", a);
+	return o;
+}
+
+/* the finding's timeline, with its beacon */
+static json_t *timeline_json(const finding_t *f)
+{
+	json_t *o = timeline_rows_json(f->timeline_bucket_s, f->timeline, f->ntimeline);
 	if (f->beacon) {
 		json_t *b = json_object();
 		json_object_set_new(b, "period_seconds", json_real(round(f->beacon_period_s * 1000) / 1000));
@@ -653,6 +660,8 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		json_object_set_new(co, "first_seen", ts_json(k->first_ns));
 		json_object_set_new(co, "last_seen", ts_json(k->last_ns));
 		json_object_set_new(co, "community_id", client_cid_json(k));
+		json_object_set_new(co, "timeline",
+				    timeline_rows_json(k->timeline_bucket_s, k->timeline, k->ntimeline));
 		if (k->direct_server.v)
 			json_object_set_new(co, "direct_server", ip_json(&k->direct_server));
 		if (k->nother)

@@ -369,6 +369,36 @@ static int get_ips(rd_t *r, ip_addr_t *v, uint8_t *n)
 	return 0;
 }
 
+/* A timeline sketch (timeline.h). */
+static void put_tl(wb_t *w, const timeline_t *t)
+{
+	put_u32(w, t->level);
+	put_u32(w, t->nq);
+	put_u64(w, t->lo);
+	put_u64(w, t->hi);
+	for (unsigned i = 0; i < TL_N; i++) {
+		put_u32(w, t->q[i]);
+		put_u32(w, t->out[i]);
+		put_u32(w, t->in[i]);
+	}
+}
+
+static int get_tl(rd_t *r, timeline_t *t)
+{
+	t->level = rd_u32_le(r);
+	t->nq = rd_u32_le(r);
+	t->lo = get_u64(r);
+	t->hi = get_u64(r);
+	for (unsigned i = 0; i < TL_N; i++) {
+		t->q[i] = rd_u32_le(r);
+		t->out[i] = rd_u32_le(r);
+		t->in[i] = rd_u32_le(r);
+	}
+	if (r->err || t->level > 40 || (t->nq && (t->hi < t->lo || t->hi - t->lo >= TL_N)))
+		return -1;
+	return 0;
+}
+
 static void put_agg(wb_t *w, const agg_t *g)
 {
 #define PUT(f) put_u64(w, f);
@@ -401,6 +431,14 @@ static void put_agg(wb_t *w, const agg_t *g)
 		put_u16(w, c->flow_sport);
 		put_u16(w, c->flow_dport);
 		put_ip(w, &c->flow_server);
+		/* its activity: the sketch, or the second of all its messages */
+		put_u8(w, c->tl != NULL);
+		if (c->tl) {
+			put_tl(w, c->tl);
+		} else {
+			put_u64(w, c->tl_sec);
+			put_u32(w, c->tl_n);
+		}
 	}
 	/* frames per input */
 	put_u32(w, g->pv.nframes);
@@ -416,16 +454,7 @@ static void put_agg(wb_t *w, const agg_t *g)
 	/* activity over time: the sketch, or its one-second counters */
 	put_u8(w, g->tl != NULL);
 	if (g->tl) {
-		const timeline_t *t = g->tl;
-		put_u32(w, t->level);
-		put_u32(w, t->nq);
-		put_u64(w, t->lo);
-		put_u64(w, t->hi);
-		for (unsigned i = 0; i < TL_N; i++) {
-			put_u32(w, t->q[i]);
-			put_u32(w, t->out[i]);
-			put_u32(w, t->in[i]);
-		}
+		put_tl(w, g->tl);
 	} else {
 		put_u64(w, g->tl1.sec);
 		put_u32(w, g->tl1.n);
@@ -485,10 +514,12 @@ typedef struct tmp_agg {
 	agg_detail_t d;
 	ps_texts_t t;
 	timeline_t tl;
+	timeline_t *ctl;        /* the clients' sketches, one per client */
 } tmp_agg_t;
 
 static void tmp_free(tmp_agg_t *a)
 {
+	free(a->ctl);
 	free(a->g.pv.more);
 	free(a->g.clients);
 	free(a->d.ps.set.rec);
@@ -531,7 +562,7 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		if ((g->inputs[i] = rd_u32_le(r)) >= ninputs)
 			return -1;
 	uint32_t nc = rd_u32_le(r);
-	if (!fits(r, nc, 3 * IP_BYTES + 6 * 8 + 6))
+	if (!fits(r, nc, 3 * IP_BYTES + 6 * 8 + 6 + 13))
 		return -1;
 	if (nc && !(g->clients = calloc(nc, sizeof *g->clients)))
 		return -1;
@@ -554,6 +585,19 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		c->flow_dport = rd_u16_le(r);
 		if (get_ip(r, &c->flow_server) < 0)
 			return -1;
+		uint8_t has_ctl = rd_u8(r);
+		if (r->err || has_ctl > 1)
+			return -1;
+		if (has_ctl) {
+			if (!a->ctl && !(a->ctl = calloc(nc, sizeof *a->ctl)))
+				return -1;
+			if (get_tl(r, &a->ctl[i]) < 0 || !a->ctl[i].nq)
+				return -1;
+			c->tl = &a->ctl[i];
+		} else {
+			c->tl_sec = get_u64(r);
+			c->tl_n = rd_u32_le(r);
+		}
 	}
 	/* frames per input: one entry per input, ids of this state's inputs */
 	uint32_t nf = rd_u32_le(r);
@@ -581,19 +625,9 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 	if (r->err || has_tl > 1)
 		return -1;
 	if (has_tl) {
-		timeline_t *t = &a->tl;
-		t->level = rd_u32_le(r);
-		t->nq = rd_u32_le(r);
-		t->lo = get_u64(r);
-		t->hi = get_u64(r);
-		for (unsigned i = 0; i < TL_N; i++) {
-			t->q[i] = rd_u32_le(r);
-			t->out[i] = rd_u32_le(r);
-			t->in[i] = rd_u32_le(r);
-		}
-		if (r->err || t->level > 40 || (t->nq && (t->hi < t->lo || t->hi - t->lo >= TL_N)))
+		if (get_tl(r, &a->tl) < 0)
 			return -1;
-		g->tl = t;
+		g->tl = &a->tl;
 	} else {
 		g->tl1.sec = get_u64(r);
 		g->tl1.n = rd_u32_le(r);

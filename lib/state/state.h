@@ -31,7 +31,7 @@
 /* The first 8 bytes of a state file (source.c recognises them too). */
 #define STATE_MAGIC "\x89" "DNSTS\r\n"
 #define STATE_MAGIC_LEN 8
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 #define STATE_MAX_BYTES ((size_t)1 << 30)
 
 /* One input summary with its content identity. */
