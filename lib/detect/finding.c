@@ -125,6 +125,17 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			fc->flow_sport = c->flow_sport;
 			fc->flow_dport = c->flow_dport;
 			fc->flow_transport = c->flow_transport;
+			agg_flow_t fl[AGG_CLIENT_FLOWS];
+			size_t nfl = agg_client_flows(c, fl);
+			_Static_assert(FINDING_FLOWS == AGG_CLIENT_FLOWS, "a client's flows fit");
+			for (size_t k = 0; k < nfl; k++) {
+				fc->flows[k].server = fl[k].server;
+				fc->flows[k].sport = fl[k].sport;
+				fc->flows[k].dport = fl[k].dport;
+				fc->flows[k].transport = fl[k].transport;
+			}
+			fc->nflows = (uint8_t)nfl;
+			fc->flows_more = c->flows_more;
 			timeline_t ctmp;
 			const timeline_t *ct = agg_client_timeline(c, &ctmp);
 			if (ct->nq) {
