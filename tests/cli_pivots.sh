@@ -3,7 +3,9 @@
 # tshark: on each input, its display filter selects exactly
 # frames[].dns_frames frames, all within [first, last]; frames[].count
 # counts every frame that carried its messages (IP fragments and TCP
-# segments), checked on captures whose frames are known; the filter stays
+# segments), checked on captures whose frames are known (and on
+# curry__dnscat: dnscat2 names whose hex ends in a short label are the
+# finding's too); the filter stays
 # a literal for a zone name holding filter and regex syntax (hostile-names:
 # markup, quotes, "/", "..", NUL) and selects its frames.  --messages:
 # frame, community_id, query_frame and rtt of every message agree with
@@ -15,7 +17,7 @@ set -u
 bin=$1 src=$2 corpus=${3:-}
 command -v tshark >/dev/null && command -v python3 >/dev/null || exit 77
 caps=("$src/testdata/pcap/demo-tunnel.pcap" "$src/testdata/pcap/hostile-names.pcap")
-for c in dmachard__sods.pcap elisa__dnscat2.pcap jrmdev__dnscap.pcap; do
+for c in dmachard__sods.pcap elisa__dnscat2.pcap jrmdev__dnscap.pcap curry__dnscat.pcap; do
 	[ -f "$corpus/public/tunnel/$c" ] && caps+=("$corpus/public/tunnel/$c")
 done
 python3 - "$bin" "${caps[@]}" <<'PY' || exit 1
