@@ -301,8 +301,9 @@ static void first_flow(agg_client_t *c, const agg_client_t *x)
 	c->flow_transport = x->flow_transport;
 }
 
-/* The order of a client's flows: the tuple (server, ports, transport),
- * then with the time of the first query first. */
+/* The order of a client's flows (flow_cmp): by the time of their first
+ * query, then by server, ports and transport (flow_tuple_cmp, which alone
+ * says whether two are the same flow). */
 static int flow_tuple_cmp(const agg_flow_t *a, const agg_flow_t *b)
 {
 	int d = ip_addr_cmp(&a->server, &b->server);
