@@ -31,6 +31,61 @@ if [ $? -eq 2 ] && grep -q "no/such/dir/r.html" "$tmp/bad.err"; then
 else
 	echo "FAIL: unwritable --html path"; fail=1
 fi
+# each client's own timeline (testdata/pcap/botnet-many-clients.pcap: 60
+# bots polling one zone, each from its own start): its rows add up to the
+# client's queries, bytes_out and bytes_in, its query column is the count
+# of that client's queries per bucket in --messages, its buckets cover its
+# first and last query, and two bots that started apart get different
+# timelines; the page draws a chart per client (the first 24)
+cap="$src/testdata/pcap/botnet-many-clients.pcap"
+"$bin" --no-progress --html "$tmp/bots.html" "$cap" >"$tmp/bots.json" 2>/dev/null
+"$bin" --no-progress --messages "$cap" >"$tmp/bots.msg" 2>/dev/null
+/usr/bin/python3 - "$tmp" <<'PY' || fail=1
+import calendar, json, os, sys, time
+tmp = sys.argv[1]
+fail = 0
+def check(ok, what):
+    global fail
+    print(("ok: " if ok else "FAIL: ") + what)
+    fail |= not ok
+def sec(t):
+    return calendar.timegm(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) + float("0" + t[19:-1])
+doc = json.load(open(os.path.join(tmp, "bots.json")))
+msgs = [json.loads(l) for l in open(os.path.join(tmp, "bots.msg"))]
+fs = [f for f in doc["findings"] if f["domain"] == "c.botlab-cdn.net"]
+check(len(fs) == 1 and len(fs[0]["clients"]) == 60, "bots: one finding of 60 clients")
+f = fs[0]
+bad = []
+for c in f["clients"]:
+    t = c["timeline"]
+    rows, w = t["buckets"], t["bucket_seconds"]
+    sums = [sum(r[k] for r in rows) for k in (1, 2, 3)]
+    if sums != [c["queries"], c["bytes_out"], c["bytes_in"]]:
+        bad.append("%s: rows add up to %s, client %s" % (c["ip"], sums, [c["queries"], c["bytes_out"], c["bytes_in"]]))
+    starts = [sec(r[0]) for r in rows]
+    if not rows or starts != [starts[0] + i * w for i in range(len(rows))] or len(rows) > 32:
+        bad.append("%s: buckets not a grid of %s s" % (c["ip"], w))
+        continue
+    if not (starts[0] <= sec(c["first_seen"]) and sec(c["last_seen"]) < starts[-1] + w):
+        bad.append("%s: buckets do not cover its first and last query" % c["ip"])
+    q = [0] * len(rows)
+    for m in msgs:
+        if not m["qr"] and m["src"] == c["ip"] and m["qname"].lower().endswith(".c.botlab-cdn.net"):
+            q[int((sec(m["ts"]) - starts[0]) // w)] += 1
+    if q != [r[1] for r in rows]:
+        bad.append("%s: queries per bucket %s, --messages %s" % (c["ip"], [r[1] for r in rows], q))
+check(not bad, "bots: each client's rows add up to its totals and count its queries per bucket %s" % bad[:2])
+tls = {json.dumps(c["timeline"]) for c in f["clients"]}
+a, b = f["clients"][0], f["clients"][-1]
+check(a["first_seen"] != b["first_seen"] and a["timeline"] != b["timeline"] and len(tls) > 10,
+      "bots: clients that started apart have different timelines (%d distinct of 60)" % len(tls))
+check(f["timeline"]["bucket_seconds"] >= max(c["timeline"]["bucket_seconds"] for c in f["clients"]),
+      "bots: no client's bucket is wider than the finding's")
+page = open(os.path.join(tmp, "bots.html"), encoding="utf-8").read()
+check(page.count('<svg class="client-timeline"') == 24 and "first 24 of 60 clients" in page,
+      "bots: the page draws the first 24 clients' charts and says so")
+sys.exit(fail)
+PY
 browser=$(command -v chromium || command -v chromium-browser || true)
 /usr/bin/python3 - "$tmp" "$browser" <<'PY' || fail=1
 import html.parser, json, os, re, subprocess, sys

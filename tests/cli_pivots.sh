@@ -3,18 +3,21 @@
 # tshark: on each input, its display filter selects exactly
 # frames[].dns_frames frames, all within [first, last]; frames[].count
 # counts every frame that carried its messages (IP fragments and TCP
-# segments), checked on captures whose frames are known; the filter stays
+# segments), checked on captures whose frames are known (and on
+# curry__dnscat: dnscat2 names whose hex ends in a short label are the
+# finding's too); the filter stays
 # a literal for a zone name holding filter and regex syntax (hostile-names:
 # markup, quotes, "/", "..", NUL) and selects its frames.  --messages:
 # frame, community_id, query_frame and rtt of every message agree with
 # tshark's frame.number, communityid, dns.response_to and dns.time; a
-# finding's clients[].community_id is that of its first query's flow.
+# finding's clients[].community_id is that of its first query's flow, and
+# its community_ids those of its first 8 flows in --messages.
 # Exit 0 pass, 1 failure, 77 skip (no tshark or python3).
 set -u
 bin=$1 src=$2 corpus=${3:-}
 command -v tshark >/dev/null && command -v python3 >/dev/null || exit 77
 caps=("$src/testdata/pcap/demo-tunnel.pcap" "$src/testdata/pcap/hostile-names.pcap")
-for c in dmachard__sods.pcap elisa__dnscat2.pcap jrmdev__dnscap.pcap; do
+for c in dmachard__sods.pcap elisa__dnscat2.pcap jrmdev__dnscap.pcap curry__dnscat.pcap; do
 	[ -f "$corpus/public/tunnel/$c" ] && caps+=("$corpus/public/tunnel/$c")
 done
 python3 - "$bin" "${caps[@]}" <<'PY' || exit 1
@@ -83,21 +86,41 @@ for cap in sys.argv[2:3] + sys.argv[4:5] + [src + "/tcp-split-message.pcap", src
     print("%s: %s: %d messages, frame/community_id/query_frame/rtt as tshark%s" % (
         "ok" if ok else "FAIL", cap.split("/")[-1], len(got), "" if ok else " %r" % bad[:3]))
     fail |= not ok
-# each client's community_id: the flow of its first query under the zone
-for cap in sys.argv[2:3] + sys.argv[4:5]:
+# each client's community_id: the flow of its first query under the zone;
+# community_ids: the Community IDs of its distinct flows in --messages, the
+# first 8 by the time of their first query (then server, ports,
+# transport), flows their number, or null and flows_more beyond 8
+import ipaddress, re
+def flow_key(m):
+    a = ipaddress.ip_address(m["dst"])
+    return (m["ts"], a.version, a.packed, m["sport"], m["dport"], m["transport"] == "udp")
+for cap in sys.argv[2:]:
     d = scan(cap)
     p = subprocess.run([binp, "--messages", cap], capture_output=True, text=True)
     msgs = [json.loads(l) for l in p.stdout.splitlines()]
     for f in d["findings"]:
         z = f["domain"].lower()
         for c in f["clients"]:
+            # the zone as whole labels (a search suffix after it, a tag before it)
             qs = [m for m in msgs if not m["qr"] and m["src"] == c["ip"] and m["qname"] and
-                  (m["qname"].lower() == z or m["qname"].lower().endswith("." + z))]
+                  re.search(r"(^|\.)" + re.escape(z) + r"(\.|$)", m["qname"].lower())]
             first = min(qs, key=lambda m: m["ts"]) if qs else None
             ok = first is not None and first["community_id"] == c["community_id"] and \
                 first["ts"] == c["first_seen"]
-            print("%s: %s %s client %s: community_id %s of its first query" % (
-                "ok" if ok else "FAIL", cap.split("/")[-1], f["domain"], c["ip"], c["community_id"]))
+            if cap in sys.argv[2:3] + sys.argv[4:5]:
+                print("%s: %s %s client %s: community_id %s of its first query" % (
+                    "ok" if ok else "FAIL", cap.split("/")[-1], f["domain"], c["ip"], c["community_id"]))
+                fail |= not ok
+            ids = []
+            for m in sorted(qs, key=flow_key):
+                if m["community_id"] not in ids:
+                    ids.append(m["community_id"])
+            want = (ids[:8], len(ids) if len(ids) <= 8 else None, len(ids) > 8)
+            got = (c["community_ids"], c["flows"], c["flows_more"])
+            ok = got == want and ids and got[0][0] == c["community_id"]
+            print("%s: %s %s client %s: %d flows in --messages, community_ids %d, flows %s%s" % (
+                "ok" if ok else "FAIL", cap.split("/")[-1], f["domain"], c["ip"], len(ids),
+                len(got[0]), got[1], "" if ok else " want %r got %r" % (want, got)))
             fail |= not ok
 sys.exit(fail)
 PY

@@ -99,6 +99,12 @@ def check_finding_semantics(f, what):
             fail(f"{what}: report mitigation does not point at --stix")
     if sum(c["queries"] for c in f["clients"]) > f["queries"]:
         fail(f"{what}: clients' queries exceed the finding's")
+    # timelines: the rows add up to the totals of the finding and of each client
+    for o, name in [(f, "finding")] + [(c, "client " + c["ip"]) for c in f["clients"]]:
+        rows = o["timeline"]["buckets"]
+        sums = [sum(r[k] for r in rows) for k in (1, 2, 3)]
+        if rows and sums != [o["queries"], o["bytes_out"], o["bytes_in"]]:
+            fail(f"{what}: {name}'s timeline rows add up to {sums}, not its totals")
 
 
 def check_sorted(findings, what):

@@ -30,8 +30,10 @@ static dns_name_t mk(const char *s)
 	return n;
 }
 
-/* <payload>.x.example.com: the domain is the last three labels */
-static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, size_t maxc)
+/* <payload>.x.example.com: the domain is the last three labels; sent to
+ * srv (NULL: unknown) from source port sport */
+static void addq_to(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, size_t maxc,
+		    const ip_addr_t *srv, uint16_t sport)
 {
 	dns_name_t n = mk(name);
 	agg_query_t q;
@@ -42,7 +44,16 @@ static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, 
 	q.qtype = 16;
 	q.ts_ns = ts;
 	q.client = cli;
+	q.resolver = srv;
+	q.sport = sport;
+	q.dport = 53;
+	q.transport = 17;
 	ck_assert_int_eq(agg_add_query(g, &q, maxc), 0);
+}
+
+static void addq(agg_t *g, const char *name, const ip_addr_t *cli, uint64_t ts, size_t maxc)
+{
+	addq_to(g, name, cli, ts, maxc, NULL, 0);
 }
 
 static void addr(agg_t *g, const ip_addr_t *cli, uint64_t ts, uint64_t h, uint64_t bytes)
@@ -117,7 +128,9 @@ START_TEST(exact_below_the_sketch)
 }
 END_TEST
 
-/* Messages of a mixed stream: queries and responses of several clients. */
+/* Messages of a mixed stream: queries and responses of several clients,
+ * 0.37 s apart (the responses of some a second after their query), so
+ * that the clients' timelines span buckets and levels. */
 static void feed(agg_t *g, unsigned from, unsigned to)
 {
 	uint32_t seed = 99;
@@ -128,10 +141,16 @@ static void feed(agg_t *g, unsigned from, unsigned to)
 			continue;
 		snprintf(name, sizeof(name), "%s.t.example.com", h);
 		ip_addr_t cli = tb_ip4(10, 0, 2, (uint8_t)(i % 7));
-		addq(g, name, &cli, 1000 + i, 64);
+		uint64_t ts = 1000 + (uint64_t)i * 370000000ull * (i % 7 + 1);
+		/* clients 0-2 use 5 flows (all listed), the others more than
+		 * are listed, over two servers */
+		ip_addr_t srv = tb_ip4(10, 0, 0, (uint8_t)(i % 7 < 3 ? 1 : 1 + i % 2));
+		uint16_t sport = (uint16_t)(i % 7 < 3 ? 1000 + i % 5 : 2000 + i % 23);
+		addq_to(g, name, &cli, ts, 64, &srv, sport);
 		if (i % 5 == 0)
-			addq(g, name, &cli, 1000 + i, 64); /* a retransmission */
-		addr(g, &cli, 1000 + i, (uint64_t)(i % 300) * 0x9e3779b97f4a7c15ull + 1, 40 + i % 90);
+			addq_to(g, name, &cli, ts, 64, &srv, sport); /* a retransmission */
+		addr(g, &cli, ts + (i % 3 ? 0 : 1000000000ull),
+		     (uint64_t)(i % 300) * 0x9e3779b97f4a7c15ull + 1, 40 + i % 90);
 	}
 }
 
@@ -163,7 +182,34 @@ static void assert_same_agg(const agg_t *a, const agg_t *b)
 		ck_assert_uint_eq(ca[i]->payload_chars, cb[i]->payload_chars);
 		ck_assert_uint_eq(ca[i]->answer_decoded, cb[i]->answer_decoded);
 		ck_assert_uint_eq(ca[i]->first_ns, cb[i]->first_ns);
+		/* the client's flows: the same list */
+		agg_flow_t fa[AGG_CLIENT_FLOWS], fb[AGG_CLIENT_FLOWS];
+		size_t nf = agg_client_flows(ca[i], fa);
+		ck_assert_uint_eq(nf, agg_client_flows(cb[i], fb));
+		for (size_t k = 0; k < nf; k++) {
+			ck_assert_uint_eq(fa[k].first_ns, fb[k].first_ns);
+			ck_assert_int_eq(ip_addr_cmp(&fa[k].server, &fb[k].server), 0);
+			ck_assert_uint_eq(fa[k].sport, fb[k].sport);
+			ck_assert_uint_eq(fa[k].dport, fb[k].dport);
+			ck_assert_uint_eq(fa[k].transport, fb[k].transport);
+		}
+		ck_assert_int_eq(ca[i]->flows_more, cb[i]->flows_more);
+		/* the client's timeline: the same rows */
+		timeline_t ta, tb;
+		timeline_row_t ra[TL_N], rb[TL_N];
+		uint64_t wa, wb;
+		size_t n = timeline_spread(agg_client_timeline(ca[i], &ta), 1000, 2000, 3000, &wa, ra);
+		ck_assert_uint_eq(n, timeline_spread(agg_client_timeline(cb[i], &tb), 1000, 2000, 3000,
+						     &wb, rb));
+		ck_assert_uint_eq(wa, wb);
+		ck_assert_int_eq(memcmp(ra, rb, n * sizeof(ra[0])), 0);
 	}
+	timeline_t ta, tb;
+	const timeline_t *xa = agg_timeline(a, &ta), *xb = agg_timeline(b, &tb);
+	ck_assert_uint_eq(xa->nq, xb->nq);
+	ck_assert_uint_eq(xa->level, xb->level);
+	ck_assert_int_eq(memcmp(xa->q, xb->q, sizeof(xa->q)), 0);
+	ck_assert_int_eq(memcmp(xa->in, xb->in, sizeof(xa->in)), 0);
 	const char *na[8], *nb[8];
 	size_t n = agg_samples(a, na, 8);
 	ck_assert_uint_eq(n, agg_samples(b, nb, 8));
@@ -183,6 +229,16 @@ START_TEST(pieces_merge_to_the_whole)
 	agg_t whole;
 	agg_init(&whole);
 	feed(&whole, 0, N);
+	ck_assert_uint_eq(whole.ctl, 7); /* every client spans seconds */
+	for (uint32_t i = 0; i < whole.nclients; i++) {
+		/* clients 0-2: their 5 flows; the others: the first 8 */
+		const agg_client_t *c = &whole.clients[i];
+		bool few = c->ip.a[3] < 3;
+		ck_assert_uint_eq(c->nflows, few ? 5 : AGG_CLIENT_FLOWS);
+		ck_assert_int_eq(c->flows_more, !few);
+		ck_assert_int_eq(ip_addr_cmp(&c->flows[0].server, &c->flow_server), 0);
+		ck_assert_uint_eq(c->flows[0].first_ns, c->first_ns);
+	}
 	unsigned cuts[][4] = {{0, 1, 2, N}, {0, 700, 701, N}, {0, 100, 1400, N}};
 	for (unsigned c = 0; c < 3; c++) {
 		agg_t p[3], acc;

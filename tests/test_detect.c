@@ -275,6 +275,45 @@ START_TEST(one_query_earns_a_record)
 }
 END_TEST
 
+/* dnscat2 direct mode ("dnscat.<hex>" with no domain) cuts its hex into
+ * labels of 60 characters: a name whose rest is a short last label is the
+ * "dnscat" tag's as well, as are the 6 frames of such names in
+ * curry__dnscat.pcap; a host name under a private top-level label whose
+ * long label holds no digit stays its own. */
+START_TEST(prefix_tag_with_a_short_last_label)
+{
+	detector_t *d = mkdet(0);
+	ip_addr_t cli = tb_ip4(10, 0, 0, 1), srv = tb_ip4(10, 0, 0, 53);
+	uint64_t t = 1700000000000000000ull;
+	uint32_t seed = 7;
+	char h1[61], h2[61], tail[15], name[200];
+	for (int i = 0; i < 4; i++) {
+		tb_randhex(h1, 60, &seed);
+		snprintf(name, sizeof name, "dnscat.%s", h1);
+		feed(d, &cli, &srv, 0, t + 2u * (uint64_t)i, name, DNS_TYPE_TXT);
+	}
+	tb_randhex(h1, 60, &seed);
+	tb_randhex(h2, 60, &seed);
+	tb_randhex(tail, 14, &seed);
+	snprintf(name, sizeof name, "dnscat.%s.%s.%s", h1, h2, tail);
+	feed(d, &cli, &srv, 0, t + 10, name, DNS_TYPE_TXT);
+	tb_randhex(h1, 60, &seed);
+	snprintf(name, sizeof name, "dnscat.%s.%.12s", h1, tail);
+	feed(d, &cli, &srv, 0, t + 12, name, DNS_TYPE_TXT);
+	feed(d, &cli, &srv, 0, t + 14, "printer.mycompanyinternalnetwork.lan", DNS_TYPE_A);
+	finding_t **fs;
+	size_t n;
+	ck_assert_int_eq(detector_findings(d, 0, true, &fs, &n), DNSTS_OK);
+	const finding_t *tag = tb_find(fs, n, "dnscat");
+	ck_assert_ptr_nonnull(tag);
+	ck_assert_uint_eq(tag->queries, 6);
+	ck_assert_ptr_null(tb_find(fs, n, "printer"));
+	ck_assert_uint_eq(n, 2);
+	findings_free(fs, n);
+	detector_free(d);
+}
+END_TEST
+
 static Suite *detect_suite(void)
 {
 	Suite *s = suite_create("detect");
@@ -284,6 +323,7 @@ static Suite *detect_suite(void)
 	tcase_add_test(tc, eviction_is_reproducible);
 	tcase_add_test(tc, promotion_is_key_independent);
 	tcase_add_test(tc, one_query_earns_a_record);
+	tcase_add_test(tc, prefix_tag_with_a_short_last_label);
 	suite_add_tcase(s, tc);
 	/* 80000 messages: well under a second in a plain build, a few under
 	 * the sanitizers; the limit leaves room for a loaded machine */

@@ -92,6 +92,10 @@ static void detail_free(agg_detail_t *d)
 void agg_release(agg_t *g)
 {
 	detail_free(g->d);
+	for (uint32_t i = 0; (g->ctl || g->cflows) && i < g->nclients; i++) {
+		free(g->clients[i].tl);
+		free(g->clients[i].flows);
+	}
 	free(g->clients);
 	free(g->pv.more);
 	free(g->tl);
@@ -106,7 +110,8 @@ void agg_clear(agg_t *g)
 size_t agg_heap_bytes(const agg_t *g)
 {
 	size_t n = g->cclients * (sizeof(*g->clients) + sizeof(uint32_t)) +
-		   pivots_heap_bytes(&g->pv) + (g->tl ? sizeof(*g->tl) : 0);
+		   pivots_heap_bytes(&g->pv) + (g->tl ? sizeof(*g->tl) : 0) +
+		   g->ctl * sizeof(timeline_t) + g->cflows * sizeof(agg_flow_t);
 	if (g->d)
 		n += sizeof(*g->d) + payset_heap_bytes(&g->d->ps) + kmv_heap_bytes(&g->d->rs);
 	return n;
@@ -296,6 +301,106 @@ static void first_flow(agg_client_t *c, const agg_client_t *x)
 	c->flow_transport = x->flow_transport;
 }
 
+/* The order of a client's flows (flow_cmp): by the time of their first
+ * query, then by server, ports and transport (flow_tuple_cmp, which alone
+ * says whether two are the same flow). */
+static int flow_tuple_cmp(const agg_flow_t *a, const agg_flow_t *b)
+{
+	int d = ip_addr_cmp(&a->server, &b->server);
+	if (d)
+		return d;
+	if (a->sport != b->sport)
+		return a->sport < b->sport ? -1 : 1;
+	if (a->dport != b->dport)
+		return a->dport < b->dport ? -1 : 1;
+	return (a->transport > b->transport) - (a->transport < b->transport);
+}
+
+static int flow_cmp(const agg_flow_t *a, const agg_flow_t *b)
+{
+	if (a->first_ns != b->first_ns)
+		return a->first_ns < b->first_ns ? -1 : 1;
+	return flow_tuple_cmp(a, b);
+}
+
+/* c's first flow (false: none known). */
+static bool flow_first(const agg_client_t *c, agg_flow_t *f)
+{
+	if (!c->flow_server.v)
+		return false;
+	*f = (agg_flow_t){.first_ns = c->first_ns, .server = c->flow_server,
+			  .transport = c->flow_transport, .sport = c->flow_sport,
+			  .dport = c->flow_dport};
+	return true;
+}
+
+size_t agg_client_flows(const agg_client_t *c, agg_flow_t *out)
+{
+	if (c->flows) {
+		memcpy(out, c->flows, c->nflows * sizeof(*out));
+		return c->nflows;
+	}
+	return flow_first(c, out) ? 1 : 0;
+}
+
+/* Room for n flows. */
+static size_t flows_cap(size_t n)
+{
+	return n <= 2 ? 2 : n <= 4 ? 4 : AGG_CLIENT_FLOWS;
+}
+
+/* c's flows := the first AGG_CLIENT_FLOWS of c's and xs (n distinct
+ * flows in order; more: their client had others): the smallest by first
+ * time and tuple, which is order-free (a flow left out of a piece's list
+ * had AGG_CLIENT_FLOWS before it there, so it is left out of the whole's).
+ * Before first_flow() and c->first_ns take them.  -1: no memory (c as it
+ * was). */
+static int flows_union(agg_t *g, agg_client_t *c, const agg_flow_t *xs, size_t n, bool more)
+{
+	if (!n)
+		return 0;
+	agg_flow_t u[2 * AGG_CLIENT_FLOWS];
+	if (!c->flows && n == 1 && !more &&
+	    (!flow_first(c, u) || !flow_tuple_cmp(u, xs)))
+		return 0; /* its one flow: first_flow() keeps it */
+	if (c->flows_more && n == 1 && xs->first_ns > c->flows[c->nflows - 1].first_ns)
+		return 0; /* after all the kept ones, and they fill the list */
+	size_t k = agg_client_flows(c, u), nu = k;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < k && flow_tuple_cmp(&u[j], &xs[i]))
+			j++;
+		if (j == k)
+			u[nu++] = xs[i];
+		else if (xs[i].first_ns < u[j].first_ns)
+			u[j].first_ns = xs[i].first_ns;
+	}
+	for (size_t i = 1; i < nu; i++) {
+		agg_flow_t t = u[i];
+		size_t j = i;
+		for (; j && flow_cmp(&t, &u[j - 1]) < 0; j--)
+			u[j] = u[j - 1];
+		u[j] = t;
+	}
+	bool m = c->flows_more || more || nu > AGG_CLIENT_FLOWS;
+	if (nu > AGG_CLIENT_FLOWS)
+		nu = AGG_CLIENT_FLOWS;
+	if (nu < 2)
+		return 0;
+	size_t need = flows_cap(nu), have = c->flows ? flows_cap(c->nflows) : 0;
+	if (need != have) {
+		agg_flow_t *p = realloc(c->flows, need * sizeof(*p));
+		if (!p)
+			return -1;
+		c->flows = p;
+		g->cflows += (uint32_t)(need - have);
+	}
+	memcpy(c->flows, u, nu * sizeof(*u));
+	c->nflows = (uint8_t)nu;
+	c->flows_more = m;
+	return 0;
+}
+
 static void times(uint64_t *first, uint64_t *last, uint64_t ts)
 {
 	if (!*first || ts < *first)
@@ -337,6 +442,76 @@ const timeline_t *agg_timeline(const agg_t *g, timeline_t *tmp)
 	return tmp;
 }
 
+static uint32_t sat32(uint64_t x)
+{
+	return x > UINT32_MAX ? UINT32_MAX : (uint32_t)x;
+}
+
+/* The timeline of c's messages while they fall in one second: its
+ * counters in that second's bucket. */
+static void ctl_from_one(timeline_t *t, const agg_client_t *c)
+{
+	timeline_one_t o = {.sec = c->tl_sec, .n = c->tl_n, .q = sat32(c->queries),
+			    .out = sat32(c->payload_chars), .in = sat32(c->answer_decoded)};
+	timeline_from_one(t, &o);
+}
+
+const timeline_t *agg_client_timeline(const agg_client_t *c, timeline_t *tmp)
+{
+	if (c->tl)
+		return c->tl;
+	ctl_from_one(tmp, c);
+	return tmp;
+}
+
+/* c's timeline_t, made from its one-second counters (NULL: no memory). */
+static timeline_t *ctl_get(agg_t *g, agg_client_t *c)
+{
+	if (c->tl)
+		return c->tl;
+	timeline_t *t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	ctl_from_one(t, c);
+	g->ctl++;
+	return c->tl = t;
+}
+
+/* A message of c at ts_ns with these weights, before c's counters take
+ * them.  Returns -1 when out of memory. */
+static int ctl_add(agg_t *g, agg_client_t *c, uint64_t ts_ns, uint32_t queries, uint64_t out,
+		   uint64_t in)
+{
+	uint64_t s = ts_ns / 1000000000u;
+	if (!c->tl && s <= UINT32_MAX && (!c->tl_n || c->tl_sec == s)) {
+		c->tl_sec = (uint32_t)s;
+		c->tl_n++;
+		return 0;
+	}
+	timeline_t *t = ctl_get(g, c);
+	if (!t)
+		return -1;
+	timeline_add(t, ts_ns, queries, out, in);
+	return 0;
+}
+
+/* c := c u x, timelines only; before c's counters take x's. */
+static int ctl_merge(agg_t *g, agg_client_t *c, const agg_client_t *x)
+{
+	if (!x->tl && !x->tl_n)
+		return 0;
+	if (!c->tl && !x->tl && (!c->tl_n || c->tl_sec == x->tl_sec)) {
+		c->tl_sec = x->tl_sec;
+		c->tl_n = c->tl_n + x->tl_n < c->tl_n ? UINT32_MAX : c->tl_n + x->tl_n;
+		return 0;
+	}
+	timeline_t *t = ctl_get(g, c), tmp;
+	if (!t)
+		return -1;
+	timeline_merge(t, agg_client_timeline(x, &tmp));
+	return 0;
+}
+
 /* A query counted, without its timeline weight. */
 static void count_query(agg_t *g, uint16_t qtype, uint64_t ts_ns)
 {
@@ -372,6 +547,20 @@ void agg_add_query_answers(agg_t *g, uint64_t bytes)
 	g->q_answer_bytes += bytes;
 }
 
+/* c's query at ts_ns with chars payload characters (c NULL: none). */
+static int client_query(agg_t *g, agg_client_t *c, uint64_t ts_ns, size_t chars)
+{
+	if (!c)
+		return 0;
+	int ret = ctl_add(g, c, ts_ns, 1, chars, 0);
+	c->queries++;
+	if (chars) {
+		c->payload_queries++;
+		c->payload_chars += chars;
+	}
+	return ret;
+}
+
 int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 {
 	count_query(g, q->qtype, q->ts_ns); /* the timeline below, with its payload */
@@ -385,9 +574,14 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 			g->suffix_h = q->suffix_h;
 	}
 	agg_client_t *c = client_get(g, q->client, max_clients);
+	int fret = 0;
 	if (c) {
-		c->queries++;
 		if (q->resolver) {
+			agg_flow_t fl = {.first_ns = q->ts_ns, .server = *q->resolver,
+					 .transport = q->transport, .sport = q->sport,
+					 .dport = q->dport};
+			if (q->resolver->v)
+				fret = flows_union(g, c, &fl, 1, false);
 			agg_client_t f = {.first_ns = q->ts_ns, .flow_transport = q->transport,
 					  .flow_sport = q->sport, .flow_dport = q->dport,
 					  .flow_server = *q->resolver};
@@ -401,7 +595,7 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	unsigned last = q->prefix_mode ? q->nlabels : q->npay;
 	if (last <= first) {
 		tl_add(g, q->ts_ns, 1, 0, 0);
-		return 0;
+		return client_query(g, c, q->ts_ns, 0) | fret;
 	}
 	uint8_t text[DNS_MAX_NAME + 1], folded[DNS_MAX_NAME + 1];
 	size_t tl = 0;
@@ -424,13 +618,10 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 		}
 	}
 	tl_add(g, q->ts_ns, 1, tl, 0);
+	int ret = client_query(g, c, q->ts_ns, tl) | fret;
 	if (!tl)
-		return 0;
+		return ret;
 	g->payload_queries++;
-	if (c) {
-		c->payload_queries++;
-		c->payload_chars += tl;
-	}
 	fp_query(&g->fp, q->name, q->prefix_mode ? q->nlabels : q->npay, q->prefix_mode, q->qtype);
 	agg_detail_t *d = detail_get(g);
 	if (!d)
@@ -442,7 +633,6 @@ int agg_add_query(agg_t *g, const agg_query_t *q, size_t max_clients)
 	uint64_t h = payset_hash(pay, tl);
 	uint8_t len8 = (uint8_t)(tl > 255 ? 255 : tl);
 	bool want;
-	int ret = 0;
 	ps_ent_t *pe = payset_lookup(&d->ps, h, len8, &want);
 	if (!pe && want) {
 		feat_t f;
@@ -504,15 +694,18 @@ int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 		g->resp_entropy_n++;
 	}
 	agg_client_t *c = client_get(g, r->client, max_clients);
-	if (c)
+	int ret = 0;
+	if (c) {
+		ret = ctl_add(g, c, r->ts_ns, 0, 0, r->decoded);
 		c->answer_decoded += r->decoded;
+	}
 	agg_detail_t *d = detail_get(g);
 	if (!d)
 		return -1;
 	bool isnew;
 	agg_rent_t *e = kmv_offer(&d->rs, r->h ? r->h : 1, &isnew);
 	if (!e)
-		return isnew && !d->rs.dropped ? -1 : 0;
+		return isnew && !d->rs.dropped ? -1 : ret;
 	/* one hash, one answer; should two answers collide, the larger is
 	 * kept, which does not depend on their order either */
 	uint32_t db = (uint32_t)(r->data_bytes > UINT32_MAX ? UINT32_MAX : r->data_bytes);
@@ -522,7 +715,7 @@ int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 	if (dd > e->decoded)
 		e->decoded = dd;
 	e->count++;
-	return 0;
+	return ret;
 }
 
 static void rent_combine(void *dp, const void *sp)
@@ -595,11 +788,16 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		agg_client_t *c = client_get(dst, &sc->ip, max_clients);
 		if (!c)
 			continue;
+		if (ctl_merge(dst, c, sc) < 0)
+			ret = -1;
 		c->queries += sc->queries;
 		c->payload_queries += sc->payload_queries;
 		c->payload_chars += sc->payload_chars;
 		c->answer_decoded += sc->answer_decoded;
 		client_server(c, &sc->server, sc->many_servers);
+		agg_flow_t xf[AGG_CLIENT_FLOWS];
+		if (flows_union(dst, c, xf, agg_client_flows(sc, xf), sc->flows_more) < 0)
+			ret = -1;
 		first_flow(c, sc);
 		if (sc->first_ns)
 			times(&c->first_ns, &c->last_ns, sc->first_ns);

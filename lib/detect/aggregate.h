@@ -57,8 +57,23 @@ enum agg_rc {
 #define AGG_MAX_INPUTS 16
 #define AGG_ENTROPY_UNIT 1000 /* answer entropy is summed in millibits per byte */
 
+/* A flow of a client's queries (transport, ports, server; the client is
+ * the other end) and the time of its first query there. */
+typedef struct agg_flow {
+	uint64_t first_ns;
+	ip_addr_t server;
+	uint8_t transport;
+	uint16_t sport, dport;
+} agg_flow_t;
+
+/* Flows of a client listed (for their Community IDs): the earliest. */
+#define AGG_CLIENT_FLOWS 8
+
 typedef struct agg_client {
 	ip_addr_t ip;
+	uint8_t nflows;                          /* see flows below */
+	bool flows_more;
+	uint32_t tl_n;                           /* see tl below */
 	uint64_t queries;
 	uint64_t payload_queries, payload_chars; /* with repeats */
 	uint64_t answer_decoded;                 /* decoded answer bytes, with repeats */
@@ -70,6 +85,21 @@ typedef struct agg_client {
 	uint8_t flow_transport;
 	uint16_t flow_sport, flow_dport;
 	ip_addr_t flow_server;
+	/* its activity over time (timeline.h): weights 1 per query, the
+	 * query's payload characters, the decoded bytes of an answer to it.
+	 * While all its messages fall in one second, tl is NULL and that
+	 * second (tl_sec) and their number (tl_n) say it all: the weights are
+	 * then queries, payload_chars and answer_decoded; a message of another
+	 * second (or of a second past 2^32) allocates tl (agg_t.ctl counts
+	 * them). */
+	uint32_t tl_sec;
+	timeline_t *tl;
+	/* its distinct flows: the AGG_CLIENT_FLOWS smallest by (first query
+	 * time, server, ports, transport), so the first is the flow above, and
+	 * whether it had more.  flows is NULL while it has one (the flow
+	 * above, at first_ns), else nflows of them in that order, in an array
+	 * of 2, 4 or 8 (agg_t.cflows counts them). */
+	agg_flow_t *flows;
 } agg_client_t;
 
 /* One distinct answer (its data hashed). */
@@ -117,6 +147,8 @@ typedef struct agg {
 	timeline_t *tl;                    /* activity over time (timeline.h), once
 	                                      messages fall in two seconds; */
 	timeline_one_t tl1;                /* before: their second's counters */
+	uint32_t ctl;                      /* clients with a timeline_t of their own */
+	uint32_t cflows;                   /* agg_flow_t allocated for the clients */
 } agg_t;
 
 /* A per-detector cache of payload features by payload text: benign
@@ -239,6 +271,12 @@ double agg_suspicion(const agg_t *g);
  */
 uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip_addr_t *ip),
 			  const void *ctx, agg_t *view, agg_client_t *cbuf);
+
+/* c's timeline into *tmp when it has none of its own: the one to read. */
+const timeline_t *agg_client_timeline(const agg_client_t *c, timeline_t *tmp);
+
+/* c's flows in their order (at most AGG_CLIENT_FLOWS; 0: none known). */
+size_t agg_client_flows(const agg_client_t *c, agg_flow_t *out);
 
 /* Clients sorted by address (what a report lists). */
 void agg_clients_sorted(const agg_t *g, const agg_client_t **out);

@@ -286,6 +286,30 @@ static bool label_payloadish(const uint8_t *p, unsigned len)
 	return true;
 }
 
+/* The end of a "<tag>.<payload>" name with no domain: its last label reads
+ * as a payload, or it is the short rest of a payload split into labels (a
+ * label of 32 or more letters and digits, one a digit, before a last label
+ * of letters and digits: dnscat2 cuts its hex every 60 or so characters). */
+static bool tail_payloadish(const dns_name_t *n)
+{
+	unsigned len, plen;
+	const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len);
+	if (label_payloadish(last, len))
+		return true;
+	if (n->nlabels < 3 || !len)
+		return false;
+	for (unsigned i = 0; i < len; i++) {
+		int c = ascii_lower(last[i]);
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
+			return false;
+	}
+	const uint8_t *prev = dns_name_label(n, n->nlabels - 2, &plen);
+	bool digit = false;
+	for (unsigned i = 0; i < plen; i++)
+		digit |= prev[i] >= '0' && prev[i] <= '9';
+	return plen >= 32 && digit && label_payloadish(prev, plen);
+}
+
 /* A run of labels in wire form and 8 octets of pad. */
 #define DET_KEYBUF (DNS_MAX_NAME + 16)
 
@@ -515,9 +539,7 @@ static bool key_of_split(const namer_t *nm, const dns_name_t *n, uint16_t port,
 		qi->kfirst = (uint8_t)mf;
 		qi->klast = (uint8_t)sp.nlabels;
 	} else {
-		unsigned len0;
-		const uint8_t *last = dns_name_label(n, n->nlabels - 1, &len0);
-		if (!sp.real_tld && n->nlabels >= 2 && label_payloadish(last, len0)) {
+		if (!sp.real_tld && n->nlabels >= 2 && tail_payloadish(n)) {
 			/* "<tag>.<payload>" with no domain (dnscat2 direct mode) */
 			qi->prefix_mode = true;
 			qi->reg_first = 0;

@@ -125,6 +125,31 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 			fc->flow_sport = c->flow_sport;
 			fc->flow_dport = c->flow_dport;
 			fc->flow_transport = c->flow_transport;
+			agg_flow_t fl[AGG_CLIENT_FLOWS];
+			size_t nfl = agg_client_flows(c, fl);
+			_Static_assert(FINDING_FLOWS == AGG_CLIENT_FLOWS, "a client's flows fit");
+			for (size_t k = 0; k < nfl; k++) {
+				fc->flows[k].server = fl[k].server;
+				fc->flows[k].sport = fl[k].sport;
+				fc->flows[k].dport = fl[k].dport;
+				fc->flows[k].transport = fl[k].transport;
+			}
+			fc->nflows = (uint8_t)nfl;
+			fc->flows_more = c->flows_more;
+			timeline_t ctmp;
+			const timeline_t *ct = agg_client_timeline(c, &ctmp);
+			if (ct->nq) {
+				timeline_row_t rows[TL_N];
+				size_t n = timeline_spread(ct, fc->queries, fc->bytes_out, fc->bytes_in,
+							   &fc->timeline_bucket_s, rows);
+				fc->timeline = calloc(n ? n : 1, sizeof(*fc->timeline));
+				if (!fc->timeline) {
+					free(cs);
+					goto fail;
+				}
+				memcpy(fc->timeline, rows, n * sizeof(*rows));
+				fc->ntimeline = n;
+			}
 			if (placed && c->server.v && !placement_is_resolver(pl, &c->server) &&
 			    !placement_is_home(pl, &c->server))
 				fc->direct_server = c->server;
@@ -268,6 +293,7 @@ void finding_free(finding_t *f)
 		for (size_t j = 0; j < f->clients[i].nother; j++)
 			free(f->clients[i].other_suspicious[j]);
 		free(f->clients[i].other_suspicious);
+		free(f->clients[i].timeline);
 	}
 	free(f->clients);
 	free(f->resolvers);

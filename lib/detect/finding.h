@@ -14,6 +14,8 @@
 #include "pkt.h"
 #include "timeline.h"
 
+#define FINDING_FLOWS 8
+
 typedef struct finding_client {
 	ip_addr_t ip;
 	uint64_t queries;
@@ -28,6 +30,19 @@ typedef struct finding_client {
 	ip_addr_t flow_server;
 	uint16_t flow_sport, flow_dport;
 	uint8_t flow_transport;
+	/* its flows (for their Community IDs): the first FINDING_FLOWS by the
+	 * time of their first query, the first being the flow above; nflows
+	 * is their number, of all when !flows_more */
+	struct {
+		ip_addr_t server;
+		uint16_t sport, dport;
+		uint8_t transport;
+	} flows[FINDING_FLOWS];
+	uint8_t nflows;
+	bool flows_more;
+	/* its activity over time: rows add up to its queries, bytes_out, bytes_in */
+	uint64_t timeline_bucket_s;
+	timeline_row_t *timeline; size_t ntimeline;
 } finding_client_t;
 
 typedef struct finding_count {

@@ -1,9 +1,9 @@
 /*
  * report_html.c - the report as one self-contained HTML page (--html): the
  * inputs and counters, then the findings ranked, each with its reasons, a
- * timeline chart and a chart of its clients' activity (inline SVG), the
- * decoded sample, what --carve recovered (when the document has it), the
- * pivots (filters, frames) and the actions.
+ * timeline chart, a chart of its clients' spans and one of each client's
+ * own timeline (inline SVG), the decoded sample, what --carve recovered
+ * (when the document has it), the pivots (filters, frames) and the actions.
  *
  * Rendered from the JSON document (report_doc.h), so it shows what the
  * JSON report says and any key added to it.  Every string of the document
@@ -27,6 +27,8 @@
 #define CHART_W 720
 #define CHART_H 150
 #define LANE_H 22
+#define CLIENT_CHART_H 110 /* a client's activity chart */
+#define CLIENT_CHARTS 24   /* clients of a finding with a chart */
 
 /* ---- escaping ------------------------------------------------------------ */
 
@@ -191,8 +193,10 @@ static void summary(FILE *o, const json_t *doc)
 
 /* ---- charts ------------------------------------------------------------------ */
 
-/* Bars of queries per bucket, and a line of the bytes moved. */
-static void timeline_svg(FILE *o, const json_t *tl)
+/* Bars of queries per bucket, and a line of the bytes moved: a
+ * finding's (cls "timeline", who NULL) or a client's (cls
+ * "client-timeline", who its address, shown escaped). */
+static void timeline_svg(FILE *o, const json_t *tl, const char *cls, const char *who, int ch)
 {
 	const json_t *rows = json_object_get(tl, "buckets");
 	size_t n = json_array_size(rows);
@@ -209,10 +213,14 @@ static void timeline_svg(FILE *o, const json_t *tl)
 		maxb = b > maxb ? b : maxb;
 	}
 	const double left = 44, top = 10, bottom = 30, w = CHART_W - left - 10,
-		     h = CHART_H - top - bottom, bw = w / (double)n;
-	fprintf(o, "<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+		     h = ch - top - bottom, bw = w / (double)n;
+	fprintf(o, "<svg class=\"%s\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" "
 		   "height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n<title>",
-		CHART_W, CHART_H, CHART_W, CHART_H);
+		cls, CHART_W, ch, CHART_W, ch);
+	if (who) {
+		esc(o, who);
+		fputs(": ", o);
+	}
 	fprintf(o, "queries per %.0f-second bucket (bars) and bytes moved (line)</title>\n",
 		num(tl, "bucket_seconds"));
 	fprintf(o, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
@@ -241,9 +249,9 @@ static void timeline_svg(FILE *o, const json_t *tl)
 	}
 	fprintf(o, "<text x=\"2\" y=\"%.1f\">%.0f q</text>\n", top + 10, maxq);
 	fprintf(o, "<text x=\"2\" y=\"%.1f\">0</text>\n", top + h);
-	fprintf(o, "<text x=\"%.1f\" y=\"%d\">", left, CHART_H - 8);
+	fprintf(o, "<text x=\"%.1f\" y=\"%d\">", left, ch - 8);
 	esc_value(o, json_array_get(json_array_get(rows, 0), 0));
-	fprintf(o, "</text>\n<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">", left + w, CHART_H - 8);
+	fprintf(o, "</text>\n<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">", left + w, ch - 8);
 	esc_value(o, json_array_get(json_array_get(rows, n - 1), 0));
 	fprintf(o, " + %.0f s</text>\n</svg>\n", num(tl, "bucket_seconds"));
 }
@@ -387,7 +395,7 @@ static void finding(FILE *o, const json_t *f, size_t rank)
 
 	const json_t *tl = json_object_get(f, "timeline");
 	fputs("<h4>Activity</h4>\n", o);
-	timeline_svg(o, tl);
+	timeline_svg(o, tl, "timeline", NULL, CHART_H);
 	const json_t *bc = json_object_get(tl, "beacon");
 	if (json_is_object(bc))
 		fprintf(o, "<p class=\"meta\">beacon: a query every %.3g s, jitter %.0f%%</p>\n",
@@ -415,6 +423,18 @@ static void finding(FILE *o, const json_t *f, size_t rank)
 		fputs("</code></td></tr>\n", o);
 	}
 	fputs("</table>\n", o);
+	/* each client's own activity, on its own time scale */
+	size_t ncl = json_array_size(json_object_get(f, "clients"));
+	json_array_foreach(json_object_get(f, "clients"), i, c) {
+		if (i == CLIENT_CHARTS) {
+			fprintf(o, "<p class=\"meta\">activity charts of the first %d of %zu clients</p>\n",
+				CLIENT_CHARTS, ncl);
+			break;
+		}
+		const json_t *ct = json_object_get(c, "timeline");
+		if (json_array_size(json_object_get(ct, "buckets")))
+			timeline_svg(o, ct, "client-timeline", str(c, "ip"), CLIENT_CHART_H);
+	}
 	if (json_array_size(json_object_get(f, "resolvers"))) {
 		fputs("<p class=\"meta\">resolvers: ", o);
 		const json_t *r;

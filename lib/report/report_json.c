@@ -562,13 +562,13 @@ static json_t *frames_json(const report_ctx_t *c, const finding_t *f)
 }
 
 /* timeline: bucket width and [start, queries, bytes_out, bytes_in] rows */
-static json_t *timeline_json(const finding_t *f)
+static json_t *timeline_rows_json(uint64_t bucket_s, const timeline_row_t *rows, size_t n)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "bucket_seconds", u64_json(f->timeline_bucket_s));
+	json_object_set_new(o, "bucket_seconds", u64_json(bucket_s));
 	json_t *a = json_array();
-	for (size_t i = 0; i < f->ntimeline; i++) {
-		const timeline_row_t *r = &f->timeline[i];
+	for (size_t i = 0; i < n; i++) {
+		const timeline_row_t *r = &rows[i];
 		json_t *row = json_array();
 		json_array_append_new(row, ts_json(r->start_s * 1000000000ull));
 		json_array_append_new(row, u64_json(r->queries));
@@ -577,6 +577,13 @@ static json_t *timeline_json(const finding_t *f)
 		json_array_append_new(a, row);
 	}
 	json_object_set_new(o, "buckets", a);
+	return o;
+}
+
+/* the finding's timeline, with its beacon */
+static json_t *timeline_json(const finding_t *f)
+{
+	json_t *o = timeline_rows_json(f->timeline_bucket_s, f->timeline, f->ntimeline);
 	if (f->beacon) {
 		json_t *b = json_object();
 		json_object_set_new(b, "period_seconds", json_real(round(f->beacon_period_s * 1000) / 1000));
@@ -600,15 +607,40 @@ static json_t *filters_json(const finding_t *f)
 	return o;
 }
 
+/* The Community ID of a client's flow to server. */
+static json_t *cid_json(const finding_client_t *k, const ip_addr_t *server, uint8_t transport,
+			uint16_t sport, uint16_t dport)
+{
+	if (!server->v || server->v != k->ip.v)
+		return json_null();
+	char cid[COMMUNITY_ID_LEN];
+	community_id_v1(0, k->ip.a, server->a, k->ip.v == 4 ? 4 : 16, transport, sport, dport, cid);
+	return json_string(cid);
+}
+
 /* The Community ID of the flow of a client's first query. */
 static json_t *client_cid_json(const finding_client_t *k)
 {
-	if (!k->flow_server.v || k->flow_server.v != k->ip.v)
-		return json_null();
-	char cid[COMMUNITY_ID_LEN];
-	community_id_v1(0, k->ip.a, k->flow_server.a, k->ip.v == 4 ? 4 : 16, k->flow_transport,
-			k->flow_sport, k->flow_dport, cid);
-	return json_string(cid);
+	return cid_json(k, &k->flow_server, k->flow_transport, k->flow_sport, k->flow_dport);
+}
+
+/* The client's flows: community_ids (the first FINDING_FLOWS by the time of
+ * their first query), flows (their number; null when it had more) and
+ * flows_more. */
+static void client_flows_json(json_t *co, const finding_client_t *k)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < k->nflows; i++) {
+		json_t *id = cid_json(k, &k->flows[i].server, k->flows[i].transport,
+				      k->flows[i].sport, k->flows[i].dport);
+		if (json_is_null(id))
+			json_decref(id);
+		else
+			json_array_append_new(a, id);
+	}
+	json_object_set_new(co, "community_ids", a);
+	json_object_set_new(co, "flows", k->flows_more ? json_null() : u64_json(k->nflows));
+	json_object_set_new(co, "flows_more", json_boolean(k->flows_more));
 }
 
 static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
@@ -653,6 +685,9 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		json_object_set_new(co, "first_seen", ts_json(k->first_ns));
 		json_object_set_new(co, "last_seen", ts_json(k->last_ns));
 		json_object_set_new(co, "community_id", client_cid_json(k));
+		client_flows_json(co, k);
+		json_object_set_new(co, "timeline",
+				    timeline_rows_json(k->timeline_bucket_s, k->timeline, k->ntimeline));
 		if (k->direct_server.v)
 			json_object_set_new(co, "direct_server", ip_json(&k->direct_server));
 		if (k->nother)

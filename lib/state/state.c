@@ -377,6 +377,36 @@ static int get_ips(rd_t *r, ip_addr_t *v, uint8_t *n)
 	return 0;
 }
 
+/* A timeline sketch (timeline.h). */
+static void put_tl(wb_t *w, const timeline_t *t)
+{
+	put_u32(w, t->level);
+	put_u32(w, t->nq);
+	put_u64(w, t->lo);
+	put_u64(w, t->hi);
+	for (unsigned i = 0; i < TL_N; i++) {
+		put_u32(w, t->q[i]);
+		put_u32(w, t->out[i]);
+		put_u32(w, t->in[i]);
+	}
+}
+
+static int get_tl(rd_t *r, timeline_t *t)
+{
+	t->level = rd_u32_le(r);
+	t->nq = rd_u32_le(r);
+	t->lo = get_u64(r);
+	t->hi = get_u64(r);
+	for (unsigned i = 0; i < TL_N; i++) {
+		t->q[i] = rd_u32_le(r);
+		t->out[i] = rd_u32_le(r);
+		t->in[i] = rd_u32_le(r);
+	}
+	if (r->err || t->level > 40 || (t->nq && (t->hi < t->lo || t->hi - t->lo >= TL_N)))
+		return -1;
+	return 0;
+}
+
 static void put_agg(wb_t *w, const agg_t *g)
 {
 #define PUT(f) put_u64(w, f);
@@ -409,6 +439,25 @@ static void put_agg(wb_t *w, const agg_t *g)
 		put_u16(w, c->flow_sport);
 		put_u16(w, c->flow_dport);
 		put_ip(w, &c->flow_server);
+		/* its activity: the sketch, or the second of all its messages */
+		put_u8(w, c->tl != NULL);
+		if (c->tl) {
+			put_tl(w, c->tl);
+		} else {
+			put_u32(w, c->tl_sec);
+			put_u32(w, c->tl_n);
+		}
+		/* its flows when it has more than the first */
+		put_u8(w, c->flows ? c->nflows : 0);
+		put_u8(w, c->flows_more);
+		for (unsigned k = 0; c->flows && k < c->nflows; k++) {
+			const agg_flow_t *f = &c->flows[k];
+			put_u64(w, f->first_ns);
+			put_ip(w, &f->server);
+			put_u8(w, f->transport);
+			put_u16(w, f->sport);
+			put_u16(w, f->dport);
+		}
 	}
 	/* frames per input */
 	put_u32(w, g->pv.nframes);
@@ -424,16 +473,7 @@ static void put_agg(wb_t *w, const agg_t *g)
 	/* activity over time: the sketch, or its one-second counters */
 	put_u8(w, g->tl != NULL);
 	if (g->tl) {
-		const timeline_t *t = g->tl;
-		put_u32(w, t->level);
-		put_u32(w, t->nq);
-		put_u64(w, t->lo);
-		put_u64(w, t->hi);
-		for (unsigned i = 0; i < TL_N; i++) {
-			put_u32(w, t->q[i]);
-			put_u32(w, t->out[i]);
-			put_u32(w, t->in[i]);
-		}
+		put_tl(w, g->tl);
 	} else {
 		put_u64(w, g->tl1.sec);
 		put_u32(w, g->tl1.n);
@@ -493,10 +533,14 @@ typedef struct tmp_agg {
 	agg_detail_t d;
 	ps_texts_t t;
 	timeline_t tl;
+	timeline_t *ctl;        /* the clients' sketches, one per client */
+	agg_flow_t *cflows;     /* the clients' flows, AGG_CLIENT_FLOWS per client */
 } tmp_agg_t;
 
 static void tmp_free(tmp_agg_t *a)
 {
+	free(a->ctl);
+	free(a->cflows);
 	free(a->g.pv.more);
 	free(a->g.clients);
 	free(a->d.ps.set.rec);
@@ -514,6 +558,50 @@ static bool hashes_ok(const kmv_t *s)
 		prev = h;
 	}
 	return true;
+}
+
+/* Client i's flows (of nc clients): none beyond its first, or 2 to
+ * AGG_CLIENT_FLOWS of them, distinct, in their order, the first its first
+ * flow; more than were kept only when all places are taken. */
+static int get_flows(rd_t *r, tmp_agg_t *a, uint32_t i, uint32_t nc)
+{
+	agg_client_t *c = &a->g.clients[i];
+	uint8_t n = rd_u8(r), more = rd_u8(r);
+	if (r->err || more > 1 || n == 1 || n > AGG_CLIENT_FLOWS ||
+	    (more && n != AGG_CLIENT_FLOWS))
+		return -1;
+	c->flows_more = more;
+	if (!n)
+		return 0;
+	if (!fits(r, n, 8 + IP_BYTES + 5))
+		return -1;
+	if (!a->cflows && !(a->cflows = calloc((size_t)nc * AGG_CLIENT_FLOWS, sizeof *a->cflows)))
+		return -1;
+	c->flows = &a->cflows[(size_t)i * AGG_CLIENT_FLOWS];
+	c->nflows = n;
+	for (unsigned k = 0; k < n; k++) {
+		agg_flow_t *f = &c->flows[k];
+		f->first_ns = get_u64(r);
+		if (get_ip(r, &f->server) < 0 || !f->server.v)
+			return -1;
+		f->transport = rd_u8(r);
+		f->sport = rd_u16_le(r);
+		f->dport = rd_u16_le(r);
+		if (r->err)
+			return -1;
+		if (k && (f->first_ns < f[-1].first_ns ||
+			  (f->first_ns == f[-1].first_ns && ip_addr_cmp(&f->server, &f[-1].server) < 0)))
+			return -1;
+		for (unsigned j = 0; j < k; j++)
+			if (!ip_addr_cmp(&f->server, &c->flows[j].server) && f->sport == c->flows[j].sport &&
+			    f->dport == c->flows[j].dport && f->transport == c->flows[j].transport)
+				return -1;
+	}
+	if (!c->flow_server.v || ip_addr_cmp(&c->flow_server, &c->flows[0].server) ||
+	    c->flow_sport != c->flows[0].sport || c->flow_dport != c->flows[0].dport ||
+	    c->flow_transport != c->flows[0].transport)
+		return -1;
+	return 0;
 }
 
 static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
@@ -539,7 +627,7 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		if ((g->inputs[i] = rd_u32_le(r)) >= ninputs)
 			return -1;
 	uint32_t nc = rd_u32_le(r);
-	if (!fits(r, nc, 3 * IP_BYTES + 6 * 8 + 6))
+	if (!fits(r, nc, 3 * IP_BYTES + 6 * 8 + 6 + 9 + 2))
 		return -1;
 	if (nc && !(g->clients = calloc(nc, sizeof *g->clients)))
 		return -1;
@@ -561,6 +649,21 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		c->flow_sport = rd_u16_le(r);
 		c->flow_dport = rd_u16_le(r);
 		if (get_ip(r, &c->flow_server) < 0)
+			return -1;
+		uint8_t has_ctl = rd_u8(r);
+		if (r->err || has_ctl > 1)
+			return -1;
+		if (has_ctl) {
+			if (!a->ctl && !(a->ctl = calloc(nc, sizeof *a->ctl)))
+				return -1;
+			if (get_tl(r, &a->ctl[i]) < 0 || !a->ctl[i].nq)
+				return -1;
+			c->tl = &a->ctl[i];
+		} else {
+			c->tl_sec = rd_u32_le(r);
+			c->tl_n = rd_u32_le(r);
+		}
+		if (get_flows(r, a, i, nc) < 0)
 			return -1;
 	}
 	/* frames per input: one entry per input, ids of this state's inputs */
@@ -589,19 +692,9 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 	if (r->err || has_tl > 1)
 		return -1;
 	if (has_tl) {
-		timeline_t *t = &a->tl;
-		t->level = rd_u32_le(r);
-		t->nq = rd_u32_le(r);
-		t->lo = get_u64(r);
-		t->hi = get_u64(r);
-		for (unsigned i = 0; i < TL_N; i++) {
-			t->q[i] = rd_u32_le(r);
-			t->out[i] = rd_u32_le(r);
-			t->in[i] = rd_u32_le(r);
-		}
-		if (r->err || t->level > 40 || (t->nq && (t->hi < t->lo || t->hi - t->lo >= TL_N)))
+		if (get_tl(r, &a->tl) < 0)
 			return -1;
-		g->tl = t;
+		g->tl = &a->tl;
 	} else {
 		g->tl1.sec = get_u64(r);
 		g->tl1.n = rd_u32_le(r);
