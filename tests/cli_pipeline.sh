@@ -1,7 +1,6 @@
 #!/bin/bash
-# cli_pipeline.sh BIN SRCDIR - one input with spare jobs is read, parsed and
-# its queries' names classified on one thread and scored on another
-# (handoff.h): the report and the
+# cli_pipeline.sh BIN SRCDIR - one input with spare jobs is read on one
+# thread and parsed and scored on another (handoff.h): the report and the
 # DNS log are those of the one-thread scan, byte for byte, on the testdata
 # captures and on a 4 MiB generated capture that fills many hand-over
 # batches (when ../shared/bench is there).

@@ -239,87 +239,6 @@ START_TEST(every_prefix)
 }
 END_TEST
 
-/* The brief of a parse gives back the same message (dns_msg_unbrief),
- * whether the question name is whole in the bytes or not. */
-static void assert_same_msg(const dns_msg_t *a, const dns_msg_t *b)
-{
-	ck_assert_ptr_eq(a->wire, b->wire);
-	ck_assert_uint_eq(a->len, b->len);
-	ck_assert_uint_eq(a->id, b->id);
-	ck_assert_uint_eq(a->flags, b->flags);
-	ck_assert_uint_eq(a->qr, b->qr);
-	ck_assert_uint_eq(a->opcode, b->opcode);
-	ck_assert_uint_eq(a->rcode, b->rcode);
-	for (int i = 0; i < 4; i++)
-		ck_assert_uint_eq(a->count[i], b->count[i]);
-	ck_assert_int_eq(a->has_question, b->has_question);
-	ck_assert_uint_eq(a->qtype, b->qtype);
-	ck_assert_uint_eq(a->qclass, b->qclass);
-	ck_assert_uint_eq(a->rr_off, b->rr_off);
-	ck_assert_uint_eq(a->anomalies, b->anomalies);
-	ck_assert_int_eq(a->has_edns, b->has_edns);
-	ck_assert_uint_eq(a->qname.len, b->qname.len);
-	ck_assert_uint_eq(a->qname.nlabels, b->qname.nlabels);
-	ck_assert_mem_eq(a->qname.wire, b->qname.wire, a->qname.len);
-	ck_assert_mem_eq(a->qname.loff, b->qname.loff, a->qname.nlabels);
-}
-
-static void check_brief(const uint8_t *w, size_t len, bool whole)
-{
-	dns_msg_t a, b, tmp;
-	dns_msg_brief_t br;
-	int rc = dns_msg_parse(&a, w, len);
-	ck_assert_int_eq(dns_msg_parse_brief(&tmp, w, len, &br), rc);
-	ck_assert_int_eq(br.whole, whole);
-	ck_assert_int_eq(dns_msg_unbrief(&b, w, len, &br), rc);
-	if (rc == 0)
-		assert_same_msg(&a, &b);
-}
-
-START_TEST(brief_round_trip)
-{
-	static const char *const files[] = {"response.hex", "query.hex"};
-	for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
-		char path[64];
-		size_t n;
-		snprintf(path, sizeof path, "dns/%s", files[k]);
-		uint8_t *buf = tu_read_hex_file(tu_testdata(path), &n);
-		if (!buf)
-			continue;
-		for (size_t len = 0; len <= n; len++) {
-			uint8_t *cut = malloc(len ? len : 1);
-			memcpy(cut, buf, len);
-			dns_msg_t m;
-			bool whole = dns_msg_parse(&m, cut, len) == 0 && m.has_question;
-			check_brief(cut, len, whole);
-			free(cut);
-		}
-		free(buf);
-	}
-	/* a question name through a forward pointer: not whole, parsed again */
-	size_t len;
-	uint8_t *w = tu_hex("8e04 0100 0002 0000 0000 0000"
-			    "c012 0001 0001"
-			    "0a 636f64656d6f6e6b6579 03 6e6574 00 0001 0001", &len);
-	check_brief(w, len, false);
-	free(w);
-	/* no question */
-	w = tu_hex("8e04 8180 0000 0000 0000 0000", &len);
-	check_brief(w, len, false);
-	free(w);
-	/* a brief used with other bytes never reads past the name it says */
-	w = tu_hex("0001 0100 0001 0000 0000 0000 03 777777 07 6578616d706c65 03 636f6d 00"
-		   "0001 0001", &len);
-	dns_msg_t m;
-	dns_msg_brief_t br;
-	ck_assert_int_eq(dns_msg_parse_brief(&m, w, len, &br), 0);
-	ck_assert(br.whole);
-	w[12] = 60; /* the first label's length now runs past the name */
-	ck_assert_int_eq(dns_msg_unbrief(&m, w, len, &br), dns_msg_parse(&m, w, len));
-	free(w);
-}
-END_TEST
-
 START_TEST(more_types)
 {
 	fx_t *f = fx_load("types.hex");
@@ -1042,7 +961,6 @@ static Suite *dns_wire_suite(void)
 	tcase_add_test(tc, compressed_response);
 	tcase_add_test(tc, output_truncation);
 	tcase_add_test(tc, every_prefix);
-	tcase_add_test(tc, brief_round_trip);
 	tcase_add_test(tc, more_types);
 	tcase_add_test(tc, multi_question);
 	tcase_add_test(tc, no_question);

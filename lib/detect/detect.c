@@ -84,22 +84,8 @@
  * it the least suspicious records are evicted as when full. */
 #define DET_MAX_BYTES ((size_t)48 << 20)
 
-/* What naming a question (classify_name) uses: the detector's fixed
- * configuration, and caches of the thread that names. */
-typedef struct namer {
-	regdomain_t *rd;           /* its answers are cached: one per thread */
-	const allowlist_t *al;
-	agg_fcache_t *fc;          /* one per thread */
-	const uint8_t *key;        /* the detector's */
-} namer_t;
-
-struct det_namer {
-	namer_t nm;
-};
-
 struct detector {
 	uint8_t key[16];
-	namer_t nm;                /* rd, al, fc and key */
 	size_t max_domains, max_clients, eager;
 	regdomain_t *rd;
 	allowlist_t *al;
@@ -188,7 +174,6 @@ detector_t *detector_new(const dnsts_options_t *opt, char *errbuf, size_t errlen
 	int keys_ok = distinct_init(&d->keys);
 	if (dom_ok < 0 || keys_ok < 0 || !d->rd || !d->al || !d->fc || !d->qc || seen_ok < 0)
 		goto nomem;
-	d->nm = (namer_t){d->rd, d->al, d->fc, d->key};
 	if (opt && opt->allowlist_file) {
 		char err[512];
 		if (allowlist_load(d->al, opt->allowlist_file, err, sizeof(err)) < 0) {
@@ -520,10 +505,15 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	}
 }
 
+/* What question name n on port maps to (qinfo_t): its base key (the
+ * allowlisted name, the registered domain, or a dnscat2-style tag), the
+ * key's hashes, its payload's signature and its record, if any; the key is
+ * counted among the distinct ones.  split: the name's split when the
+ * caller made it already, else NULL. */
 /* The labels of name n's base key as split sp maps them (qinfo_t up to
  * its key: the allowlist, the zone, the payload's signature); false when
  * the name is allowlisted to be ignored. */
-static bool key_of_split(const namer_t *nm, const dns_name_t *n, uint16_t port,
+static bool key_of_split(detector_t *d, const dns_name_t *n, uint16_t port,
 			 const regdomain_split_t *spp, qinfo_t *qi)
 {
 	regdomain_split_t sp = *spp;
@@ -532,7 +522,7 @@ static bool key_of_split(const namer_t *nm, const dns_name_t *n, uint16_t port,
 	qi->nlabels = (uint8_t)sp.nlabels;
 	qi->dropped = (uint8_t)sp.dropped;
 	int mf;
-	qi->why = allowlist_match_n(nm->al, n, sp.nlabels, port, &mf);
+	qi->why = allowlist_match_n(d->al, n, sp.nlabels, port, &mf);
 	if (qi->why) {
 		if (mf < 0)
 			return false;
@@ -546,7 +536,7 @@ static bool key_of_split(const namer_t *nm, const dns_name_t *n, uint16_t port,
 			qi->npay = 0;
 			qi->kfirst = 0;
 			qi->klast = 1;
-			payload_sig(nm->fc, n, 1, sp.nlabels, qi);
+			payload_sig(d->fc, n, 1, sp.nlabels, qi);
 		} else if (sp.reg_first >= sp.nlabels) {
 			qi->reg_first = (uint8_t)sp.nlabels;
 			qi->npay = 0;
@@ -569,21 +559,14 @@ static bool key_of_split(const namer_t *nm, const dns_name_t *n, uint16_t port,
 			qi->kfirst = (uint8_t)kf;
 			qi->klast = (uint8_t)sp.nlabels;
 			qi->zone_labels = (uint8_t)(sp.reg_first - kf);
-			payload_sig(nm->fc, n, 0, kf, qi);
+			payload_sig(d->fc, n, 0, kf, qi);
 		}
 	}
 	return true;
 }
 
-/* What question name n on port maps to (qinfo_t) by the name alone: its
- * base key (the allowlisted name, the registered domain, or a dnscat2-style
- * tag), the key's hashes and its payload's signature.  Only the namer's
- * fixed configuration and its own caches are used, so this may run on
- * another thread (det_namer_t).  split: the name's split when the caller
- * made it already, else NULL.  qi->h is 0 when the name maps to nothing to
- * aggregate. */
-static void classify_name(const namer_t *nm, const dns_name_t *n, uint16_t port, qinfo_t *qi,
-			  const regdomain_split_t *split)
+static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
+		     const regdomain_split_t *split)
 {
 	uint8_t key[DET_KEYBUF];
 	size_t klen;
@@ -592,18 +575,18 @@ static void classify_name(const namer_t *nm, const dns_name_t *n, uint16_t port,
 	if (split)
 		sp = *split;
 	else
-		regdomain_split(nm->rd, n, &sp);
-	if (!key_of_split(nm, n, port, &sp, qi))
-		return;
+		regdomain_split(d->rd, n, &sp);
+	if (!key_of_split(d, n, port, &sp, qi))
+		return true;
 	/* data in front of a registered domain that is preceded by another
 	 * one ("<data>.tunnel.net.corp.example.com"): the payload is what is
 	 * left of the inner one, and the trailing labels may be a search
 	 * suffix; the key keeps them (a record apart from the inner zone's
 	 * own names and from the outer one's) until the evidence decides
 	 * (settle_registered_suffixes) */
-	if (qi->datalike && !qi->why && regdomain_inner(nm->rd, n, &sp, &in)) {
+	if (qi->datalike && !qi->why && regdomain_inner(d->rd, n, &sp, &in)) {
 		qinfo_t iq;
-		if (key_of_split(nm, n, port, &in, &iq) && !iq.why && iq.datalike) {
+		if (key_of_split(d, n, port, &in, &iq) && !iq.why && iq.datalike) {
 			*qi = iq;
 			qi->klast = n->nlabels;
 			qi->zone_labels = 0;
@@ -612,45 +595,38 @@ static void classify_name(const namer_t *nm, const dns_name_t *n, uint16_t port,
 	uint64_t dh;
 	klen = key_wire(n, qi->kfirst, qi->klast, key, &mixed, &dh);
 	if (!klen)
-		return;
+		return true;
 	/* the labels of the registered domain in both cases */
 	if (!qi->why && !qi->prefix_mode && qi->reg_first < qi->nlabels)
 		qi->base_mixed = mixed;
-	qi->h = siphash(nm->key, key, klen);
+	qi->h = siphash(d->key, key, klen);
 	if (!qi->h)
 		qi->h = 1; /* 0 means no domain */
 	qi->dh = dh;
-}
-
-/* What the detector holds for a name classify_name() mapped: the key is
- * counted among the distinct ones and its record, if any, looked up. */
-static void classify_state(detector_t *d, qinfo_t *qi)
-{
-	if (!qi->h)
-		return;
 	if (qi->pbit != 0xff) /* rec_for() may need its payload set */
-		__builtin_prefetch(promote_cell(&d->seen, qi->dh), 1);
-	distinct_add(&d->keys, qi->h, qi->dh);
+		__builtin_prefetch(promote_cell(&d->seen, dh), 1);
+	distinct_add(&d->keys, qi->h, dh);
 	dom_t *e = domtab_find(&d->dom, qi->h, NULL, 0);
 	qi->rec = e ? dom_ref(e) : 0;
 	qi->fresh = true;
 	qi->created = d->dom.created;
+	return true;
 }
 
 /* What name n on port maps to, from the name cache or found now (and
  * then cached); *cp: its cache entry, NULL when the name is not cached. */
 static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q, qinfo_t *qi,
-		      namecache_entry_t **cp, const det_named_t *named)
+		      namecache_entry_t **cp)
 {
 	regdomain_split_t sp, *split = NULL;
 	namecache_entry_t *c = namecache_slot(d->qc, n->wire, n->len, port);
 	*cp = NULL;
 	if (c) {
-		if (q && !named) {
+		if (q) {
 			/* a query's name is rarely cached (a response's is): split
 			 * the name while the entry is fetched */
 			__builtin_prefetch(c);
-			regdomain_split(d->nm.rd, n, &sp);
+			regdomain_split(d->rd, n, &sp);
 			split = &sp;
 		}
 		if (namecache_holds(c, d->dom.gen, n->wire, n->len, port)) {
@@ -659,11 +635,8 @@ static bool qinfo_get(detector_t *d, const dns_name_t *n, uint16_t port, bool q,
 			return true;
 		}
 	}
-	if (named)
-		*qi = named->qi;
-	else
-		classify_name(&d->nm, n, port, qi, split);
-	classify_state(d, qi);
+	if (!classify(d, n, port, qi, split))
+		return false;
 	if (c) {
 		*cp = c;
 		namecache_store(c, d->dom.gen, n->wire, n->len, port, qi);
@@ -757,69 +730,25 @@ static uint64_t note_suffix(detector_t *d, const dns_name_t *n, const qinfo_t *q
 	return h;
 }
 
-/* Is m a message the detector aggregates?  Then its server port. */
-static bool msg_counted(const dns_event_t *ev, const dns_msg_t *m, uint16_t *port)
+void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
 {
-	if (!m->has_question || m->opcode != DNS_OPCODE_QUERY)
-		return false;
+	if (!d || !m || !m->has_question || m->opcode != DNS_OPCODE_QUERY)
+		return;
 	/* the class without mDNS's unicast-response bit (RFC 6762 5.4) */
 	unsigned qclass = m->qclass & 0x7fff;
 	if (qclass != DNS_CLASS_IN && qclass != DNS_CLASS_ANY)
-		return false;
-	if (m->qname.nlabels == 0)
-		return false;
-	*port = m->qr == 0 ? ev->dport : ev->sport;
-	return true;
-}
-
-det_namer_t *det_namer_new(const detector_t *d)
-{
-	det_namer_t *t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->nm.rd = regdomain_new();
-	t->nm.fc = agg_fcache_new();
-	t->nm.al = d->al;
-	t->nm.key = d->key;
-	if (!t->nm.rd || !t->nm.fc) {
-		det_namer_free(t);
-		return NULL;
-	}
-	return t;
-}
-
-void det_namer_free(det_namer_t *t)
-{
-	if (!t)
-		return;
-	regdomain_free(t->nm.rd);
-	agg_fcache_free(t->nm.fc);
-	free(t);
-}
-
-void det_namer_name(det_namer_t *t, const dns_event_t *ev, const dns_msg_t *m, det_named_t *out)
-{
-	uint16_t port;
-	out->valid = false;
-	if (!t || !m || m->qr != 0 || !msg_counted(ev, m, &port))
-		return;
-	classify_name(&t->nm, &m->qname, port, &out->qi, NULL);
-	out->valid = true;
-}
-
-static void add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m, const det_named_t *named)
-{
-	uint16_t port;
-	if (!d || !m || !msg_counted(ev, m, &port))
 		return;
 	const dns_name_t *n = &m->qname;
+	if (n->nlabels == 0)
+		return;
 	bool q = m->qr == 0;
 	const ip_addr_t *client = q ? ev->src : ev->dst;
 	const ip_addr_t *resolver = q ? ev->dst : ev->src;
+	uint16_t port = q ? ev->dport : ev->sport;
 
 	qinfo_t qi;
 	namecache_entry_t *c;
-	if (!qinfo_get(d, n, port, q, &qi, &c, named && named->valid ? named : NULL))
+	if (!qinfo_get(d, n, port, q, &qi, &c))
 		return;
 	if (qi.why && q)
 		d->allowlisted_queries++;
@@ -890,17 +819,6 @@ static void add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m, const de
 			base_labels = 0;
 		add_response_data(d, e, ev, m, client, resolver, base_labels + qi.dropped);
 	}
-}
-
-void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m)
-{
-	add_msg(d, ev, m, NULL);
-}
-
-void detector_add_msg_named(detector_t *d, const dns_event_t *ev, dns_msg_t *m,
-			    const det_named_t *named)
-{
-	add_msg(d, ev, m, named);
 }
 
 void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *payload,

@@ -16,7 +16,6 @@
 
 #include "dns_wire.h"
 #include "finding.h"
-#include "namecache.h"
 #include "pkt.h"
 
 #include <dnsts/dnsts.h>
@@ -45,31 +44,6 @@ void detector_set_key(detector_t *d, const uint8_t key[16]);
 
 /* One parsed DNS message (query or response).  May iterate m's records. */
 void detector_add_msg(detector_t *d, const dns_event_t *ev, dns_msg_t *m);
-
-/*
- * Naming a query's question on another thread (a pipelined scan's reading
- * thread, while the detector works on earlier messages): what the detector
- * finds for a name by the name alone (the registered domain split, the
- * allowlist, the base key and its hashes, the payload's signature), read
- * from the detector's fixed configuration only, with the namer's own
- * caches.  detector_add_msg_named() uses it where the detector's name
- * cache does not hold the name, and is otherwise detector_add_msg(): the
- * results are the same.  A namer serves one thread, and lives no longer
- * than its detector.
- */
-typedef struct det_namer det_namer_t;
-typedef struct det_named {
-	bool valid;
-	qinfo_t qi;
-} det_named_t;
-
-det_namer_t *det_namer_new(const detector_t *d);
-void det_namer_free(det_namer_t *t);
-/* Name m's question when m is a query the detector aggregates (else
- * out->valid is false). */
-void det_namer_name(det_namer_t *t, const dns_event_t *ev, const dns_msg_t *m, det_named_t *out);
-void detector_add_msg_named(detector_t *d, const dns_event_t *ev, dns_msg_t *m,
-			    const det_named_t *named);
 
 /* A payload on a DNS port that is not DNS (e.g. iodine's raw UDP mode). */
 void detector_add_nondns(detector_t *d, const dns_event_t *ev, const uint8_t *payload,

@@ -118,59 +118,6 @@ int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len)
 	return 0;
 }
 
-int dns_msg_parse_brief(dns_msg_t *m, const uint8_t *wire, size_t len, dns_msg_brief_t *b)
-{
-	int rc = dns_msg_parse(m, wire, len);
-	b->rc = (int8_t)rc;
-	b->whole = rc == 0 && m->has_question && m->qname.len <= m->len - DNS_HEADER_LEN &&
-		   memcmp(m->qname.wire, wire + DNS_HEADER_LEN, m->qname.len) == 0;
-	b->nlabels = m->qname.nlabels;
-	b->qlen = m->qname.len;
-	b->qtype = m->qtype;
-	b->qclass = m->qclass;
-	b->rr_off = m->rr_off;
-	b->anomalies = m->anomalies;
-	return rc;
-}
-
-int dns_msg_unbrief(dns_msg_t *m, const uint8_t *wire, size_t len, const dns_msg_brief_t *b)
-{
-	if (!b->whole || len < DNS_HEADER_LEN + (size_t)b->qlen)
-		return dns_msg_parse(m, wire, len);
-	m->wire = wire;
-	m->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	m->id = (uint16_t)(wire[0] << 8 | wire[1]);
-	m->flags = (uint16_t)(wire[2] << 8 | wire[3]);
-	for (int i = 0; i < 4; i++)
-		m->count[i] = (uint16_t)(wire[4 + 2 * i] << 8 | wire[5 + 2 * i]);
-	m->qr = (uint8_t)(m->flags >> 15);
-	m->opcode = (uint8_t)(m->flags >> 11 & 0xf);
-	m->rcode = m->flags & 0xf;
-	m->has_question = true;
-	m->has_edns = false;
-	m->edns_udp_size = 0;
-	m->edns_version = 0;
-	m->edns_do = false;
-	m->qtype = b->qtype;
-	m->qclass = b->qclass;
-	m->rr_off = b->rr_off;
-	m->anomalies = b->anomalies;
-	/* the name as it stands in the bytes: its labels' offsets again */
-	dns_name_t *n = &m->qname;
-	const uint8_t *q = wire + DNS_HEADER_LEN;
-	memcpy(n->wire, q, b->qlen);
-	n->len = b->qlen;
-	n->nlabels = b->nlabels;
-	unsigned o = 0;
-	for (unsigned i = 0; i < b->nlabels; i++) {
-		if (o >= b->qlen) /* not the bytes it was made from */
-			return dns_msg_parse(m, wire, len);
-		n->loff[i] = (uint8_t)o;
-		o += 1u + q[o];
-	}
-	return 0;
-}
-
 /* ---- iterator ----------------------------------------------------------- */
 
 void dns_rr_iter_init(dns_rr_iter_t *it, dns_msg_t *m)

@@ -74,29 +74,6 @@ typedef struct dns_msg {
  */
 int dns_msg_parse(dns_msg_t *m, const uint8_t *wire, size_t len);
 
-/*
- * A parsed message in a few bytes, for a message handed to another thread
- * with its bytes (the scan's pipeline): what dns_msg_parse() found beyond
- * the header, when the question name is the uncompressed one at the
- * question's start (nearly always; else the brief says to parse again).
- * dns_msg_unbrief() then gives exactly the dns_msg_t dns_msg_parse() gave,
- * without decoding the name again.
- */
-typedef struct dns_msg_brief {
-	int8_t rc;               /* dns_msg_parse's return */
-	bool whole;              /* false: parse again */
-	uint8_t nlabels;
-	uint16_t qlen;           /* question name octets, root included */
-	uint16_t qtype, qclass;
-	uint32_t rr_off, anomalies;
-} dns_msg_brief_t;
-
-/* Parse (as dns_msg_parse) and brief the result; returns the parse's. */
-int dns_msg_parse_brief(dns_msg_t *m, const uint8_t *wire, size_t len, dns_msg_brief_t *b);
-/* The message of a brief made from the same bytes; returns what
- * dns_msg_parse() returned. */
-int dns_msg_unbrief(dns_msg_t *m, const uint8_t *wire, size_t len, const dns_msg_brief_t *b);
-
 /* A resource record as the iterator returns it.  For the question section
  * only name, type and rclass are set. */
 typedef struct dns_rr {

@@ -46,18 +46,8 @@ static void *consume(void *arg)
 		h->busy++;
 		pthread_mutex_unlock(&h->mu);
 		batch_t *b = &h->b[i];
-		for (uint32_t k = 0; k < b->n; k++) {
-			/* what the reading thread wrote for the next messages is
-			 * in the other core's cache: fetch it ahead */
-			if (k + 4 < b->n) {
-				__builtin_prefetch(&b->rec[k + 4]);
-				__builtin_prefetch((const char *)&b->rec[k + 4] + 64);
-				__builtin_prefetch((const char *)&b->rec[k + 4] + 128);
-			}
-			if (k + 2 < b->n)
-				__builtin_prefetch(b->rec[k + 2].l4.payload);
+		for (uint32_t k = 0; k < b->n; k++)
 			h->fn(h->ud, &b->rec[k]);
-		}
 		b->n = 0;
 		b->used = 0;
 		pthread_mutex_lock(&h->mu);

@@ -218,7 +218,6 @@ void dnsts_scanner_free(dnsts_scanner_t *s)
 	tcp_reasm_free(s->tcp);
 	findings_cache_free(s->findings);
 	carver_free(s->carved);
-	det_namer_free(s->namer);
 	detector_free(s->det);
 	dnslog_free(s->log);
 	for (size_t i = 0; i < s->ninputs; i++) {
@@ -261,8 +260,7 @@ static bool looks_like_dns(const uint8_t *p, uint32_t n)
 
 /* A message parsed (parse_rc: what dns_msg_parse returned into *mp). */
 static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg,
-			  uint32_t len, uint32_t input, dns_msg_t *m, int parse_rc,
-			  const det_named_t *named)
+			  uint32_t len, uint32_t input, dns_msg_t *m, int parse_rc)
 {
 	bool usable = true;
 	if (parse_rc != 0) {
@@ -298,36 +296,27 @@ static void handle_parsed(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t 
 	if (s->det && usable) {
 		dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport, l4->proto,
 				  input, &l4->span};
-		detector_add_msg_named(s->det, &ev, m, named);
+		detector_add_msg(s->det, &ev, m);
 	}
 }
 
-/* A message on the consumer thread of a pipelined scan (handoff.h), parsed
- * on the reading thread. */
+/* A message on the consumer thread of a pipelined scan (handoff.h). */
 static void on_handoff(void *ud, ho_rec_t *r)
 {
 	dns_msg_t m;
-	int rc = dns_msg_unbrief(&m, r->l4.payload, r->l4.paylen, &r->brief);
-	handle_parsed(ud, &r->l4, r->l4.payload, r->l4.paylen, r->input, &m, rc, &r->named);
+	int rc = dns_msg_parse(&m, r->l4.payload, r->l4.paylen);
+	handle_parsed(ud, &r->l4, r->l4.payload, r->l4.paylen, r->input, &m, rc);
 }
 
 static void handle_dns(dnsts_scanner_t *s, const l4_pkt_t *l4, const uint8_t *msg, uint32_t len)
 {
 	if (s->ho) {
-		ho_rec_t *r = handoff_put(s->ho, l4, msg, len, s->cur_input);
-		dns_msg_t m;
-		r->named.valid = false;
-		if (dns_msg_parse_brief(&m, r->l4.payload, r->l4.paylen, &r->brief) == 0 &&
-		    s->namer) {
-			dns_event_t ev = {l4->ts_ns, &l4->src, &l4->dst, l4->sport, l4->dport,
-					  l4->proto, s->cur_input, &l4->span};
-			det_namer_name(s->namer, &ev, &m, &r->named);
-		}
+		handoff_put(s->ho, l4, msg, len, s->cur_input);
 		return;
 	}
 	dns_msg_t m;
 	int rc = dns_msg_parse(&m, msg, len);
-	handle_parsed(s, l4, msg, len, s->cur_input, &m, rc, NULL);
+	handle_parsed(s, l4, msg, len, s->cur_input, &m, rc);
 }
 
 static void on_tcp_msg(void *ud, const l4_pkt_t *seg)
@@ -573,8 +562,6 @@ static int scan_capture(dnsts_scanner_t *s, dnsts_input_t *in, FILE *fp, const c
 	/* two threads for one capture when asked: messages are handled in
 	 * the order they were read, so the results are the same */
 	s->ho = s->opt.pipeline ? handoff_start(on_handoff, s) : NULL;
-	if (s->ho && s->det && !s->namer)
-		s->namer = det_namer_new(s->det); /* NULL: the consumer names */
 	while ((rc = capture_next(c, &p)) == 1) {
 		if (p.linktype != lastlt) {
 			note_linktype(in, p.linktype);

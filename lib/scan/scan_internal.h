@@ -67,7 +67,6 @@ struct dnsts_scanner {
 	size_t ixcap, ixn, nindexed; /* nindexed: inputs looked at so far */
 	uint32_t cur_input;
 	handoff_t *ho;               /* while an input is read with opt.pipeline */
-	det_namer_t *namer;          /* the reading thread's, with ho */
 	int walk_rc;                 /* first error of the current path's streams */
 	const char *input_unsup[SCAN_MAX_INPUT_UNSUPPORTED]; /* of the current input */
 	size_t ninput_unsup;

@@ -6,8 +6,7 @@
  * size and into small ones (so the truncation paths run too).  It checks the
  * invariants the callers rely on: returned lengths match the strings, the
  * output is printable ASCII, and the iterator never returns a record outside
- * the message, and that the brief of a parse (dns_msg_parse_brief) gives
- * back the same message.  Inputs over 65535 bytes (more than a DNS message can be) are
+ * the message.  Inputs over 65535 bytes (more than a DNS message can be) are
  * ignored.
  */
 #include <stdint.h>
@@ -54,24 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65535)
 		return 0;
-	/* the pipeline's brief gives back the parse, field for field */
-	dns_msg_t b, t;
-	dns_msg_brief_t br;
-	int rc = dns_msg_parse_brief(&t, data, size, &br);
-	if (dns_msg_unbrief(&b, data, size, &br) != rc)
-		abort();
-	if (dns_msg_parse(&m, data, size) != rc)
-		abort();
-	if (rc != 0)
+	if (dns_msg_parse(&m, data, size) != 0)
 		return 0;
-	if (b.len != m.len || b.id != m.id || b.flags != m.flags || b.qr != m.qr ||
-	    b.opcode != m.opcode || b.rcode != m.rcode || memcmp(b.count, m.count, sizeof m.count) ||
-	    b.has_question != m.has_question || b.qtype != m.qtype || b.qclass != m.qclass ||
-	    b.rr_off != m.rr_off || b.anomalies != m.anomalies || b.qname.len != m.qname.len ||
-	    b.qname.nlabels != m.qname.nlabels ||
-	    memcmp(b.qname.wire, m.qname.wire, m.qname.len) ||
-	    memcmp(b.qname.loff, m.qname.loff, m.qname.nlabels))
-		abort();
 	render_name(&m.qname);
 	(void)dns_type_str(m.qtype, tmp);
 	(void)dns_class_str(m.qclass, tmp);
