@@ -698,6 +698,8 @@ int agg_add_response(agg_t *g, const agg_response_t *r, size_t max_clients)
 	if (c) {
 		ret = ctl_add(g, c, r->ts_ns, 0, 0, r->decoded);
 		c->answer_decoded += r->decoded;
+		c->resp_data++;
+		c->resp_data_bytes += r->data_bytes;
 	}
 	agg_detail_t *d = detail_get(g);
 	if (!d)
@@ -794,6 +796,8 @@ int agg_merge(agg_t *dst, const agg_t *s, uint32_t input_offset, size_t max_clie
 		c->payload_queries += sc->payload_queries;
 		c->payload_chars += sc->payload_chars;
 		c->answer_decoded += sc->answer_decoded;
+		c->resp_data += sc->resp_data;
+		c->resp_data_bytes += sc->resp_data_bytes;
 		client_server(c, &sc->server, sc->many_servers);
 		agg_flow_t xf[AGG_CLIENT_FLOWS];
 		if (flows_union(dst, c, xf, agg_client_flows(sc, xf), sc->flows_more) < 0)
@@ -1012,7 +1016,7 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 	view->clients = cbuf;
 	view->nclients = 0;
 	uint32_t dropped = 0;
-	uint64_t dq = 0, dchars = 0;
+	uint64_t dq = 0, dchars = 0, dr = 0, drb = 0;
 	uint32_t rh[AGG_MAX_RESOLVERS];
 	size_t nrh = 0;
 	for (uint32_t i = 0; i < g->nclients; i++) {
@@ -1021,6 +1025,8 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 			dropped++;
 			dq += c->queries;
 			dchars += c->payload_chars;
+			dr += c->resp_data;
+			drb += c->resp_data_bytes;
 			resolver_add(view, &c->ip);
 			if (nrh < AGG_MAX_RESOLVERS)
 				rh[nrh++] = agg_host_hash(&c->ip);
@@ -1045,6 +1051,8 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 		view->upstream_only_chars =
 			(uint64_t)llround((double)dchars * (double)u / (double)(m + u));
 		dq = twice;
+		dr = (uint64_t)llround((double)dr * (double)m / (double)(m + u));
+		drb = (uint64_t)llround((double)drb * (double)m / (double)(m + u));
 	} else if (!view->nclients) {
 		view->upstream_only = dq;
 		view->upstream_only_chars = dchars;
@@ -1054,7 +1062,22 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 		return dropped;
 	uint64_t keep = g->queries - dq;
 	scale_counts(view->qtype, AQ_N, keep, g->queries);
-	scale_counts(view->rcode, AR_N, keep, g->queries);
+	/* the answers the resolvers were given for the exchanges of the
+	 * capture's clients are the second leg of those exchanges too: their
+	 * responses with data count once (the responses without data go by
+	 * the same share, else by the queries') */
+	if (dr && dr < g->resp_data) {
+		uint64_t rkeep = g->resp_data - dr;
+		view->resp_data = rkeep;
+		view->resp_data_bytes = g->resp_data_bytes > drb ? g->resp_data_bytes - drb : 0;
+		view->resp_entropy_sum = (uint64_t)llround((double)g->resp_entropy_sum *
+							   (double)rkeep / (double)g->resp_data);
+		view->resp_entropy_n = (uint64_t)llround((double)g->resp_entropy_n * (double)rkeep /
+							 (double)g->resp_data);
+		scale_counts(view->rcode, AR_N, rkeep, g->resp_data);
+	} else {
+		scale_counts(view->rcode, AR_N, keep, g->queries);
+	}
 	view->queries = keep;
 	view->responses = 0;
 	for (unsigned i = 0; i < AR_N; i++)

@@ -77,6 +77,8 @@ typedef struct agg_client {
 	uint64_t queries;
 	uint64_t payload_queries, payload_chars; /* with repeats */
 	uint64_t answer_decoded;                 /* decoded answer bytes, with repeats */
+	uint64_t resp_data, resp_data_bytes;     /* responses to it that carried record
+	                                            data, and their data bytes */
 	uint64_t first_ns, last_ns;
 	ip_addr_t server;                        /* the lowest address it sent queries to */
 	bool many_servers;                       /* and it sent queries to others too */

@@ -431,6 +431,8 @@ static void put_agg(wb_t *w, const agg_t *g)
 		put_u64(w, c->payload_queries);
 		put_u64(w, c->payload_chars);
 		put_u64(w, c->answer_decoded);
+		put_u64(w, c->resp_data);
+		put_u64(w, c->resp_data_bytes);
 		put_u64(w, c->first_ns);
 		put_u64(w, c->last_ns);
 		put_ip(w, &c->server);
@@ -627,7 +629,7 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		if ((g->inputs[i] = rd_u32_le(r)) >= ninputs)
 			return -1;
 	uint32_t nc = rd_u32_le(r);
-	if (!fits(r, nc, 3 * IP_BYTES + 6 * 8 + 6 + 9 + 2))
+	if (!fits(r, nc, 3 * IP_BYTES + 8 * 8 + 6 + 9 + 2))
 		return -1;
 	if (nc && !(g->clients = calloc(nc, sizeof *g->clients)))
 		return -1;
@@ -640,6 +642,8 @@ static int get_agg(rd_t *r, tmp_agg_t *a, size_t ninputs)
 		c->payload_queries = get_u64(r);
 		c->payload_chars = get_u64(r);
 		c->answer_decoded = get_u64(r);
+		c->resp_data = get_u64(r);
+		c->resp_data_bytes = get_u64(r);
 		c->first_ns = get_u64(r);
 		c->last_ns = get_u64(r);
 		if (get_ip(r, &c->server) < 0)
