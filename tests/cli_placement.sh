@@ -61,6 +61,8 @@ check "lab: the only client is the iodine host" "[$i | .clients[].ip] == [\"10.5
 check "lab: its 83 queries, each exchange once (145 upstream not again)" "[$i | .queries] == [83]" "$out"
 check "lab: its 73 responses (as many as reached the client), each once" \
 	"[$i | .responses, (.evidence.reasons[] | select(test(\" in 73 answers \")) | 1)] == [73, 1]" "$out"
+check "lab: iodined is the upstream server, not a resolver" \
+	"[$i | .upstream_servers, (.resolvers | index(\"10.53.1.2\"))] == [[\"10.53.1.2\"], null]" "$out"
 check "lab: both sides of the resolver among the resolvers" \
 	"[$i | .resolvers | index(\"10.53.0.1\") != null and index(\"10.53.1.1\") != null] == [true]" "$out"
 check "lab: no quarantine of the resolver" \
@@ -76,6 +78,8 @@ check "lab dns2tcp: its 291 queries, each exchange once (549 upstream not again)
 	"[$i | .queries, .clients[0].queries] == [291, 291]" "$out"
 check "lab dns2tcp: its 290 responses (as many as reached the client), each once" \
 	"[$i | .responses, .rcodes.NOERROR, (.evidence.reasons[] | select(test(\" in 290 answers \")) | 1)] == [290, 290, 1]" "$out"
+check "lab dns2tcp: the resolver's two sides are resolvers, dns2tcpd the upstream server" \
+	"[$i | .resolvers, .upstream_servers] == [[\"10.53.0.1\", \"10.53.1.1\"], [\"10.53.1.2\"]]" "$out"
 check "lab dns2tcp: the host with ordinary look-ups is nobody's client" \
 	'[.findings[].clients[].ip] | index("10.53.0.3") == null' "$out"
 check "lab dns2tcp: no quarantine of the resolver" \

@@ -1035,7 +1035,25 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 		cbuf[view->nclients++] = *c;
 	}
 	view->cclients = view->nclients;
+	view->upstream = 0;
 	view->upstream_only = view->upstream_only_chars = 0;
+	/* the servers the dropped resolvers asked, when no client of the view
+	 * asked them (as far as each host's lowest server tells) and they are
+	 * no resolver themselves: upstream servers, not the clients' resolvers */
+	bool known = true;
+	for (uint32_t i = 0; i < view->nclients; i++)
+		known &= !cbuf[i].many_servers;
+	for (uint32_t i = 0; known && dropped && i < g->nclients; i++) {
+		const agg_client_t *c = &g->clients[i];
+		if (!drop(ctx, &c->ip) || c->many_servers || drop(ctx, &c->server))
+			continue;
+		bool asked = false;
+		for (uint32_t k = 0; k < view->nclients && !asked; k++)
+			asked = ip_addr_cmp(&cbuf[k].server, &c->server) == 0;
+		for (unsigned r = 0; !asked && r < view->nresolvers && r < 8; r++)
+			if (ip_addr_cmp(&view->resolvers[r], &c->server) == 0)
+				view->upstream |= (uint8_t)(1u << r);
+	}
 	if (!dropped || !g->queries)
 		return dropped;
 	/* the resolvers' queries that forwarded a client query seen in the

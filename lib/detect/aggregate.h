@@ -127,6 +127,8 @@ typedef struct agg {
 	uint32_t nclients, cclients;
 	uint8_t nresolvers, ninputs, nresponders;
 	bool earned;                       /* a message showed data (see detect.c) */
+	uint8_t upstream;                  /* set by agg_view_without: bit i, resolvers[i] is
+	                                      a server only the dropped resolvers asked */
 	ip_addr_t resolvers[AGG_MAX_RESOLVERS];
 	ip_addr_t responders[AGG_MAX_RESOLVERS]; /* hosts that sent its responses */
 	uint32_t inputs[AGG_MAX_INPUTS];
@@ -258,6 +260,14 @@ const uint8_t *agg_best(const agg_t *g, size_t *len);
 size_t agg_samples(const agg_t *g, const char **names, size_t max);
 /* A cheap suspicion measure for eviction (higher keeps). */
 double agg_suspicion(const agg_t *g);
+/* Is resolvers[i] of a view an upstream server (asked only by the
+ * resolvers the view dropped: the zone's authoritative server when the
+ * capture holds a resolver's upstream leg)? */
+static inline bool agg_is_upstream(const agg_t *g, unsigned i)
+{
+	return i < 8 && (g->upstream >> i & 1);
+}
+
 /*
  * A read-only view of g without the clients that drop() picks (recursive
  * resolvers asking on their clients' behalf): they move to the view's

@@ -158,11 +158,17 @@ finding_t *finding_new(const struct agg *g, const char *key, const char *registe
 	}
 	if (g->nresolvers) {
 		f->resolvers = calloc(g->nresolvers, sizeof(*f->resolvers));
-		if (!f->resolvers)
+		f->upstream = calloc(g->nresolvers, sizeof(*f->upstream));
+		if (!f->resolvers || !f->upstream)
 			goto fail;
-		memcpy(f->resolvers, g->resolvers, g->nresolvers * sizeof(*f->resolvers));
-		f->nresolvers = g->nresolvers;
+		for (unsigned i = 0; i < g->nresolvers; i++) {
+			if (agg_is_upstream(g, i))
+				f->upstream[f->nupstream++] = g->resolvers[i];
+			else
+				f->resolvers[f->nresolvers++] = g->resolvers[i];
+		}
 		qsort(f->resolvers, f->nresolvers, sizeof(*f->resolvers), cmp_ip);
+		qsort(f->upstream, f->nupstream, sizeof(*f->upstream), cmp_ip);
 	}
 	if (g->ninputs) {
 		f->input_ids = calloc(g->ninputs, sizeof(*f->input_ids));
@@ -297,6 +303,7 @@ void finding_free(finding_t *f)
 	}
 	free(f->clients);
 	free(f->resolvers);
+	free(f->upstream);
 	free(f->input_ids);
 	free(f->frames);
 	free(f->timeline);

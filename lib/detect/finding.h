@@ -75,6 +75,7 @@ typedef struct finding {
 	uint64_t bytes_out, bytes_in;
 	finding_client_t *clients; size_t nclients;
 	ip_addr_t *resolvers; size_t nresolvers;
+	ip_addr_t *upstream; size_t nupstream; /* servers only the resolvers asked */
 	uint32_t *input_ids; size_t ninputs;
 	pivot_frames_t *frames; size_t nframes;   /* per input, by input id */
 	/* activity over time: rows add up to queries, bytes_out, bytes_in */

@@ -435,10 +435,15 @@ static void finding(FILE *o, const json_t *f, size_t rank)
 		if (json_array_size(json_object_get(ct, "buckets")))
 			timeline_svg(o, ct, "client-timeline", str(c, "ip"), CLIENT_CHART_H);
 	}
-	if (json_array_size(json_object_get(f, "resolvers"))) {
-		fputs("<p class=\"meta\">resolvers: ", o);
+	static const char *const servers[][2] = {{"resolvers", "resolvers"},
+						 {"upstream_servers", "upstream servers"}};
+	for (size_t k = 0; k < sizeof servers / sizeof *servers; k++) {
+		const json_t *a = json_object_get(f, servers[k][0]);
+		if (!json_array_size(a))
+			continue;
+		fprintf(o, "<p class=\"meta\">%s: ", servers[k][1]);
 		const json_t *r;
-		json_array_foreach(json_object_get(f, "resolvers"), i, r) {
+		json_array_foreach(a, i, r) {
 			if (i)
 				fputs(", ", o);
 			esc_value(o, r);

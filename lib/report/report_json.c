@@ -700,6 +700,10 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 	for (size_t i = 0; i < f->nresolvers; i++)
 		json_array_append_new(rs, ip_json(&f->resolvers[i]));
 	json_object_set_new(o, "resolvers", rs);
+	json_t *us = json_array();
+	for (size_t i = 0; i < f->nupstream; i++)
+		json_array_append_new(us, ip_json(&f->upstream[i]));
+	json_object_set_new(o, "upstream_servers", us);
 	if (f->upstream_only)
 		json_object_set_new(o, "upstream_only_queries", json_integer((json_int_t)f->upstream_only));
 	json_t *ins = json_array();
