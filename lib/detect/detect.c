@@ -884,14 +884,28 @@ static const char *key_parent(const char *k, unsigned n)
 	return k;
 }
 
+/* A zone "t" or "u" under a registered domain whose traffic is TUNS':
+ * TUNS sends its data under t.<domain> and polls under u.<domain> of the
+ * one domain it serves, so the tunnel's zone is that domain. */
+static bool tuns_label_zone(const dom_t *e)
+{
+	const char *k = dom_key(e);
+	if (e->zone_labels != 1 || (k[0] != 't' && k[0] != 'u') || k[1] != '.')
+		return false;
+	double strength;
+	const char *tool = fp_tool(&e->g.fp, &strength, NULL, 0);
+	return tool && !strcmp(tool, "tuns");
+}
+
 /*
  * A zone one label below a registered domain (see classify) that shows
  * fewer than DET_ZONE_MIN distinct payloads was one of many data chunks or
  * host names that happened to read like a zone label: its counts go back
  * to the registered domain; so do the counts of a zone whose registered
  * domain carries DET_ZONE_SHARE times more distinct payloads itself (a
- * short data chunk such as "e" in <hex>.<hex>.e.example.com).  Decided on
- * the final counts before any folding, so the same whatever the order of
+ * short data chunk such as "e" in <hex>.<hex>.e.example.com), and TUNS'
+ * t. and u. zones (tuns_label_zone).  Decided on the final counts before any
+ * folding, so the same whatever the order of
  * the messages; merging is exact.
  */
 static void fold_small_zones(detector_t *d)
@@ -905,7 +919,7 @@ static void fold_small_zones(detector_t *d)
 		double u = agg_unique(&e->g);
 		const dom_t *p = domtab_find(&d->dom, e->parent_h, NULL, 0);
 		double pu = p ? agg_unique(&p->g) : 0;
-		if (u < DET_ZONE_MIN || u * DET_ZONE_SHARE < pu) {
+		if (u < DET_ZONE_MIN || u * DET_ZONE_SHARE < pu || tuns_label_zone(e)) {
 			e->fold = true;
 			nfold++;
 		}

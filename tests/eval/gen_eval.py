@@ -536,7 +536,7 @@ def dnsstager_a(cap):
     stager(cap, "stage.fileshare-cdn.net", "node", "A", "10.6.0.51")
 
 
-@case(True, "blop-tunnel.info,t.blop-tunnel.info,u.blop-tunnel.info", "tuns", "tool",
+@case(True, "blop-tunnel.info", "tuns", "tool",
       "TUNS: IP packets in upper-case base32 ('9' padding) under t.<domain>, CNAME-only; "
       "polls d<N>.u.<domain>; answers CNAME zero.u / <data>.u / length<N>.t")
 def tuns(cap):
