@@ -302,9 +302,9 @@ static void first_flow(agg_client_t *c, const agg_client_t *x)
 }
 
 /* The order of a client's flows (flow_cmp): by the time of their first
- * query, then by server, ports and transport (flow_tuple_cmp, which alone
+ * query, then by server, ports and transport (agg_flow_tuple_cmp, which alone
  * says whether two are the same flow). */
-static int flow_tuple_cmp(const agg_flow_t *a, const agg_flow_t *b)
+int agg_flow_tuple_cmp(const agg_flow_t *a, const agg_flow_t *b)
 {
 	int d = ip_addr_cmp(&a->server, &b->server);
 	if (d)
@@ -320,7 +320,7 @@ static int flow_cmp(const agg_flow_t *a, const agg_flow_t *b)
 {
 	if (a->first_ns != b->first_ns)
 		return a->first_ns < b->first_ns ? -1 : 1;
-	return flow_tuple_cmp(a, b);
+	return agg_flow_tuple_cmp(a, b);
 }
 
 /* c's first flow (false: none known). */
@@ -361,14 +361,18 @@ static int flows_union(agg_t *g, agg_client_t *c, const agg_flow_t *xs, size_t n
 		return 0;
 	agg_flow_t u[2 * AGG_CLIENT_FLOWS];
 	if (!c->flows && n == 1 && !more &&
-	    (!flow_first(c, u) || !flow_tuple_cmp(u, xs)))
+	    (!flow_first(c, u) || !agg_flow_tuple_cmp(u, xs)))
 		return 0; /* its one flow: first_flow() keeps it */
 	if (c->flows_more && n == 1 && xs->first_ns > c->flows[c->nflows - 1].first_ns)
 		return 0; /* after all the kept ones, and they fill the list */
+	for (size_t j = 0; c->flows && n == 1 && j < c->nflows; j++)
+		if (!agg_flow_tuple_cmp(&c->flows[j], xs))
+			if (xs->first_ns >= c->flows[j].first_ns && (!more || c->flows_more))
+				return 0; /* a listed flow again, no earlier */
 	size_t k = agg_client_flows(c, u), nu = k;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
-		while (j < k && flow_tuple_cmp(&u[j], &xs[i]))
+		while (j < k && agg_flow_tuple_cmp(&u[j], &xs[i]))
 			j++;
 		if (j == k)
 			u[nu++] = xs[i];
@@ -1050,7 +1054,7 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 		bool asked = false;
 		for (uint32_t k = 0; k < view->nclients && !asked; k++)
 			asked = ip_addr_cmp(&cbuf[k].server, &c->server) == 0;
-		for (unsigned r = 0; !asked && r < view->nresolvers && r < 8; r++)
+		for (unsigned r = 0; !asked && r < view->nresolvers; r++)
 			if (ip_addr_cmp(&view->resolvers[r], &c->server) == 0)
 				view->upstream |= (uint8_t)(1u << r);
 	}

@@ -265,7 +265,8 @@ double agg_suspicion(const agg_t *g);
  * capture holds a resolver's upstream leg)? */
 static inline bool agg_is_upstream(const agg_t *g, unsigned i)
 {
-	return i < 8 && (g->upstream >> i & 1);
+	_Static_assert(AGG_MAX_RESOLVERS <= 8, "a bit of agg_t.upstream per resolver");
+	return i < AGG_MAX_RESOLVERS && (g->upstream >> i & 1);
 }
 
 /*
@@ -286,6 +287,10 @@ uint32_t agg_view_without(const agg_t *g, bool (*drop)(const void *ctx, const ip
 
 /* c's timeline into *tmp when it has none of its own: the one to read. */
 const timeline_t *agg_client_timeline(const agg_client_t *c, timeline_t *tmp);
+
+/* 0 when a and b are the same flow (server, ports, transport), else their
+ * order by those. */
+int agg_flow_tuple_cmp(const agg_flow_t *a, const agg_flow_t *b);
 
 /* c's flows in their order (at most AGG_CLIENT_FLOWS; 0: none known). */
 size_t agg_client_flows(const agg_client_t *c, agg_flow_t *out);

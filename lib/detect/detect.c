@@ -228,7 +228,8 @@ void detector_parts(detector_t *d, detector_parts_t *out)
 
 uint64_t detector_key_hash(const detector_t *d, const uint8_t *wire, size_t len)
 {
-	return siphash(d->key, wire, len);
+	uint64_t h = siphash(d->key, wire, len);
+	return h ? h : 1; /* 0 means no domain */
 }
 
 /* Reasons read from state files, kept for the process: records are merged
@@ -508,11 +509,6 @@ static void payload_sig(agg_fcache_t *fc, const dns_name_t *n, unsigned first, u
 	}
 }
 
-/* What question name n on port maps to (qinfo_t): its base key (the
- * allowlisted name, the registered domain, or a dnscat2-style tag), the
- * key's hashes, its payload's signature and its record, if any; the key is
- * counted among the distinct ones.  split: the name's split when the
- * caller made it already, else NULL. */
 /* The labels of name n's base key as split sp maps them (qinfo_t up to
  * its key: the allowlist, the zone, the payload's signature); false when
  * the name is allowlisted to be ignored. */
@@ -568,6 +564,11 @@ static bool key_of_split(detector_t *d, const dns_name_t *n, uint16_t port,
 	return true;
 }
 
+/* What question name n on port maps to (qinfo_t): its base key (the
+ * allowlisted name, the registered domain, or a dnscat2-style tag), the
+ * key's hashes, its payload's signature and its record, if any; the key is
+ * counted among the distinct ones.  split: the name's split when the
+ * caller made it already, else NULL. */
 static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t *qi,
 		     const regdomain_split_t *split)
 {
@@ -602,9 +603,7 @@ static bool classify(detector_t *d, const dns_name_t *n, uint16_t port, qinfo_t 
 	/* the labels of the registered domain in both cases */
 	if (!qi->why && !qi->prefix_mode && qi->reg_first < qi->nlabels)
 		qi->base_mixed = mixed;
-	qi->h = siphash(d->key, key, klen);
-	if (!qi->h)
-		qi->h = 1; /* 0 means no domain */
+	qi->h = detector_key_hash(d, key, klen);
 	qi->dh = dh;
 	if (qi->pbit != 0xff) /* rec_for() may need its payload set */
 		__builtin_prefetch(promote_cell(&d->seen, dh), 1);
@@ -709,9 +708,7 @@ static dom_t *rec_for(detector_t *d, qinfo_t *qi, const dns_name_t *n, bool q,
 		uint64_t pdh;
 		size_t pl = key_wire(n, qi->reg_first, qi->klast, pk, &mx, &pdh);
 		e->zone_labels = qi->zone_labels;
-		e->parent_h = siphash(d->key, pk, pl);
-		if (!e->parent_h)
-			e->parent_h = 1;
+		e->parent_h = detector_key_hash(d, pk, pl);
 	}
 	if (e && d->dom.gen == gen)
 		qi->rec = dom_ref(e);
@@ -1002,17 +999,14 @@ static dom_t *record_of_labels(detector_t *d, const dns_name_t *n, unsigned firs
 	size_t kl = regdomain_labels_str(n, first, n->nlabels, key, sizeof(key));
 	if (!wl || !kl || kl >= sizeof(key))
 		return NULL;
-	uint64_t h = siphash(d->key, wk, wl);
 	uint32_t gen = d->dom.gen;
-	dom_t *p = domtab_get(&d->dom, h ? h : 1, key, kl);
+	dom_t *p = domtab_get(&d->dom, detector_key_hash(d, wk, wl), key, kl);
 	if (!p || d->dom.gen != gen)
 		return NULL;
 	if (first < reg_first && !p->zone_labels) {
 		p->zone_labels = (uint8_t)(reg_first - first);
 		wl = key_wire(n, reg_first, n->nlabels, wk, &mx, &dh);
-		p->parent_h = siphash(d->key, wk, wl);
-		if (!p->parent_h)
-			p->parent_h = 1;
+		p->parent_h = detector_key_hash(d, wk, wl);
 	}
 	return p;
 }
@@ -1093,8 +1087,7 @@ static void settle_registered_suffixes(detector_t *d)
 		bool mx;
 		uint64_t dh;
 		size_t wl = key_wire(&in, 0, in.nlabels, wk, &mx, &dh);
-		uint64_t h = siphash(d->key, wk, wl);
-		const dom_t *b = domtab_find(&d->dom, h ? h : 1, inner, il);
+		const dom_t *b = domtab_find(&d->dom, detector_key_hash(d, wk, wl), inner, il);
 		bool evidence = b && payloads_meet(&e->g, &b->g);
 		dom_t *p = evidence ? record_of_labels(d, &in, 0, ireg)
 				    : record_of_labels(d, &n, first, reg_first);

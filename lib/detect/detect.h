@@ -88,7 +88,7 @@ typedef struct detector_parts {
 void detector_parts(detector_t *d, detector_parts_t *out);
 
 /* The keyed hash of a base key in wire form (length octets, lowercase, no
- * root label), as this detector computes it (never 0 for a parent). */
+ * root label), as this detector computes it; never 0 (0 means no domain). */
 uint64_t detector_key_hash(const detector_t *d, const uint8_t *wire, size_t len);
 
 /* A copy of s that lives as long as the process (an allowlist reason read

@@ -936,27 +936,11 @@ bool regdomain_name_of_str(const char *text, dns_name_t *n)
 size_t regdomain_of_str(regdomain_t *r, const char *name, char *buf, size_t buflen)
 {
 	dns_name_t n;
-	memset(&n, 0, sizeof(n));
-	size_t o = 0;
-	const char *s = name;
-	while (*s && n.nlabels < DNS_MAX_LABELS) {
-		const char *dot = strchr(s, '.');
-		size_t len = dot ? (size_t)(dot - s) : strlen(s);
-		if (len == 0 || len > 63 || o + len + 2 > DNS_MAX_NAME)
-			break;
-		n.loff[n.nlabels++] = (uint8_t)o;
-		n.wire[o++] = (uint8_t)len;
-		memcpy(n.wire + o, s, len);
-		o += len;
-		s += len;
-		if (*s == '.')
-			s++;
-	}
-	n.wire[o++] = 0;
-	n.len = (uint16_t)o;
 	regdomain_split_t sp;
-	regdomain_split(r, &n, &sp);
-	if (sp.reg_first >= sp.nlabels) {
+	bool named = regdomain_name_of_str(name, &n);
+	if (named)
+		regdomain_split(r, &n, &sp);
+	if (!named || sp.reg_first >= sp.nlabels) {
 		if (buflen)
 			buf[0] = '\0';
 		return 0;

@@ -56,8 +56,9 @@ bool regdomain_inner(regdomain_t *r, const dns_name_t *n, const regdomain_split_
  * no trailing dot); false when it is not one. */
 bool regdomain_name_of_str(const char *text, dns_name_t *n);
 
-/* Convenience for text names ("a.b.example.co.uk"): writes the registered
- * domain, lowercased, to buf; returns its length, 0 when there is none. */
+/* Convenience for text names ("a.b.example.co.uk", as regdomain_name_of_str
+ * takes them): writes the registered domain, lowercased, to buf; returns
+ * its length, 0 when there is none or the text is no name. */
 size_t regdomain_of_str(regdomain_t *r, const char *name, char *buf, size_t buflen);
 
 /* Lowercase presentation form of labels [first, last) of n into buf. */

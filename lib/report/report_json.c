@@ -238,6 +238,14 @@ static json_t *ip_json(const ip_addr_t *ip)
 	return json_string(ip_addr_str(ip, buf, sizeof buf));
 }
 
+static json_t *ips_json(const ip_addr_t *ips, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, ip_json(&ips[i]));
+	return a;
+}
+
 static json_t *u64_json(uint64_t v)
 {
 	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
@@ -696,14 +704,8 @@ static json_t *finding_json(const report_ctx_t *c, const finding_t *f)
 		json_array_append_new(cl, co);
 	}
 	json_object_set_new(o, "clients", cl);
-	json_t *rs = json_array();
-	for (size_t i = 0; i < f->nresolvers; i++)
-		json_array_append_new(rs, ip_json(&f->resolvers[i]));
-	json_object_set_new(o, "resolvers", rs);
-	json_t *us = json_array();
-	for (size_t i = 0; i < f->nupstream; i++)
-		json_array_append_new(us, ip_json(&f->upstream[i]));
-	json_object_set_new(o, "upstream_servers", us);
+	json_object_set_new(o, "resolvers", ips_json(f->resolvers, f->nresolvers));
+	json_object_set_new(o, "upstream_servers", ips_json(f->upstream, f->nupstream));
 	if (f->upstream_only)
 		json_object_set_new(o, "upstream_only_queries", json_integer((json_int_t)f->upstream_only));
 	json_t *ins = json_array();

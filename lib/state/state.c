@@ -595,13 +595,12 @@ static int get_flows(rd_t *r, tmp_agg_t *a, uint32_t i, uint32_t nc)
 			  (f->first_ns == f[-1].first_ns && ip_addr_cmp(&f->server, &f[-1].server) < 0)))
 			return -1;
 		for (unsigned j = 0; j < k; j++)
-			if (!ip_addr_cmp(&f->server, &c->flows[j].server) && f->sport == c->flows[j].sport &&
-			    f->dport == c->flows[j].dport && f->transport == c->flows[j].transport)
+			if (!agg_flow_tuple_cmp(f, &c->flows[j]))
 				return -1;
 	}
-	if (!c->flow_server.v || ip_addr_cmp(&c->flow_server, &c->flows[0].server) ||
-	    c->flow_sport != c->flows[0].sport || c->flow_dport != c->flows[0].dport ||
-	    c->flow_transport != c->flows[0].transport)
+	agg_flow_t first = {.server = c->flow_server, .transport = c->flow_transport,
+			    .sport = c->flow_sport, .dport = c->flow_dport};
+	if (!c->flow_server.v || agg_flow_tuple_cmp(&first, &c->flows[0]))
 		return -1;
 	return 0;
 }
@@ -913,8 +912,6 @@ static int get_record(rd_t *r, detector_t *det, detector_parts_t *dp, size_t nin
 		e->zone_labels = zl;
 		if (zl) {
 			e->parent_h = detector_key_hash(det, wire + at[zl], wl - at[zl]);
-			if (!e->parent_h)
-				e->parent_h = 1;
 		}
 		size_t mark = domtab_mark(e);
 		rc = agg_merge(&e->g, &a->g, 0, dp->max_clients) < 0 ? -2 : 0;
